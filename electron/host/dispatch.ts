@@ -1,0 +1,71 @@
+/**
+ * The single place where a call from the renderer becomes a service call, shared by the
+ * Electron binding (ipc.ts) and the browser host: look the operation up in the contract,
+ * validate the input with its schema, check the caller's role, run the handler, and shape the
+ * result (parsed by the result schema, so a field a service adds by mistake never leaves).
+ * Plain Node: never imports 'electron'.
+ */
+import type { z } from 'zod';
+import { contract, type Contract, type OpName } from '../../shared/contract';
+import type { Envelope, Handlers } from '../../shared/contract-kit';
+import { AppError, toErrorInfo } from '../../shared/errors';
+
+export interface CallContext {
+  /** Identifies the window (Electron webContents) or browser tab that called. */
+  clientId: string;
+}
+
+export type Services = Handlers<Contract, CallContext>;
+
+export interface AccessGuard {
+  /** Throws AppError('forbidden') if the caller may not use an operation with this access. */
+  check(access: Contract[OpName]['access'], ctx: CallContext, name: OpName): void;
+}
+
+export interface DispatchOptions {
+  services: Services;
+  guard?: AccessGuard;
+  /** Called for errors that are bugs (kind 'internal'), so they reach the log file. */
+  onInternalError?: (name: string, err: unknown) => void;
+}
+
+export function isOpName(name: string): name is OpName {
+  return Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : 'input'}: ${issue.message}`)
+    .join('; ');
+}
+
+export function createDispatcher(opts: DispatchOptions) {
+  return async function dispatch(
+    name: string,
+    rawInput: unknown,
+    ctx: CallContext,
+  ): Promise<Envelope<unknown>> {
+    try {
+      if (!isOpName(name)) {
+        throw new AppError('invalid_input', 'errors.unknown_operation', { name });
+      }
+      const def = contract[name];
+      const parsed = def.input.safeParse(rawInput ?? {});
+      if (!parsed.success) {
+        throw new AppError('invalid_input', 'errors.invalid_input', {
+          detail: describeIssues(parsed.error),
+        });
+      }
+      opts.guard?.check(def.access, ctx, name);
+      const handler = opts.services[name] as (input: unknown, ctx: CallContext) => Promise<unknown>;
+      const value = await handler(parsed.data, ctx);
+      return { ok: true, value: def.output.parse(value) };
+    } catch (err) {
+      const info = toErrorInfo(err);
+      if (info.kind === 'internal') opts.onInternalError?.(name, err);
+      return { ok: false, error: info };
+    }
+  };
+}
+
+export type Dispatch = ReturnType<typeof createDispatcher>;

@@ -1,0 +1,90 @@
+/**
+ * The renderer's client, typed from the one contract. In Electron the preload provides
+ * `window.carddesk`; in a plain browser the same functions are built over HTTP to the browser
+ * host, using the per-launch secret the host wrote into the page.
+ */
+import { opNames, type Contract, type OpName } from '../../shared/contract';
+import {
+  CLIENT_HEADER,
+  EnvelopeSchema,
+  SECRET_HEADER,
+  type ClientApi,
+  type Envelope,
+  type WireApi,
+} from '../../shared/contract-kit';
+import { AppError } from '../../shared/errors';
+
+declare global {
+  interface Window {
+    carddesk?: WireApi<Contract>;
+  }
+}
+
+function clientId(): string {
+  const key = 'carddesk.clientId';
+  let id = sessionStorage.getItem(key);
+  if (!id) {
+    id = crypto.randomUUID();
+    sessionStorage.setItem(key, id);
+  }
+  return id;
+}
+
+function httpWire(): WireApi<Contract> {
+  const secret = document.querySelector<HTMLMetaElement>('meta[name="carddesk-secret"]')?.content;
+  const id = clientId();
+  const call = async (name: OpName, input: unknown): Promise<Envelope<unknown>> => {
+    let response: Response;
+    try {
+      response = await fetch(`/api/${name}`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          [SECRET_HEADER]: secret ?? '',
+          [CLIENT_HEADER]: id,
+        },
+        body: JSON.stringify(input ?? {}),
+      });
+    } catch {
+      return {
+        ok: false,
+        error: { kind: 'unavailable', key: 'errors.host_unreachable', params: {} },
+      };
+    }
+    if (!response.ok) {
+      return {
+        ok: false,
+        error: {
+          kind: 'internal',
+          key: 'errors.host_refused',
+          params: { status: response.status },
+        },
+      };
+    }
+    const parsed = EnvelopeSchema.safeParse(await response.json().catch(() => undefined));
+    return parsed.success
+      ? (parsed.data as Envelope<unknown>)
+      : { ok: false, error: { kind: 'internal', key: 'errors.internal', params: {} } };
+  };
+  return Object.fromEntries(
+    opNames.map((name) => [name, (input: unknown) => call(name, input)]),
+  ) as unknown as WireApi<Contract>;
+}
+
+function unwrap(wire: WireApi<Contract>): ClientApi<Contract> {
+  return Object.fromEntries(
+    opNames.map((name) => [
+      name,
+      async (input: unknown) => {
+        const envelope = (await (wire[name] as (i: unknown) => Promise<Envelope<unknown>>)(
+          input,
+        )) as Envelope<unknown>;
+        if (!envelope.ok) throw AppError.fromInfo(envelope.error);
+        return envelope.value;
+      },
+    ]),
+  ) as unknown as ClientApi<Contract>;
+}
+
+export const api: ClientApi<Contract> = unwrap(window.carddesk ?? httpWire());
+export const isElectron = window.carddesk !== undefined;

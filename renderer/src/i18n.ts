@@ -1,0 +1,45 @@
+import i18next from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import { isLanguage, pickLanguage, resources, type Language } from '../../shared/i18n';
+import type { AppError } from '../../shared/errors';
+
+const STORAGE_KEY = 'carddesk.language';
+
+/**
+ * The operator's choice if made, else the OS locale: Electron reports it from the main process;
+ * in the browser host the browser's own languages are the user's OS setting.
+ */
+export function initialLanguage(info: {
+  host: 'electron' | 'browser';
+  osLocale: string;
+}): Language {
+  const saved = localStorage.getItem(STORAGE_KEY);
+  if (isLanguage(saved)) return saved;
+  return pickLanguage(
+    info.host === 'electron'
+      ? [info.osLocale, ...navigator.languages]
+      : [...navigator.languages, info.osLocale],
+  );
+}
+
+export async function initI18n(lang: Language) {
+  await i18next.use(initReactI18next).init({
+    resources,
+    lng: lang,
+    fallbackLng: 'en',
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  document.documentElement.lang = lang;
+  return i18next;
+}
+
+export async function setLanguage(lang: Language) {
+  localStorage.setItem(STORAGE_KEY, lang);
+  document.documentElement.lang = lang;
+  await i18next.changeLanguage(lang);
+}
+
+export function errorText(err: AppError): string {
+  return i18next.t(err.key, { ...err.params, defaultValue: i18next.t('errors.internal') });
+}

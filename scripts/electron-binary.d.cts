@@ -1,0 +1,2 @@
+export declare function electronBinary(): string | undefined;
+export declare function electronVersion(): string;

@@ -1,0 +1,2 @@
+export declare function ensureNodeSqlite(): void;
+export declare function ensureElectronSqlite(): string | undefined;

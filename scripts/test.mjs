@@ -1,0 +1,103 @@
+// `npm test`: every check, in order, from one command: type-check of every part, lint and
+// format, unit and integration tests (Vitest), a production build, and end-to-end tests
+// (Playwright in Chromium against the browser host, plus the Electron smoke test where an
+// Electron binary exists). Prints one closing line: "N passed, N failed, N skipped".
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findChromium } from './find-chromium.mjs';
+import nativeSqlite from './native-sqlite.cjs';
+
+const { ensureNodeSqlite } = nativeSqlite;
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const reports = path.join(root, 'test-results', 'reports');
+const only = process.argv.slice(2); // e.g. `npm test -- unit e2e`
+const want = (step) => only.length === 0 || only.includes(step);
+
+function run(label, cmd, args, env = {}) {
+  const started = Date.now();
+  console.log(`\n▶ ${label}`);
+  const res = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`${res.status === 0 ? '✔' : '✘'} ${label} (${secs} s)`);
+  return res.status === 0;
+}
+
+const npx = (bin) => path.join(root, 'node_modules', '.bin', bin);
+const failedSteps = [];
+const totals = { passed: 0, failed: 0, skipped: 0 };
+
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+ensureNodeSqlite();
+
+if (want('typecheck')) {
+  for (const p of ['node', 'web', 'test']) {
+    if (!run(`type-check (${p})`, npx('tsc'), ['-p', `tsconfig.${p}.json`, '--noEmit'])) {
+      failedSteps.push(`type-check ${p}`);
+    }
+  }
+}
+if (want('lint')) {
+  if (!run('lint (ESLint)', npx('eslint'), ['.', '--max-warnings=0'])) failedSteps.push('eslint');
+  if (!run('format (Prettier)', npx('prettier'), ['--check', '.', '--log-level=warn'])) {
+    failedSteps.push('prettier');
+  }
+}
+if (want('unit')) {
+  const out = path.join(reports, 'vitest.json');
+  const ok = run('unit and integration tests (Vitest)', npx('vitest'), [
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}`,
+  ]);
+  if (!ok) failedSteps.push('vitest');
+  if (existsSync(out)) {
+    const r = JSON.parse(readFileSync(out, 'utf8'));
+    totals.passed += r.numPassedTests;
+    totals.failed += r.numFailedTests;
+    totals.skipped += r.numPendingTests + r.numTodoTests;
+  }
+}
+if (want('e2e')) {
+  if (!run('build', process.execPath, ['scripts/build.mjs', '--quiet'])) failedSteps.push('build');
+  if (!findChromium()) {
+    console.log('No Chromium found; trying to install Playwright’s own browser...');
+    run('install Chromium', npx('playwright'), ['install', 'chromium']);
+  }
+  if (!findChromium()) {
+    console.error(
+      '\nNo Chromium for the end-to-end tests. Install one: on Debian/Ubuntu ' +
+        '"sudo apt-get install chromium", or "npx playwright install chromium" where the ' +
+        'machine can download, or set CHROME_PATH to a Chromium or Chrome binary.',
+    );
+    failedSteps.push('no browser');
+  } else {
+    const out = path.join(reports, 'playwright.json');
+    const ok = run(
+      'end-to-end tests (Playwright)',
+      npx('playwright'),
+      ['test', '--reporter=list,json'],
+      { PLAYWRIGHT_JSON_OUTPUT_NAME: out },
+    );
+    if (!ok) failedSteps.push('playwright');
+    if (existsSync(out)) {
+      const r = JSON.parse(readFileSync(out, 'utf8'));
+      totals.passed += r.stats.expected + r.stats.flaky;
+      totals.failed += r.stats.unexpected;
+      totals.skipped += r.stats.skipped;
+    }
+  }
+}
+
+console.log('');
+if (failedSteps.length) console.log(`Failed steps: ${failedSteps.join(', ')}`);
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(failedSteps.length || totals.failed ? 1 : 0);

@@ -1,0 +1,55 @@
+/**
+ * The machinery behind the one contract (shared/contract.ts): how an operation is declared,
+ * the wire envelope, and the types that the Electron binding, the browser host and the
+ * renderer's client all derive from the same declaration.
+ */
+import { z } from 'zod';
+import { ErrorInfo } from './errors';
+
+/** Who may call an operation. Each role includes the ones before it. */
+export const Role = z.enum(['cashier', 'supervisor', 'manager']);
+export type Role = z.infer<typeof Role>;
+/** 'public' operations need no signed-in operator (app info, sign-in itself, first-run set-up). */
+export type Access = 'public' | Role;
+
+export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  access: Access;
+  input: I;
+  output: O;
+}
+
+export function op<I extends z.ZodType, O extends z.ZodType>(def: OperationDef<I, O>) {
+  return def;
+}
+
+export type ContractShape = Record<string, OperationDef>;
+
+export type OpInput<C extends ContractShape, K extends keyof C> = z.input<C[K]['input']>;
+export type OpParsedInput<C extends ContractShape, K extends keyof C> = z.output<C[K]['input']>;
+export type OpOutput<C extends ContractShape, K extends keyof C> = z.output<C[K]['output']>;
+
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+export const EnvelopeSchema = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: ErrorInfo }),
+]);
+
+/** What the preload exposes and the HTTP transport imitates: one function per operation. */
+export type WireApi<C extends ContractShape> = {
+  [K in keyof C]: (input: OpInput<C, K>) => Promise<Envelope<OpOutput<C, K>>>;
+};
+
+/** What the renderer calls: the same functions, resolving to the value or throwing AppError. */
+export type ClientApi<C extends ContractShape> = {
+  [K in keyof C]: (input: OpInput<C, K>) => Promise<OpOutput<C, K>>;
+};
+
+/** What the services implement: parsed input in, plain value out, with the caller's context. */
+export type Handlers<C extends ContractShape, Ctx> = {
+  [K in keyof C]: (input: OpParsedInput<C, K>, ctx: Ctx) => Promise<OpOutput<C, K>>;
+};
+
+export const IPC_PREFIX = 'carddesk:';
+export const SECRET_HEADER = 'x-carddesk-secret';
+export const CLIENT_HEADER = 'x-carddesk-client';

@@ -1,0 +1,38 @@
+/**
+ * All user-visible strings, English and Chinese, gathered from the per-area modules under
+ * messages/. Both hosts and the renderer use these resources with i18next.
+ */
+import errors from './messages/errors';
+import ui from './messages/ui';
+
+export const LANGUAGES = ['zh-CN', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+const areas = { errors, ui } as const;
+
+type Area = keyof typeof areas;
+
+function gather(lang: Language) {
+  return Object.fromEntries(
+    (Object.keys(areas) as Area[]).map((area) => [area, areas[area][lang]]),
+  );
+}
+
+export const resources = {
+  en: { translation: gather('en') },
+  'zh-CN': { translation: gather('zh-CN') },
+};
+
+/** Chinese for any Chinese locale (zh, zh-CN, zh-Hans, zh-TW...), English otherwise. */
+export function pickLanguage(locales: readonly (string | undefined)[]): Language {
+  for (const locale of locales) {
+    if (!locale) continue;
+    if (/^zh([-_]|$)/i.test(locale)) return 'zh-CN';
+    if (/^en([-_]|$)/i.test(locale)) return 'en';
+  }
+  return 'en';
+}
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}

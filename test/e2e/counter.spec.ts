@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { expect, SCREENSHOTS, test } from './fixtures';
+
+test('a typed code is looked up end to end and the language can be switched', async ({
+  page,
+  terminal,
+}) => {
+  await page.goto(terminal.url);
+  const scan = page.getByLabel('Scan or type a code');
+  await expect(scan).toBeFocused();
+  await expect(page.getByRole('status')).toContainText('SANDBOX');
+
+  await scan.fill('  123456789012 ');
+  await scan.press('Enter');
+  await expect(page.getByTestId('verdict-code')).toHaveText('123456789012');
+  await expect(page.getByTestId('placeholder-notice')).toBeVisible();
+  await expect(scan).toHaveValue('');
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'counter-en.png') });
+
+  await page.getByLabel('Language').selectOption('zh-CN');
+  await expect(page.getByLabel('扫码或输入券码')).toBeVisible();
+  await expect(page.getByTestId('placeholder-notice')).toHaveText('尚未连接微信：这是占位结果。');
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'counter-zh.png') });
+
+  // The choice survives a reload.
+  await page.reload();
+  await expect(page.getByLabel('扫码或输入券码')).toBeVisible();
+});
+
+test('invalid input is refused with a clear error before any service runs', async ({
+  page,
+  terminal,
+}) => {
+  await page.goto(terminal.url);
+  const scan = page.getByLabel('Scan or type a code');
+  await scan.fill('9'.repeat(600));
+  await scan.press('Enter');
+  await expect(page.getByRole('alert')).toContainText('The request was not valid');
+  await expect(page.getByRole('alert')).toContainText('too long to be a code');
+});
+
+test('the page picks Chinese from a Chinese OS locale', async ({ browser, terminal }) => {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(terminal.url);
+  await expect(page.getByLabel('扫码或输入券码')).toBeVisible();
+  await context.close();
+});
+
+test('another local web page cannot drive the terminal', async ({ page, terminal, request }) => {
+  // A page without the per-launch secret (any other site or local page) is refused.
+  const noSecret = await request.post(`${terminal.url}api/lookupCode`, {
+    data: { code: '123' },
+    headers: { 'x-carddesk-client': 'attacker-01' },
+  });
+  expect(noSecret.status()).toBe(403);
+  // A foreign Host header (DNS rebinding) is refused even for the page itself.
+  const rebound = await request.get(terminal.url, {
+    headers: { host: `evil.example:${terminal.host.port}` },
+  });
+  expect(rebound.status()).toBe(421);
+  // The real page works.
+  await page.goto(terminal.url);
+  await expect(page.getByLabel('Scan or type a code')).toBeVisible();
+});

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { startBrowserHost, type RunningBrowserHost } from '../../../electron/browser-host';
+import { createDispatcher } from '../../../electron/host/dispatch';
+import { createTerminalServices } from '../../../electron/services';
+
+let host: RunningBrowserHost;
+
+/** node:http instead of fetch, because fetch will not send a forged Host header. */
+function request(opts: {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: host.port,
+        method: opts.method ?? 'GET',
+        path: opts.path ?? '/',
+        headers: opts.headers,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+const api = (headers: Record<string, string>, body = '{"code":"123"}') =>
+  request({ method: 'POST', path: '/api/lookupCode', headers, body });
+
+function goodHeaders(): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'x-carddesk-secret': host.secret,
+    'x-carddesk-client': 'client-0001',
+  };
+}
+
+beforeAll(async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'carddesk-host-'));
+  const staticDir = path.join(dir, 'static');
+  mkdirSync(path.join(staticDir, 'assets'), { recursive: true });
+  writeFileSync(path.join(staticDir, 'index.html'), '<html><head></head><body></body></html>');
+  writeFileSync(path.join(staticDir, 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(path.join(dir, 'secret.txt'), 'outside the static folder');
+  const t = await createTerminalServices({
+    host: 'browser',
+    version: 't',
+    dataDir: dir,
+    osLocale: 'en',
+  });
+  host = await startBrowserHost({
+    port: 0,
+    staticDir,
+    dispatch: createDispatcher({ services: t.services }),
+  });
+});
+
+afterAll(() => host.close());
+
+describe('browser host', () => {
+  it('listens on loopback and hands its own page the per-launch secret with a strict CSP', async () => {
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/`);
+    const page = await request({ headers: { host: `127.0.0.1:${host.port}` } });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain(`<meta name="carddesk-secret" content="${host.secret}">`);
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(host.secret.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('answers a call that carries the secret', async () => {
+    const res = await api({ ...goodHeaders(), host: `localhost:${host.port}` });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ ok: true, value: { code: '123' } });
+  });
+
+  it('refuses calls without the secret or with a wrong one', async () => {
+    const { 'x-carddesk-secret': _drop, ...noSecret } = goodHeaders();
+    expect((await api({ ...noSecret, host: `127.0.0.1:${host.port}` })).status).toBe(403);
+    expect(
+      (
+        await api({
+          ...goodHeaders(),
+          'x-carddesk-secret': 'guess',
+          host: `127.0.0.1:${host.port}`,
+        })
+      ).status,
+    ).toBe(403);
+  });
+
+  it('refuses a foreign Host header, for the page and the API (DNS rebinding)', async () => {
+    expect((await request({ headers: { host: `evil.example:${host.port}` } })).status).toBe(421);
+    expect((await api({ ...goodHeaders(), host: `evil.example:${host.port}` })).status).toBe(421);
+    expect((await request({ headers: { host: `127.0.0.1:1` } })).status).toBe(421);
+  });
+
+  it('refuses a foreign Origin, other methods, other content types and malformed bodies', async () => {
+    const h = { ...goodHeaders(), host: `127.0.0.1:${host.port}` };
+    expect((await api({ ...h, origin: 'http://127.0.0.1:9999' })).status).toBe(403);
+    expect((await api({ ...h, origin: `http://127.0.0.1:${host.port}` })).status).toBe(200);
+    expect((await request({ method: 'GET', path: '/api/lookupCode', headers: h })).status).toBe(
+      405,
+    );
+    expect((await api({ ...h, 'content-type': 'text/plain' })).status).toBe(415);
+    expect((await api(h, '{not json')).status).toBe(400);
+    expect((await api({ ...h, 'x-carddesk-client': 'x' })).status).toBe(400);
+  });
+
+  it('serves built assets but nothing outside the static folder', async () => {
+    const h = { host: `127.0.0.1:${host.port}` };
+    expect((await request({ path: '/assets/app.js', headers: h })).body).toBe('console.log(1)');
+    const escape = await request({ path: '/assets/..%2F..%2Fsecret.txt', headers: h });
+    expect(escape.body).not.toContain('outside the static folder');
+    const dotdot = await request({ path: '/../secret.txt', headers: h });
+    expect(dotdot.body).not.toContain('outside the static folder');
+  });
+});

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { contract, opNames } from '../../../shared/contract';
+import { createDispatcher, type Services } from '../../../electron/host/dispatch';
+import { createTerminalServices } from '../../../electron/services';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+async function realServices() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'carddesk-dispatch-'));
+  return (
+    await createTerminalServices({ host: 'browser', version: 't', dataDir: dir, osLocale: 'en' })
+  ).services;
+}
+
+/** Wraps real services so the test can see whether a handler ran at all. */
+function counting(services: Services) {
+  const calls: string[] = [];
+  const wrapped = Object.fromEntries(
+    opNames.map((name) => [
+      name,
+      (input: never, ctx: never) => {
+        calls.push(name);
+        return (services[name] as (i: never, c: never) => Promise<unknown>)(input, ctx);
+      },
+    ]),
+  ) as unknown as Services;
+  return { wrapped, calls };
+}
+
+const ctx = { clientId: 'test' };
+
+describe('dispatch', () => {
+  it('runs a valid call and returns the result shaped by the contract', async () => {
+    const dispatch = createDispatcher({ services: await realServices() });
+    const res = await dispatch('lookupCode', { code: ' 123456789012 ' }, ctx);
+    expect(res).toEqual({
+      ok: true,
+      value: { code: '123456789012', placeholder: true, status: 'placeholder' },
+    });
+  });
+
+  it('rejects invalid input with a clear error before any service runs', async () => {
+    const { wrapped, calls } = counting(await realServices());
+    const dispatch = createDispatcher({ services: wrapped });
+    for (const bad of [
+      { code: 42 },
+      {},
+      { code: 'x'.repeat(513) },
+      { code: '1', extra: true },
+      'no',
+    ]) {
+      const res = await dispatch('lookupCode', bad, ctx);
+      expect(res.ok).toBe(false);
+      if (!res.ok) {
+        expect(res.error.kind).toBe('invalid_input');
+        expect(res.error.key).toBe('errors.invalid_input');
+        expect(String(res.error.params.detail)).toMatch(/code|input|extra/);
+      }
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses unknown operations, including prototype names', async () => {
+    const dispatch = createDispatcher({ services: await realServices() });
+    for (const name of ['nope', 'constructor', '__proto__', 'toString']) {
+      const res = await dispatch(name, {}, ctx);
+      expect(res).toMatchObject({ ok: false, error: { key: 'errors.unknown_operation' } });
+    }
+  });
+
+  it('strips fields a service returns that the contract does not declare', async () => {
+    const services = await realServices();
+    const leaky: Services = {
+      ...services,
+      getAppInfo: async (i, c) => ({ ...(await services.getAppInfo(i, c)), appSecret: 's3cret' }),
+    };
+    const res = await createDispatcher({ services: leaky })('getAppInfo', {}, ctx);
+    expect(res.ok).toBe(true);
+    expect(JSON.stringify(res)).not.toContain('s3cret');
+  });
+
+  it('hides the details of unexpected errors from the caller', async () => {
+    const services = await realServices();
+    const seen: unknown[] = [];
+    const broken: Services = {
+      ...services,
+      lookupCode: async () => {
+        throw new Error('database password is hunter2');
+      },
+    };
+    const res = await createDispatcher({
+      services: broken,
+      onInternalError: (_n, e) => seen.push(e),
+    })('lookupCode', { code: '1' }, ctx);
+    expect(res).toEqual({
+      ok: false,
+      error: { kind: 'internal', key: 'errors.internal', params: {} },
+    });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('declares an access level for every operation', () => {
+    for (const name of opNames) {
+      expect(['public', 'cashier', 'supervisor', 'manager']).toContain(contract[name].access);
+    }
+  });
+});
