@@ -40,6 +40,7 @@ async function main() {
   });
   const dispatch = createDispatcher({
     services: terminal.services,
+    guard: terminal.guard,
     onInternalError: (name, err) => console.error(`[carddesk] ${name} failed:`, err),
   });
   const host = await startBrowserHost({ port, staticDir, dispatch });

@@ -56,6 +56,7 @@ async function start() {
     ipcMain,
     createDispatcher({
       services: terminal.services,
+      guard: terminal.guard,
       onInternalError: (name, err) => console.error(`[carddesk] ${name} failed:`, err),
     }),
   );

@@ -9,13 +9,19 @@ import { ErrorInfo } from './errors';
 /** Who may call an operation. Each role includes the ones before it. */
 export const Role = z.enum(['cashier', 'supervisor', 'manager']);
 export type Role = z.infer<typeof Role>;
-/** 'public' operations need no signed-in operator (app info, sign-in itself, first-run set-up). */
-export type Access = 'public' | Role;
+/**
+ * 'public': no signed-in operator needed (app info, sign-in itself).
+ * 'setup': anyone while the terminal is not set up yet (first-run wizard), a manager after.
+ * A role: a signed-in, unlocked operator with at least that role.
+ */
+export type Access = 'public' | 'setup' | Role;
 
 export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   access: Access;
   input: I;
   output: O;
+  /** Background calls (polls) that must not count as operator activity for the idle lock. */
+  passive?: boolean;
 }
 
 export function op<I extends z.ZodType, O extends z.ZodType>(def: OperationDef<I, O>) {

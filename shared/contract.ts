@@ -5,7 +5,19 @@
  * here, a handler in electron/services, and a screen.
  */
 import { z } from 'zod';
-import { op } from './contract-kit';
+import { op, Role } from './contract-kit';
+import {
+  LiveSettings,
+  OperatorIdSchema,
+  OperatorView,
+  PinSchema,
+  SecretName,
+  SessionView,
+  Settings,
+  SettingsPatch,
+  SettingsView,
+  TerminalIdSchema,
+} from './settings';
 
 export const Mode = z.enum(['sandbox', 'live']);
 export type Mode = z.infer<typeof Mode>;
@@ -38,9 +50,128 @@ export const LookupResult = z.object({
 });
 export type LookupResult = z.infer<typeof LookupResult>;
 
+const Empty = z.object({}).strict();
+
+export const SetupState = z.object({
+  needsSetup: z.boolean(),
+  /** Why the terminal is running on safe settings (broken settings file), if it is. */
+  problem: z.string().optional(),
+});
+
+/** Everything the counter screens need to behave: no secrets, readable by any operator. */
+export const TerminalConfig = z.object({
+  terminalName: z.string(),
+  terminalId: z.string(),
+  storeName: z.string(),
+  mode: Mode,
+  language: Settings.shape.language,
+  scan: Settings.shape.scan,
+  sound: Settings.shape.sound,
+  idleLockMinutes: z.number(),
+  problem: z.string().optional(),
+});
+export type TerminalConfig = z.infer<typeof TerminalConfig>;
+
+const SecretValue = z.string().trim().min(1).max(256);
+
+export const SetupInput = z
+  .object({
+    terminalName: z.string().trim().min(1).max(64),
+    terminalId: TerminalIdSchema,
+    storeName: z.string().trim().min(1).max(64),
+    poiId: z.number().int().positive().optional(),
+    language: Settings.shape.language,
+    mode: Mode,
+    live: LiveSettings.optional(),
+    appSecret: SecretValue.optional(),
+    tokenServiceAuth: SecretValue.optional(),
+    manager: z.object({
+      id: OperatorIdSchema,
+      name: z.string().trim().min(1).max(64),
+      pin: PinSchema,
+    }),
+  })
+  .strict();
+export type SetupInput = z.infer<typeof SetupInput>;
+
+export const ConnectionTestInput = z
+  .object({
+    mode: Mode,
+    live: LiveSettings.optional(),
+    /** A secret typed in the form but not saved yet; else the saved one is used. */
+    appSecret: SecretValue.optional(),
+    tokenServiceAuth: SecretValue.optional(),
+    baseUrl: Settings.shape.api.unwrap().shape.baseUrl.optional(),
+  })
+  .strict();
+
+export const ConnectionTestResult = z.object({
+  ok: z.boolean(),
+  /** What a manager can act on; i18n key + params, like errors. */
+  key: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
+  errcode: z.number().optional(),
+  provider: z.string(),
+  durationMs: z.number(),
+});
+
 export const contract = {
-  getAppInfo: op({ access: 'public', input: z.object({}).strict(), output: AppInfo }),
-  lookupCode: op({ access: 'public', input: LookupInput.strict(), output: LookupResult }),
+  getAppInfo: op({ access: 'public', input: Empty, output: AppInfo }),
+  getSetupState: op({ access: 'public', input: Empty, output: SetupState, passive: true }),
+  completeSetup: op({ access: 'setup', input: SetupInput, output: SessionView }),
+  testConnection: op({ access: 'setup', input: ConnectionTestInput, output: ConnectionTestResult }),
+  getTerminalConfig: op({ access: 'public', input: Empty, output: TerminalConfig, passive: true }),
+
+  getSession: op({ access: 'public', input: Empty, output: SessionView, passive: true }),
+  signIn: op({
+    access: 'public',
+    input: z
+      .object({ operatorId: z.string().trim().min(1).max(32), pin: z.string().max(16) })
+      .strict(),
+    output: SessionView,
+  }),
+  signOut: op({ access: 'public', input: Empty, output: SessionView }),
+  lockSession: op({ access: 'public', input: Empty, output: SessionView }),
+
+  getSettings: op({ access: 'manager', input: Empty, output: SettingsView }),
+  updateSettings: op({ access: 'manager', input: SettingsPatch, output: SettingsView }),
+  setSecret: op({
+    access: 'manager',
+    input: z.object({ name: SecretName, value: SecretValue.nullable() }).strict(),
+    output: SettingsView,
+  }),
+  listOperators: op({ access: 'manager', input: Empty, output: z.array(OperatorView) }),
+  addOperator: op({
+    access: 'manager',
+    input: z
+      .object({
+        id: OperatorIdSchema,
+        name: z.string().trim().min(1).max(64),
+        role: Role,
+        pin: PinSchema,
+      })
+      .strict(),
+    output: OperatorView,
+  }),
+  updateOperator: op({
+    access: 'manager',
+    input: z
+      .object({
+        id: OperatorIdSchema,
+        name: z.string().trim().min(1).max(64).optional(),
+        role: Role.optional(),
+        disabled: z.boolean().optional(),
+      })
+      .strict(),
+    output: OperatorView,
+  }),
+  resetPin: op({
+    access: 'manager',
+    input: z.object({ id: OperatorIdSchema, pin: PinSchema }).strict(),
+    output: OperatorView,
+  }),
+
+  lookupCode: op({ access: 'cashier', input: LookupInput.strict(), output: LookupResult }),
 };
 
 export type Contract = typeof contract;

@@ -19,12 +19,18 @@ export type Services = Handlers<Contract, CallContext>;
 
 export interface AccessGuard {
   /** Throws AppError('forbidden') if the caller may not use an operation with this access. */
-  check(access: Contract[OpName]['access'], ctx: CallContext, name: OpName): void;
+  check(
+    access: Contract[OpName]['access'],
+    ctx: CallContext,
+    name: OpName,
+    passive?: boolean,
+  ): void;
 }
 
 export interface DispatchOptions {
   services: Services;
-  guard?: AccessGuard;
+  /** Checks the caller's access before any service runs (mandatory: no host may skip it). */
+  guard: AccessGuard;
   /** Called for errors that are bugs (kind 'internal'), so they reach the log file. */
   onInternalError?: (name: string, err: unknown) => void;
 }
@@ -56,7 +62,7 @@ export function createDispatcher(opts: DispatchOptions) {
           detail: describeIssues(parsed.error),
         });
       }
-      opts.guard?.check(def.access, ctx, name);
+      opts.guard.check(def.access, ctx, name, 'passive' in def && def.passive === true);
       const handler = opts.services[name] as (input: unknown, ctx: CallContext) => Promise<unknown>;
       const value = await handler(parsed.data, ctx);
       return { ok: true, value: def.output.parse(value) };

@@ -32,7 +32,7 @@ export async function startTerminal(dataDir?: string): Promise<Terminal> {
   const host = await startBrowserHost({
     port: 0,
     staticDir: path.join(ROOT, 'dist', 'renderer'),
-    dispatch: createDispatcher({ services: services.services }),
+    dispatch: createDispatcher({ services: services.services, guard: services.guard }),
   });
   return { url: host.url, host, services, dataDir: dir };
 }

@@ -37,8 +37,8 @@ function request(opts: {
   });
 }
 
-const api = (headers: Record<string, string>, body = '{"code":"123"}') =>
-  request({ method: 'POST', path: '/api/lookupCode', headers, body });
+const api = (headers: Record<string, string>, body = '{}') =>
+  request({ method: 'POST', path: '/api/getSetupState', headers, body });
 
 function goodHeaders(): Record<string, string> {
   return {
@@ -64,7 +64,7 @@ beforeAll(async () => {
   host = await startBrowserHost({
     port: 0,
     staticDir,
-    dispatch: createDispatcher({ services: t.services }),
+    dispatch: createDispatcher({ services: t.services, guard: t.guard }),
   });
 });
 
@@ -83,7 +83,7 @@ describe('browser host', () => {
   it('answers a call that carries the secret', async () => {
     const res = await api({ ...goodHeaders(), host: `localhost:${host.port}` });
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.body)).toMatchObject({ ok: true, value: { code: '123' } });
+    expect(JSON.parse(res.body)).toEqual({ ok: true, value: { needsSetup: true } });
   });
 
   it('refuses calls without the secret or with a wrong one', async () => {

@@ -1,17 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { contract, opNames } from '../../../shared/contract';
-import { createDispatcher, type Services } from '../../../electron/host/dispatch';
+import { createDispatcher, type AccessGuard, type Services } from '../../../electron/host/dispatch';
 import { createTerminalServices } from '../../../electron/services';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-async function realServices() {
+async function realTerminal() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'carddesk-dispatch-'));
-  return (
-    await createTerminalServices({ host: 'browser', version: 't', dataDir: dir, osLocale: 'en' })
-  ).services;
+  return createTerminalServices({ host: 'browser', version: 't', dataDir: dir, osLocale: 'en' });
 }
+async function realServices() {
+  return (await realTerminal()).services;
+}
+async function realDeps() {
+  const t = await realTerminal();
+  return { services: t.services, guard: t.guard };
+}
+/** The dispatcher's own mechanics, apart from access rules (tested in sessions.test.ts). */
+const allowAll: AccessGuard = { check: () => undefined };
 
 /** Wraps real services so the test can see whether a handler ran at all. */
 function counting(services: Services) {
@@ -32,7 +39,7 @@ const ctx = { clientId: 'test' };
 
 describe('dispatch', () => {
   it('runs a valid call and returns the result shaped by the contract', async () => {
-    const dispatch = createDispatcher({ services: await realServices() });
+    const dispatch = createDispatcher({ services: await realServices(), guard: allowAll });
     const res = await dispatch('lookupCode', { code: ' 123456789012 ' }, ctx);
     expect(res).toEqual({
       ok: true,
@@ -42,7 +49,7 @@ describe('dispatch', () => {
 
   it('rejects invalid input with a clear error before any service runs', async () => {
     const { wrapped, calls } = counting(await realServices());
-    const dispatch = createDispatcher({ services: wrapped });
+    const dispatch = createDispatcher({ services: wrapped, guard: allowAll });
     for (const bad of [
       { code: 42 },
       {},
@@ -61,8 +68,22 @@ describe('dispatch', () => {
     expect(calls).toEqual([]);
   });
 
+  it('checks access with the real guard before the service runs', async () => {
+    const t = await realTerminal();
+    const { wrapped, calls } = counting(t.services);
+    const dispatch = createDispatcher({ services: wrapped, guard: t.guard });
+    // First run: nobody is signed in; a cashier operation is refused, public ones answer.
+    expect(await dispatch('lookupCode', { code: '123456789012' }, ctx)).toMatchObject({
+      ok: false,
+      error: { kind: 'forbidden', key: 'errors.not_signed_in' },
+    });
+    expect(await dispatch('listOperators', {}, ctx)).toMatchObject({ ok: false });
+    expect(calls).toEqual([]);
+    expect(await dispatch('getAppInfo', {}, ctx)).toMatchObject({ ok: true });
+  });
+
   it('refuses unknown operations, including prototype names', async () => {
-    const dispatch = createDispatcher({ services: await realServices() });
+    const dispatch = createDispatcher(await realDeps());
     for (const name of ['nope', 'constructor', '__proto__', 'toString']) {
       const res = await dispatch(name, {}, ctx);
       expect(res).toMatchObject({ ok: false, error: { key: 'errors.unknown_operation' } });
@@ -75,7 +96,7 @@ describe('dispatch', () => {
       ...services,
       getAppInfo: async (i, c) => ({ ...(await services.getAppInfo(i, c)), appSecret: 's3cret' }),
     };
-    const res = await createDispatcher({ services: leaky })('getAppInfo', {}, ctx);
+    const res = await createDispatcher({ services: leaky, guard: allowAll })('getAppInfo', {}, ctx);
     expect(res.ok).toBe(true);
     expect(JSON.stringify(res)).not.toContain('s3cret');
   });
@@ -91,6 +112,7 @@ describe('dispatch', () => {
     };
     const res = await createDispatcher({
       services: broken,
+      guard: allowAll,
       onInternalError: (_n, e) => seen.push(e),
     })('lookupCode', { code: '1' }, ctx);
     expect(res).toEqual({
@@ -102,7 +124,9 @@ describe('dispatch', () => {
 
   it('declares an access level for every operation', () => {
     for (const name of opNames) {
-      expect(['public', 'cashier', 'supervisor', 'manager']).toContain(contract[name].access);
+      expect(['public', 'setup', 'cashier', 'supervisor', 'manager']).toContain(
+        contract[name].access,
+      );
     }
   });
 });

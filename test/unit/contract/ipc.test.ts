@@ -46,7 +46,7 @@ async function bound() {
     osLocale: 'en',
   });
   const ipc = new IpcMainTable();
-  const unbind = bindIpc(ipc, createDispatcher({ services: t.services }));
+  const unbind = bindIpc(ipc, createDispatcher({ services: t.services, guard: t.guard }));
   return { ipc, unbind };
 }
 
@@ -60,11 +60,16 @@ describe('Electron binding', () => {
 
   it('answers the app page and validates input', async () => {
     const { ipc } = await bound();
+    await expect(ipc.invoke(`${IPC_PREFIX}getAppInfo`, appFrame(), {})).resolves.toMatchObject({
+      ok: true,
+      value: { name: 'CardDesk', host: 'electron' },
+    });
+    // Nobody is signed in: the role check refuses the cashier operation.
     await expect(
       ipc.invoke(`${IPC_PREFIX}lookupCode`, appFrame(), { code: '555' }),
     ).resolves.toMatchObject({
-      ok: true,
-      value: { code: '555' },
+      ok: false,
+      error: { kind: 'forbidden', key: 'errors.not_signed_in' },
     });
     await expect(
       ipc.invoke(`${IPC_PREFIX}lookupCode`, appFrame(), { code: 5 }),

@@ -1,0 +1,50 @@
+/**
+ * What the services need from the audit log: append one record, durably, before the caller is
+ * told the action happened. The terminal wires this to the SQLite audit log (electron/audit).
+ */
+export interface AuditEntry {
+  action: string;
+  outcome: string;
+  operatorId?: string | undefined;
+  code?: string | undefined;
+  cardId?: string | undefined;
+  errcode?: number | undefined;
+  errmsg?: string | undefined;
+  durationMs?: number | undefined;
+  nonce?: string | undefined;
+  detail?: Record<string, unknown> | undefined;
+}
+
+export interface AuditSink {
+  append(entry: AuditEntry): void;
+}
+
+/** Settings before/after for the audit record, with anything secret-looking masked. */
+export function maskSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskSecrets);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) =>
+        /secret|token|pin|password|auth/i.test(k) && typeof v === 'string' && v !== ''
+          ? [k, '***']
+          : [k, maskSecrets(v)],
+      ),
+    );
+  }
+  return value;
+}
+
+/** Only the fields that changed, each as {before, after}. */
+export function diff(before: unknown, after: unknown, prefix = ''): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const isObj = (v: unknown): v is Record<string, unknown> =>
+    !!v && typeof v === 'object' && !Array.isArray(v);
+  if (isObj(before) && isObj(after)) {
+    for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      Object.assign(out, diff(before[key], after[key], prefix ? `${prefix}.${key}` : key));
+    }
+    return out;
+  }
+  if (JSON.stringify(before) !== JSON.stringify(after)) out[prefix] = { before, after };
+  return out;
+}

@@ -1,0 +1,174 @@
+/**
+ * The terminal's settings: what the first-run wizard asks and what a manager can change.
+ * Secrets (AppSecret, token-service credentials) are not part of these objects: they live
+ * encrypted in their own file and the renderer only ever learns whether one is set.
+ */
+import { z } from 'zod';
+import { Role } from './contract-kit';
+
+export const TerminalIdSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,32}$/, { message: 'letters, digits, - and _ only (1 to 32)' });
+export const OperatorIdSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_.-]{1,32}$/, { message: 'letters, digits, . - and _ only (1 to 32)' });
+export const PinSchema = z.string().regex(/^\d{4,8}$/, { message: 'a PIN is 4 to 8 digits' });
+export const HttpUrlSchema = z
+  .string()
+  .trim()
+  .max(512)
+  .refine(
+    (v) => {
+      try {
+        const u = new URL(v);
+        return u.protocol === 'https:' || u.protocol === 'http:';
+      } catch {
+        return false;
+      }
+    },
+    { message: 'an http(s) URL' },
+  );
+
+export const TokenProviderKind = z.enum(['stable_token', 'classic', 'token_service']);
+export type TokenProviderKind = z.infer<typeof TokenProviderKind>;
+
+export const ScanMode = z.enum(['check_only', 'redeem_on_enter', 'redeem_on_scan']);
+export type ScanMode = z.infer<typeof ScanMode>;
+
+export const LiveSettings = z.object({
+  provider: TokenProviderKind.default('stable_token'),
+  appId: z
+    .string()
+    .trim()
+    .regex(/^wx[0-9a-zA-Z]{16}$/, {
+      message: 'an AppID looks like wx followed by 16 letters or digits',
+    })
+    .or(z.literal(''))
+    .default(''),
+  tokenServiceUrl: HttpUrlSchema.or(z.literal('')).default(''),
+});
+export type LiveSettings = z.infer<typeof LiveSettings>;
+
+export const ScannerSettings = z.object({
+  /** Longest gap between two keystrokes of one scanner burst. Humans type slower. */
+  maxInterKeyMs: z.number().int().min(5).max(200).default(35),
+  minLength: z.number().int().min(1).max(64).default(6),
+  suffix: z.enum(['enter', 'tab', 'either']).default('either'),
+  prefix: z.string().max(8).default(''),
+});
+
+export const CameraSettings = z.object({
+  enabled: z.boolean().default(true),
+  deviceId: z.string().max(256).default(''),
+  mirror: z.enum(['auto', 'on', 'off']).default('auto'),
+  formats: z
+    .array(z.enum(['QR_CODE', 'CODE_128', 'EAN_13', 'CODE_39', 'ITF', 'PDF_417']))
+    .default(['QR_CODE', 'CODE_128']),
+});
+
+export const Settings = z.object({
+  version: z.literal(1).default(1),
+  terminal: z.object({
+    name: z.string().trim().min(1).max(64),
+    id: TerminalIdSchema,
+  }),
+  store: z.object({
+    name: z.string().trim().min(1).max(64),
+    /** The store's WeChat location id (poi_id), to tell the cashier when a card is not valid here. */
+    poiId: z.number().int().positive().optional(),
+  }),
+  language: z.enum(['zh-CN', 'en']).default('zh-CN'),
+  mode: z.enum(['sandbox', 'live']).default('sandbox'),
+  live: LiveSettings.default(LiveSettings.parse({})),
+  api: z
+    .object({
+      baseUrl: HttpUrlSchema.default('https://api.weixin.qq.com'),
+      connectTimeoutMs: z.number().int().min(500).max(30_000).default(3_000),
+      totalTimeoutMs: z.number().int().min(1_000).max(60_000).default(8_000),
+    })
+    .default({
+      baseUrl: 'https://api.weixin.qq.com',
+      connectTimeoutMs: 3_000,
+      totalTimeoutMs: 8_000,
+    }),
+  scan: z
+    .object({
+      mode: ScanMode.default('redeem_on_enter'),
+      cooldownMs: z.number().int().min(0).max(30_000).default(3_000),
+      scanner: ScannerSettings.default(ScannerSettings.parse({})),
+      camera: CameraSettings.default(CameraSettings.parse({})),
+    })
+    .default({
+      mode: 'redeem_on_enter',
+      cooldownMs: 3_000,
+      scanner: ScannerSettings.parse({}),
+      camera: CameraSettings.parse({}),
+    }),
+  sound: z
+    .object({ muted: z.boolean().default(false), volume: z.number().min(0).max(1).default(0.7) })
+    .default({ muted: false, volume: 0.7 }),
+  idleLockMinutes: z.number().int().min(0).max(240).default(10),
+  /** Custom-code cards need card_id on every code call: these are tried for unknown codes. */
+  customCodeCardIds: z.array(z.string().trim().min(1).max(32)).max(100).default([]),
+});
+export type Settings = z.infer<typeof Settings>;
+
+/**
+ * What a manager may change after set-up: any top-level section, each given whole (a section
+ * replaces the one saved). Defaults are deliberately not applied here, so a section left out
+ * of the patch stays as it is instead of being reset.
+ */
+const { version: _version, ...patchable } = Settings.shape;
+type Patchable = typeof patchable;
+type PatchShape = {
+  [K in keyof Patchable]: z.ZodOptional<z.ZodType<z.output<Patchable[K]>, z.input<Patchable[K]>>>;
+};
+export const SettingsPatch = z
+  .object(
+    Object.fromEntries(
+      Object.entries(patchable).map(([key, field]) => [
+        key,
+        (field instanceof z.ZodDefault ? field.unwrap() : field).optional(),
+      ]),
+    ) as unknown as PatchShape,
+  )
+  .strict();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+export const SecretName = z.enum(['appSecret', 'tokenServiceAuth']);
+export type SecretName = z.infer<typeof SecretName>;
+
+/** Settings as the renderer sees them: secrets only as "set or not". */
+export const SettingsView = z.object({
+  settings: Settings,
+  secrets: z.object({ appSecret: z.boolean(), tokenServiceAuth: z.boolean() }),
+  /** Where secrets are kept: the OS key store (Electron) or a key file (browser host). */
+  secretStorage: z.enum(['os-keystore', 'key-file']),
+  /** Set when the settings file could not be read and the terminal started in a safe state. */
+  problem: z.string().optional(),
+});
+export type SettingsView = z.infer<typeof SettingsView>;
+
+export const OperatorView = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: Role,
+  disabled: z.boolean(),
+  lockedUntil: z.number().optional(),
+});
+export type OperatorView = z.infer<typeof OperatorView>;
+
+export const SessionView = z.object({
+  operator: z.object({ id: z.string(), name: z.string(), role: Role }).optional(),
+  /** The session timed out: the same or another operator must enter a PIN. */
+  locked: z.boolean(),
+  idleLockMinutes: z.number(),
+});
+export type SessionView = z.infer<typeof SessionView>;
+
+const ROLE_RANK: Record<Role, number> = { cashier: 1, supervisor: 2, manager: 3 };
+export function roleAllows(role: Role, needed: Role): boolean {
+  return ROLE_RANK[role] >= ROLE_RANK[needed];
+}
