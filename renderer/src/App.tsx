@@ -1,41 +1,106 @@
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppInfo } from '../../shared/contract';
-import { LANGUAGES, type Language } from '../../shared/i18n';
+import type { AppInfo, TerminalConfig } from '../../shared/contract';
+import type { SessionView } from '../../shared/settings';
+import { api, authEvents } from './api';
 import { setLanguage } from './i18n';
+import { useIdleLock } from './shell/idle-lock';
+import { useRoute } from './shell/route';
+import { TerminalContext, type TerminalState } from './shell/terminal-context';
+import { TopBar } from './shell/TopBar';
 import { CounterScreen } from './screens/CounterScreen';
+import { SettingsScreen } from './screens/SettingsScreen';
+import { SetupWizard } from './screens/SetupWizard';
+import { SignInScreen } from './screens/SignInScreen';
 
-const LANGUAGE_NAMES: Record<Language, string> = { 'zh-CN': '中文', en: 'English' };
+interface Loaded {
+  needsSetup: boolean;
+  config: TerminalConfig;
+  session: SessionView;
+}
+
+async function fetchState(): Promise<Loaded> {
+  const [setup, config, session] = await Promise.all([
+    api.getSetupState({}),
+    api.getTerminalConfig({}),
+    api.getSession({}),
+  ]);
+  return { needsSetup: setup.needsSetup, config, session };
+}
 
 export function App({ info }: { info: AppInfo }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [route] = useRoute();
+
+  const refresh = useCallback(async () => setLoaded(await fetchState()), []);
+
+  useEffect(() => {
+    void fetchState().then(setLoaded);
+    const onLost = () => void refresh();
+    authEvents.addEventListener('lost', onLost);
+    return () => authEvents.removeEventListener('lost', onLost);
+  }, [refresh]);
+
+  const signedIn = !!loaded?.session.operator && !loaded.session.locked;
+  useIdleLock(signedIn ? (loaded?.config.idleLockMinutes ?? 0) : 0, refresh);
+
+  if (!loaded) return <div className="boot">{t('ui.app.loading')}</div>;
+
+  if (loaded.needsSetup) {
+    return (
+      <Frame mode="sandbox">
+        <SetupWizard
+          info={info}
+          onDone={async (lang) => {
+            await setLanguage(lang);
+            await refresh();
+          }}
+        />
+      </Frame>
+    );
+  }
+
+  const state: TerminalState = { info, config: loaded.config, session: loaded.session, refresh };
+  let screen: ReactNode;
+  if (!signedIn) screen = <SignInScreen />;
+  else if (route.screen === 'settings' && loaded.session.operator?.role === 'manager') {
+    screen = <SettingsScreen />;
+  } else screen = <CounterScreen />;
+
+  return (
+    <TerminalContext.Provider value={state}>
+      <Frame mode={loaded.config.mode} problem={loaded.config.problem}>
+        <TopBar />
+        <main className="content">{screen}</main>
+      </Frame>
+    </TerminalContext.Provider>
+  );
+}
+
+function Frame({
+  mode,
+  problem,
+  children,
+}: {
+  mode: 'sandbox' | 'live';
+  problem?: string | undefined;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
   return (
     <div className="app">
-      {info.mode === 'sandbox' && (
+      {mode === 'sandbox' && (
         <div className="sandbox-banner" role="status">
           {t('ui.app.sandboxBanner')}
         </div>
       )}
-      <header className="topbar">
-        <span className="brand">{t('ui.app.title')}</span>
-        <span className="spacer" />
-        <label className="lang">
-          <span className="sr-only">{t('ui.app.language')}</span>
-          <select
-            aria-label={t('ui.app.language')}
-            value={i18n.language}
-            onChange={(e) => void setLanguage(e.target.value as Language)}
-          >
-            {LANGUAGES.map((lang) => (
-              <option key={lang} value={lang}>
-                {LANGUAGE_NAMES[lang]}
-              </option>
-            ))}
-          </select>
-        </label>
-      </header>
-      <main className="content">
-        <CounterScreen />
-      </main>
+      {problem && (
+        <div className="problem-banner" role="alert">
+          {t('ui.app.settingsProblem')} <small>{problem}</small>
+        </div>
+      )}
+      {children}
     </div>
   );
 }

@@ -71,6 +71,10 @@ function httpWire(): WireApi<Contract> {
   ) as unknown as WireApi<Contract>;
 }
 
+/** Screens listen for this to return to the sign-in screen when the host says so. */
+export const authEvents = new EventTarget();
+const AUTH_LOST = new Set(['errors.not_signed_in', 'errors.session_locked']);
+
 function unwrap(wire: WireApi<Contract>): ClientApi<Contract> {
   return Object.fromEntries(
     opNames.map((name) => [
@@ -79,7 +83,10 @@ function unwrap(wire: WireApi<Contract>): ClientApi<Contract> {
         const envelope = (await (wire[name] as (i: unknown) => Promise<Envelope<unknown>>)(
           input,
         )) as Envelope<unknown>;
-        if (!envelope.ok) throw AppError.fromInfo(envelope.error);
+        if (!envelope.ok) {
+          if (AUTH_LOST.has(envelope.error.key)) authEvents.dispatchEvent(new Event('lost'));
+          throw AppError.fromInfo(envelope.error);
+        }
         return envelope.value;
       },
     ]),

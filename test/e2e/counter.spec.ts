@@ -1,11 +1,13 @@
 import path from 'node:path';
-import { expect, SCREENSHOTS, test } from './fixtures';
+import { CASHIER, expect, SCREENSHOTS, signIn, test } from './fixtures';
 
-test('a typed code is looked up end to end and the language can be switched', async ({
+test('a cashier signs in, looks a typed code up, and switches the language', async ({
   page,
-  terminal,
+  readyTerminal,
 }) => {
-  await page.goto(terminal.url);
+  await page.goto(readyTerminal.url);
+  await signIn(page, CASHIER);
+  await expect(page.getByTestId('operator-name')).toContainText(CASHIER.name);
   const scan = page.getByLabel('Scan or type a code');
   await expect(scan).toBeFocused();
   await expect(page.getByRole('status')).toContainText('SANDBOX');
@@ -13,25 +15,24 @@ test('a typed code is looked up end to end and the language can be switched', as
   await scan.fill('  123456789012 ');
   await scan.press('Enter');
   await expect(page.getByTestId('verdict-code')).toHaveText('123456789012');
-  await expect(page.getByTestId('placeholder-notice')).toBeVisible();
   await expect(scan).toHaveValue('');
   await page.screenshot({ path: path.join(SCREENSHOTS, 'counter-en.png') });
 
   await page.getByLabel('Language').selectOption('zh-CN');
   await expect(page.getByLabel('扫码或输入券码')).toBeVisible();
-  await expect(page.getByTestId('placeholder-notice')).toHaveText('尚未连接微信：这是占位结果。');
   await page.screenshot({ path: path.join(SCREENSHOTS, 'counter-zh.png') });
 
-  // The choice survives a reload.
+  // The choice survives a reload, and so does the session (same tab).
   await page.reload();
   await expect(page.getByLabel('扫码或输入券码')).toBeVisible();
 });
 
 test('invalid input is refused with a clear error before any service runs', async ({
   page,
-  terminal,
+  readyTerminal,
 }) => {
-  await page.goto(terminal.url);
+  await page.goto(readyTerminal.url);
+  await signIn(page, CASHIER);
   const scan = page.getByLabel('Scan or type a code');
   await scan.fill('9'.repeat(600));
   await scan.press('Enter');
@@ -39,18 +40,18 @@ test('invalid input is refused with a clear error before any service runs', asyn
   await expect(page.getByRole('alert')).toContainText('too long to be a code');
 });
 
-test('the page picks Chinese from a Chinese OS locale', async ({ browser, terminal }) => {
+test('the page picks Chinese from a Chinese OS locale', async ({ browser, readyTerminal }) => {
   const context = await browser.newContext({ locale: 'zh-CN' });
   const page = await context.newPage();
-  await page.goto(terminal.url);
-  await expect(page.getByLabel('扫码或输入券码')).toBeVisible();
+  await page.goto(readyTerminal.url);
+  await expect(page.getByLabel('操作员编号')).toBeVisible();
   await context.close();
 });
 
 test('another local web page cannot drive the terminal', async ({ page, terminal, request }) => {
   // A page without the per-launch secret (any other site or local page) is refused.
-  const noSecret = await request.post(`${terminal.url}api/lookupCode`, {
-    data: { code: '123' },
+  const noSecret = await request.post(`${terminal.url}api/getSetupState`, {
+    data: {},
     headers: { 'x-carddesk-client': 'attacker-01' },
   });
   expect(noSecret.status()).toBe(403);
@@ -61,5 +62,12 @@ test('another local web page cannot drive the terminal', async ({ page, terminal
   expect(rebound.status()).toBe(421);
   // The real page works.
   await page.goto(terminal.url);
-  await expect(page.getByLabel('Scan or type a code')).toBeVisible();
+  await expect(page.locator('#root')).not.toBeEmpty();
+});
+
+test('a wrong PIN is refused with a clear message', async ({ page, readyTerminal }) => {
+  await page.goto(readyTerminal.url);
+  await signIn(page, { id: CASHIER.id, pin: '0000' });
+  await expect(page.getByRole('alert')).toHaveText('Operator id or PIN is wrong. Try again.');
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'signin-error.png') });
 });

@@ -10,6 +10,24 @@ export default defineMessages(
       liveBadge: 'LIVE',
       language: 'Language',
       errcode: 'errcode {{errcode}}',
+      settingsProblem:
+        'The settings file could not be read: the terminal runs in Sandbox, check only. A manager must review the settings.',
+    },
+    nav: {
+      label: 'Screens',
+      counter: 'Counter',
+      settings: 'Settings',
+      switch: 'Switch operator',
+      signOut: 'Sign out',
+    },
+    roles: { cashier: 'Cashier', supervisor: 'Supervisor', manager: 'Manager' },
+    signin: {
+      title: 'Sign in',
+      lockedTitle: 'Locked',
+      lockedHint: '{{name}} was signed in. Enter the PIN to go on, or sign in as someone else.',
+      operatorId: 'Operator id',
+      pin: 'PIN',
+      submit: 'Sign in',
     },
     counter: {
       scanLabel: 'Scan or type a code',
@@ -30,6 +48,23 @@ export default defineMessages(
       liveBadge: '正式',
       language: '语言',
       errcode: '错误码 {{errcode}}',
+      settingsProblem: '无法读取设置文件：终端以沙箱、仅查询模式运行。请经理检查设置。',
+    },
+    nav: {
+      label: '页面',
+      counter: '收银台',
+      settings: '设置',
+      switch: '切换操作员',
+      signOut: '退出登录',
+    },
+    roles: { cashier: '收银员', supervisor: '主管', manager: '经理' },
+    signin: {
+      title: '登录',
+      lockedTitle: '已锁定',
+      lockedHint: '{{name}} 已登录。输入 PIN 继续，或以其他操作员登录。',
+      operatorId: '操作员编号',
+      pin: 'PIN',
+      submit: '登录',
     },
     counter: {
       scanLabel: '扫码或输入券码',

@@ -1,0 +1,22 @@
+/**
+ * What every screen may read about the terminal: app info, the counter-relevant settings and
+ * who is signed in. `refresh` re-reads them after set-up, sign-in or a settings change.
+ */
+import { createContext, useContext } from 'react';
+import type { AppInfo, TerminalConfig } from '../../../shared/contract';
+import type { SessionView } from '../../../shared/settings';
+
+export interface TerminalState {
+  info: AppInfo;
+  config: TerminalConfig;
+  session: SessionView;
+  refresh(): Promise<void>;
+}
+
+export const TerminalContext = createContext<TerminalState | null>(null);
+
+export function useTerminal(): TerminalState {
+  const value = useContext(TerminalContext);
+  if (!value) throw new Error('useTerminal outside TerminalContext');
+  return value;
+}
