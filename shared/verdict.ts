@@ -1,0 +1,338 @@
+/**
+ * The verdict: from what WeChat answered about a code (code/get), the card's details
+ * (card/get) and what this terminal knows (its own redemptions, pending refunds), the one
+ * answer the cashier sees. Pure: no I/O, no clock of its own; fully unit-tested.
+ */
+import { z } from 'zod';
+import { ErrorInfo } from './errors';
+import { cardBody, type Card } from './wechat/card';
+import type { CodeGetResult } from './wechat/code';
+import { Weekday } from './wechat/enums';
+
+export const VerdictKind = z.enum([
+  'redeemable',
+  'already_redeemed',
+  'expired',
+  'not_yet_valid',
+  'gifting',
+  'gift_timeout',
+  'deleted',
+  'invalidated',
+  'unknown_code',
+  'not_allowed',
+  'could_not_check',
+  /** This terminal has queued an invalidation (refund) for the code. */
+  'refund_pending',
+  /** What was scanned cannot be a code: no call was made. */
+  'invalid_scan',
+]);
+export type VerdictKind = z.infer<typeof VerdictKind>;
+
+/** accept: green; reject: red; warning: amber (the cashier must check something); neutral: grey. */
+export const Tone = z.enum(['accept', 'reject', 'warning', 'neutral']);
+export type Tone = z.infer<typeof Tone>;
+
+export const CardValue = z.discriminatedUnion('kind', [
+  /** percentOff 10 = "10% off" = 9 折. */
+  z.object({ kind: z.literal('discount'), percentOff: z.number() }),
+  /** Cents. */
+  z.object({ kind: z.literal('cash'), reduceCost: z.number(), leastCost: z.number() }),
+  z.object({ kind: z.literal('gift'), gift: z.string() }),
+  z.object({ kind: z.literal('deal'), detail: z.string() }),
+  z.object({ kind: z.literal('general'), detail: z.string() }),
+  z.object({ kind: z.literal('member'), prerogative: z.string() }),
+  z.object({ kind: z.literal('ticket'), detail: z.string() }),
+]);
+export type CardValue = z.infer<typeof CardValue>;
+
+export const Warning = z.discriminatedUnion('kind', [
+  /** The card is limited to some weekdays (and hours) and now is not one of them. */
+  z.object({
+    kind: z.literal('weekday'),
+    allowed: z.array(Weekday),
+    today: Weekday,
+    hours: z.string().optional(),
+  }),
+  /** This store (its WeChat location id) is not among the card's stores. */
+  z.object({ kind: z.literal('other_store') }),
+  /** Not a blocker, but the cashier must check the bill. Cents. */
+  z.object({ kind: z.literal('min_spend'), amount: z.number() }),
+  /** card/get failed: the verdict stands, but value and limits are unknown. */
+  z.object({ kind: z.literal('card_details_missing') }),
+]);
+export type Warning = z.infer<typeof Warning>;
+
+export const CardSummary = z.object({
+  cardId: z.string(),
+  type: z.string(),
+  title: z.string(),
+  brand: z.string(),
+  color: z.string().optional(),
+  logoUrl: z.string().optional(),
+  notice: z.string().optional(),
+  description: z.string().optional(),
+  value: CardValue.optional(),
+  weekdays: z.array(Weekday).optional(),
+});
+export type CardSummary = z.infer<typeof CardSummary>;
+
+export const Verdict = z.object({
+  kind: VerdictKind,
+  tone: Tone,
+  code: z.string(),
+  cardId: z.string().optional(),
+  /** openid with most characters hidden: enough to tell two customers apart, no more. */
+  owner: z.string().optional(),
+  card: CardSummary.optional(),
+  /** The code's validity window (unix ms), as WeChat computed it for this code. */
+  window: z.object({ begin: z.number().optional(), end: z.number().optional() }).optional(),
+  warnings: z.array(Warning),
+  /** When and by whom this terminal redeemed it, if its log knows. */
+  redeemedHere: z
+    .object({ at: z.number(), operatorId: z.string(), operatorName: z.string() })
+    .optional(),
+  /** For not_allowed, could_not_check, invalid_scan: what went wrong. */
+  error: ErrorInfo.optional(),
+  /** The user_card_status WeChat reported, for the IT person. */
+  status: z.string().optional(),
+});
+export type Verdict = z.infer<typeof Verdict>;
+
+export type CodeLookup =
+  | { kind: 'found'; result: CodeGetResult }
+  | { kind: 'errcode'; errcode: number; errmsg: string; error: ErrorInfo }
+  | { kind: 'unavailable'; error: ErrorInfo };
+
+export interface VerdictInput {
+  code: string;
+  lookup: CodeLookup;
+  card?: Card | undefined;
+  /** Unix ms. */
+  now: number;
+  /** The terminal's IANA time zone, for weekday limits. */
+  timeZone: string;
+  storePoiId?: number | undefined;
+  redeemedHere?: { at: number; operatorId: string; operatorName: string } | undefined;
+  refundPending?: boolean;
+}
+
+const TONES: Record<VerdictKind, Tone> = {
+  redeemable: 'accept',
+  already_redeemed: 'reject',
+  expired: 'reject',
+  not_yet_valid: 'warning',
+  gifting: 'warning',
+  gift_timeout: 'warning',
+  deleted: 'reject',
+  invalidated: 'reject',
+  unknown_code: 'reject',
+  not_allowed: 'reject',
+  could_not_check: 'neutral',
+  refund_pending: 'reject',
+  invalid_scan: 'neutral',
+};
+
+export function maskOpenid(openid: string): string {
+  return openid.length <= 8 ? '****' : `${openid.slice(0, 4)}…${openid.slice(-4)}`;
+}
+
+export function cardValue(card: Card): CardValue | undefined {
+  switch (card.card_type) {
+    case 'DISCOUNT':
+      return { kind: 'discount', percentOff: card.discount.discount };
+    case 'CASH':
+      return {
+        kind: 'cash',
+        reduceCost: card.cash.reduce_cost,
+        leastCost: card.cash.least_cost ?? 0,
+      };
+    case 'GIFT':
+      return { kind: 'gift', gift: card.gift.gift };
+    case 'GROUPON':
+      return { kind: 'deal', detail: card.groupon.deal_detail };
+    case 'GENERAL_COUPON':
+      return { kind: 'general', detail: card.general_coupon.default_detail };
+    case 'MEMBER_CARD':
+      return { kind: 'member', prerogative: card.member_card.prerogative };
+    case 'MEETING_TICKET':
+      return { kind: 'ticket', detail: card.meeting_ticket.meeting_detail };
+    case 'MOVIE_TICKET':
+      return card.movie_ticket.detail
+        ? { kind: 'ticket', detail: card.movie_ticket.detail }
+        : undefined;
+    case 'BOARDING_PASS':
+      return {
+        kind: 'ticket',
+        detail: `${card.boarding_pass.flight} ${card.boarding_pass.from} → ${card.boarding_pass.to}`,
+      };
+    default:
+      return undefined;
+  }
+}
+
+export function summariseCard(card: Card): CardSummary {
+  const body = cardBody(card);
+  const b = body.base_info;
+  const weekdays = body.advanced_info?.time_limit?.map((t) => t.type);
+  const value = cardValue(card);
+  return {
+    cardId: b.id,
+    type: card.card_type,
+    title: b.title,
+    brand: b.brand_name,
+    ...(b.color ? { color: b.color } : {}),
+    ...(b.logo_url ? { logoUrl: b.logo_url } : {}),
+    ...(b.notice ? { notice: b.notice } : {}),
+    ...(b.description ? { description: b.description } : {}),
+    ...(value ? { value } : {}),
+    ...(weekdays?.length ? { weekdays } : {}),
+  };
+}
+
+const JS_WEEKDAYS: Weekday[] = [
+  'SUNDAY',
+  'MONDAY',
+  'TUESDAY',
+  'WEDNESDAY',
+  'THURSDAY',
+  'FRIDAY',
+  'SATURDAY',
+];
+
+/** Weekday and minutes since midnight of an instant in a time zone. */
+export function localTime(ms: number, timeZone: string): { weekday: Weekday; minutes: number } {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(ms));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const short = get('weekday').toUpperCase();
+  const weekday = JS_WEEKDAYS.find((d) => d.startsWith(short)) ?? 'MONDAY';
+  return { weekday, minutes: Number(get('hour')) * 60 + Number(get('minute')) };
+}
+
+function weekdayWarning(card: Card, now: number, timeZone: string): Warning | undefined {
+  const limits = cardBody(card).advanced_info?.time_limit?.filter((t) => t.type !== 'HOLIDAY');
+  if (!limits?.length) return undefined;
+  const { weekday, minutes } = localTime(now, timeZone);
+  const todays = limits.filter((t) => t.type === weekday);
+  const inHours = (t: (typeof limits)[number]) => {
+    if (t.begin_hour === undefined || t.end_hour === undefined) return true;
+    const from = t.begin_hour * 60 + (t.begin_minute ?? 0);
+    const to = t.end_hour * 60 + (t.end_minute ?? 0);
+    return minutes >= from && minutes < to;
+  };
+  if (todays.some(inHours)) return undefined;
+  const withHours = limits.find((t) => t.begin_hour !== undefined && t.end_hour !== undefined);
+  const pad = (n: number | undefined) => String(n ?? 0).padStart(2, '0');
+  return {
+    kind: 'weekday',
+    allowed: [...new Set(limits.map((t) => t.type))],
+    today: weekday,
+    ...(withHours
+      ? {
+          hours: `${pad(withHours.begin_hour)}:${pad(withHours.begin_minute)}–${pad(withHours.end_hour)}:${pad(withHours.end_minute)}`,
+        }
+      : {}),
+  };
+}
+
+function cardWarnings(card: Card | undefined, input: VerdictInput): Warning[] {
+  if (!card) return [{ kind: 'card_details_missing' }];
+  const warnings: Warning[] = [];
+  const weekday = weekdayWarning(card, input.now, input.timeZone);
+  if (weekday) warnings.push(weekday);
+  const b = cardBody(card).base_info;
+  if (
+    input.storePoiId !== undefined &&
+    !b.use_all_locations &&
+    b.location_id_list?.length &&
+    !b.location_id_list.includes(input.storePoiId)
+  ) {
+    warnings.push({ kind: 'other_store' });
+  }
+  if (card.card_type === 'CASH' && (card.cash.least_cost ?? 0) > 0) {
+    warnings.push({ kind: 'min_spend', amount: card.cash.least_cost ?? 0 });
+  }
+  return warnings;
+}
+
+/** Warnings that turn a green verdict amber: the cashier must decide. */
+const BLOCKING: Warning['kind'][] = ['weekday', 'other_store'];
+
+const STATUS_KIND: Record<CodeGetResult['user_card_status'], VerdictKind> = {
+  NORMAL: 'redeemable',
+  CONSUMED: 'already_redeemed',
+  EXPIRE: 'expired',
+  GIFTING: 'gifting',
+  GIFT_TIMEOUT: 'gift_timeout',
+  DELETE: 'deleted',
+  UNAVAILABLE: 'invalidated',
+};
+
+export function decideVerdict(input: VerdictInput): Verdict {
+  const base = { code: input.code, warnings: [] as Warning[] };
+  const make = (kind: VerdictKind, extra: Partial<Verdict> = {}): Verdict => ({
+    ...base,
+    kind,
+    tone: TONES[kind],
+    ...extra,
+  });
+  const card = input.card ? summariseCard(input.card) : undefined;
+  const withCard = card ? { card, cardId: card.cardId } : {};
+
+  if (input.refundPending) return make('refund_pending', withCard);
+
+  const { lookup } = input;
+  if (lookup.kind === 'unavailable') return make('could_not_check', { error: lookup.error });
+  if (lookup.kind === 'errcode') {
+    // With check_consume true the platform answers some statuses as errcodes instead.
+    switch (lookup.errcode) {
+      case 40056:
+        return make('unknown_code', { error: lookup.error });
+      case 40099:
+        return make('already_redeemed', { ...withCard, ...redeemedHere(input) });
+      default:
+        return make('not_allowed', { ...withCard, error: lookup.error });
+    }
+  }
+
+  const r = lookup.result;
+  const window = {
+    ...(r.card.begin_time ? { begin: r.card.begin_time * 1000 } : {}),
+    ...(r.card.end_time ? { end: r.card.end_time * 1000 } : {}),
+  };
+  const common = {
+    ...withCard,
+    cardId: r.card.card_id,
+    owner: maskOpenid(r.openid),
+    status: r.user_card_status,
+    ...(window.begin || window.end ? { window } : {}),
+  };
+  let kind = STATUS_KIND[r.user_card_status];
+  if (kind === 'redeemable') {
+    // The end time is the last second of the last valid day, so it is still valid then.
+    if (window.end !== undefined && input.now > window.end + 999) kind = 'expired';
+    else if (window.begin !== undefined && input.now < window.begin) kind = 'not_yet_valid';
+    else if (!r.can_consume) kind = 'not_allowed';
+  }
+  if (kind === 'already_redeemed') return make(kind, { ...common, ...redeemedHere(input) });
+  if (kind !== 'redeemable') {
+    return make(kind, {
+      ...common,
+      ...(kind === 'not_allowed'
+        ? { error: { kind: 'wechat', key: 'verdict.cannot_consume', params: {} } }
+        : {}),
+    });
+  }
+  const warnings = cardWarnings(input.card, input);
+  const tone: Tone = warnings.some((w) => BLOCKING.includes(w.kind)) ? 'warning' : 'accept';
+  return { ...make('redeemable', common), tone, warnings };
+}
+
+function redeemedHere(input: VerdictInput) {
+  return input.redeemedHere ? { redeemedHere: input.redeemedHere } : {};
+}
