@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { WedgeDetector, type WedgeOptions } from '../../../renderer/scan/wedge-detector';
+
+const OPTS: WedgeOptions = { maxInterKeyMs: 35, minLength: 6, suffix: 'either', prefix: '' };
+
+/** Drives the detector with keys at given times, and a manual clock for its timer. */
+function rig(options: Partial<WedgeOptions> = {}) {
+  const scans: string[] = [];
+  const typed: string[] = [];
+  let timer: { fn: () => void; at: number } | undefined;
+  let now = 1000;
+  const d = new WedgeDetector(
+    { ...OPTS, ...options },
+    {
+      onScan: (c) => scans.push(c),
+      onReplay: (t) => typed.push(t),
+      setTimer: (fn, ms) => (timer = { fn, at: now + ms }),
+      clearTimer: () => (timer = undefined),
+    },
+  );
+  const prevented: string[] = [];
+  const advance = (ms: number) => {
+    now += ms;
+    if (timer && timer.at <= now) {
+      const t = timer;
+      timer = undefined;
+      t.fn();
+    }
+  };
+  const key = (k: string, gapMs: number) => {
+    advance(gapMs);
+    d.handle({ key: k, timeStamp: now, preventDefault: () => prevented.push(k) });
+  };
+  const burst = (text: string, gapMs: number, suffix = 'Enter') => {
+    for (const ch of text) key(ch, gapMs);
+    if (suffix) key(suffix, gapMs);
+  };
+  return { d, scans, typed, prevented, key, burst, advance };
+}
+
+describe('WedgeDetector', () => {
+  it('recognises a scanner burst ending in Enter, and nothing reaches the field', () => {
+    const r = rig();
+    r.burst('123456789012', 8);
+    expect(r.scans).toEqual(['123456789012']);
+    expect(r.typed).toEqual([]);
+    expect(r.prevented.join('')).toBe('123456789012Enter');
+  });
+
+  it('accepts Tab as the suffix, or only the configured one', () => {
+    const tab = rig();
+    tab.burst('123456789012', 8, 'Tab');
+    expect(tab.scans).toEqual(['123456789012']);
+    const enterOnly = rig({ suffix: 'enter' });
+    enterOnly.burst('123456789012', 8, 'Tab');
+    expect(enterOnly.scans).toEqual([]);
+    expect(enterOnly.typed).toEqual(['123456789012']);
+  });
+
+  it('hands human typing on to the field, even fast typing', () => {
+    const r = rig();
+    r.burst('hello world', 60); // a fast typist: 60 ms a key
+    r.advance(100);
+    expect(r.scans).toEqual([]);
+    expect(r.typed.join('')).toBe('hello world');
+  });
+
+  it('a person pressing Enter after typing a code is not a scan', () => {
+    const r = rig();
+    r.burst('123456789012', 120);
+    expect(r.scans).toEqual([]);
+    expect(r.typed.join('')).toBe('123456789012');
+  });
+
+  it('two quick keys of a person (key rollover) are not a scan', () => {
+    const r = rig();
+    r.key('a', 200);
+    r.key('b', 10);
+    r.key('Enter', 150);
+    expect(r.scans).toEqual([]);
+    expect(r.typed.join('')).toBe('ab');
+  });
+
+  it('a burst shorter than the minimum length is typing', () => {
+    const r = rig();
+    r.burst('1234', 5);
+    expect(r.scans).toEqual([]);
+    expect(r.typed.join('')).toBe('1234');
+  });
+
+  it('strips a configured prefix', () => {
+    const r = rig({ prefix: '~' });
+    r.burst('~123456789012', 5);
+    expect(r.scans).toEqual(['123456789012']);
+  });
+
+  it('ignores Shift inside a burst (upper-case codes) and gives up on modifier shortcuts', () => {
+    const r = rig();
+    for (const k of ['A', 'Shift', 'B', 'C', 'D', 'E', 'F', 'G']) r.key(k, 5);
+    r.key('Enter', 5);
+    expect(r.scans).toEqual(['ABCDEFG']);
+    const s = rig();
+    s.key('1', 5);
+    s.d.handle({ key: 'v', ctrlKey: true, timeStamp: 1010, preventDefault: () => undefined });
+    expect(s.typed).toEqual(['1']);
+  });
+
+  it('two scans back to back are two scans', () => {
+    const r = rig();
+    r.burst('111111111111', 5);
+    r.advance(300);
+    r.burst('222222222222', 5);
+    expect(r.scans).toEqual(['111111111111', '222222222222']);
+  });
+
+  it('a slow key after a fast burst without suffix hands the burst on', () => {
+    const r = rig();
+    r.burst('1234567', 5, '');
+    r.key('8', 200);
+    r.advance(100);
+    expect(r.scans).toEqual([]);
+    expect(r.typed.join('')).toBe('12345678');
+  });
+});
