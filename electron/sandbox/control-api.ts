@@ -1,0 +1,157 @@
+/**
+ * The control API under /__sandbox/ (exists only in the simulator, never on the platform):
+ * counters, clock, reset, faults, state and a helper to make encrypt_codes. Plain JSON; errors
+ * are {"error": "..."} with a 4xx status. See docs/sandbox.md.
+ */
+import { z } from 'zod';
+import { CARD_STATUSES, CODE_STATUSES } from './card-types';
+import { FaultSpec } from './faults';
+import { WECHAT_PATHS } from './routes';
+import type { Simulator } from './simulator';
+
+export const CONTROL_PREFIX = '/__sandbox';
+
+export interface ControlResponse {
+  status: number;
+  body: unknown;
+}
+
+const ClockRequest = z.union([
+  z.strictObject({ set: z.number().int() }),
+  z.strictObject({ advance: z.number().int() }),
+]);
+const CodeStatusRequest = z.strictObject({ status: z.enum(CODE_STATUSES) });
+const CardStatusRequest = z.strictObject({ status: z.enum(CARD_STATUSES) });
+const EncryptRequest = z.strictObject({
+  code: z.string().min(1).max(64),
+  appid: z.string().optional(),
+});
+
+const ok = (body: unknown): ControlResponse => ({ status: 200, body });
+const fail = (status: number, error: string): ControlResponse => ({ status, body: { error } });
+
+function parse<T extends z.ZodType>(
+  schema: T,
+  text: string,
+): { data: z.infer<T> } | { error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { error: 'body is not valid JSON' };
+  }
+  const r = schema.safeParse(json);
+  if (!r.success) {
+    return {
+      error: r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+    };
+  }
+  return { data: r.data };
+}
+
+function clockBody(sim: Simulator) {
+  const now = sim.clock.now();
+  return { now, iso: new Date(now).toISOString(), frozen: sim.clock.frozen };
+}
+
+/** `path` is what follows /__sandbox (e.g. "/counters"). */
+export function handleControl(
+  sim: Simulator,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  bodyText: string,
+): ControlResponse {
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const route = `${method} /${parts.slice(0, 2).join('/')}`;
+  const param = parts[2];
+  if (parts.length > 3) return fail(404, `no control endpoint ${path}`);
+
+  switch (route) {
+    case 'GET /':
+      return ok({
+        apps: sim.apps.map((a) => a.appid),
+        clock: clockBody(sim),
+        endpoints: WECHAT_PATHS,
+      });
+    case 'GET /counters': {
+      const counters = sim.counters();
+      return ok({ counters, total: Object.values(counters).reduce((a, b) => a + b, 0) });
+    }
+    case 'DELETE /counters':
+      sim.resetCounters();
+      return ok({ ok: true });
+    case 'GET /clock':
+      return ok(clockBody(sim));
+    case 'POST /clock': {
+      const r = parse(ClockRequest, bodyText);
+      if ('error' in r) return fail(400, r.error);
+      if ('set' in r.data) sim.clock.set(r.data.set);
+      else sim.clock.advance(r.data.advance);
+      return ok(clockBody(sim));
+    }
+    case 'POST /reset':
+      sim.reset();
+      return ok({ ok: true });
+    case 'GET /faults':
+      return ok({ faults: sim.faults.list() });
+    case 'POST /faults': {
+      const r = parse(FaultSpec, bodyText);
+      if ('error' in r) return fail(400, r.error);
+      return ok({ fault: sim.faults.add(r.data) });
+    }
+    case 'DELETE /faults':
+      sim.faults.clear();
+      return ok({ ok: true });
+    case 'GET /log':
+      return ok({ log: sim.requestLog() });
+    case 'POST /encrypt': {
+      const r = parse(EncryptRequest, bodyText);
+      if ('error' in r) return fail(400, r.error);
+      try {
+        return ok({ encrypt_code: sim.encryptCode(r.data.code, r.data.appid) });
+      } catch (err) {
+        return fail(400, (err as Error).message);
+      }
+    }
+    case 'GET /state/codes': {
+      if (param !== undefined) {
+        const code = sim.code(param);
+        return code ? ok(code) : fail(404, `no code ${param}`);
+      }
+      const status = query.get('status');
+      const statusOk = status === null || (CODE_STATUSES as readonly string[]).includes(status);
+      if (!statusOk) return fail(400, `unknown status ${status ?? ''}`);
+      return ok({
+        codes: sim.codes({
+          ...(query.get('card_id') ? { card_id: query.get('card_id') ?? '' } : {}),
+          ...(query.get('openid') ? { openid: query.get('openid') ?? '' } : {}),
+          ...(status ? { status: CodeStatusRequest.shape.status.parse(status) } : {}),
+        }),
+      });
+    }
+    case 'POST /state/codes': {
+      if (param === undefined) return fail(405, 'POST needs /state/codes/:code');
+      if (!sim.code(param)) return fail(404, `no code ${param}`);
+      const r = parse(CodeStatusRequest, bodyText);
+      if ('error' in r) return fail(400, r.error);
+      sim.setCodeStatus(param, r.data.status);
+      return ok(sim.code(param));
+    }
+    case 'GET /state/cards': {
+      if (param === undefined) return ok({ cards: sim.cards() });
+      const card = sim.card(param);
+      return card ? ok(card) : fail(404, `no card ${param}`);
+    }
+    case 'POST /state/cards': {
+      if (param === undefined) return fail(405, 'POST needs /state/cards/:card_id');
+      if (!sim.card(param)) return fail(404, `no card ${param}`);
+      const r = parse(CardStatusRequest, bodyText);
+      if ('error' in r) return fail(400, r.error);
+      sim.setCardStatus(param, r.data.status);
+      return ok(sim.card(param));
+    }
+    default:
+      return fail(404, `no control endpoint ${method} ${CONTROL_PREFIX}${path}`);
+  }
+}

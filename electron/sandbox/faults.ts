@@ -1,0 +1,133 @@
+/**
+ * Fault injection per endpoint, for testing how a client survives a bad network or a bad
+ * platform day. A rule fires for the next `count` matching calls, or on each call with a
+ * `probability` drawn from a seeded PRNG (same seed, same calls -> same failures).
+ *
+ * What each kind does to the request:
+ *   latency         waits `ms` (wall-clock) first, then handles normally; stacks with others
+ *   hang            never answers and changes nothing; the socket stays open until the client
+ *                   gives up (or the sandbox closes)
+ *   http_5xx        answers HTTP `status` (default 503) with an HTML body; changes nothing
+ *   errcode         answers HTTP 200 {errcode, errmsg} (default -1 "system error"; 45009 is the
+ *                   daily quota); changes nothing
+ *   malformed_json  handles the request (state changes) and sends a truncated JSON body
+ *   lost_response   handles the request (state changes), then destroys the socket unanswered
+ */
+import { z } from 'zod';
+import { SeededRandom } from './prng';
+
+export const FAULT_KINDS = [
+  'latency',
+  'hang',
+  'http_5xx',
+  'errcode',
+  'malformed_json',
+  'lost_response',
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export const FaultSpec = z
+  .strictObject({
+    /** An endpoint path such as "/card/code/consume", or "*" for every WeChat endpoint. */
+    path: z.string().regex(/^(\*|\/[\x21-\x7e]*)$/, 'path: "/..." or "*"'),
+    kind: z.enum(FAULT_KINDS),
+    count: z.int().min(1).optional(),
+    probability: z.number().min(0).max(1).optional(),
+    /** latency: added delay in ms. */
+    ms: z.int().min(0).max(600_000).optional(),
+    /** http_5xx: the status code. */
+    status: z.int().min(500).max(599).optional(),
+    /** errcode: the errcode answered. */
+    errcode: z
+      .int()
+      .refine((n) => n !== 0, 'errcode 0 is not a fault')
+      .optional(),
+  })
+  .refine((s) => s.count === undefined || s.probability === undefined, {
+    message: 'give count or probability, not both',
+  })
+  .refine((s) => s.kind !== 'latency' || s.ms !== undefined, {
+    message: 'latency needs ms',
+  });
+export type FaultSpec = z.infer<typeof FaultSpec>;
+
+export interface FaultRule {
+  id: number;
+  path: string;
+  kind: FaultKind;
+  /** Calls left for a count rule; undefined for a probability rule. */
+  remaining?: number;
+  probability?: number;
+  ms?: number;
+  status?: number;
+  errcode?: number;
+}
+
+export interface FaultPlan {
+  /** Total added latency in ms. */
+  latencyMs: number;
+  /** The rule that decides how the call ends, if any. */
+  outcome?: FaultRule;
+  /** Every rule that fired, for the request log. */
+  fired: FaultRule[];
+}
+
+export class FaultInjector {
+  private rules: FaultRule[] = [];
+  private nextId = 1;
+  private random: SeededRandom;
+
+  constructor(private readonly randomSeed: number) {
+    this.random = new SeededRandom(randomSeed);
+  }
+
+  /** Adds a rule (a count rule defaults to the next 1 call). Throws on an invalid spec. */
+  add(spec: FaultSpec): FaultRule {
+    const s = FaultSpec.parse(spec);
+    const rule: FaultRule = {
+      id: this.nextId++,
+      path: s.path,
+      kind: s.kind,
+      ...(s.probability !== undefined
+        ? { probability: s.probability }
+        : { remaining: s.count ?? 1 }),
+      ...(s.ms !== undefined ? { ms: s.ms } : {}),
+      ...(s.kind === 'http_5xx' ? { status: s.status ?? 503 } : {}),
+      ...(s.kind === 'errcode' ? { errcode: s.errcode ?? -1 } : {}),
+    };
+    this.rules.push(rule);
+    return { ...rule };
+  }
+
+  list(): FaultRule[] {
+    return this.rules.map((r) => ({ ...r }));
+  }
+
+  /** Removes every rule; `resetRandom` also restarts the PRNG from its seed. */
+  clear(resetRandom = false): void {
+    this.rules = [];
+    if (resetRandom) this.random = new SeededRandom(this.randomSeed);
+  }
+
+  /** Decides what happens to one call of `path`, consuming count rules that fire. */
+  plan(path: string): FaultPlan {
+    const plan: FaultPlan = { latencyMs: 0, fired: [] };
+    for (const rule of this.rules) {
+      if (rule.path !== '*' && rule.path !== path) continue;
+      const terminal = rule.kind !== 'latency';
+      // Once the outcome is decided, later outcome rules neither fire nor use up a call.
+      if (terminal && plan.outcome) continue;
+      const fires =
+        rule.remaining !== undefined
+          ? rule.remaining > 0
+          : this.random.next() < (rule.probability ?? 0);
+      if (!fires) continue;
+      if (rule.remaining !== undefined) rule.remaining -= 1;
+      plan.fired.push({ ...rule });
+      if (terminal) plan.outcome = rule;
+      else plan.latencyMs += rule.ms ?? 0;
+    }
+    this.rules = this.rules.filter((r) => r.remaining === undefined || r.remaining > 0);
+    return plan;
+  }
+}
