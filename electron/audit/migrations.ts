@@ -1,0 +1,190 @@
+/**
+ * The audit log's schema, as numbered migrations applied in order inside one transaction
+ * each and recorded in PRAGMA user_version. Never edit a migration that has shipped: add the
+ * next number (with its own test in test/unit/audit/migrations.test.ts). Later features (the
+ * outbox of issue 9) add their tables here too, so one number describes the whole file.
+ */
+import type { Database } from 'better-sqlite3';
+import { GENESIS_HASH } from './canonical';
+
+/** 'CDAL' (CardDesk audit log) in the SQLite header, so the file type is recognisable. */
+export const APPLICATION_ID = 0x4344414c;
+export const FORMAT_NAME = 'carddesk-audit';
+
+export interface Migration {
+  version: number;
+  /** What the step adds, for the docs and the log of migrations in `meta`. */
+  name: string;
+  up(db: Database): void;
+}
+
+const APPEND_ONLY_GUARDS = (table: string) => `
+  CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table}
+  BEGIN SELECT RAISE(ABORT, '${table} is append-only: records cannot be changed'); END;
+  CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table}
+  BEGIN SELECT RAISE(ABORT, '${table} is append-only: records cannot be deleted'); END;
+`;
+
+/** The text the free-text search looks in: the WeChat message and detail.message/.reason. */
+export const SEARCH_TEXT_SQL = `concat_ws(char(10), errmsg,
+  json_extract(detail, '$.message'), json_extract(detail, '$.reason'))`;
+
+/** Copies records newer than the search index into it (see search-index.ts). */
+export function indexRecordsAfter(db: Database, afterId: number): number {
+  const copied = db
+    .prepare(
+      `INSERT INTO audit_ix (id, ts, operator_id, action, code, card_id, outcome, nonce)
+       SELECT id, ts, operator_id, action, code, card_id, outcome, nonce
+       FROM audit WHERE id > ? ORDER BY id`,
+    )
+    .run(afterId).changes;
+  if (copied > 0) {
+    db.prepare(
+      `INSERT INTO audit_text (rowid, text)
+       SELECT id, ${SEARCH_TEXT_SQL} FROM audit
+       WHERE id > ? AND (errmsg IS NOT NULL OR json_extract(detail, '$.message') IS NOT NULL
+         OR json_extract(detail, '$.reason') IS NOT NULL)`,
+    ).run(afterId);
+  }
+  return copied;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'chained, append-only audit table',
+    up(db) {
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+      db.exec(`
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT, WITHOUT ROWID;
+
+        -- No AUTOINCREMENT: its counter would be one more page in every durable commit, for a
+        -- witness of the last id that the search index (migration 2) gives for free.
+        CREATE TABLE audit (
+          id INTEGER PRIMARY KEY,
+          ts INTEGER NOT NULL,
+          terminal_id TEXT NOT NULL,
+          operator_id TEXT,
+          action TEXT NOT NULL,
+          code TEXT,
+          card_id TEXT,
+          outcome TEXT NOT NULL,
+          errcode INTEGER,
+          errmsg TEXT,
+          duration_ms INTEGER,
+          nonce TEXT,
+          detail TEXT NOT NULL,
+          prev_hash TEXT NOT NULL,
+          hash TEXT NOT NULL
+        ) STRICT;
+
+        ${APPEND_ONLY_GUARDS('audit')}
+
+        -- A record must continue the chain: the next id, the last hash. The writer does this
+        -- already; the trigger catches any other writer (or a stale cache) in the database.
+        CREATE TRIGGER audit_chain BEFORE INSERT ON audit
+        WHEN NEW.id IS NOT (SELECT coalesce(max(id), 0) + 1 FROM audit)
+          OR NEW.prev_hash IS NOT coalesce(
+               (SELECT hash FROM audit ORDER BY id DESC LIMIT 1), '${GENESIS_HASH}')
+        BEGIN SELECT RAISE(ABORT, 'audit record out of chain'); END;
+      `);
+      const meta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+      meta.run('format', FORMAT_NAME);
+      meta.run('hash', 'sha256-chain/canonical-v1');
+      meta.run('created_at', new Date().toISOString());
+    },
+  },
+  {
+    version: 2,
+    name: 'search index for the review screens',
+    up(db) {
+      // Derived data, rebuilt from `audit` whenever it lags: kept out of the append's
+      // transaction so that the durable write stays one small commit (search-index.ts).
+      db.exec(`
+        CREATE TABLE audit_ix (
+          id INTEGER PRIMARY KEY,
+          ts INTEGER NOT NULL,
+          operator_id TEXT,
+          action TEXT NOT NULL,
+          code TEXT,
+          card_id TEXT,
+          outcome TEXT NOT NULL,
+          nonce TEXT
+        ) STRICT;
+        CREATE INDEX audit_ix_ts ON audit_ix (ts);
+        CREATE INDEX audit_ix_operator ON audit_ix (operator_id, ts);
+        CREATE INDEX audit_ix_outcome ON audit_ix (outcome, ts);
+        CREATE INDEX audit_ix_action ON audit_ix (action, ts);
+        CREATE INDEX audit_ix_code ON audit_ix (code, ts);
+        CREATE INDEX audit_ix_card ON audit_ix (card_id, ts);
+        CREATE INDEX audit_ix_nonce ON audit_ix (nonce, outcome) WHERE nonce IS NOT NULL;
+        ${APPEND_ONLY_GUARDS('audit_ix')}
+
+        -- Trigram: substring search in any script, Chinese included, from 3 characters.
+        CREATE VIRTUAL TABLE audit_text USING fts5 (text, tokenize = 'trigram');
+      `);
+      indexRecordsAfter(db, 0);
+    },
+  },
+  {
+    version: 3,
+    name: 'outbox for invalidations (refunds)',
+    up(db) {
+      // Working state of writes that must reach WeChat (electron/services/outbox.ts). Rows
+      // change as they are retried; their history is in the append-only audit table.
+      db.exec(`
+        CREATE TABLE outbox (
+          id INTEGER PRIMARY KEY,
+          nonce TEXT NOT NULL UNIQUE,
+          kind TEXT NOT NULL CHECK (kind IN ('invalidate')),
+          code TEXT NOT NULL,
+          card_id TEXT,
+          reason TEXT NOT NULL,
+          operator_id TEXT,
+          supervisor_id TEXT,
+          state TEXT NOT NULL CHECK (state IN ('pending','unknown','done','failed','cancelled')),
+          attempts INTEGER NOT NULL DEFAULT 0,
+          last_error TEXT,
+          next_at INTEGER,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX outbox_open ON outbox (state, next_at);
+        CREATE INDEX outbox_code ON outbox (code, state);
+      `);
+    },
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+export function userVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+export function applicationId(db: Database): number {
+  return db.pragma('application_id', { simple: true }) as number;
+}
+
+/**
+ * Applies the migrations after the file's version, up to `to` (default: all). Each step runs
+ * in its own transaction with its user_version, so a crash leaves a file at a known version.
+ */
+export function migrate(db: Database, opts: { to?: number } = {}): number {
+  const target = opts.to ?? LATEST_VERSION;
+  let version = userVersion(db);
+  for (const m of MIGRATIONS) {
+    if (m.version <= version || m.version > target) continue;
+    if (m.version !== version + 1) throw new Error(`migration ${version + 1} is missing`);
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+      db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(
+        `migration_${m.version}`,
+        `${m.name} @ ${new Date().toISOString()}`,
+      );
+    }).immediate();
+    version = m.version;
+  }
+  return version;
+}

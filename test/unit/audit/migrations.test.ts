@@ -1,0 +1,209 @@
+/** One test per migration: migrate an in-memory database to that version and check it. */
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { canonicalRecord, chainHash, GENESIS_HASH } from '../../../electron/audit/canonical';
+import {
+  APPLICATION_ID,
+  FORMAT_NAME,
+  LATEST_VERSION,
+  MIGRATIONS,
+  migrate,
+  userVersion,
+} from '../../../electron/audit/migrations';
+import { open, tempFile, expectAppError } from './helpers';
+
+const names = (db: Database.Database, type: string) =>
+  (
+    db
+      .prepare('SELECT name FROM sqlite_schema WHERE type = ? ORDER BY name')
+      .pluck()
+      .all(type) as string[]
+  ).filter((n) => !n.startsWith('sqlite_'));
+
+/** Writes chained records with plain SQL, as a version-1 CardDesk would have. */
+function writeV1Records(db: Database.Database, n: number) {
+  let prev = GENESIS_HASH;
+  const insert = db.prepare(`INSERT INTO audit VALUES (?, ?, 'T-1', 'op1', 'lookup', ?, 'pCARD', ?,
+    ?, ?, 12, NULL, ?, ?, ?)`);
+  for (let id = 1; id <= n; id++) {
+    const rejected = id % 2 === 0;
+    const fields = {
+      id,
+      ts: 1_700_000_000_000 + id,
+      terminal_id: 'T-1',
+      operator_id: 'op1',
+      action: 'lookup',
+      code: `C${id}`,
+      card_id: 'pCARD',
+      outcome: rejected ? 'rejected' : 'ok',
+      errcode: rejected ? 40099 : 0,
+      errmsg: rejected ? '已核销 consumed' : null,
+      duration_ms: 12,
+      nonce: null,
+      detail: id === 3 ? '{"reason":"顾客退款"}' : '{}',
+    };
+    const hash = chainHash(prev, canonicalRecord(fields));
+    insert.run(
+      id,
+      fields.ts,
+      fields.code,
+      fields.outcome,
+      fields.errcode,
+      fields.errmsg,
+      fields.detail,
+      prev,
+      hash,
+    );
+    prev = hash;
+  }
+}
+
+describe('migrations', () => {
+  it('are numbered 1, 2, ... without gaps, and LATEST_VERSION is the last', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    expect(LATEST_VERSION).toBe(MIGRATIONS.length);
+  });
+
+  it('1: the chained, append-only audit table, the meta table and the file type', () => {
+    const db = new Database(':memory:');
+    expect(migrate(db, { to: 1 })).toBe(1);
+    expect(userVersion(db)).toBe(1);
+    expect(db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+    expect(names(db, 'table')).toEqual(['audit', 'meta']);
+    expect(names(db, 'trigger')).toEqual(['audit_chain', 'audit_no_delete', 'audit_no_update']);
+    expect(db.prepare(`SELECT value FROM meta WHERE key = 'format'`).pluck().get()).toBe(
+      FORMAT_NAME,
+    );
+    expect(db.prepare(`SELECT value FROM meta WHERE key = 'migration_1'`).pluck().get()).toMatch(
+      /^chained, append-only audit table @ /,
+    );
+    const columns = db.prepare('PRAGMA table_info(audit)').all() as { name: string }[];
+    expect(columns.map((c) => c.name)).toEqual([
+      'id',
+      'ts',
+      'terminal_id',
+      'operator_id',
+      'action',
+      'code',
+      'card_id',
+      'outcome',
+      'errcode',
+      'errmsg',
+      'duration_ms',
+      'nonce',
+      'detail',
+      'prev_hash',
+      'hash',
+    ]);
+    // STRICT: a wrong type is refused by SQLite itself.
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO audit VALUES (1, 'yesterday', 'T', NULL, 'scan', NULL, NULL, 'ok',
+        NULL, NULL, NULL, NULL, '{}', ?, 'x')`,
+        )
+        .run(GENESIS_HASH),
+    ).toThrow(/cannot store TEXT value in INTEGER column/);
+    // The chain trigger: records must come with the next id and the last hash.
+    writeV1Records(db, 2);
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO audit VALUES (5, 1, 'T', NULL, 'scan', NULL, NULL, 'ok', NULL, NULL,
+        NULL, NULL, '{}', ?, 'x')`,
+        )
+        .run(GENESIS_HASH),
+    ).toThrow(/out of chain/);
+    expect(() => db.exec(`UPDATE audit SET outcome = 'ok'`)).toThrow(/append-only/);
+    expect(() => db.exec('DELETE FROM audit')).toThrow(/append-only/);
+    db.close();
+  });
+
+  it('2: the search index and the text index, filled from the records already there', () => {
+    const db = new Database(':memory:');
+    migrate(db, { to: 1 });
+    writeV1Records(db, 4);
+    expect(migrate(db, { to: 2 })).toBe(2);
+    expect(userVersion(db)).toBe(2);
+    expect(names(db, 'table')).toEqual(
+      expect.arrayContaining(['audit', 'meta', 'audit_ix', 'audit_text']),
+    );
+    expect(names(db, 'index')).toEqual([
+      'audit_ix_action',
+      'audit_ix_card',
+      'audit_ix_code',
+      'audit_ix_nonce',
+      'audit_ix_operator',
+      'audit_ix_outcome',
+      'audit_ix_ts',
+    ]);
+    expect(names(db, 'trigger')).toEqual(
+      expect.arrayContaining(['audit_ix_no_delete', 'audit_ix_no_update']),
+    );
+    expect(db.prepare('SELECT id, outcome, code FROM audit_ix ORDER BY id').raw().all()).toEqual([
+      [1, 'ok', 'C1'],
+      [2, 'rejected', 'C2'],
+      [3, 'ok', 'C3'],
+      [4, 'rejected', 'C4'],
+    ]);
+    // errmsg and detail.reason are searchable; records without text are not in the text index.
+    expect(db.prepare('SELECT rowid, text FROM audit_text ORDER BY rowid').raw().all()).toEqual([
+      [2, '已核销 consumed'],
+      [3, '顾客退款'],
+      [4, '已核销 consumed'],
+    ]);
+    expect(
+      db.prepare(`SELECT rowid FROM audit_text WHERE audit_text MATCH '"核销 c"'`).pluck().all(),
+    ).toEqual([2, 4]);
+    db.close();
+  });
+
+  it('3: the outbox table for invalidations, empty, with its state check', () => {
+    const db = new Database(':memory:');
+    migrate(db, { to: 2 });
+    writeV1Records(db, 2);
+    expect(migrate(db, { to: 3 })).toBe(3);
+    expect(userVersion(db)).toBe(3);
+    expect(names(db, 'table')).toEqual(expect.arrayContaining(['outbox']));
+    expect(names(db, 'index')).toEqual(expect.arrayContaining(['outbox_code', 'outbox_open']));
+    expect(db.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(0);
+    const insert = db.prepare(
+      `INSERT INTO outbox (nonce, kind, code, reason, state, created_at, updated_at)
+       VALUES (?, 'invalidate', '123', 'refund', ?, 1, 1)`,
+    );
+    insert.run('n1', 'pending');
+    expect(() => insert.run('n2', 'maybe')).toThrow(/CHECK/);
+    expect(() => insert.run('n1', 'pending')).toThrow(/UNIQUE/);
+    // The records written before the migration are untouched.
+    expect(db.prepare('SELECT count(*) FROM audit').pluck().get()).toBe(2);
+    db.close();
+  });
+
+  it('a log at an older version is migrated on open and keeps verifying', async () => {
+    const file = tempFile();
+    const db = new Database(file);
+    migrate(db, { to: 1 });
+    writeV1Records(db, 5);
+    db.close();
+    const log = open(file);
+    expect(userVersion(log.db)).toBe(LATEST_VERSION);
+    expect(log.search({ outcomes: ['rejected'] }).rows.map((r) => r.id)).toEqual([4, 2]);
+    expect(log.append({ action: 'scan', outcome: 'ok' }).id).toBe(6);
+    expect(await log.verify()).toMatchObject({ ok: true, count: 6 });
+  });
+
+  it('a file from a newer CardDesk is refused with both versions, and left untouched', () => {
+    const file = tempFile();
+    open(file).close();
+    const db = new Database(file);
+    db.pragma(`user_version = ${LATEST_VERSION + 1}`);
+    db.close();
+    const err = expectAppError(() => open(file), 'audit.newer_version');
+    expect(err.kind).toBe('storage');
+    expect(err.params).toEqual({ found: LATEST_VERSION + 1, supported: LATEST_VERSION });
+    expectAppError(() => open(file, { readonly: true }), 'audit.newer_version');
+    const after = new Database(file, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(LATEST_VERSION + 1);
+    after.close();
+  });
+});
