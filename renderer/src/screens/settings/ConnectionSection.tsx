@@ -1,0 +1,340 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AppError } from '../../../../shared/errors';
+import { Settings, type SecretName, type SettingsView } from '../../../../shared/settings';
+import { api } from '../../api';
+import {
+  ConnectionFields,
+  TestConnection,
+  usesAppSecret,
+  validateLive,
+  type ConnectionDraft,
+} from '../../components/ConnectionFields';
+import {
+  asAppError,
+  ErrorBox,
+  focusFirstError,
+  numberFrom,
+  TextField,
+  validate,
+  type FieldErrors,
+} from '../../components/form';
+import { SectionForm, type SectionProps } from './SectionForm';
+
+const ApiSettings = Settings.shape.api.unwrap();
+const ORDER = [
+  'conn.appId',
+  'conn.tokenServiceUrl',
+  'api.baseUrl',
+  'api.connectTimeoutMs',
+  'api.totalTimeoutMs',
+];
+const SECRET_ORDER: SecretName[] = ['appSecret', 'tokenServiceAuth'];
+
+/**
+ * Sandbox or Live, the token provider, AppID, API address and timeouts; below the form, the
+ * secrets (write-only: set or not set, replace, clear) and "Test connection".
+ */
+export function ConnectionSection({ view, onSaved }: SectionProps) {
+  const { t } = useTranslation();
+  const s = view.settings;
+  const [conn, setConn] = useState<ConnectionDraft>({
+    mode: s.mode,
+    provider: s.live.provider,
+    appId: s.live.appId,
+    tokenServiceUrl: s.live.tokenServiceUrl,
+  });
+  const [baseUrl, setBaseUrl] = useState(s.api.baseUrl);
+  const [connectMs, setConnectMs] = useState(String(s.api.connectTimeoutMs));
+  const [totalMs, setTotalMs] = useState(String(s.api.totalTimeoutMs));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  /** Secrets typed but not saved yet: "Test connection" tries them. */
+  const [typed, setTyped] = useState<Record<SecretName, string>>({
+    appSecret: '',
+    tokenServiceAuth: '',
+  });
+
+  const apiDraft = {
+    baseUrl,
+    connectTimeoutMs: numberFrom(connectMs),
+    totalTimeoutMs: numberFrom(totalMs),
+  };
+  const dirty =
+    conn.mode !== s.mode ||
+    conn.provider !== s.live.provider ||
+    conn.appId !== s.live.appId ||
+    conn.tokenServiceUrl !== s.live.tokenServiceUrl ||
+    baseUrl !== s.api.baseUrl ||
+    apiDraft.connectTimeoutMs !== s.api.connectTimeoutMs ||
+    apiDraft.totalTimeoutMs !== s.api.totalTimeoutMs;
+
+  function check() {
+    const live = validateLive(t, conn, 'conn.');
+    const apiResult = validate(t, ApiSettings, apiDraft, {
+      prefix: 'api.',
+      overrides: { baseUrl: 'setup.invalid.url' },
+    });
+    // In Sandbox the Live fields are hidden: their errors do not block, the saved ones stay.
+    const found = { ...(conn.mode === 'live' ? live.errors : {}), ...apiResult.errors };
+    if (
+      apiResult.ok &&
+      apiResult.data.totalTimeoutMs < apiResult.data.connectTimeoutMs &&
+      !found['api.totalTimeoutMs']
+    ) {
+      found['api.totalTimeoutMs'] = t('settings.connection.totalBelowConnect');
+    }
+    setErrors(found);
+    if (Object.keys(found).length > 0 || !apiResult.ok) {
+      focusFirstError(found, ORDER);
+      return null;
+    }
+    return { live: live.live ?? s.live, api: apiResult.data };
+  }
+
+  function save() {
+    const valid = check();
+    if (!valid) return null;
+    return api.updateSettings({ mode: conn.mode, live: valid.live, api: valid.api });
+  }
+
+  const secretMissing =
+    conn.mode === 'live' && (usesAppSecret(conn.provider) ? !view.secrets.appSecret : false);
+
+  return (
+    <>
+      <SectionForm
+        id="connection"
+        title={t('settings.sections.connection')}
+        intro={t('settings.connection.intro')}
+        dirty={dirty}
+        save={save}
+        onSaved={onSaved}
+        note={
+          secretMissing && (
+            <p className="warning-note" data-testid="secret-missing">
+              <span aria-hidden="true">⚠ </span>
+              {t('settings.connection.secretMissing')}
+            </p>
+          )
+        }
+      >
+        <ConnectionFields
+          prefix="conn."
+          draft={conn}
+          onChange={setConn}
+          errors={errors}
+          appSecretSlot={null}
+          authSlot={null}
+          extra={
+            <fieldset className="choices group">
+              <legend>{t('settings.connection.advanced')}</legend>
+              <div className="field-grid three">
+                <TextField
+                  id="api.baseUrl"
+                  className="span-all"
+                  label={t('settings.connection.baseUrl')}
+                  hint={t('settings.connection.baseUrlHint')}
+                  type="url"
+                  value={baseUrl}
+                  spellCheck={false}
+                  onChange={(e) => setBaseUrl(e.target.value)}
+                  error={errors['api.baseUrl']}
+                />
+                <TextField
+                  id="api.connectTimeoutMs"
+                  label={t('settings.connection.connectTimeout')}
+                  hint={t('settings.connection.connectTimeoutHint')}
+                  type="number"
+                  min={500}
+                  max={30000}
+                  step={100}
+                  unit={t('settings.units.ms')}
+                  value={connectMs}
+                  onChange={(e) => setConnectMs(e.target.value)}
+                  error={errors['api.connectTimeoutMs']}
+                />
+                <TextField
+                  id="api.totalTimeoutMs"
+                  label={t('settings.connection.totalTimeout')}
+                  hint={t('settings.connection.totalTimeoutHint')}
+                  type="number"
+                  min={1000}
+                  max={60000}
+                  step={100}
+                  unit={t('settings.units.ms')}
+                  value={totalMs}
+                  onChange={(e) => setTotalMs(e.target.value)}
+                  error={errors['api.totalTimeoutMs']}
+                />
+              </div>
+            </fieldset>
+          }
+        />
+      </SectionForm>
+
+      <section className="settings-section" aria-labelledby="secrets-title">
+        <h2 id="secrets-title">{t('settings.secrets.title')}</h2>
+        <p className="muted section-intro" data-testid="secret-storage">
+          {t(`settings.secrets.storage.${view.secretStorage}`)}
+        </p>
+        <div className="secret-list">
+          {SECRET_ORDER.map((name) => (
+            <SecretRow
+              key={name}
+              name={name}
+              isSet={view.secrets[name]}
+              value={typed[name]}
+              onType={(value) => setTyped((v) => ({ ...v, [name]: value }))}
+              onSaved={onSaved}
+            />
+          ))}
+        </div>
+      </section>
+
+      <section className="settings-section" aria-labelledby="test-title">
+        <h2 id="test-title">{t('setup.test.button')}</h2>
+        <p className="muted section-intro">{t('settings.connection.testIntro')}</p>
+        <TestConnection
+          build={() => {
+            const valid = check();
+            if (!valid) return null;
+            const secret = typed.appSecret.trim();
+            const auth = typed.tokenServiceAuth.trim();
+            return {
+              mode: conn.mode,
+              ...(conn.mode === 'live' ? { live: valid.live } : {}),
+              baseUrl: valid.api.baseUrl,
+              ...(secret ? { appSecret: secret } : {}),
+              ...(auth ? { tokenServiceAuth: auth } : {}),
+            };
+          }}
+        />
+      </section>
+    </>
+  );
+}
+
+/** One secret, write-only: whether it is set, a field to replace it, a button to clear it. */
+function SecretRow({
+  name,
+  isSet,
+  value,
+  onType,
+  onSaved,
+}: {
+  name: SecretName;
+  isSet: boolean;
+  value: string;
+  onType: (value: string) => void;
+  onSaved: (view: SettingsView) => void;
+}) {
+  const { t } = useTranslation();
+  const k = (key: string) => t(`settings.secrets.${name}.${key}`);
+  const label = k('title');
+  const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [message, setMessage] = useState('');
+  const [fieldError, setFieldError] = useState<string | undefined>();
+  const [error, setError] = useState<AppError | null>(null);
+  const id = `secret.${name}`;
+
+  async function run(next: string | null) {
+    setBusy(true);
+    setError(null);
+    setMessage('');
+    try {
+      const view = await api.setSecret({ name, value: next });
+      onType('');
+      setConfirming(false);
+      setMessage(next === null ? k('cleared') : k('saved'));
+      onSaved(view);
+    } catch (err) {
+      setError(asAppError(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!value.trim()) {
+      setFieldError(t('setup.invalid.required'));
+      document.getElementById(id)?.focus();
+      return;
+    }
+    if (value.trim().length > 256) {
+      setFieldError(t('setup.invalid.tooLong', { max: 256 }));
+      return;
+    }
+    setFieldError(undefined);
+    void run(value);
+  }
+
+  return (
+    <form className="secret-row" onSubmit={submit} noValidate aria-label={label}>
+      <div className="secret-head">
+        <strong>{label}</strong>
+        <span
+          className={`secret-state ${isSet ? 'set' : 'unset'}`}
+          data-testid={`secret-state-${name}`}
+        >
+          <span aria-hidden="true">{isSet ? '● ' : '○ '}</span>
+          {isSet ? t('settings.secrets.set') : t('settings.secrets.notSet')}
+        </span>
+        <small className="muted">{k('usedBy')}</small>
+      </div>
+      <div className="secret-edit">
+        <TextField
+          id={id}
+          label={isSet ? k('replace') : k('enter')}
+          type="password"
+          autoComplete="off"
+          value={value}
+          onChange={(e) => onType(e.target.value)}
+          error={fieldError}
+        />
+        <button type="submit" disabled={busy}>
+          {t('settings.secrets.save')}
+        </button>
+        {isSet && !confirming && (
+          <button
+            type="button"
+            className="danger-outline"
+            disabled={busy}
+            onClick={() => setConfirming(true)}
+          >
+            {t('settings.secrets.clear')}
+          </button>
+        )}
+      </div>
+      {confirming && (
+        <div className="confirm-box" role="alertdialog" aria-label={label}>
+          <p>
+            <span aria-hidden="true">⚠ </span>
+            {k('clearConfirm')}
+          </p>
+          <div className="confirm-actions">
+            <button type="button" className="danger" disabled={busy} onClick={() => void run(null)}>
+              {k('clearYes')}
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              autoFocus
+              onClick={() => setConfirming(false)}
+            >
+              {t('settings.cancel')}
+            </button>
+          </div>
+        </div>
+      )}
+      {message && (
+        <p className="saved" role="status">
+          <span aria-hidden="true">✓ </span>
+          {message}
+        </p>
+      )}
+      <ErrorBox error={error} />
+    </form>
+  );
+}
