@@ -6,6 +6,11 @@
  */
 import { z } from 'zod';
 import { op, Role } from './contract-kit';
+import { ErrorInfo } from './errors';
+import { auditReviewOps } from './ops/audit-review';
+import { backOfficeOps } from './ops/back-office';
+import { refundOps } from './ops/refunds';
+import { Verdict } from './verdict';
 import {
   LiveSettings,
   OperatorIdSchema,
@@ -42,13 +47,51 @@ export const LookupInput = z.object({
   source: z.enum(['scanner', 'camera', 'manual']).default('manual'),
 });
 
-export const LookupResult = z.object({
+export const RedeemInput = z
+  .object({
+    code: z.string().min(1).max(64),
+    /** From the verdict: needed for custom-code cards. */
+    cardId: z.string().max(32).optional(),
+  })
+  .strict();
+
+export const RedeemOutcome = z.object({
+  /**
+   * redeemed: WeChat confirmed it. rejected: WeChat refused (the verdict says why).
+   * failed: nothing was done (network down before sending). unknown: sent, answer lost:
+   * do not hand over goods; the terminal settles it. busy: the same code is being redeemed.
+   */
+  outcome: z.enum(['redeemed', 'rejected', 'failed', 'unknown', 'busy']),
   code: z.string(),
-  /** True while no WeChat client is wired in: the screen says so. */
-  placeholder: z.boolean(),
-  status: z.string(),
+  nonce: z.string().optional(),
+  at: z.number(),
+  verdict: Verdict.optional(),
+  error: ErrorInfo.optional(),
 });
-export type LookupResult = z.infer<typeof LookupResult>;
+export type RedeemOutcome = z.infer<typeof RedeemOutcome>;
+
+export const PendingItem = z.object({
+  nonce: z.string(),
+  action: z.string(),
+  code: z.string(),
+  cardId: z.string().optional(),
+  operatorId: z.string().optional(),
+  at: z.number(),
+  /** pending: being sent or settled. settled results carry what happened. */
+  state: z.enum(['unsettled', 'redeemed', 'not_redeemed']),
+  settledAt: z.number().optional(),
+});
+export type PendingItem = z.infer<typeof PendingItem>;
+
+export const PendingWork = z.object({
+  /** Redemptions whose outcome is not known yet. */
+  unsettled: z.array(PendingItem),
+  /** Settled in the last minutes: shown to the cashier once. */
+  recentlySettled: z.array(PendingItem),
+  /** Refunds waiting in the outbox (issue 9). */
+  outbox: z.number(),
+});
+export type PendingWork = z.infer<typeof PendingWork>;
 
 const Empty = z.object({}).strict();
 
@@ -105,6 +148,8 @@ export const ConnectionTestInput = z
   })
   .strict();
 
+export type ConnectionTestInputParsed = z.output<typeof ConnectionTestInput>;
+
 export const ConnectionTestResult = z.object({
   ok: z.boolean(),
   /** What a manager can act on; i18n key + params, like errors. */
@@ -114,6 +159,25 @@ export const ConnectionTestResult = z.object({
   provider: z.string(),
   durationMs: z.number(),
 });
+
+export const DemoCodes = z.object({
+  /** False outside Sandbox mode: demo codes exist only in the built-in sandbox. */
+  available: z.boolean(),
+  codes: z.array(
+    z.object({
+      code: z.string(),
+      cardId: z.string(),
+      title: z.string(),
+      cardType: z.string(),
+      status: z.string(),
+      codeType: z.string(),
+      note: z.string(),
+      redeemable: z.boolean(),
+      customCode: z.boolean(),
+    }),
+  ),
+});
+export type DemoCodes = z.infer<typeof DemoCodes>;
 
 export const contract = {
   getAppInfo: op({ access: 'public', input: Empty, output: AppInfo }),
@@ -171,7 +235,15 @@ export const contract = {
     output: OperatorView,
   }),
 
-  lookupCode: op({ access: 'cashier', input: LookupInput.strict(), output: LookupResult }),
+  lookupCode: op({ access: 'cashier', input: LookupInput.strict(), output: Verdict }),
+  redeemCode: op({ access: 'cashier', input: RedeemInput, output: RedeemOutcome }),
+  getPendingWork: op({ access: 'cashier', input: Empty, output: PendingWork, passive: true }),
+  listDemoCodes: op({ access: 'cashier', input: Empty, output: DemoCodes }),
+
+  // Each later area declares its operations in its own module under shared/ops/.
+  ...refundOps,
+  ...auditReviewOps,
+  ...backOfficeOps,
 };
 
 export type Contract = typeof contract;

@@ -88,6 +88,10 @@ export const Settings = z.object({
       connectTimeoutMs: z.number().int().min(500).max(30_000).default(3_000),
       totalTimeoutMs: z.number().int().min(1_000).max(60_000).default(8_000),
     })
+    .refine((a) => a.totalTimeoutMs >= a.connectTimeoutMs, {
+      message: 'the total timeout must be at least the connect timeout',
+      path: ['totalTimeoutMs'],
+    })
     .default({
       baseUrl: 'https://api.weixin.qq.com',
       connectTimeoutMs: 3_000,

@@ -27,7 +27,12 @@ export interface AccountDeps {
   onSettingsChanged?: (settings: Settings) => void;
 }
 
+/**
+ * The wizard is offered only to a terminal that has never been set up. A damaged operators
+ * file does not reopen it: that would let anyone at the counter make themselves manager.
+ */
 export function needsSetup(deps: Pick<AccountDeps, 'settings' | 'operators'>): boolean {
+  if (deps.operators.problem) return false;
   return deps.settings.current.kind === 'first-run' || deps.operators.count === 0;
 }
 
@@ -94,7 +99,7 @@ export function createAccountHandlers(deps: AccountDeps) {
       audit.append({
         action: 'settings_change',
         outcome: 'ok',
-        operatorId: manager.id,
+        operator_id: manager.id,
         detail: {
           setup: true,
           after: maskSecrets(next),
@@ -102,7 +107,7 @@ export function createAccountHandlers(deps: AccountDeps) {
         },
       });
       sessions.start(ctx, manager.id);
-      audit.append({ action: 'sign_in', outcome: 'ok', operatorId: manager.id });
+      audit.append({ action: 'sign_in', outcome: 'ok', operator_id: manager.id });
       return sessions.view(ctx);
     },
 
@@ -118,15 +123,15 @@ export function createAccountHandlers(deps: AccountDeps) {
         audit.append({
           action: 'sign_in_failed',
           outcome: 'rejected',
-          operatorId: input.operatorId,
-          durationMs,
+          operator_id: input.operatorId,
+          duration_ms: durationMs,
           detail: { reason: result.reason },
         });
         if (result.justLocked) {
           audit.append({
             action: 'lockout',
             outcome: 'rejected',
-            operatorId: input.operatorId,
+            operator_id: input.operatorId,
             detail: { until: result.lockedUntil },
           });
         }
@@ -144,7 +149,7 @@ export function createAccountHandlers(deps: AccountDeps) {
         audit.append({
           action: 'sign_out',
           outcome: 'ok',
-          operatorId: previous,
+          operator_id: previous,
           detail: { switch: true },
         });
       }
@@ -152,15 +157,15 @@ export function createAccountHandlers(deps: AccountDeps) {
       audit.append({
         action: 'sign_in',
         outcome: 'ok',
-        operatorId: result.operator.id,
-        durationMs,
+        operator_id: result.operator.id,
+        duration_ms: durationMs,
       });
       return sessions.view(ctx);
     },
 
     async signOut(_input: In<'signOut'>, ctx: CallContext) {
       const who = sessions.end(ctx);
-      if (who) audit.append({ action: 'sign_out', outcome: 'ok', operatorId: who });
+      if (who) audit.append({ action: 'sign_out', outcome: 'ok', operator_id: who });
       return sessions.view(ctx);
     },
 
@@ -174,27 +179,39 @@ export function createAccountHandlers(deps: AccountDeps) {
     },
 
     async updateSettings(patch: In<'updateSettings'>, ctx: CallContext) {
+      const next = { ...settings.settings, ...patch };
+      if (next.mode === 'live')
+        requireLiveCredentials(Settings.parse(next), secrets.get('appSecret'));
       const { before, after } = settings.patch(patch);
       deps.onSettingsChanged?.(after);
       audit.append({
         action: 'settings_change',
         outcome: 'ok',
-        operatorId: sessions.operatorId(ctx),
+        operator_id: sessions.operatorId(ctx),
         detail: { changes: diff(maskSecrets(before), maskSecrets(after)) },
       });
       return settingsView();
     },
 
     async setSecret(input: In<'setSecret'>, ctx: CallContext) {
+      const s = settings.settings;
+      if (
+        input.value === null &&
+        input.name === 'appSecret' &&
+        s.mode === 'live' &&
+        s.live.provider !== 'token_service'
+      ) {
+        throw new AppError('invalid_input', 'errors.live_credentials_missing');
+      }
       const wasSet = secrets.has(input.name);
       secrets.set(input.name, input.value ?? undefined);
       deps.onSettingsChanged?.(settings.settings);
       audit.append({
         action: 'settings_change',
         outcome: 'ok',
-        operatorId: sessions.operatorId(ctx),
+        operator_id: sessions.operatorId(ctx),
         detail: {
-          secret: input.name,
+          setting: input.name,
           before: wasSet ? 'set' : 'not set',
           after: input.value ? 'set' : 'not set',
         },
@@ -211,20 +228,24 @@ export function createAccountHandlers(deps: AccountDeps) {
       audit.append({
         action: 'operator_change',
         outcome: 'ok',
-        operatorId: sessions.operatorId(ctx),
+        operator_id: sessions.operatorId(ctx),
         detail: { added: { id: op.id, name: op.name, role: op.role } },
       });
       return op;
     },
 
     async updateOperator(input: In<'updateOperator'>, ctx: CallContext) {
+      const self = sessions.operatorId(ctx) === input.id;
+      if (self && (input.disabled === true || (input.role && input.role !== 'manager'))) {
+        throw new AppError('invalid_input', 'errors.not_yourself');
+      }
       const before = operators.find(input.id);
       const { id, ...change } = input;
       const after = operators.update(id, change);
       audit.append({
         action: 'operator_change',
         outcome: 'ok',
-        operatorId: sessions.operatorId(ctx),
+        operator_id: sessions.operatorId(ctx),
         detail: { operator: id, changes: diff(before, after) },
       });
       return after;
@@ -235,7 +256,7 @@ export function createAccountHandlers(deps: AccountDeps) {
       audit.append({
         action: 'operator_change',
         outcome: 'ok',
-        operatorId: sessions.operatorId(ctx),
+        operator_id: sessions.operatorId(ctx),
         detail: { operator: input.id, pin: 'reset' },
       });
       return op;

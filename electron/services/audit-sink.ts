@@ -2,18 +2,9 @@
  * What the services need from the audit log: append one record, durably, before the caller is
  * told the action happened. The terminal wires this to the SQLite audit log (electron/audit).
  */
-export interface AuditEntry {
-  action: string;
-  outcome: string;
-  operatorId?: string | undefined;
-  code?: string | undefined;
-  cardId?: string | undefined;
-  errcode?: number | undefined;
-  errmsg?: string | undefined;
-  durationMs?: number | undefined;
-  nonce?: string | undefined;
-  detail?: Record<string, unknown> | undefined;
-}
+import type { NewAuditRecord } from '../../shared/audit';
+
+export type AuditEntry = NewAuditRecord;
 
 export interface AuditSink {
   append(entry: AuditEntry): void;

@@ -3,14 +3,23 @@
  * 'electron'; what the Electron shell provides (data folder, locale, key store) is passed in.
  */
 import path from 'node:path';
+import { openAuditLog, type AuditLog } from '../audit';
 import type { AccessGuard, CallContext, Services } from '../host/dispatch';
+import { listDemoCodes, type RunningSandbox } from '../sandbox';
 import { createAccountHandlers, needsSetup } from './account';
-import type { AuditEntry, AuditSink } from './audit-sink';
-import { createLookupService } from './lookup';
+import { createAuditReviewHandlers } from './audit-review';
+import { createBackOfficeHandlers } from './back-office';
+import type { ServiceContext } from './context';
+import { createRefundHandlers } from './refunds';
+import { CardCache } from './card-cache';
+import { createCounter } from './counter';
 import { OperatorStore } from './operators';
+import { createOutbox } from './outbox';
 import { createKeyFileProtector, createSecretStore, type SecretProtector } from './secret-store';
 import { SessionManager } from './sessions';
+import { createSettlement } from './settlement';
 import { SettingsStore } from './settings-store';
+import { WeChatConnection } from './wechat-connection';
 
 export interface ServiceDeps {
   host: 'electron' | 'browser';
@@ -20,32 +29,126 @@ export interface ServiceDeps {
   /** The OS key store (Electron safeStorage); a key file in the data folder otherwise. */
   protector?: SecretProtector;
   now?: () => number;
+  /** The terminal's time zone (default: this machine's). */
+  timeZone?: string;
+  /** A sandbox the caller runs (tests keep it across restarts); else one starts in-process. */
+  sandbox?: RunningSandbox;
+  /** better-sqlite3 native binding to use (Electron's ABI build), if not the default. */
+  sqliteBinding?: string;
+  /** Settlement backoff bounds (tests shorten them). */
+  settleDelays?: { minMs: number; maxMs: number };
 }
 
 export interface TerminalServices {
   services: Services;
   guard: AccessGuard;
-  /** Records appended so far (until the SQLite audit log is wired in). */
-  auditEntries: AuditEntry[];
+  audit: AuditLog;
+  connection: WeChatConnection;
+  /** Forgets cached card details (benchmarks measure the uncached path with it). */
+  clearCaches(): void;
   close(): Promise<void>;
 }
 
 export async function createTerminalServices(deps: ServiceDeps): Promise<TerminalServices> {
   const now = deps.now ?? Date.now;
+  const timeZone = deps.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const settings = new SettingsStore(path.join(deps.dataDir, 'settings.json'));
   const operators = new OperatorStore(path.join(deps.dataDir, 'operators.json'), now);
   const protector = deps.protector ?? createKeyFileProtector(path.join(deps.dataDir, 'secret.key'));
   const secrets = createSecretStore(path.join(deps.dataDir, 'secrets.json'), protector);
+  const audit = openAuditLog(path.join(deps.dataDir, 'audit.db'), {
+    terminalId: () => settings.settings.terminal.id,
+    now,
+    ...(deps.sqliteBinding ? { nativeBinding: deps.sqliteBinding } : {}),
+  });
+  const connection = new WeChatConnection({
+    dataDir: deps.dataDir,
+    secrets,
+    protector,
+    sandbox: deps.sandbox,
+  });
+  let cards = new CardCache(async (id) => (await client()).cardGet(id));
+  const client = () => connection.client(settings.settings);
   const sessions = new SessionManager({
     now,
     idleLockMinutes: () => settings.settings.idleLockMinutes,
     needsSetup: () => needsSetup({ settings, operators }),
     operator: (id) => operators.find(id),
   });
-  const auditEntries: AuditEntry[] = [];
-  const audit: AuditSink = { append: (e) => void auditEntries.push(e) };
-  const account = createAccountHandlers({ settings, operators, secrets, sessions, audit, now });
-  const lookup = createLookupService();
+  const account = createAccountHandlers({
+    settings,
+    operators,
+    secrets,
+    sessions,
+    audit,
+    now,
+    onSettingsChanged: () => {
+      connection.invalidate();
+      cards = new CardCache(async (id) => (await client()).cardGet(id));
+    },
+  });
+
+  const settlement = createSettlement({
+    client,
+    appendResult: (nonce, rec) => audit.appendResult(nonce, rec),
+    now,
+    ...(deps.settleDelays
+      ? { minDelayMs: deps.settleDelays.minMs, maxDelayMs: deps.settleDelays.maxMs }
+      : {}),
+  });
+  const outbox = createOutbox({
+    audit,
+    client,
+    now,
+    ...(deps.settleDelays
+      ? { minDelayMs: deps.settleDelays.minMs, maxDelayMs: deps.settleDelays.maxMs }
+      : {}),
+  });
+  const counter = createCounter({
+    client,
+    cards: () => cards,
+    audit,
+    now,
+    timeZone: () => timeZone,
+    storePoiId: () => settings.settings.store.poiId,
+    customCodeCardIds: () => settings.settings.customCodeCardIds,
+    operatorName: (id) => operators.find(id)?.name,
+    refundPending: (code) => outbox.openFor(code) !== undefined,
+    settleLater: (item) => settlement.add(item),
+  });
+
+  // Intents left open by a crash or a lost answer are settled from the log at start-up.
+  for (const intent of audit.unsettledIntents()) {
+    if (intent.action !== 'redeem' || !intent.nonce || !intent.code) continue;
+    settlement.add({
+      nonce: intent.nonce,
+      code: intent.code,
+      cardId: intent.card_id ?? undefined,
+      operatorId: intent.operator_id ?? undefined,
+      at: intent.ts,
+    });
+  }
+
+  // Queued invalidations go on where they stopped (after a restart too).
+  outbox.start();
+
+  const operatorOf = (ctx: CallContext) => sessions.operatorId(ctx);
+  const context: ServiceContext = {
+    settings: () => settings.settings,
+    operators,
+    sessions,
+    audit,
+    client,
+    cards: () => cards,
+    connection,
+    counter,
+    settlement,
+    outbox,
+    now,
+    timeZone,
+    dataDir: deps.dataDir,
+    operatorOf,
+  };
 
   const services: Services = {
     getAppInfo: async () => ({
@@ -59,13 +162,7 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     }),
     getSetupState: account.getSetupState,
     completeSetup: account.completeSetup,
-    testConnection: async (input) => ({
-      ok: false,
-      key: 'errors.placeholder',
-      params: {},
-      provider: input.mode,
-      durationMs: 0,
-    }),
+    testConnection: async (input) => connection.test(input, settings.settings),
     getTerminalConfig: account.getTerminalConfig,
     getSession: account.getSession,
     signIn: account.signIn,
@@ -78,7 +175,46 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     addOperator: account.addOperator,
     updateOperator: account.updateOperator,
     resetPin: account.resetPin,
-    lookupCode: async (input, _ctx: CallContext) => lookup.lookup(input.code),
+    lookupCode: async (input, ctx) => counter.lookup(input.code, input.source, operatorOf(ctx)),
+    redeemCode: async (input, ctx) => counter.redeem(input.code, input.cardId, operatorOf(ctx)),
+    listDemoCodes: async () => {
+      if (settings.settings.mode !== 'sandbox') return { available: false, codes: [] };
+      const sb = await connection.ensureSandbox();
+      const codes = listDemoCodes(sb.sim.seed, sb.sim.clock.now()).map((c) => ({
+        code: c.code,
+        cardId: c.card_id,
+        title: c.title,
+        cardType: c.card_type,
+        // What the code is now, not what the seed said: redeemed demo codes show as such.
+        status: sb.sim.code(c.code)?.user_card_status ?? c.status,
+        codeType: c.code_type,
+        note: c.note,
+        redeemable: c.redeemable && sb.sim.code(c.code)?.user_card_status === 'NORMAL',
+        customCode: c.use_custom_code,
+      }));
+      return { available: true, codes };
+    },
+    getPendingWork: async () => ({
+      unsettled: settlement.unsettled(),
+      recentlySettled: settlement.recentlySettled(),
+      outbox: outbox.openCount(),
+    }),
+    ...createRefundHandlers(context),
+    ...createAuditReviewHandlers(context),
+    ...createBackOfficeHandlers(context),
   };
-  return { services, guard: sessions, auditEntries, close: async () => {} };
+
+  return {
+    services,
+    guard: sessions,
+    audit,
+    connection,
+    clearCaches: () => cards.clear(),
+    close: async () => {
+      settlement.close();
+      outbox.close();
+      await connection.close();
+      audit.close();
+    },
+  };
 }

@@ -4,11 +4,17 @@ import type { AppInfo, TerminalConfig } from '../../shared/contract';
 import type { SessionView } from '../../shared/settings';
 import { api, authEvents } from './api';
 import { setLanguage } from './i18n';
+import { useWedgeScanner } from './counter/use-wedge-scanner';
 import { useIdleLock } from './shell/idle-lock';
+import { usePendingWork } from './shell/pending-work';
 import { useRoute } from './shell/route';
 import { TerminalContext, type TerminalState } from './shell/terminal-context';
 import { TopBar } from './shell/TopBar';
 import { CounterScreen } from './screens/CounterScreen';
+import { AuditScreen } from './screens/AuditScreen';
+import { BackOfficeScreen } from './screens/BackOfficeScreen';
+import { DemoCodesScreen } from './screens/DemoCodesScreen';
+import { RefundScreen } from './screens/RefundScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { SetupWizard } from './screens/SetupWizard';
 import { SignInScreen } from './screens/SignInScreen';
@@ -44,6 +50,8 @@ export function App({ info }: { info: AppInfo }) {
 
   const signedIn = !!loaded?.session.operator && !loaded.session.locked;
   useIdleLock(signedIn ? (loaded?.config.idleLockMinutes ?? 0) : 0, refresh);
+  useWedgeScanner(signedIn ? loaded?.config.scan : undefined);
+  const pending = usePendingWork(signedIn);
 
   if (!loaded) return <div className="boot">{t('ui.app.loading')}</div>;
 
@@ -61,11 +69,25 @@ export function App({ info }: { info: AppInfo }) {
     );
   }
 
-  const state: TerminalState = { info, config: loaded.config, session: loaded.session, refresh };
+  const state: TerminalState = {
+    info,
+    config: loaded.config,
+    session: loaded.session,
+    pending,
+    refresh,
+  };
   let screen: ReactNode;
   if (!signedIn) screen = <SignInScreen />;
   else if (route.screen === 'settings' && loaded.session.operator?.role === 'manager') {
     screen = <SettingsScreen />;
+  } else if (route.screen === 'demo' && loaded.config.mode === 'sandbox') {
+    screen = <DemoCodesScreen />;
+  } else if (route.screen === 'refunds') {
+    screen = <RefundScreen />;
+  } else if (route.screen === 'audit') {
+    screen = <AuditScreen />;
+  } else if (route.screen === 'office' && loaded.session.operator?.role === 'manager') {
+    screen = <BackOfficeScreen />;
   } else screen = <CounterScreen />;
 
   return (

@@ -2,13 +2,19 @@
  * All user-visible strings, English and Chinese, gathered from the per-area modules under
  * messages/. Both hosts and the renderer use these resources with i18next.
  */
+import audit from './messages/audit';
 import errors from './messages/errors';
+import settings from './messages/settings';
+import refunds from './messages/refunds';
+import setup from './messages/setup';
 import ui from './messages/ui';
+import verdict from './messages/verdict';
+import wechat from './messages/wechat';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-const areas = { errors, ui } as const;
+const areas = { audit, errors, ui, verdict, setup, settings, wechat, refunds } as const;
 
 type Area = keyof typeof areas;
 

@@ -27,15 +27,19 @@ export function LanguagePicker() {
 
 export function TopBar() {
   const { t } = useTranslation();
-  const { config, session, refresh } = useTerminal();
+  const { config, session, pending, refresh } = useTerminal();
+  const pendingCount = (pending?.unsettled.length ?? 0) + (pending?.outbox ?? 0);
   const [route] = useRoute();
   const operator = session.locked ? undefined : session.operator;
+  const manager = operator?.role === 'manager';
   const tabs = operator
     ? [
         { screen: 'counter', label: t('ui.nav.counter') },
-        ...(operator.role === 'manager'
-          ? [{ screen: 'settings', label: t('ui.nav.settings') }]
-          : []),
+        { screen: 'refunds', label: t('ui.nav.refunds') },
+        { screen: 'audit', label: t('ui.nav.audit') },
+        ...(manager ? [{ screen: 'office', label: t('ui.nav.office') }] : []),
+        ...(config.mode === 'sandbox' ? [{ screen: 'demo', label: t('ui.nav.demo') }] : []),
+        ...(manager ? [{ screen: 'settings', label: t('ui.nav.settings') }] : []),
       ]
     : [];
   return (
@@ -59,6 +63,11 @@ export function TopBar() {
       </nav>
       <span className="spacer" />
       {config.mode === 'live' && <span className="badge live">{t('ui.app.liveBadge')}</span>}
+      {pendingCount > 0 && (
+        <span className="badge pending" data-testid="pending-badge">
+          {t('ui.counter.pending', { count: pendingCount })}
+        </span>
+      )}
       {operator && (
         <>
           <span className="operator" data-testid="operator-name">

@@ -3,13 +3,15 @@
  * who is signed in. `refresh` re-reads them after set-up, sign-in or a settings change.
  */
 import { createContext, useContext } from 'react';
-import type { AppInfo, TerminalConfig } from '../../../shared/contract';
+import type { AppInfo, PendingWork, TerminalConfig } from '../../../shared/contract';
 import type { SessionView } from '../../../shared/settings';
 
 export interface TerminalState {
   info: AppInfo;
   config: TerminalConfig;
   session: SessionView;
+  /** Unsettled redemptions and queued refunds (undefined until first polled). */
+  pending?: PendingWork | undefined;
   refresh(): Promise<void>;
 }
 

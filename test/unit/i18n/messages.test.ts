@@ -35,8 +35,13 @@ describe('messages', () => {
   });
 
   it('uses the same interpolation variables in both languages', () => {
+    // Where the languages say a thing differently: "10% off" is "9 折" (the share paid).
+    const localeSpecific = new Set(['verdict.value.discount']);
     const vars = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
-    for (const [key, text] of en) expect(vars(zh.get(key) ?? ''), key).toEqual(vars(text));
+    for (const [key, text] of en) {
+      if (localeSpecific.has(key)) continue;
+      expect(vars(zh.get(key) ?? ''), key).toEqual(vars(text));
+    }
   });
 
   it('has the Chinese table actually in Chinese', () => {

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../../electron/host/dispatch';
 import { createTerminalServices } from '../../../electron/services';
+import { OperatorStore } from '../../../electron/services/operators';
 import { opNames, contract } from '../../../shared/contract';
+import type { AuditRecord } from '../../../shared/audit';
 
 const SETUP = {
   terminalName: 'Counter 1',
@@ -16,6 +18,13 @@ const SETUP = {
   appSecret: 'APPSECRET-0123456789abcdef',
   manager: { id: 'boss', name: '王经理', pin: '246810' },
 };
+
+/** Every record of the terminal's real audit log, oldest first. */
+function auditRecords(t: {
+  audit: { search(f: object, p: { limit: number }): { rows: AuditRecord[] } };
+}) {
+  return t.audit.search({}, { limit: 500 }).rows.reverse();
+}
 
 async function terminal(dir = mkdtempSync(path.join(os.tmpdir(), 'carddesk-acct-'))) {
   let clock = Date.parse('2026-11-25T10:00:00Z');
@@ -151,10 +160,14 @@ describe('roles are enforced by the host', () => {
 
   it('the last manager cannot be disabled or demoted', async () => {
     const env = await setUp();
+    // Through the contract a manager cannot demote themselves at all...
     expect(await env.call('updateOperator', { id: 'boss', role: 'cashier' })).toMatchObject({
       ok: false,
-      error: { key: 'errors.last_manager' },
+      error: { key: 'errors.not_yourself' },
     });
+    // ...and the store refuses to leave the terminal without an active manager.
+    const store = new OperatorStore(path.join(env.dir, 'operators.json'));
+    expect(() => store.update('boss', { disabled: true })).toThrow('errors.last_manager');
   });
 });
 
@@ -180,7 +193,9 @@ describe('sign-in', () => {
     expect(await env.call('signIn', { operatorId: 'ann', pin: '1234' }, 'till')).toMatchObject({
       ok: true,
     });
-    const actions = env.t.auditEntries.filter((e) => e.operatorId === 'ann').map((e) => e.action);
+    const actions = auditRecords(env.t)
+      .filter((e) => e.operator_id === 'ann')
+      .map((e) => e.action);
     expect(actions.filter((a) => a === 'sign_in_failed')).toHaveLength(6);
     expect(actions.filter((a) => a === 'lockout')).toHaveLength(1);
     expect(actions.at(-1)).toBe('sign_in');
@@ -217,7 +232,7 @@ describe('secrets', () => {
     for (const name of opNames.filter((n) => contract[n].input.safeParse({}).success)) {
       responses.push(await env.call(name, {}));
     }
-    const everything = JSON.stringify(responses) + JSON.stringify(env.t.auditEntries);
+    const everything = JSON.stringify(responses) + JSON.stringify(auditRecords(env.t));
     expect(everything).not.toContain('APPSECRET-0123456789abcdef');
     expect(everything).not.toContain('TOKEN-SVC-SECRET');
     expect(everything).not.toContain('246810');
@@ -241,11 +256,11 @@ describe('secrets', () => {
     const env = await setUp();
     await env.call('updateSettings', { idleLockMinutes: 3 });
     await env.call('setSecret', { name: 'appSecret', value: 'NEW-SECRET-VALUE-1' });
-    const changes = env.t.auditEntries.filter((e) => e.action === 'settings_change');
+    const changes = auditRecords(env.t).filter((e) => e.action === 'settings_change');
     expect(changes.at(-2)!.detail).toEqual({
       changes: { idleLockMinutes: { before: 10, after: 3 } },
     });
-    expect(changes.at(-1)!.detail).toEqual({ secret: 'appSecret', before: 'set', after: 'set' });
+    expect(changes.at(-1)!.detail).toEqual({ setting: 'appSecret', before: 'set', after: 'set' });
     expect(JSON.stringify(changes)).not.toContain('NEW-SECRET-VALUE-1');
   });
 });
@@ -289,5 +304,60 @@ describe('a broken settings file', () => {
       ok: true,
       value: { problem: expect.stringContaining('idleLockMinutes') },
     });
+  });
+});
+
+describe('host-side guards a UI could forget', () => {
+  it('a damaged operators file does not reopen the wizard', async () => {
+    const env = await setUp();
+    writeFileSync(path.join(env.dir, 'operators.json'), '{broken');
+    const restarted = await terminal(env.dir);
+    expect(await restarted.call('getSetupState', {})).toMatchObject({
+      ok: true,
+      value: { needsSetup: false, problem: expect.stringContaining('not valid JSON') },
+    });
+    expect(await restarted.call('completeSetup', SETUP)).toMatchObject({
+      ok: false,
+      error: { kind: 'forbidden' },
+    });
+  });
+
+  it('Live mode cannot be switched on, or left, without its credentials', async () => {
+    const env = await terminal();
+    await env.call('completeSetup', {
+      ...SETUP,
+      mode: 'sandbox',
+      appSecret: undefined,
+      live: undefined,
+    });
+    expect(await env.call('updateSettings', { mode: 'live' })).toMatchObject({
+      ok: false,
+      error: { key: 'errors.live_credentials_missing' },
+    });
+    const live = await setUp();
+    expect(await live.call('setSecret', { name: 'appSecret', value: null })).toMatchObject({
+      ok: false,
+      error: { key: 'errors.live_credentials_missing' },
+    });
+  });
+
+  it('a manager cannot disable or demote themselves', async () => {
+    const env = await setUp();
+    await env.call('addOperator', { id: 'boss2', name: 'B2', role: 'manager', pin: '9999' });
+    expect(await env.call('updateOperator', { id: 'boss', disabled: true })).toMatchObject({
+      ok: false,
+      error: { key: 'errors.not_yourself' },
+    });
+    expect(await env.call('updateOperator', { id: 'boss2', role: 'cashier' })).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('timeouts must make sense together', async () => {
+    const env = await setUp();
+    const res = await env.call('updateSettings', {
+      api: { baseUrl: 'https://api.weixin.qq.com', connectTimeoutMs: 9000, totalTimeoutMs: 5000 },
+    });
+    expect(res).toMatchObject({ ok: false, error: { kind: 'invalid_input' } });
   });
 });

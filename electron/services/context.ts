@@ -1,0 +1,39 @@
+/**
+ * What every area of the services can use: the stores, the audit log, the WeChat client and
+ * who is calling. Each area (counter, refunds, audit review, back office) builds its handlers
+ * from this, and index.ts puts them together into the one Services map.
+ */
+import type { ContractShape, Handlers } from '../../shared/contract-kit';
+import type { Settings } from '../../shared/settings';
+import type { AuditLog } from '../audit';
+import type { CallContext } from '../host/dispatch';
+import type { WeChatClient } from '../wechat';
+import type { CardCache } from './card-cache';
+import type { Counter } from './counter';
+import type { OperatorStore } from './operators';
+import type { Outbox } from './outbox';
+import type { SessionManager } from './sessions';
+import type { Settlement } from './settlement';
+import type { WeChatConnection } from './wechat-connection';
+
+export interface ServiceContext {
+  settings(): Settings;
+  operators: OperatorStore;
+  sessions: SessionManager;
+  audit: AuditLog;
+  client(): Promise<WeChatClient>;
+  cards(): CardCache;
+  connection: WeChatConnection;
+  counter: Counter;
+  settlement: Settlement;
+  /** Invalidations waiting for WeChat (refunds). */
+  outbox: Outbox;
+  now(): number;
+  timeZone: string;
+  dataDir: string;
+  /** The signed-in operator of the caller (for audit records). */
+  operatorOf(ctx: CallContext): string | undefined;
+}
+
+/** The handlers of one area's operations. */
+export type AreaHandlers<Ops extends ContractShape> = Handlers<Ops, CallContext>;

@@ -1,0 +1,202 @@
+/**
+ * Which WeChat the terminal talks to, built from the settings: the built-in sandbox (started
+ * in-process on a free loopback port, or one a test passes in) or the real API (or a
+ * merchant's proxy) with the configured token provider. Rebuilt when settings change; the
+ * token cache is persisted (encrypted) so a restart does not fetch a new token.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { ConnectionTestInputParsed } from '../../shared/contract';
+import { AppError, toErrorInfo } from '../../shared/errors';
+import type { Settings } from '../../shared/settings';
+import { startSandbox, type RunningSandbox } from '../sandbox';
+import {
+  createClassicTokenProvider,
+  createFileTokenCache,
+  createMemoryTokenCache,
+  createSandboxTokenProvider,
+  createStableTokenProvider,
+  createTokenServiceProvider,
+  createWeChatClient,
+  type TokenCache,
+  type TokenProvider,
+  type WeChatClient,
+} from '../wechat';
+import type { SecretProtector, SecretStore } from './secret-store';
+
+export interface ConnectionDeps {
+  dataDir: string;
+  secrets: SecretStore;
+  protector: SecretProtector;
+  /** A sandbox started by the caller (tests); else one is started in-process when needed. */
+  sandbox?: RunningSandbox | undefined;
+  /** Clock for token expiry; the sandbox's clock in tests. */
+  now?: () => number;
+}
+
+interface ProviderConfig {
+  mode: Settings['mode'];
+  live: Settings['live'];
+  baseUrl: string;
+  connectMs: number;
+  totalMs: number;
+  appSecret?: string | undefined;
+  tokenServiceAuth?: string | undefined;
+}
+
+export class WeChatConnection {
+  private sandbox: RunningSandbox | undefined;
+  private ownsSandbox = false;
+  private current: { client: WeChatClient; key: string } | undefined;
+
+  constructor(private readonly deps: ConnectionDeps) {
+    this.sandbox = deps.sandbox;
+  }
+
+  /** The built-in sandbox (started on first use in Sandbox mode). */
+  async ensureSandbox(): Promise<RunningSandbox> {
+    if (!this.sandbox) {
+      this.sandbox = await startSandbox({ port: 0 });
+      this.ownsSandbox = true;
+    }
+    return this.sandbox;
+  }
+
+  get runningSandbox(): RunningSandbox | undefined {
+    return this.sandbox;
+  }
+
+  private tokenCache(kind: string, persisted: boolean): TokenCache {
+    if (!persisted) return createMemoryTokenCache();
+    const protector = this.deps.protector;
+    return createFileTokenCache(path.join(this.deps.dataDir, `token-${kind}.bin`), {
+      encrypt: (plain) => protector.encrypt(plain),
+      decrypt: (data) => protector.decrypt(data),
+    });
+  }
+
+  private async provider(
+    cfg: ProviderConfig,
+    persisted: boolean,
+  ): Promise<{ provider: TokenProvider; baseUrl: string }> {
+    const now = this.deps.now;
+    const common = {
+      ...(now ? { now } : {}),
+      timeouts: { connectMs: cfg.connectMs, totalMs: cfg.totalMs },
+    };
+    if (cfg.mode === 'sandbox') {
+      const sb = await this.ensureSandbox();
+      return {
+        baseUrl: sb.url,
+        provider: createSandboxTokenProvider({
+          ...common,
+          baseUrl: sb.url,
+          appid: sb.app.appid,
+          secret: sb.app.secret,
+          cache: createMemoryTokenCache(),
+        }),
+      };
+    }
+    const { live } = cfg;
+    if (live.provider === 'token_service') {
+      if (!live.tokenServiceUrl)
+        throw new AppError('invalid_input', 'errors.token_service_url_missing');
+      return {
+        baseUrl: cfg.baseUrl,
+        provider: createTokenServiceProvider({
+          ...common,
+          url: live.tokenServiceUrl,
+          ...(cfg.tokenServiceAuth ? { headers: { Authorization: cfg.tokenServiceAuth } } : {}),
+          cache: this.tokenCache('service', persisted),
+        }),
+      };
+    }
+    if (!live.appId || !cfg.appSecret)
+      throw new AppError('invalid_input', 'errors.live_credentials_missing');
+    const make =
+      live.provider === 'classic' ? createClassicTokenProvider : createStableTokenProvider;
+    return {
+      baseUrl: cfg.baseUrl,
+      provider: make({
+        ...common,
+        baseUrl: cfg.baseUrl,
+        appid: live.appId,
+        secret: cfg.appSecret,
+        cache: this.tokenCache(`${live.provider}-${live.appId}`, persisted),
+      }),
+    };
+  }
+
+  private config(settings: Settings): ProviderConfig {
+    return {
+      mode: settings.mode,
+      live: settings.live,
+      baseUrl: settings.api.baseUrl,
+      connectMs: settings.api.connectTimeoutMs,
+      totalMs: settings.api.totalTimeoutMs,
+      appSecret: this.deps.secrets.get('appSecret'),
+      tokenServiceAuth: this.deps.secrets.get('tokenServiceAuth'),
+    };
+  }
+
+  /** The client for the settings in force, built once per distinct configuration. */
+  async client(settings: Settings): Promise<WeChatClient> {
+    const cfg = this.config(settings);
+    // A fingerprint, so a changed secret builds a new client without keeping the secret here.
+    const key = createHash('sha256').update(JSON.stringify(cfg)).digest('hex');
+    if (this.current?.key === key) return this.current.client;
+    const { provider, baseUrl } = await this.provider(cfg, true);
+    const client = createWeChatClient({
+      baseUrl,
+      tokens: provider,
+      timeouts: { connectMs: cfg.connectMs, totalMs: cfg.totalMs },
+    });
+    this.current = { client, key };
+    return client;
+  }
+
+  /** Forgets the client so the next call builds one from the new settings and secrets. */
+  invalidate() {
+    this.current = undefined;
+  }
+
+  /** Fetches a token with the given (unsaved) settings and reports what a manager can act on. */
+  async test(input: ConnectionTestInputParsed, settings: Settings) {
+    const started = performance.now();
+    const cfg: ProviderConfig = {
+      ...this.config(settings),
+      mode: input.mode,
+      ...(input.live ? { live: input.live } : {}),
+      ...(input.baseUrl ? { baseUrl: input.baseUrl } : {}),
+      ...(input.appSecret ? { appSecret: input.appSecret } : {}),
+      ...(input.tokenServiceAuth ? { tokenServiceAuth: input.tokenServiceAuth } : {}),
+    };
+    const providerName = cfg.mode === 'sandbox' ? 'sandbox' : cfg.live.provider;
+    try {
+      const { provider } = await this.provider(cfg, false);
+      await provider.getToken();
+      return {
+        ok: true,
+        key: 'errors.connection_ok',
+        params: {},
+        provider: providerName,
+        durationMs: Math.round(performance.now() - started),
+      };
+    } catch (err) {
+      const info = toErrorInfo(err);
+      return {
+        ok: false,
+        key: info.key,
+        params: info.params,
+        ...(info.errcode !== undefined ? { errcode: info.errcode } : {}),
+        provider: providerName,
+        durationMs: Math.round(performance.now() - started),
+      };
+    }
+  }
+
+  async close() {
+    if (this.ownsSandbox) await this.sandbox?.close();
+    this.sandbox = undefined;
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Contract operations of refunds (issue 9): a supervisor (or a cashier with a supervisor's PIN
+ * entered on the spot) invalidates a customer's code with code/unavailable. The request goes
+ * through a durable outbox in the audit log's SQLite file, so it is never lost and never sent
+ * twice blindly.
+ */
+import { z } from 'zod';
+import { op } from '../contract-kit';
+import { ErrorInfo } from '../errors';
+import { OperatorIdSchema, PinSchema } from '../settings';
+import { Verdict } from '../verdict';
+
+export const REFUND_REASONS = [
+  'customer_refund',
+  'order_cancelled',
+  'wrong_item',
+  'duplicate_issue',
+  'fraud_suspected',
+  'other',
+] as const;
+export const RefundReason = z.enum(REFUND_REASONS);
+
+export const OutboxState = z.enum(['pending', 'unknown', 'done', 'failed', 'cancelled']);
+export type OutboxState = z.infer<typeof OutboxState>;
+
+export const OutboxItem = z.object({
+  id: z.number(),
+  nonce: z.string(),
+  code: z.string(),
+  cardId: z.string().optional(),
+  reason: z.string(),
+  operatorId: z.string().optional(),
+  supervisorId: z.string().optional(),
+  state: OutboxState,
+  attempts: z.number(),
+  lastError: ErrorInfo.optional(),
+  nextAt: z.number().optional(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type OutboxItem = z.infer<typeof OutboxItem>;
+
+export const RefundPreview = z.object({
+  verdict: Verdict,
+  /** When and by whom this terminal redeemed the code, if it did. */
+  redeemedHere: z
+    .object({ at: z.number(), operatorId: z.string(), operatorName: z.string() })
+    .optional(),
+  /** An invalidation of this code already in this terminal's outbox. */
+  queued: OutboxItem.optional(),
+});
+export type RefundPreview = z.infer<typeof RefundPreview>;
+
+export const InvalidateInput = z
+  .object({
+    code: z.string().trim().min(1).max(64),
+    cardId: z.string().max(32).optional(),
+    reason: RefundReason,
+    /** Required for 'other'; added to the others. */
+    note: z.string().trim().max(200).default(''),
+    /** A cashier asks a supervisor to authorise on the spot. */
+    supervisor: z.object({ id: OperatorIdSchema, pin: PinSchema }).optional(),
+    /** The deliberate confirmation that invalidation cannot be undone. */
+    confirmed: z.literal(true),
+  })
+  .strict()
+  .refine((v) => v.reason !== 'other' || v.note.length > 0, {
+    message: 'a reason "other" needs a note',
+    path: ['note'],
+  });
+
+export const InvalidateOutcome = z.object({
+  /**
+   * invalidated: WeChat confirmed. queued: WeChat could not be reached, the outbox retries.
+   * unknown: sent, answer lost: the outbox settles it by asking the code's status.
+   * rejected: WeChat refused for a final reason (error says which).
+   */
+  outcome: z.enum(['invalidated', 'queued', 'unknown', 'rejected']),
+  item: OutboxItem,
+  error: ErrorInfo.optional(),
+});
+export type InvalidateOutcome = z.infer<typeof InvalidateOutcome>;
+
+export const refundOps = {
+  refundPreview: op({
+    access: 'cashier',
+    input: z.object({ code: z.string().max(512) }).strict(),
+    output: RefundPreview,
+  }),
+  invalidateCode: op({ access: 'cashier', input: InvalidateInput, output: InvalidateOutcome }),
+  listOutbox: op({
+    access: 'supervisor',
+    input: z.object({ includeClosed: z.boolean().default(false) }).strict(),
+    output: z.array(OutboxItem),
+  }),
+  retryOutbox: op({
+    access: 'supervisor',
+    input: z.object({ id: z.number().int().positive() }).strict(),
+    output: OutboxItem,
+  }),
+  cancelOutbox: op({
+    access: 'supervisor',
+    input: z
+      .object({ id: z.number().int().positive(), why: z.string().trim().min(3).max(200) })
+      .strict(),
+    output: OutboxItem,
+  }),
+};

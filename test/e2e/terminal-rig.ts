@@ -1,0 +1,88 @@
+/**
+ * Starts a real terminal for a test: the services in this process, bound to the browser host
+ * on a free loopback port, with a fresh data folder. The renderer is the production build
+ * (scripts/test.mjs builds it before the end-to-end run).
+ */
+import type { Page } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startBrowserHost, type RunningBrowserHost } from '../../electron/browser-host';
+import { createDispatcher } from '../../electron/host/dispatch';
+import { startSandbox, type RunningSandbox } from '../../electron/sandbox';
+import { createTerminalServices, type TerminalServices } from '../../electron/services';
+
+export interface Terminal {
+  url: string;
+  host: RunningBrowserHost;
+  services: TerminalServices;
+  dataDir: string;
+  /** The sandbox the terminal talks to in Sandbox mode (faults, counters, state). */
+  sandbox: RunningSandbox;
+}
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const SCREENSHOTS = path.join(ROOT, 'test', 'artifacts', 'screenshots');
+
+export async function startTerminal(
+  opts: { dataDir?: string; sandbox?: RunningSandbox } = {},
+): Promise<Terminal> {
+  const dir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'carddesk-e2e-'));
+  const sandbox = opts.sandbox ?? (await startSandbox({ port: 0 }));
+  const services = await createTerminalServices({
+    host: 'browser',
+    version: '0.0.0-test',
+    dataDir: dir,
+    osLocale: 'en-US',
+    timeZone: 'Asia/Shanghai',
+    sandbox,
+    settleDelays: { minMs: 200, maxMs: 1_000 },
+  });
+  const host = await startBrowserHost({
+    port: 0,
+    staticDir: path.join(ROOT, 'dist', 'renderer'),
+    dispatch: createDispatcher({ services: services.services, guard: services.guard }),
+  });
+  return { url: host.url, host, services, dataDir: dir, sandbox };
+}
+
+export const MANAGER = { id: 'boss', name: 'Wang Li', pin: '246810' };
+export const CASHIER = { id: 'ann', name: 'Ann Chen', pin: '1357' };
+export const SUPERVISOR = { id: 'sue', name: 'Sue Zhou', pin: '8642' };
+
+/**
+ * Sets the terminal up through the contract, as the wizard would, with one operator of each
+ * role, for tests that start at the sign-in screen.
+ */
+export async function setUpTerminal(t: Terminal) {
+  const dispatch = createDispatcher({ services: t.services.services, guard: t.services.guard });
+  const ctx = { clientId: 'test-setup' };
+  const must = async (name: string, input: unknown) => {
+    const res = await dispatch(name, input, ctx);
+    if (!res.ok) throw new Error(`${name} failed: ${JSON.stringify(res.error)}`);
+  };
+  await must('completeSetup', {
+    terminalName: 'Counter 1',
+    terminalId: 'T-01',
+    storeName: 'Xuhui Store',
+    language: 'en',
+    mode: 'sandbox',
+    manager: MANAGER,
+  });
+  await must('addOperator', { ...CASHIER, role: 'cashier' });
+  await must('addOperator', { ...SUPERVISOR, role: 'supervisor' });
+  await must('signOut', {});
+}
+
+export async function signIn(page: Page, who: { id: string; pin: string }) {
+  await page.getByLabel(/Operator id|操作员编号/).fill(who.id);
+  await page.getByLabel(/^PIN$/).fill(who.pin);
+  await page.getByRole('button', { name: /Sign in|登录/ }).click();
+}
+
+export async function stopTerminal(t: Terminal, keep: { data?: boolean; sandbox?: boolean } = {}) {
+  await t.host.close();
+  await t.services.close();
+  if (!keep.sandbox) await t.sandbox.close();
+  if (!keep.data) rmSync(t.dataDir, { recursive: true, force: true });
+}
