@@ -5,7 +5,9 @@
 import audit from './messages/audit';
 import errors from './messages/errors';
 import settings from './messages/settings';
+import office from './messages/office';
 import refunds from './messages/refunds';
+import review from './messages/review';
 import setup from './messages/setup';
 import ui from './messages/ui';
 import verdict from './messages/verdict';
@@ -14,7 +16,18 @@ import wechat from './messages/wechat';
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-const areas = { audit, errors, ui, verdict, setup, settings, wechat, refunds } as const;
+const areas = {
+  audit,
+  errors,
+  ui,
+  verdict,
+  setup,
+  settings,
+  wechat,
+  refunds,
+  review,
+  office,
+} as const;
 
 type Area = keyof typeof areas;
 
