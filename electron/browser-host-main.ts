@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { startBrowserHost } from './browser-host';
 import { defaultDataDir } from './data-dir';
 import { createDispatcher } from './host/dispatch';
+import { LogFile } from './log-file';
 import { createTerminalServices } from './services';
 
 declare const __CARDDESK_VERSION__: string;
@@ -38,10 +39,15 @@ async function main() {
     dataDir,
     osLocale: Intl.DateTimeFormat().resolvedOptions().locale,
   });
+  const log = new LogFile({ dir: path.join(dataDir, 'logs') });
+  log.info(`CardDesk browser host starting on port ${port}`);
   const dispatch = createDispatcher({
     services: terminal.services,
     guard: terminal.guard,
-    onInternalError: (name, err) => console.error(`[carddesk] ${name} failed:`, err),
+    onInternalError: (name, err) => {
+      log.error(`${name} failed`, err);
+      console.error(`[carddesk] ${name} failed (see ${log.file})`);
+    },
   });
   const host = await startBrowserHost({ port, staticDir, dispatch });
   console.log(`CardDesk is running at ${host.url}`);

@@ -1,5 +1,6 @@
 // `npm test`: every check, in order, from one command: type-check of every part, lint and
-// format, unit and integration tests (Vitest), a production build, and end-to-end tests
+// format, the Electron security scan, a production build, unit and integration tests (Vitest,
+// including packaging), and end-to-end tests
 // (Playwright in Chromium against the browser host, plus the Electron smoke test where an
 // Electron binary exists). Prints one closing line: "N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
@@ -50,6 +51,19 @@ if (want('lint')) {
     failedSteps.push('prettier');
   }
 }
+if (want('security')) {
+  if (
+    !run('Electron security scan (Electronegativity)', process.execPath, [
+      'scripts/electronegativity.mjs',
+    ])
+  ) {
+    failedSteps.push('electronegativity');
+  }
+}
+// The packaging test and the end-to-end tests use the production build.
+if (want('unit') || want('e2e')) {
+  if (!run('build', process.execPath, ['scripts/build.mjs', '--quiet'])) failedSteps.push('build');
+}
 if (want('unit')) {
   const out = path.join(reports, 'vitest.json');
   const ok = run('unit and integration tests (Vitest)', npx('vitest'), [
@@ -67,7 +81,6 @@ if (want('unit')) {
   }
 }
 if (want('e2e')) {
-  if (!run('build', process.execPath, ['scripts/build.mjs', '--quiet'])) failedSteps.push('build');
   if (!findChromium()) {
     console.log('No Chromium found; trying to install Playwright’s own browser...');
     run('install Chromium', npx('playwright'), ['install', 'chromium']);

@@ -114,6 +114,10 @@ export const Settings = z.object({
     .object({ muted: z.boolean().default(false), volume: z.number().min(0).max(1).default(0.7) })
     .default({ muted: false, volume: 0.7 }),
   idleLockMinutes: z.number().int().min(0).max(240).default(10),
+  /** The desktop window (Electron only): kiosk / full screen, and starting with the OS. */
+  shell: z
+    .object({ kiosk: z.boolean().default(false), startWithOs: z.boolean().default(false) })
+    .default({ kiosk: false, startWithOs: false }),
   /** Custom-code cards need card_id on every code call: these are tried for unknown codes. */
   customCodeCardIds: z.array(z.string().trim().min(1).max(32)).max(100).default([]),
 });

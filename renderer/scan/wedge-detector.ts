@@ -2,11 +2,12 @@
  * Tells a USB barcode scanner (a "keyboard wedge": it types the code very fast and ends with
  * Enter or Tab) from a person typing, on `keydown`, wherever the focus is.
  *
- * Every printable key is held back for at most `maxInterKeyMs`. If the next key comes that
- * fast, the burst grows; if a suffix key ends a burst of at least `minLength` characters, it is
- * a scan and nothing reaches the focused field. If the keys stop (or a slow key comes), the
- * held-back characters were typed by a person and are handed on to the focused field, about
- * one gap late (35 ms by default), which nobody notices.
+ * Printable keys are held back while they come scanner-fast. A burst of at least `minLength`
+ * characters ended by a suffix key is a scan, and nothing reaches the focused field. Scanners
+ * jitter (USB hubs, busy machines): a single gap up to three times `maxInterKeyMs` is
+ * tolerated as long as the burst's average stays scanner-fast. As soon as the rhythm is a
+ * person's (two slow gaps in a row, or a slow average), the held-back characters are handed to
+ * the focused field and the following keys pass straight through until the person pauses.
  */
 export interface WedgeOptions {
   maxInterKeyMs: number;
@@ -35,9 +36,15 @@ export interface WedgeCallbacks {
   clearTimer(handle: unknown): void;
 }
 
+/** After a person's rhythm is seen, keys pass through until a pause this long. */
+const TYPING_PAUSE_MS = 400;
+
 export class WedgeDetector {
   private buffer = '';
+  private startAt = 0;
   private lastAt = 0;
+  private lastGapSlow = false;
+  private typingUntil = -Infinity;
   private timer: unknown;
 
   constructor(
@@ -49,6 +56,10 @@ export class WedgeDetector {
     this.options = options;
   }
 
+  private get tolerance() {
+    return this.options.maxInterKeyMs * 3;
+  }
+
   private isSuffix(key: string): boolean {
     const { suffix } = this.options;
     return (
@@ -57,20 +68,29 @@ export class WedgeDetector {
     );
   }
 
-  private flush() {
+  private clearTimer() {
     if (this.timer !== undefined) this.cb.clearTimer(this.timer);
     this.timer = undefined;
+  }
+
+  private flush() {
+    this.clearTimer();
     const text = this.buffer;
     this.buffer = '';
+    this.lastGapSlow = false;
     if (text) this.cb.onReplay(text);
   }
 
   private arm() {
-    if (this.timer !== undefined) this.cb.clearTimer(this.timer);
+    this.clearTimer();
     this.timer = this.cb.setTimer(() => {
       this.timer = undefined;
       this.flush();
-    }, this.options.maxInterKeyMs + 1);
+    }, this.tolerance + 1);
+  }
+
+  private averageGap(now: number) {
+    return this.buffer.length > 0 ? (now - this.startAt) / this.buffer.length : 0;
   }
 
   /** Returns true when the event was taken (held back or recognised as a scan). */
@@ -80,34 +100,61 @@ export class WedgeDetector {
       return false;
     }
     if (e.key === 'Shift' || e.key === 'CapsLock') return false;
-    const gap = e.timeStamp - this.lastAt;
-    const fast = this.buffer.length > 0 && gap <= this.options.maxInterKeyMs;
+    const now = e.timeStamp;
+    const gap = now - this.lastAt;
 
     if (this.isSuffix(e.key)) {
-      if (fast && this.buffer.length >= this.options.minLength) {
-        let code = this.buffer;
-        if (this.options.prefix && code.startsWith(this.options.prefix)) {
-          code = code.slice(this.options.prefix.length);
-        }
-        this.buffer = '';
-        if (this.timer !== undefined) this.cb.clearTimer(this.timer);
-        this.timer = undefined;
-        e.preventDefault();
-        e.stopPropagation?.();
-        this.cb.onScan(code);
-        return true;
+      const scan =
+        this.buffer.length >= this.options.minLength &&
+        gap <= this.tolerance &&
+        this.averageGap(now) <= this.options.maxInterKeyMs;
+      if (!scan) {
+        this.flush();
+        return false;
       }
-      this.flush();
-      return false;
+      let code = this.buffer;
+      if (this.options.prefix && code.startsWith(this.options.prefix)) {
+        code = code.slice(this.options.prefix.length);
+      }
+      this.buffer = '';
+      this.lastGapSlow = false;
+      this.clearTimer();
+      e.preventDefault();
+      e.stopPropagation?.();
+      this.cb.onScan(code);
+      return true;
     }
     if (e.key.length !== 1) {
       // Arrows, Backspace, F-keys...: a person is editing.
       this.flush();
+      this.typingUntil = now + TYPING_PAUSE_MS;
       return false;
     }
-    if (this.buffer && !fast) this.flush();
+    if (now < this.typingUntil) {
+      // A person is typing: straight through, no delay.
+      this.flush();
+      this.lastAt = now;
+      this.typingUntil = now + TYPING_PAUSE_MS;
+      return false;
+    }
+    if (this.buffer) {
+      const slow = gap > this.options.maxInterKeyMs;
+      const human =
+        gap > this.tolerance ||
+        (slow && this.lastGapSlow) ||
+        (this.buffer.length >= 3 && this.averageGap(now) > this.options.maxInterKeyMs);
+      if (human) {
+        this.flush();
+        this.lastAt = now;
+        this.typingUntil = now + TYPING_PAUSE_MS;
+        return false;
+      }
+      this.lastGapSlow = slow;
+    } else {
+      this.startAt = now;
+    }
     this.buffer += e.key;
-    this.lastAt = e.timeStamp;
+    this.lastAt = now;
     e.preventDefault();
     this.arm();
     return true;

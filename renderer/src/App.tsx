@@ -11,6 +11,7 @@ import { useRoute } from './shell/route';
 import { TerminalContext, type TerminalState } from './shell/terminal-context';
 import { TopBar } from './shell/TopBar';
 import { CounterScreen } from './screens/CounterScreen';
+import { AboutScreen } from './screens/AboutScreen';
 import { AuditScreen } from './screens/AuditScreen';
 import { BackOfficeScreen } from './screens/BackOfficeScreen';
 import { DemoCodesScreen } from './screens/DemoCodesScreen';
@@ -82,6 +83,8 @@ export function App({ info }: { info: AppInfo }) {
     screen = <SettingsScreen />;
   } else if (route.screen === 'demo' && loaded.config.mode === 'sandbox') {
     screen = <DemoCodesScreen />;
+  } else if (route.screen === 'about') {
+    screen = <AboutScreen />;
   } else if (route.screen === 'refunds') {
     screen = <RefundScreen />;
   } else if (route.screen === 'audit') {

@@ -14,6 +14,7 @@ import type { SectionProps } from './settings/SectionForm';
 import { SecuritySection } from './settings/SecuritySection';
 import { SoundsSection } from './settings/SoundsSection';
 import { TerminalSection } from './settings/TerminalSection';
+import { WindowSection } from './settings/WindowSection';
 
 const SECTIONS = [
   'terminal',
@@ -21,6 +22,7 @@ const SECTIONS = [
   'counter',
   'sounds',
   'security',
+  'window',
   'cardIds',
   'operators',
 ] as const;
@@ -32,6 +34,7 @@ const FORMS: Record<Exclude<Section, 'operators'>, ComponentType<SectionProps>> 
   counter: CounterSection,
   sounds: SoundsSection,
   security: SecuritySection,
+  window: WindowSection,
   cardIds: CardIdsSection,
 };
 

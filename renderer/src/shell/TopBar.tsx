@@ -89,6 +89,9 @@ export function TopBar() {
           </button>
         </>
       )}
+      <a className="about-link" href={routeHref('about')}>
+        {t('ui.nav.about')}
+      </a>
       <LanguagePicker />
     </header>
   );

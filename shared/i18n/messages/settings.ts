@@ -20,6 +20,7 @@ export default defineMessages(
       counter: 'Counter',
       sounds: 'Sounds',
       security: 'Security',
+      window: 'Window',
       cardIds: 'Custom-code cards',
       operators: 'Operators',
     },
@@ -137,6 +138,12 @@ export default defineMessages(
       try: 'Try them at this volume',
       kinds: { accept: 'Valid code', reject: 'Refused', warning: 'Warning' },
     },
+    window: {
+      intro:
+        'For the desktop app (not the browser mode): a counter screen that fills the display and cannot be left by accident, and starting with the computer.',
+      kiosk: 'Kiosk mode: full screen, no window controls',
+      startWithOs: 'Start CardDesk when the computer starts',
+    },
     security: {
       intro: 'A terminal left alone locks itself; the operator enters the PIN again to go on.',
       idleLock: 'Lock after idle',
@@ -209,6 +216,7 @@ export default defineMessages(
       counter: '收银台',
       sounds: '声音',
       security: '安全',
+      window: '窗口',
       cardIds: '自定义码卡券',
       operators: '操作员',
     },
@@ -317,6 +325,12 @@ export default defineMessages(
       percent: '{{percent}}%',
       try: '按此音量试听',
       kinds: { accept: '券可用', reject: '被拒', warning: '需注意' },
+    },
+    window: {
+      intro:
+        '仅适用于桌面应用（不适用于浏览器模式）：收银屏幕全屏显示、不易被误关，以及随电脑启动。',
+      kiosk: '自助终端模式：全屏，无窗口按钮',
+      startWithOs: '电脑启动时自动运行 CardDesk',
     },
     security: {
       intro: '终端无人操作时会自动锁定，操作员需重新输入 PIN 才能继续。',

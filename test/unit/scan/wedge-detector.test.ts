@@ -27,9 +27,11 @@ function rig(options: Partial<WedgeOptions> = {}) {
       t.fn();
     }
   };
+  /** What reaches the focused field: replays by the detector and keys it lets through. */
   const key = (k: string, gapMs: number) => {
     advance(gapMs);
-    d.handle({ key: k, timeStamp: now, preventDefault: () => prevented.push(k) });
+    const taken = d.handle({ key: k, timeStamp: now, preventDefault: () => prevented.push(k) });
+    if (!taken && k.length === 1) typed.push(k);
   };
   const burst = (text: string, gapMs: number, suffix = 'Enter') => {
     for (const ch of text) key(ch, gapMs);
@@ -113,11 +115,29 @@ describe('WedgeDetector', () => {
     expect(r.scans).toEqual(['111111111111', '222222222222']);
   });
 
+  it('tolerates a scanner that jitters (one slow gap in a fast burst)', () => {
+    const r = rig();
+    for (const [i, ch] of [...'123456789012'].entries()) r.key(ch, i === 5 ? 80 : 4);
+    r.key('Enter', 4);
+    expect(r.scans).toEqual(['123456789012']);
+    expect(r.typed).toEqual([]);
+  });
+
+  it('after a person starts typing, keys go straight through without delay', () => {
+    const r = rig();
+    r.burst('abc', 90, '');
+    const before = r.prevented.length;
+    r.key('d', 90);
+    r.key('e', 90);
+    expect(r.prevented.length).toBe(before); // d and e were not held back
+    expect(r.typed.join('')).toBe('abcde');
+  });
+
   it('a slow key after a fast burst without suffix hands the burst on', () => {
     const r = rig();
     r.burst('1234567', 5, '');
     r.key('8', 200);
-    r.advance(100);
+    r.advance(200);
     expect(r.scans).toEqual([]);
     expect(r.typed.join('')).toBe('12345678');
   });
