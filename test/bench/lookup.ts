@@ -32,29 +32,27 @@ async function main() {
   await page.goto(terminal.url);
   await signIn(page, CASHIER);
   await page.getByTestId('verdict').waitFor();
+  await page.locator('body[data-scanner="ready"]').waitFor();
 
   // In the page: from the Enter keydown to the verdict panel for that code in the DOM.
-  await page.evaluate(() => {
-    const w = window as unknown as { __t0: number; __wait: (code: string) => Promise<number> };
-    window.addEventListener(
-      'keydown',
-      (e) => e.key === 'Enter' && (w.__t0 = performance.now()),
-      true,
-    );
-    w.__wait = (code: string) =>
-      new Promise<number>((resolve) => {
-        const check = () => {
-          const el = document.querySelector('[data-testid="verdict-code"]');
-          if (el?.textContent?.startsWith(code)) {
-            obs.disconnect();
-            resolve(performance.now() - w.__t0);
-          }
-        };
-        const obs = new MutationObserver(check);
-        obs.observe(document.body, { subtree: true, childList: true, characterData: true });
-        check();
-      });
-  });
+  // In the page: from the Enter keydown to the verdict panel for that code in the DOM. Plain
+  // strings, because tsx's helpers would not exist inside the page.
+  await page.evaluate(`
+    window.addEventListener('keydown', (e) => { if (e.key === 'Enter') window.__t0 = performance.now(); }, true);
+    window.__wait = (code) => new Promise((resolve) => {
+      window.__t0 = 0; // only a verdict rendered after this scan's Enter counts
+      const check = () => {
+        const el = document.querySelector('[data-testid="verdict-code"]');
+        if (window.__t0 > 0 && el && el.textContent && el.textContent.startsWith(code)) {
+          obs.disconnect();
+          resolve(performance.now() - window.__t0);
+        }
+      };
+      const obs = new MutationObserver(check);
+      obs.observe(document.body, { subtree: true, childList: true, characterData: true });
+      check();
+    });
+  `);
 
   const codes = terminal.sandbox.sim
     .codes({ status: 'NORMAL' })
