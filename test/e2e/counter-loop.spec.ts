@@ -3,7 +3,7 @@
  */
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { CASHIER, expect, SCREENSHOTS, signIn, test } from './fixtures';
+import { CASHIER, expect, MANAGER, SCREENSHOTS, signIn, test } from './fixtures';
 
 const REDEEMABLE = '178847660332'; // 满100减10元代金券, CASH
 const EXPIRED = '101961725085';
@@ -147,4 +147,23 @@ test('WeChat unreachable: a grey verdict that says so, never green', async ({
   await expect(page.getByTestId('verdict-panel')).toHaveAttribute('data-kind', 'could_not_check');
   await expect(page.getByTestId('verdict-panel')).toHaveAttribute('data-tone', 'neutral');
   await page.screenshot({ path: path.join(SCREENSHOTS, 'counter-could-not-check.png') });
+});
+
+test('typing fast by hand into a settings field lands in the field, never as a scan', async ({
+  page,
+  readyTerminal,
+}) => {
+  const { sandbox } = readyTerminal;
+  await page.goto(readyTerminal.url);
+  await signIn(page, MANAGER);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.locator('body[data-scanner="ready"]').waitFor();
+  const name = page.getByLabel('Terminal name');
+  await name.fill('');
+  // A quick typist: 45 ms a key, ending with Enter, as a scanner would end.
+  await page.keyboard.type('Counter 123456', { delay: 45 });
+  await page.keyboard.press('Enter');
+  await expect(name).toHaveValue('Counter 123456');
+  expect(sandbox.sim.callCount('/card/code/get')).toBe(0);
+  await expect(page.getByTestId('verdict')).toHaveCount(0);
 });
