@@ -8,6 +8,7 @@ import type { RedeemOutcome } from '../../../shared/contract';
 import { AppError, type ErrorInfo } from '../../../shared/errors';
 import type { Verdict } from '../../../shared/verdict';
 import { api } from '../api';
+import { CameraPanel } from '../counter/CameraPanel';
 import { timeOfDay } from '../counter/format';
 import { scanBus, type ScanSource } from '../counter/scan-bus';
 import { playSound } from '../counter/sound';
@@ -151,6 +152,7 @@ export function CounterScreen() {
 
   return (
     <section className="counter">
+      <CameraPanel />
       <form className="scan-form" onSubmit={submit}>
         <label htmlFor="scan-input">{t('ui.counter.scanLabel')}</label>
         <div className="scan-row">

@@ -1,0 +1,114 @@
+/**
+ * The decode Web Worker: frames in, reads out, so the counter's UI never waits for a decode.
+ *
+ * A frame arrives as an ImageBitmap (transferred, no copy on the main thread): the worker
+ * draws it on its own OffscreenCanvas and reads the pixels here, off the main thread. Where a
+ * worker has no OffscreenCanvas, the loop sends the pixels instead (an RGBA buffer, also
+ * transferred). Each frame is one `Decoder.attempt` within the time budget the loop gives.
+ *
+ * Loaded by camera-loop.ts with `new Worker(new URL('./decode-worker.ts', import.meta.url),
+ * { type: 'module' })`: a same-origin script, as the Content-Security-Policy requires
+ * (`worker-src 'self' blob:`, `script-src 'self'`, no eval).
+ */
+import { Decoder, type CodeFormat, type Decoded, type Rect } from './decoder';
+
+export type ToWorker =
+  | { type: 'config'; formats: CodeFormat[] }
+  | {
+      type: 'frame';
+      id: number;
+      bitmap?: ImageBitmap;
+      pixels?: ArrayBuffer;
+      width: number;
+      height: number;
+      roi: Rect;
+      budgetMs: number;
+      fromStep: number;
+      /** The same picture as last time: skip the first step, go on round the plan. */
+      repeat: boolean;
+    };
+
+export type FromWorker =
+  | { type: 'ready'; offscreen: boolean }
+  | {
+      type: 'result';
+      id: number;
+      result?: Decoded | undefined;
+      candidate?: Decoded | undefined;
+      next: number;
+      steps: number;
+      decodeMs: number;
+      readMs: number;
+    }
+  | { type: 'failed'; id: number; reason: 'no-offscreen' | 'error'; message: string };
+
+interface WorkerScope {
+  onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
+  postMessage(message: FromWorker): void;
+}
+
+const scope = self as unknown as WorkerScope;
+let decoder = new Decoder();
+let canvas: OffscreenCanvas | undefined;
+let ctx: OffscreenCanvasRenderingContext2D | undefined;
+const hasOffscreen = typeof OffscreenCanvas !== 'undefined';
+
+function pixelsOf(bitmap: ImageBitmap, width: number, height: number): Uint8ClampedArray {
+  if (!canvas || canvas.width !== width || canvas.height !== height) {
+    canvas = new OffscreenCanvas(width, height);
+    ctx = canvas.getContext('2d', { willReadFrequently: true }) ?? undefined;
+  }
+  if (!ctx) throw new Error('no 2d context on OffscreenCanvas');
+  ctx.drawImage(bitmap, 0, 0, width, height);
+  return ctx.getImageData(0, 0, width, height).data;
+}
+
+scope.onmessage = (e) => {
+  const msg = e.data;
+  if (msg.type === 'config') {
+    decoder = new Decoder(msg.formats);
+    return;
+  }
+  const t0 = performance.now();
+  try {
+    let data: Uint8ClampedArray;
+    if (msg.bitmap) {
+      if (!hasOffscreen) {
+        msg.bitmap.close();
+        scope.postMessage({ type: 'failed', id: msg.id, reason: 'no-offscreen', message: '' });
+        return;
+      }
+      data = pixelsOf(msg.bitmap, msg.width, msg.height);
+      msg.bitmap.close();
+    } else if (msg.pixels) {
+      data = new Uint8ClampedArray(msg.pixels);
+    } else {
+      throw new Error('frame without pixels');
+    }
+    const t1 = performance.now();
+    const out = decoder.attempt(
+      { data, width: msg.width, height: msg.height },
+      { roi: msg.roi, budgetMs: msg.budgetMs, fromStep: msg.fromStep, skipFirst: msg.repeat },
+    );
+    scope.postMessage({
+      type: 'result',
+      id: msg.id,
+      result: out.result,
+      candidate: out.candidate,
+      next: out.next,
+      steps: out.steps.length,
+      decodeMs: performance.now() - t1,
+      readMs: t1 - t0,
+    });
+  } catch (err) {
+    msg.bitmap?.close();
+    scope.postMessage({
+      type: 'failed',
+      id: msg.id,
+      reason: 'error',
+      message: err instanceof Error ? err.message : String(err),
+    });
+  }
+};
+
+scope.postMessage({ type: 'ready', offscreen: hasOffscreen });
