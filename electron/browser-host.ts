@@ -6,7 +6,10 @@
  * - refuses any request whose Host header is not this host and port (DNS rebinding);
  * - refuses API calls without the per-launch secret, which only our own page can read (it is
  *   written into index.html, and other origins cannot read our responses);
- * - refuses API calls from a foreign Origin, and anything but POST application/json.
+ * - refuses API calls from a foreign Origin, and anything but POST application/json;
+ * - serves a finished audit export once, at GET /download/<id>?token=<one-time token> (the
+ *   token, from exportStatus, is the only key: a download is a plain navigation that cannot
+ *   carry the secret header), and deletes the temporary file after sending it.
  * Plain Node: never imports 'electron'.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -14,6 +17,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { CLIENT_HEADER, SECRET_HEADER } from '../shared/contract-kit';
+import { ExportDownload } from '../shared/ops/audit-review';
 import type { Dispatch } from './host/dispatch';
 
 export interface BrowserHostOptions {
@@ -32,6 +36,17 @@ export interface RunningBrowserHost {
 }
 
 const MAX_BODY = 1024 * 1024;
+const DOWNLOAD = /^\/download\/([A-Za-z0-9_-]{8,64})$/;
+
+/** `attachment` with an ASCII fallback name and the exact name in RFC 5987 form. */
+export function attachmentHeader(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\;]/g, '_');
+  const encoded = encodeURIComponent(fileName).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -136,6 +151,45 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Runnin
     send(res, 200, JSON.stringify(envelope), 'application/json; charset=utf-8');
   }
 
+  async function handleDownload(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    exportId: string,
+    query: string,
+  ) {
+    if (req.method !== 'GET') return send(res, 405, 'GET only');
+    // Only our own page starts a download (a navigation from another site carries no token
+    // anyway; this refuses it before the token is even looked at).
+    const site = req.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+      return send(res, 403, 'foreign site');
+    }
+    const token = new URLSearchParams(query).get('token') ?? '';
+    const envelope = await opts.dispatch(
+      'takeExportDownload',
+      { exportId, token },
+      { clientId: 'browser:download' },
+    );
+    const parsed = envelope.ok ? ExportDownload.safeParse(envelope.value) : undefined;
+    if (!parsed?.success) {
+      return send(res, 410, 'This download was already used or has expired. Export again.');
+    }
+    const { file, fileName, contentType, bytes } = parsed.data;
+    res.writeHead(200, {
+      'Content-Type': contentType,
+      'Content-Length': bytes,
+      'Content-Disposition': attachmentHeader(fileName),
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    const stream = createReadStream(file);
+    // Single use: the temporary file goes whether the transfer completed or not.
+    const remove = () => void fs.rm(file, { force: true }).catch(() => {});
+    stream.on('close', remove);
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
+  }
+
   async function handleStatic(
     req: http.IncomingMessage,
     res: http.ServerResponse,
@@ -181,9 +235,14 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Runnin
     if (!allowedHosts.has(req.headers.host ?? '')) {
       return send(res, 421, 'foreign Host header');
     }
-    const urlPath = (req.url ?? '/').split('?')[0] ?? '/';
+    const [urlPath = '/', query = ''] = (req.url ?? '/').split('?');
     const api = /^\/api\/([A-Za-z][A-Za-z0-9]*)$/.exec(urlPath);
-    const work = api?.[1] ? handleApi(req, res, api[1]) : handleStatic(req, res, urlPath);
+    const download = DOWNLOAD.exec(urlPath);
+    const work = api?.[1]
+      ? handleApi(req, res, api[1])
+      : download?.[1]
+        ? handleDownload(req, res, download[1], query)
+        : handleStatic(req, res, urlPath);
     work.catch(() => {
       if (!res.headersSent) send(res, 500, 'internal error');
       else res.destroy();

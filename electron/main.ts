@@ -1,14 +1,30 @@
 /**
- * The Electron shell: lifecycle, the window, the app:// protocol. Thin: all logic lives in the
- * services, bound to IPC by ipc.ts.
+ * The Electron shell: lifecycle, the window, the app:// protocol, the OS key store. Thin: all
+ * logic lives in the services, bound to IPC by ipc.ts; every security setting comes from
+ * security.ts, which the tests check item by item.
  */
-import { app, BrowserWindow, ipcMain, net, protocol } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  net,
+  protocol,
+  safeStorage,
+  screen,
+  session,
+} from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Settings } from '../shared/settings';
+import { CONTENT_SECURITY_POLICY } from './browser-host';
 import { createDispatcher } from './host/dispatch';
 import { bindIpc } from './ipc';
+import { LogFile } from './log-file';
 import { hardenSession, hardenWebContents, windowOptions } from './security';
 import { createTerminalServices } from './services';
+import type { SecretProtector } from './services/secret-store';
+import { loadBounds, saveBounds } from './window-state';
 
 protocol.registerSchemesAsPrivileged([
   {
@@ -20,19 +36,38 @@ protocol.registerSchemesAsPrivileged([
 const rendererDir = path.join(__dirname, '..', 'renderer');
 
 // Tests and portable installs choose the data folder (same variable as the browser host).
-if (process.env.CARDDESK_DATA_DIR)
+if (process.env.CARDDESK_DATA_DIR) {
   app.setPath('userData', path.resolve(process.env.CARDDESK_DATA_DIR));
+}
 
 function serveRenderer() {
-  protocol.handle('app', (request) => {
+  protocol.handle('app', async (request) => {
     const url = new URL(request.url);
     if (url.host !== 'carddesk') return new Response('not found', { status: 404 });
     let rel = decodeURIComponent(url.pathname);
     if (rel === '/' || !path.extname(rel)) rel = '/index.html';
     const file = path.resolve(rendererDir, '.' + rel);
     if (!file.startsWith(rendererDir + path.sep)) return new Response('forbidden', { status: 403 });
-    return net.fetch(pathToFileURL(file).toString());
+    const res = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(res.headers);
+    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    headers.set('X-Content-Type-Options', 'nosniff');
+    return new Response(res.body, { status: res.status, headers });
   });
+}
+
+/** The OS key store, unless it is Linux's plain-text fallback: then the key file is better. */
+function osKeyStore(log: LogFile): SecretProtector | undefined {
+  if (!safeStorage.isEncryptionAvailable()) return undefined;
+  if (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') {
+    log.warn('no OS key store (basic_text): secrets use the key file in the data folder');
+    return undefined;
+  }
+  return {
+    kind: 'os-keystore',
+    encrypt: (plain) => safeStorage.encryptString(plain),
+    decrypt: (data) => safeStorage.decryptString(data),
+  };
 }
 
 async function start() {
@@ -41,30 +76,87 @@ async function start() {
     return;
   }
   await app.whenReady();
+  const dataDir = app.getPath('userData');
+  const log = new LogFile({ dir: path.join(dataDir, 'logs') });
+  log.info(`CardDesk ${app.getVersion()} starting, Electron ${process.versions.electron}`);
+  process.on('uncaughtException', (err) => log.error('uncaught', err));
+
   serveRenderer();
-  const { session } = await import('electron');
   hardenSession(session.defaultSession);
   app.on('web-contents-created', (_e, contents) => hardenWebContents(contents));
 
+  // Settings arrive from the services before the window exists (at start-up) and after.
+  const current: { win?: BrowserWindow } = {};
+  let shell: Settings['shell'] = { kiosk: false, startWithOs: false };
+  const applyShell = (next: Settings['shell']) => {
+    shell = next;
+    if (app.isPackaged) app.setLoginItemSettings({ openAtLogin: next.startWithOs });
+    const w = current.win;
+    if (w && w.isKiosk() !== next.kiosk) w.setKiosk(next.kiosk);
+  };
+
+  const protector = osKeyStore(log);
   const terminal = await createTerminalServices({
     host: 'electron',
     version: app.getVersion(),
-    dataDir: app.getPath('userData'),
+    dataDir,
     osLocale: app.getLocale(),
+    ...(protector ? { protector } : {}),
+    ...(process.env.CARDDESK_SQLITE_BINDING
+      ? { sqliteBinding: process.env.CARDDESK_SQLITE_BINDING }
+      : {}),
+    onSettings: (s) => applyShell(s.shell),
+    // Audit exports (issue 10): the operator picks the file; undefined when they cancel.
+    chooseExportFile: async (suggestedName) => {
+      const csv = suggestedName.endsWith('.csv');
+      const options = {
+        defaultPath: path.join(app.getPath('documents'), suggestedName),
+        filters: [
+          csv
+            ? { name: 'CSV', extensions: ['csv'] }
+            : { name: 'JSON Lines', extensions: ['jsonl'] },
+        ],
+      };
+      const r = current.win
+        ? await dialog.showSaveDialog(current.win, options)
+        : await dialog.showSaveDialog(options);
+      return r.canceled || !r.filePath ? undefined : r.filePath;
+    },
   });
   bindIpc(
     ipcMain,
     createDispatcher({
       services: terminal.services,
       guard: terminal.guard,
-      onInternalError: (name, err) => console.error(`[carddesk] ${name} failed:`, err),
+      onInternalError: (name, err) => log.error(`${name} failed`, err),
     }),
   );
 
-  const win = new BrowserWindow(windowOptions(path.join(__dirname, 'preload.cjs')));
+  const boundsFile = path.join(dataDir, 'window.json');
+  const saved = loadBounds(
+    boundsFile,
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
+  const win = new BrowserWindow({
+    ...windowOptions(path.join(__dirname, 'preload.cjs')),
+    ...(saved ? { x: saved.x, y: saved.y, width: saved.width, height: saved.height } : {}),
+    kiosk: shell.kiosk,
+  });
+  current.win = win;
+  if (saved?.maximized) win.maximize();
   win.once('ready-to-show', () => win.show());
+  win.on('close', () => {
+    if (win.isKiosk()) return;
+    saveBounds(boundsFile, { ...win.getNormalBounds(), maximized: win.isMaximized() });
+  });
+  // A crashed renderer is reloaded; the operator's session lives in the main process and stays.
+  win.webContents.on('render-process-gone', (_e, details) => {
+    log.error('renderer gone', details.reason);
+    if (details.reason !== 'clean-exit') setTimeout(() => win.webContents.reload(), 500);
+  });
   app.on('second-instance', () => {
     if (win.isMinimized()) win.restore();
+    win.show();
     win.focus();
   });
   await win.loadURL('app://carddesk/index.html');

@@ -31,6 +31,11 @@ export interface ServiceContext {
   now(): number;
   timeZone: string;
   dataDir: string;
+  /**
+   * Asks the operator where to save an export (Electron's save dialog); resolves undefined when
+   * the dialog is closed. Absent in the browser host, where exports become one-time downloads.
+   */
+  chooseExportFile?: (suggestedName: string) => Promise<string | undefined>;
   /** The signed-in operator of the caller (for audit records). */
   operatorOf(ctx: CallContext): string | undefined;
 }

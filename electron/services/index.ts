@@ -3,6 +3,7 @@
  * 'electron'; what the Electron shell provides (data folder, locale, key store) is passed in.
  */
 import path from 'node:path';
+import type { Settings } from '../../shared/settings';
 import { openAuditLog, type AuditLog } from '../audit';
 import type { AccessGuard, CallContext, Services } from '../host/dispatch';
 import { listDemoCodes, type RunningSandbox } from '../sandbox';
@@ -35,8 +36,12 @@ export interface ServiceDeps {
   sandbox?: RunningSandbox;
   /** better-sqlite3 native binding to use (Electron's ABI build), if not the default. */
   sqliteBinding?: string;
+  /** The Electron shell applies window settings (kiosk, start with the OS) when they change. */
+  onSettings?: (settings: Settings) => void;
   /** Settlement backoff bounds (tests shorten them). */
   settleDelays?: { minMs: number; maxMs: number };
+  /** Electron's save dialog for audit exports; without it exports become browser downloads. */
+  chooseExportFile?: (suggestedName: string) => Promise<string | undefined>;
 }
 
 export interface TerminalServices {
@@ -82,7 +87,8 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     sessions,
     audit,
     now,
-    onSettingsChanged: () => {
+    onSettingsChanged: (next) => {
+      deps.onSettings?.(next);
       connection.invalidate();
       cards = new CardCache(async (id) => (await client()).cardGet(id));
     },
@@ -129,6 +135,7 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     });
   }
 
+  deps.onSettings?.(settings.settings);
   // Queued invalidations go on where they stopped (after a restart too).
   outbox.start();
 
@@ -147,6 +154,7 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     now,
     timeZone,
     dataDir: deps.dataDir,
+    ...(deps.chooseExportFile ? { chooseExportFile: deps.chooseExportFile } : {}),
     operatorOf,
   };
 

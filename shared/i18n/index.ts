@@ -3,6 +3,7 @@
  * messages/. Both hosts and the renderer use these resources with i18next.
  */
 import audit from './messages/audit';
+import camera from './messages/camera';
 import errors from './messages/errors';
 import settings from './messages/settings';
 import office from './messages/office';
@@ -27,6 +28,7 @@ const areas = {
   refunds,
   review,
   office,
+  camera,
 } as const;
 
 type Area = keyof typeof areas;

@@ -1,2 +1,386 @@
-/** Contract operations of the audit review screens (issue 10). */
-export const auditReviewOps = {};
+/**
+ * Contract operations of the audit review screens (issue 10): the journal (search and count),
+ * one record with the records of its intent, a summary of a range, export to a file (Electron's
+ * save dialog) or a one-time download (browser host), and the chain check.
+ *
+ * Who sees what is decided by the host (electron/services/audit-review.ts), never only by the
+ * screens: supervisors and managers see every record; a cashier sees only their own records of
+ * their shift, which is "since the start of today in the terminal's time zone" (a shop's shifts
+ * end by midnight; a sign-in based shift would hide records of a cashier who signed in twice).
+ * Codes are masked for cashiers wherever they would see them (journal, record, export).
+ *
+ * Also here, because both the host and the screens need them: the four kinds the summary counts
+ * (redemptions, refunds, rejections, failures), the code mask, and local-day arithmetic in an
+ * IANA time zone.
+ */
+import { z } from 'zod';
+import {
+  AUDIT_PAGE_MAX,
+  AuditExportFormat,
+  AuditFilter,
+  AuditRecord,
+  AuditSummary,
+  VerifyResult,
+  type AuditOutcome,
+} from '../audit';
+import { op, Role } from '../contract-kit';
+import { ErrorInfo } from '../errors';
+
+// ---------------------------------------------------------------------------------------------
+// What the summary counts
+
+/** Actions of the counter (a customer is waiting): rejections and failures count only these. */
+export const COUNTER_ACTIONS = ['scan', 'lookup', 'redeem', 'invalidate'] as const;
+
+export const REVIEW_KINDS = ['redemptions', 'refunds', 'rejections', 'failures'] as const;
+export type ReviewKind = (typeof REVIEW_KINDS)[number];
+
+/** Which records each kind counts: the same definition in the summary, the chart and tests. */
+export const KIND_RULES: Record<
+  ReviewKind,
+  { actions: readonly string[]; outcomes: readonly AuditOutcome[] }
+> = {
+  /** A code redeemed: WeChat confirmed, or a lost answer settled as redeemed. */
+  redemptions: { actions: ['redeem'], outcomes: ['ok', 'settled'] },
+  /** A code invalidated for a refund (confirmed or settled). */
+  refunds: { actions: ['invalidate'], outcomes: ['ok', 'settled'] },
+  /** WeChat or the terminal refused a code at the counter. */
+  rejections: { actions: COUNTER_ACTIONS, outcomes: ['rejected'] },
+  /** Could not be done at the counter (network, platform trouble). */
+  failures: { actions: COUNTER_ACTIONS, outcomes: ['failed'] },
+};
+
+export function kindOf(action: string, outcome: string): ReviewKind | undefined {
+  for (const kind of REVIEW_KINDS) {
+    const rule = KIND_RULES[kind];
+    if (rule.actions.includes(action) && (rule.outcomes as readonly string[]).includes(outcome))
+      return kind;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Masking
+
+/** `178812340332` -> `1788****0332`: enough to match a customer's phone, not to reuse the code. */
+export function maskCode(code: string): string {
+  const chars = Array.from(code);
+  if (chars.length >= 9) return `${chars.slice(0, 4).join('')}****${chars.slice(-4).join('')}`;
+  if (chars.length >= 6) return `${chars.slice(0, 2).join('')}****${chars.slice(-2).join('')}`;
+  return '****';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Local days in the terminal's time zone (IANA name), without a date library
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+function partsFormat(timeZone: string): Intl.DateTimeFormat {
+  let f = formats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formats.set(timeZone, f);
+  }
+  return f;
+}
+
+export interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+export function localParts(ms: number, timeZone: string): LocalParts {
+  const p: Record<string, number> = {};
+  for (const part of partsFormat(timeZone).formatToParts(ms)) p[part.type] = Number(part.value);
+  return {
+    year: p.year!,
+    month: p.month!,
+    day: p.day!,
+    hour: p.hour!,
+    minute: p.minute!,
+    second: p.second!,
+  };
+}
+
+/** Minutes to add to UTC to get the local time at instant `ms`. */
+export function zoneOffsetMinutes(ms: number, timeZone: string): number {
+  const whole = Math.floor(ms / 1000) * 1000;
+  const p = localParts(whole, timeZone);
+  const local = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return Math.round((local - whole) / 60_000);
+}
+
+/** `YYYY-MM-DD` of instant `ms` in the zone. */
+export function localDate(ms: number, timeZone: string): string {
+  const p = localParts(ms, timeZone);
+  return `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+export const LocalDateSchema = z.string().regex(DATE, { message: 'a date is YYYY-MM-DD' });
+
+/** The instant local midnight of `date` (YYYY-MM-DD) begins in the zone. */
+export function localDayStart(date: string, timeZone: string): number {
+  const m = DATE.exec(date);
+  if (!m) throw new RangeError(`not a date: ${date}`);
+  const naive = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  // Two rounds settle the offset also when midnight is next to a daylight saving change.
+  let t = naive - zoneOffsetMinutes(naive, timeZone) * 60_000;
+  t = naive - zoneOffsetMinutes(t, timeZone) * 60_000;
+  return t;
+}
+
+/** The calendar date `days` after `date` (negative: before). */
+export function addDays(date: string, days: number): string {
+  const m = DATE.exec(date);
+  if (!m) throw new RangeError(`not a date: ${date}`);
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + days));
+  return d.toISOString().slice(0, 10);
+}
+
+/** The instant today began in the zone: a cashier's shift starts here. */
+export function startOfLocalDay(ms: number, timeZone: string): number {
+  return localDayStart(localDate(ms, timeZone), timeZone);
+}
+
+export const RANGE_PRESETS = ['today', 'yesterday', 'week', 'all', 'custom'] as const;
+export type RangePreset = (typeof RANGE_PRESETS)[number];
+
+/**
+ * A preset as [from, to) in UTC ms. `week` starts on Monday. `custom` takes whole local days,
+ * both inclusive; a missing end is open. `all` (and an incomplete custom range) is unbounded.
+ */
+export function rangeBounds(
+  range: { preset: RangePreset; fromDate?: string | undefined; toDate?: string | undefined },
+  now: number,
+  timeZone: string,
+): { from?: number; to?: number } {
+  const today = localDate(now, timeZone);
+  switch (range.preset) {
+    case 'today':
+      return {
+        from: localDayStart(today, timeZone),
+        to: localDayStart(addDays(today, 1), timeZone),
+      };
+    case 'yesterday':
+      return {
+        from: localDayStart(addDays(today, -1), timeZone),
+        to: localDayStart(today, timeZone),
+      };
+    case 'week': {
+      const weekday = (new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday = 0
+      const monday = addDays(today, -weekday);
+      return {
+        from: localDayStart(monday, timeZone),
+        to: localDayStart(addDays(monday, 7), timeZone),
+      };
+    }
+    case 'custom': {
+      const out: { from?: number; to?: number } = {};
+      if (range.fromDate && DATE.test(range.fromDate))
+        out.from = localDayStart(range.fromDate, timeZone);
+      if (range.toDate && DATE.test(range.toDate))
+        out.to = localDayStart(addDays(range.toDate, 1), timeZone);
+      return out;
+    }
+    case 'all':
+      return {};
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schemas
+
+const Empty = z.object({}).strict();
+const Id = z.number().int().positive();
+
+/** What the caller may see: everything, or (a cashier) their own records since `since`. */
+export const ReviewScope = z.object({
+  own: z.boolean(),
+  operatorId: z.string().optional(),
+  /** Start of the cashier's shift (UTC ms). */
+  since: z.number().optional(),
+});
+export type ReviewScope = z.infer<typeof ReviewScope>;
+
+export const ReviewInfo = z.object({
+  /** The terminal's IANA time zone: every date on the review screens is in it. */
+  timeZone: z.string(),
+  now: z.number(),
+  terminalId: z.string(),
+  role: Role,
+  scope: ReviewScope,
+  /** Operator ids and names, to pick from and to show (a cashier gets only themselves). */
+  operators: z.array(z.object({ id: z.string(), name: z.string(), role: Role })),
+  /** Where exports go: a file picked in a save dialog, or a download from the browser host. */
+  exportTarget: z.enum(['file', 'download']),
+});
+export type ReviewInfo = z.infer<typeof ReviewInfo>;
+
+/** One journal line: what the list shows, without the chain fields. */
+export const JournalRow = z.object({
+  id: Id,
+  ts: z.number().int(),
+  operator_id: z.string().nullable(),
+  action: z.string(),
+  code: z.string().nullable(),
+  card_id: z.string().nullable(),
+  /** The card's title, from this record or the latest lookup of the card in the log. */
+  title: z.string().nullable(),
+  outcome: z.string(),
+  errcode: z.number().int().nullable(),
+  duration_ms: z.number().int().nullable(),
+  nonce: z.string().nullable(),
+  /** The verdict of a lookup (`verdict.title.<kind>`), or null. */
+  verdict: z.string().nullable(),
+});
+export type JournalRow = z.infer<typeof JournalRow>;
+
+export const SearchInput = z
+  .object({
+    filter: AuditFilter,
+    before: Id.optional(),
+    limit: z.number().int().min(1).max(AUDIT_PAGE_MAX).default(100),
+  })
+  .strict();
+
+export const SearchOutput = z.object({
+  rows: z.array(JournalRow),
+  nextBefore: Id.optional(),
+  scope: ReviewScope,
+});
+export type SearchOutput = z.infer<typeof SearchOutput>;
+
+export const RecordView = z.object({
+  record: AuditRecord,
+  title: z.string().nullable(),
+  /** The intent and its results (same nonce), in order; this record among them. */
+  linked: z.array(JournalRow),
+  /** True when codes are masked for this caller. */
+  masked: z.boolean(),
+});
+export type RecordView = z.infer<typeof RecordView>;
+
+export const SummaryInput = z
+  .object({ from: z.number().int(), to: z.number().int() })
+  .strict()
+  .refine((r) => r.to > r.from, { message: '`to` must be after `from`' });
+
+export const SummaryOutput = AuditSummary.extend({
+  /** Card titles by card id, from the log. */
+  cardTitles: z.record(z.string(), z.string()),
+  scope: ReviewScope,
+});
+export type SummaryOutput = z.infer<typeof SummaryOutput>;
+
+export const ExportState = z.enum(['running', 'done', 'cancelled', 'failed']);
+export type ExportState = z.infer<typeof ExportState>;
+
+export const ExportStatus = z.object({
+  exportId: z.string(),
+  state: ExportState,
+  format: AuditExportFormat,
+  target: z.enum(['file', 'download']),
+  /** The file's name (a download's suggested name, or the name of the file picked). */
+  fileName: z.string(),
+  /** Where the file was saved (file target, when done). */
+  savedTo: z.string().optional(),
+  /** The one-time download address (download target, when done, until used or expired). */
+  downloadUrl: z.string().optional(),
+  rows: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  error: ErrorInfo.optional(),
+});
+export type ExportStatus = z.infer<typeof ExportStatus>;
+
+export const ExportDownload = z.object({
+  file: z.string(),
+  fileName: z.string(),
+  contentType: z.string(),
+  bytes: z.number().int().nonnegative(),
+});
+export type ExportDownload = z.infer<typeof ExportDownload>;
+
+export const VerifyState = z.enum(['running', 'done', 'cancelled', 'failed']);
+
+export const VerifyStatus = z.object({
+  verifyId: z.string(),
+  state: VerifyState,
+  checked: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  startedAt: z.number(),
+  result: VerifyResult.optional(),
+  error: ErrorInfo.optional(),
+});
+export type VerifyStatus = z.infer<typeof VerifyStatus>;
+
+const ExportId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+
+export const auditReviewOps = {
+  reviewInfo: op({ access: 'cashier', input: Empty, output: ReviewInfo }),
+  searchAudit: op({ access: 'cashier', input: SearchInput, output: SearchOutput }),
+  countAudit: op({
+    access: 'cashier',
+    input: z.object({ filter: AuditFilter }).strict(),
+    output: z.object({ count: z.number().int().nonnegative() }),
+  }),
+  getAuditRecord: op({
+    access: 'cashier',
+    input: z.object({ id: Id }).strict(),
+    output: RecordView,
+  }),
+  auditSummary: op({ access: 'cashier', input: SummaryInput, output: SummaryOutput }),
+  /** Null when the operator closed the save dialog without choosing a file. */
+  startExport: op({
+    access: 'cashier',
+    input: z.object({ filter: AuditFilter, format: AuditExportFormat }).strict(),
+    output: ExportStatus.nullable(),
+  }),
+  exportStatus: op({
+    access: 'cashier',
+    input: z.object({ exportId: ExportId }).strict(),
+    output: ExportStatus,
+    passive: true,
+  }),
+  cancelExport: op({
+    access: 'cashier',
+    input: z.object({ exportId: ExportId }).strict(),
+    output: ExportStatus,
+  }),
+  /**
+   * For the browser host's download route only: trades a finished export's one-time token for
+   * its temporary file. The token (32 random bytes, single use, 10 minutes) is the capability:
+   * it is handed only to the operator who made the export, so no session is needed here.
+   */
+  takeExportDownload: op({
+    access: 'public',
+    input: z
+      .object({ exportId: ExportId, token: z.string().regex(/^[A-Za-z0-9_-]{32,64}$/) })
+      .strict(),
+    output: ExportDownload,
+  }),
+  startVerify: op({ access: 'supervisor', input: Empty, output: VerifyStatus }),
+  verifyStatus: op({
+    access: 'supervisor',
+    input: z.object({ verifyId: ExportId }).strict(),
+    output: VerifyStatus,
+    passive: true,
+  }),
+  cancelVerify: op({
+    access: 'supervisor',
+    input: z.object({ verifyId: ExportId }).strict(),
+    output: VerifyStatus,
+  }),
+};

@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { startBrowserHost, type RunningBrowserHost } from '../../../electron/browser-host';
+import {
+  attachmentHeader,
+  startBrowserHost,
+  type RunningBrowserHost,
+} from '../../../electron/browser-host';
 import { createDispatcher } from '../../../electron/host/dispatch';
 import { createTerminalServices } from '../../../electron/services';
 
@@ -125,5 +129,124 @@ describe('browser host', () => {
     expect(escape.body).not.toContain('outside the static folder');
     const dotdot = await request({ path: '/../secret.txt', headers: h });
     expect(dotdot.body).not.toContain('outside the static folder');
+  });
+});
+
+describe('browser host: audit export downloads', () => {
+  let dl: RunningBrowserHost;
+  let terminal: Awaited<ReturnType<typeof createTerminalServices>>;
+  let call: (name: string, input: unknown) => Promise<{ ok: boolean; value?: unknown }>;
+  let dir: string;
+
+  const get = (
+    pathName: string,
+    headers: Record<string, string> = {},
+    method = 'GET',
+  ): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> =>
+    new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: dl.port,
+          method,
+          path: pathName,
+          headers: { host: `127.0.0.1:${dl.port}`, ...headers },
+        },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+
+  /** A finished export's download address (the manager's, just set up). */
+  async function exported(): Promise<{ url: string; exportId: string; token: string }> {
+    const started = (await call('startExport', { filter: {}, format: 'csv' })) as {
+      ok: true;
+      value: { exportId: string };
+    };
+    let status: { state: string; downloadUrl?: string } = { state: 'running' };
+    for (let i = 0; i < 200 && status.state === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      status = (
+        (await call('exportStatus', { exportId: started.value.exportId })) as {
+          value: typeof status;
+        }
+      ).value;
+    }
+    expect(status.state).toBe('done');
+    const url = status.downloadUrl!;
+    return {
+      url,
+      exportId: started.value.exportId,
+      token: new URL(url, 'http://x/').searchParams.get('token')!,
+    };
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'carddesk-host-dl-'));
+    const staticDir = path.join(dir, 'static');
+    mkdirSync(staticDir, { recursive: true });
+    writeFileSync(path.join(staticDir, 'index.html'), '<html><head></head><body></body></html>');
+    const t = (terminal = await createTerminalServices({
+      host: 'browser',
+      version: 't',
+      dataDir: dir,
+      osLocale: 'en',
+    }));
+    const dispatch = createDispatcher({ services: t.services, guard: t.guard });
+    call = (name, input) => dispatch(name, input, { clientId: 'browser:manager-tab' });
+    await call('completeSetup', {
+      terminalName: 'Counter 1',
+      terminalId: 'T-01',
+      storeName: 'Xuhui',
+      language: 'en',
+      mode: 'sandbox',
+      manager: { id: 'boss', name: 'Boss', pin: '246810' },
+    });
+    dl = await startBrowserHost({ port: 0, staticDir, dispatch });
+  });
+
+  afterAll(async () => {
+    await dl.close();
+    await terminal.close();
+  });
+
+  it('serves a finished export once, as an attachment with its name, then deletes it', async () => {
+    const { url, exportId } = await exported();
+    expect(url).toMatch(/^\/download\/[A-Za-z0-9_-]+\?token=[A-Za-z0-9_-]{43}$/);
+    const res = await get(url, { 'sec-fetch-site': 'same-origin' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toMatch(
+      /^attachment; filename="carddesk-audit_T-01_until_\d{4}-\d{2}-\d{2}\.csv"; filename\*=UTF-8''carddesk-audit_T-01_until_/,
+    );
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body.startsWith('\uFEFFid,ts,')).toBe(true);
+    // Single use, and the temporary file is gone.
+    expect((await get(url)).status).toBe(410);
+    await expect
+      .poll(() => readdirSync(path.join(dir, 'exports')).filter((f) => f.startsWith(exportId)))
+      .toEqual([]);
+  });
+
+  it('refuses a wrong token, a foreign Host, another site and other methods without using the token', async () => {
+    const { url, exportId, token } = await exported();
+    expect((await get(`/download/${exportId}?token=${'A'.repeat(43)}`)).status).toBe(410);
+    expect((await get(`/download/${exportId}`)).status).toBe(410);
+    expect((await get(url, { host: `evil.example:${dl.port}` })).status).toBe(421);
+    expect((await get(url, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await get(url, {}, 'POST')).status).toBe(405);
+    expect((await get(`/download/${exportId}?token=${token}`)).status).toBe(200);
+  });
+
+  it('names the file safely for any character', () => {
+    expect(attachmentHeader('审计 "x";.csv')).toBe(
+      `attachment; filename="__ _x__.csv"; filename*=UTF-8''%E5%AE%A1%E8%AE%A1%20%22x%22%3B.csv`,
+    );
   });
 });

@@ -1,0 +1,9 @@
+import type { ReviewKind } from '../../../../shared/ops/audit-review';
+
+/** The four kinds' colours in the summary's tiles and chart (each also has its word). */
+export const KIND_COLOURS: Record<ReviewKind, string> = {
+  redemptions: '#22c55e',
+  refunds: '#38bdf8',
+  rejections: '#ef4444',
+  failures: '#f59e0b',
+};
