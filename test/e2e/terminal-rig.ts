@@ -75,8 +75,16 @@ export async function setUpTerminal(t: Terminal) {
 }
 
 export async function signIn(page: Page, who: { id: string; pin: string }) {
-  await page.getByLabel(/Operator id|操作员编号/).fill(who.id);
-  await page.getByLabel(/^PIN$/).fill(who.pin);
+  const id = page.getByLabel(/Operator id|操作员编号/);
+  const pin = page.getByLabel(/^PIN$/);
+  // The sign-in screen may render again just after it appears (the session refresh after a
+  // sign-out): fill until both fields hold the values, then submit.
+  for (let i = 0; i < 20; i++) {
+    await id.fill(who.id);
+    await pin.fill(who.pin);
+    await page.waitForTimeout(50);
+    if ((await id.inputValue()) === who.id && (await pin.inputValue()) === who.pin) break;
+  }
   await page.getByRole('button', { name: /Sign in|登录/ }).click();
 }
 
