@@ -72,7 +72,9 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     protector,
     sandbox: deps.sandbox,
   });
-  let cards = new CardCache(async (id) => (await client()).cardGet(id));
+  // Fetches through whatever client the settings in force give, so a settings change only
+  // needs to forget what was cached.
+  const cards = new CardCache(async (id) => (await client()).cardGet(id));
   const client = () => connection.client(settings.settings);
   const sessions = new SessionManager({
     now,
@@ -90,7 +92,7 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     onSettingsChanged: (next) => {
       deps.onSettings?.(next);
       connection.invalidate();
-      cards = new CardCache(async (id) => (await client()).cardGet(id));
+      cards.clear();
     },
   });
 

@@ -87,6 +87,9 @@ export function createOutbox(deps: OutboxDeps) {
     ),
     get: db.prepare('SELECT * FROM outbox WHERE id = ?'),
     open: db.prepare(`SELECT * FROM outbox WHERE state IN ('pending','unknown') ORDER BY id`),
+    openCount: db
+      .prepare(`SELECT count(*) FROM outbox WHERE state IN ('pending','unknown')`)
+      .pluck(),
     all: db.prepare('SELECT * FROM outbox ORDER BY id DESC LIMIT 200'),
     openForCode: db.prepare(
       `SELECT * FROM outbox WHERE code = ? AND state IN ('pending','unknown') ORDER BY id DESC LIMIT 1`,
@@ -387,7 +390,7 @@ export function createOutbox(deps: OutboxDeps) {
       return rows.map(toItem);
     },
     openCount(): number {
-      return (q.open.all() as Row[]).length;
+      return q.openCount.get() as number;
     },
     /** An open invalidation of this code: the counter blocks it meanwhile. */
     openFor(code: string): OutboxItem | undefined {
