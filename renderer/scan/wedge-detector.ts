@@ -125,9 +125,9 @@ export class WedgeDetector {
       return true;
     }
     if (e.key.length !== 1) {
-      // Arrows, Backspace, F-keys...: a person is editing.
+      // Arrows, Backspace, Esc, F-keys...: hand on what was held. They say nothing about the
+      // next keys' rhythm: a cashier presses Esc and scans the next customer at once.
       this.flush();
-      this.typingUntil = now + TYPING_PAUSE_MS;
       return false;
     }
     if (now < this.typingUntil) {

@@ -3,7 +3,7 @@
  */
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { CASHIER, expect, MANAGER, SCREENSHOTS, signIn, test } from './fixtures';
+import { CASHIER, expect, MANAGER, scannerBurst, SCREENSHOTS, signIn, test } from './fixtures';
 
 const REDEEMABLE = '178847660332'; // 满100减10元代金券, CASH
 const EXPIRED = '101961725085';
@@ -11,13 +11,6 @@ const GIFTING = '219601691506';
 const INVALIDATED = '577290972999';
 const UNKNOWN = '999999999999';
 const WEEKDAY_ONLY = '124889505971';
-
-/** A USB scanner: the whole code in a few milliseconds, then Enter. */
-async function scannerBurst(page: Page, code: string) {
-  await page.locator('body[data-scanner="ready"]').waitFor();
-  await page.keyboard.type(code, { delay: 4 });
-  await page.keyboard.press('Enter');
-}
 
 async function scanAndExpect(page: Page, code: string, kind: string, word: RegExp | string) {
   await page.keyboard.press('Escape');

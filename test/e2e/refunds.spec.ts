@@ -13,6 +13,7 @@ import {
   signIn,
   startTerminal,
   stopTerminal,
+  scannerBurst,
   SUPERVISOR,
   test,
 } from './fixtures';
@@ -63,8 +64,7 @@ async function scanAtCounter(page: Page, code: string) {
   await page.getByRole('link', { name: 'Counter' }).click();
   await page.locator('body[data-scanner="ready"]').waitFor();
   await page.keyboard.press('Escape');
-  await page.keyboard.type(code, { delay: 4 });
-  await page.keyboard.press('Enter');
+  await scannerBurst(page, code);
 }
 
 test('a supervisor invalidates a code; the counter then shows it invalidated', async ({

@@ -94,3 +94,19 @@ export async function stopTerminal(t: Terminal, keep: { data?: boolean; sandbox?
   if (!keep.sandbox) await t.sandbox.close();
   if (!keep.data) rmSync(t.dataDir, { recursive: true, force: true });
 }
+
+/**
+ * A USB scanner's burst: the code's keys and Enter as keydown events a millisecond apart at
+ * most, wherever the focus is. Dispatched inside the page so that a busy test machine cannot
+ * stretch the gaps between keys (which real scanners keep a few milliseconds apart); how the
+ * detector tells people from scanners by timing is unit-tested in wedge-detector.test.ts.
+ */
+export async function scannerBurst(page: Page, code: string) {
+  await page.locator('body[data-scanner="ready"]').waitFor();
+  await page.evaluate((text) => {
+    const target = document.activeElement ?? document.body;
+    for (const key of [...text.split(''), 'Enter']) {
+      target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+    }
+  }, code);
+}

@@ -142,3 +142,23 @@ describe('WedgeDetector', () => {
     expect(r.typed.join('')).toBe('12345678');
   });
 });
+
+it('a scan straight after Esc is still a scan', () => {
+  const scans: string[] = [];
+  let now = 0;
+  const d = new WedgeDetector(
+    { maxInterKeyMs: 35, minLength: 6, suffix: 'either', prefix: '' },
+    {
+      onScan: (c) => scans.push(c),
+      onReplay: () => undefined,
+      setTimer: () => 0,
+      clearTimer: () => undefined,
+    },
+  );
+  const key = (k: string, gap: number) =>
+    d.handle({ key: k, timeStamp: (now += gap), preventDefault: () => undefined });
+  key('Escape', 0);
+  for (const ch of '123456789012') key(ch, 3);
+  key('Enter', 3);
+  expect(scans).toEqual(['123456789012']);
+});
