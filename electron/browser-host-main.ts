@@ -11,6 +11,7 @@ import { defaultDataDir } from './data-dir';
 import { createDispatcher } from './host/dispatch';
 import { LogFile } from './log-file';
 import { createTerminalServices } from './services';
+import { readTestEnv } from './test-env';
 
 declare const __CARDDESK_VERSION__: string;
 
@@ -33,7 +34,9 @@ async function main() {
   mkdirSync(dataDir, { recursive: true });
   const staticDir = values['static-dir'] ?? path.join(__dirname, '..', 'renderer');
 
+  const testEnv = readTestEnv(process.env);
   const terminal = await createTerminalServices({
+    ...testEnv,
     host: 'browser',
     version: typeof __CARDDESK_VERSION__ === 'string' ? __CARDDESK_VERSION__ : '0.0.0-dev',
     dataDir,

@@ -57,9 +57,10 @@ export const RedeemInput = z
 
 export const RedeemOutcome = z.object({
   /**
-   * redeemed: WeChat confirmed it. rejected: WeChat refused (the verdict says why).
-   * failed: nothing was done (network down before sending). unknown: sent, answer lost:
-   * do not hand over goods; the terminal settles it. busy: the same code is being redeemed.
+   * redeemed: WeChat confirmed it. rejected: WeChat refused, or this terminal redeemed it
+   * already (the verdict says why). failed: certainly not done (network down before sending,
+   * quota...). unknown: sent, answer lost: do not hand over goods; the terminal settles it.
+   * busy: an earlier write of this code here is unsettled (the verdict says so).
    */
   outcome: z.enum(['redeemed', 'rejected', 'failed', 'unknown', 'busy']),
   code: z.string(),
@@ -80,6 +81,8 @@ export const PendingItem = z.object({
   /** pending: being sent or settled. settled results carry what happened. */
   state: z.enum(['unsettled', 'redeemed', 'not_redeemed']),
   settledAt: z.number().optional(),
+  /** Redeemed, settled from the code's status: our answer was lost ("not confirmed here"). */
+  settled: z.boolean().optional(),
 });
 export type PendingItem = z.infer<typeof PendingItem>;
 

@@ -8,6 +8,7 @@ import { ErrorInfo } from './errors';
 import { cardBody, type Card } from './wechat/card';
 import type { CodeGetResult } from './wechat/code';
 import { Weekday } from './wechat/enums';
+import { classifyErrcode } from './wechat/errcode-class';
 
 export const VerdictKind = z.enum([
   'redeemable',
@@ -21,14 +22,26 @@ export const VerdictKind = z.enum([
   'unknown_code',
   'not_allowed',
   'could_not_check',
-  /** This terminal has queued an invalidation (refund) for the code. */
-  'refund_pending',
+  /**
+   * This terminal has a write to WeChat for the code (a redemption or an invalidation) whose
+   * outcome is not settled yet: no other write until it is ("outcome pending: do not hand over
+   * goods").
+   */
+  'write_pending',
   /** What was scanned cannot be a code: no call was made. */
   'invalid_scan',
 ]);
 export type VerdictKind = z.infer<typeof VerdictKind>;
 
-/** accept: green; reject: red; warning: amber (the cashier must check something); neutral: grey. */
+/**
+ * One meaning per colour, on every screen (also in ../shared/docs/ui.md and the README):
+ * accept = green: nothing to check, go ahead (the only tone redeem-on-scan acts on);
+ * warning = amber: redeemable, but the cashier must check something first (minimum spend,
+ *   another store, weekday, card details missing);
+ * reject = red: do not give the discount (used, expired, gifting, not yet valid,
+ *   invalidated, unknown);
+ * neutral = grey: the terminal could not tell, or an earlier write is still unsettled.
+ */
 export const Tone = z.enum(['accept', 'reject', 'warning', 'neutral']);
 export type Tone = z.infer<typeof Tone>;
 
@@ -57,7 +70,7 @@ export const Warning = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('other_store') }),
   /** Not a blocker, but the cashier must check the bill. Cents. */
   z.object({ kind: z.literal('min_spend'), amount: z.number() }),
-  /** card/get failed: the verdict stands, but value and limits are unknown. */
+  /** card/get failed: value, weekday, store and minimum spend are unchecked (amber). */
   z.object({ kind: z.literal('card_details_missing') }),
 ]);
 export type Warning = z.infer<typeof Warning>;
@@ -76,6 +89,26 @@ export const CardSummary = z.object({
 });
 export type CardSummary = z.infer<typeof CardSummary>;
 
+export const RedeemedHere = z.object({
+  at: z.number(),
+  operatorId: z.string(),
+  operatorName: z.string(),
+  /**
+   * The answer to our consume was lost and the code was CONSUMED when the terminal settled it:
+   * counted as ours ("settled, not confirmed here"), though code/get cannot say who did it.
+   */
+  settled: z.boolean().optional(),
+});
+export type RedeemedHere = z.infer<typeof RedeemedHere>;
+
+export const PendingWrite = z.object({
+  action: z.enum(['redeem', 'invalidate']),
+  /** queued: waiting to be sent; sending: out now; settling: answer lost, being checked. */
+  state: z.enum(['queued', 'sending', 'settling']),
+  since: z.number(),
+});
+export type PendingWrite = z.infer<typeof PendingWrite>;
+
 export const Verdict = z.object({
   kind: VerdictKind,
   tone: Tone,
@@ -88,9 +121,9 @@ export const Verdict = z.object({
   window: z.object({ begin: z.number().optional(), end: z.number().optional() }).optional(),
   warnings: z.array(Warning),
   /** When and by whom this terminal redeemed it, if its log knows. */
-  redeemedHere: z
-    .object({ at: z.number(), operatorId: z.string(), operatorName: z.string() })
-    .optional(),
+  redeemedHere: RedeemedHere.optional(),
+  /** write_pending: the unsettled write and since when. */
+  pending: PendingWrite.optional(),
   /** For not_allowed, could_not_check, invalid_scan: what went wrong. */
   error: ErrorInfo.optional(),
   /** The user_card_status WeChat reported, for the IT person. */
@@ -112,23 +145,24 @@ export interface VerdictInput {
   /** The terminal's IANA time zone, for weekday limits. */
   timeZone: string;
   storePoiId?: number | undefined;
-  redeemedHere?: { at: number; operatorId: string; operatorName: string } | undefined;
-  refundPending?: boolean;
+  redeemedHere?: RedeemedHere | undefined;
+  /** An unsettled write of this terminal for the code: the verdict is write_pending. */
+  pending?: PendingWrite | undefined;
 }
 
 const TONES: Record<VerdictKind, Tone> = {
   redeemable: 'accept',
   already_redeemed: 'reject',
   expired: 'reject',
-  not_yet_valid: 'warning',
-  gifting: 'warning',
-  gift_timeout: 'warning',
+  not_yet_valid: 'reject',
+  gifting: 'reject',
+  gift_timeout: 'reject',
   deleted: 'reject',
   invalidated: 'reject',
   unknown_code: 'reject',
   not_allowed: 'reject',
   could_not_check: 'neutral',
-  refund_pending: 'reject',
+  write_pending: 'neutral',
   invalid_scan: 'neutral',
 };
 
@@ -260,9 +294,6 @@ function cardWarnings(card: Card | undefined, input: VerdictInput): Warning[] {
   return warnings;
 }
 
-/** Warnings that turn a green verdict amber: the cashier must decide. */
-const BLOCKING: Warning['kind'][] = ['weekday', 'other_store'];
-
 const STATUS_KIND: Record<CodeGetResult['user_card_status'], VerdictKind> = {
   NORMAL: 'redeemable',
   CONSUMED: 'already_redeemed',
@@ -284,11 +315,28 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const card = input.card ? summariseCard(input.card) : undefined;
   const withCard = card ? { card, cardId: card.cardId } : {};
 
-  if (input.refundPending) return make('refund_pending', withCard);
+  const verdict = decideFromLookup(input, make, withCard);
+  // An unsettled write of ours overrides whatever WeChat says now: it may still change it.
+  if (input.pending) {
+    const { kind: _k, tone: _t, warnings: _w, redeemedHere: _r, ...details } = verdict;
+    return { ...details, ...make('write_pending'), pending: input.pending };
+  }
+  return verdict;
+}
 
+function decideFromLookup(
+  input: VerdictInput,
+  make: (kind: VerdictKind, extra?: Partial<Verdict>) => Verdict,
+  withCard: Partial<Verdict>,
+): Verdict {
   const { lookup } = input;
   if (lookup.kind === 'unavailable') return make('could_not_check', { error: lookup.error });
   if (lookup.kind === 'errcode') {
+    // Only errcodes about the code or its card are a claim about the coupon (red); the
+    // terminal's own problems (quota, whitelist, permissions, token) are grey with the reason.
+    if (classifyErrcode(lookup.errcode) !== 'code') {
+      return make('could_not_check', { ...withCard, error: lookup.error });
+    }
     // With check_consume true the platform answers some statuses as errcodes instead.
     switch (lookup.errcode) {
       case 40056:
@@ -328,8 +376,9 @@ export function decideVerdict(input: VerdictInput): Verdict {
         : {}),
     });
   }
+  // Any warning is something the cashier must check first: amber, never redeemed on scan.
   const warnings = cardWarnings(input.card, input);
-  const tone: Tone = warnings.some((w) => BLOCKING.includes(w.kind)) ? 'warning' : 'accept';
+  const tone: Tone = warnings.length > 0 ? 'warning' : 'accept';
   return { ...make('redeemable', common), tone, warnings };
 }
 

@@ -154,6 +154,83 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'one table for every write to WeChat (consume and invalidate)',
+    up(db) {
+      // The durable write engine's working state (electron/services/writes/): one row per
+      // write that must happen at most once, whose answer can be lost. It replaces the outbox
+      // (invalidations) and the settlement's memory (redemptions). Each row changes only by a
+      // compare-and-set on `state`, in the same transaction as its audit record.
+      db.exec(`
+        CREATE TABLE writes (
+          id INTEGER PRIMARY KEY,
+          nonce TEXT NOT NULL UNIQUE,
+          kind TEXT NOT NULL CHECK (kind IN ('consume', 'invalidate')),
+          code TEXT NOT NULL,
+          card_id TEXT,
+          reason_key TEXT,
+          note TEXT,
+          operator_id TEXT,
+          supervisor_id TEXT,
+          state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'settling', 'applied',
+            'settled', 'rejected', 'not_applied', 'cancelled')),
+          attempts INTEGER NOT NULL DEFAULT 0,
+          reads INTEGER NOT NULL DEFAULT 0,
+          last_error TEXT,
+          last_status TEXT,
+          next_at INTEGER,
+          sent_at INTEGER,
+          unknown_at INTEGER,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          closed_at INTEGER
+        ) STRICT;
+        -- At most one unsettled write per code at this terminal: the database refuses a second
+        -- one, whatever the concurrency.
+        CREATE UNIQUE INDEX writes_one_open_per_code ON writes (code)
+          WHERE state IN ('queued', 'sending', 'settling');
+        CREATE INDEX writes_code ON writes (code, id);
+        CREATE INDEX writes_closed ON writes (closed_at) WHERE closed_at IS NOT NULL;
+      `);
+      // The outbox's rows, in the states they mean now.
+      db.exec(`
+        INSERT INTO writes (nonce, kind, code, card_id, reason_key, note, operator_id,
+          supervisor_id, state, attempts, last_error, next_at, unknown_at, created_at,
+          updated_at, closed_at)
+        SELECT nonce, 'invalidate', code, card_id,
+          CASE WHEN instr(reason, ': ') > 0 THEN substr(reason, 1, instr(reason, ': ') - 1)
+               ELSE reason END,
+          CASE WHEN instr(reason, ': ') > 0 THEN substr(reason, instr(reason, ': ') + 2)
+               ELSE '' END,
+          operator_id, supervisor_id,
+          CASE state WHEN 'pending' THEN 'queued' WHEN 'unknown' THEN 'settling'
+            WHEN 'done' THEN 'applied' WHEN 'failed' THEN 'rejected' ELSE 'cancelled' END,
+          attempts, last_error, next_at,
+          CASE state WHEN 'unknown' THEN updated_at END,
+          created_at, updated_at,
+          CASE WHEN state IN ('pending', 'unknown') THEN NULL ELSE updated_at END
+        FROM outbox ORDER BY id;
+        DROP TABLE outbox;
+      `);
+      // Redemptions whose outcome was never settled (their result is missing, or 'unknown'):
+      // they were in the settlement's memory only, and are settled from here on.
+      db.exec(`
+        WITH intents AS (
+          SELECT nonce, min(id) AS first_id, max(id) AS last_id FROM audit
+          WHERE nonce IS NOT NULL GROUP BY nonce
+        )
+        INSERT OR IGNORE INTO writes (nonce, kind, code, card_id, operator_id, state, attempts,
+          next_at, unknown_at, created_at, updated_at)
+        SELECT f.nonce, 'consume', f.code, f.card_id, f.operator_id, 'settling', 1, 0, l.ts,
+          f.ts, l.ts
+        FROM intents i JOIN audit f ON f.id = i.first_id JOIN audit l ON l.id = i.last_id
+        WHERE f.action = 'redeem' AND f.outcome = 'pending' AND f.code IS NOT NULL
+          AND l.outcome IN ('pending', 'unknown')
+        ORDER BY f.id;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,12 +1,21 @@
 /**
  * Cards, received codes and the activity log: the simulator's state and the rules of the
  * code and card endpoints. Handlers validate first and change state last, so a refused call
- * never leaves a partial change behind.
+ * never leaves a partial change behind. Every change bumps `mutations`, which is how the
+ * simulator knows that a call wrote something (journal, state file) without diffing state.
  */
 import type { SandboxClock } from './clock';
 import { typeKey, type CardStatus, type CardType, type CodeStatus } from './card-types';
 import { WxError } from './errcodes';
-import { cardBodyOf, type CardBody, type SandboxSeed, type StatsEventType } from './seed-schema';
+import {
+  cardBodyOf,
+  type CardBody,
+  type SandboxSeed,
+  type SeedCard,
+  type SeedStatsEvent,
+  type StatsEventType,
+} from './seed-schema';
+import type { StateCode } from './state-file';
 import { validityWindow, windowPosition, type ValidityWindow } from './validity';
 
 export interface CardRecord {
@@ -71,17 +80,37 @@ export interface CardSnapshot {
   card: Record<string, unknown>;
 }
 
+/** The part of the state file the store owns; order is kept (batchget answers in it). */
+export interface StoreState {
+  cards: SeedCard[];
+  codes: StateCode[];
+  activity: SeedStatsEvent[];
+}
+
 export const MAX_TOTAL_QUANTITY = 100_000_000;
 
 export class CardStore {
   private readonly cards = new Map<string, CardRecord>();
   private readonly codes = new Map<string, CodeRecord>();
   private readonly activity: ActivityEvent[] = [];
+  private changes = 0;
 
+  /** From the seed, or from a saved state (already validated against the seed's apps). */
   constructor(
     seed: SandboxSeed,
     private readonly clock: SandboxClock,
+    state?: StoreState,
   ) {
+    if (state) this.loadState(state);
+    else this.loadSeed(seed);
+  }
+
+  /** How many changes were applied since construction; grows by one or more per write. */
+  get mutations(): number {
+    return this.changes;
+  }
+
+  private loadSeed(seed: SandboxSeed): void {
     const defaultApp = seed.apps[0]?.appid ?? '';
     for (const card of seed.cards) {
       const body = cardBodyOf(structuredClone(card));
@@ -123,6 +152,63 @@ export class CardStore {
     }
   }
 
+  private loadState(state: StoreState): void {
+    for (const card of state.cards) {
+      const body = cardBodyOf(structuredClone(card));
+      this.cards.set(body.base_info.id, {
+        appid: card.appid ?? '',
+        cardId: body.base_info.id,
+        cardType: card.card_type,
+        body,
+      });
+    }
+    for (const c of state.codes) {
+      this.mustCard(c.card_id);
+      this.codes.set(c.code, {
+        code: c.code,
+        cardId: c.card_id,
+        openid: c.openid,
+        status: c.status,
+        receivedAt: c.received_at,
+        statusAt: c.status_at,
+        outerStr: c.outer_str ?? '',
+        fromFriend: c.from_friend ?? false,
+        ...(c.unavailable_reason !== undefined ? { unavailableReason: c.unavailable_reason } : {}),
+      });
+    }
+    for (const e of state.activity) {
+      this.activity.push({ type: e.type, cardId: e.card_id, openid: e.openid, at: e.at });
+    }
+  }
+
+  /** Everything the state file keeps of the store, as plain JSON (copies). */
+  exportState(): StoreState {
+    return {
+      cards: this.allCards().map((card) => ({
+        card_type: card.cardType,
+        appid: card.appid,
+        [typeKey(card.cardType)]: structuredClone(card.body),
+      })),
+      codes: this.allCodes().map((c) => ({
+        code: c.code,
+        card_id: c.cardId,
+        openid: c.openid,
+        status: c.status,
+        received_at: c.receivedAt,
+        status_at: c.statusAt,
+        outer_str: c.outerStr,
+        ...(c.unavailableReason !== undefined ? { unavailable_reason: c.unavailableReason } : {}),
+        from_friend: c.fromFriend,
+      })),
+      activity: this.activity.map((e) => ({
+        type: e.type,
+        card_id: e.cardId,
+        openid: e.openid,
+        at: e.at,
+      })),
+    };
+  }
+
   // ---- reads ---------------------------------------------------------------------------
 
   card(cardId: string): CardRecord | undefined {
@@ -131,6 +217,10 @@ export class CardStore {
 
   allCards(): CardRecord[] {
     return [...this.cards.values()];
+  }
+
+  cardIdOf(code: string): string | undefined {
+    return this.codes.get(code)?.cardId;
   }
 
   allCodes(): CodeRecord[] {
@@ -273,6 +363,7 @@ export class CardStore {
     record.status = 'CONSUMED';
     record.statusAt = now;
     this.log('verify', record, now);
+    this.changes += 1;
     return { card: { card_id: record.cardId }, openid: record.openid };
   }
 
@@ -284,6 +375,7 @@ export class CardStore {
     record.statusAt = this.clock.nowSeconds();
     // Stored although unverified whether the platform keeps it (facts file).
     if (input.reason !== undefined) record.unavailableReason = input.reason;
+    this.changes += 1;
     return {};
   }
 
@@ -300,6 +392,7 @@ export class CardStore {
     this.codes.delete(record.code);
     record.code = input.new_code;
     this.codes.set(record.code, record);
+    this.changes += 1;
     return {};
   }
 
@@ -328,6 +421,7 @@ export class CardStore {
     // Received codes stay usable (reference): only the card's own status changes.
     card.body.base_info.status = 'CARD_STATUS_DELETE';
     card.body.base_info.update_time = this.clock.nowSeconds();
+    this.changes += 1;
     return {};
   }
 
@@ -353,7 +447,20 @@ export class CardStore {
     sku.quantity = quantity;
     sku.total_quantity = total;
     card.body.base_info.update_time = this.clock.nowSeconds();
+    this.changes += 1;
     return {};
+  }
+
+  /** card/update's last step, once card-update.ts has checked every field. */
+  applyCardUpdate(
+    card: CardRecord,
+    changes: { base: Record<string, unknown>; type: Record<string, unknown>; sendCheck: boolean },
+  ): void {
+    Object.assign(card.body.base_info, changes.base);
+    Object.assign(card.body, changes.type);
+    card.body.base_info.update_time = this.clock.nowSeconds();
+    if (changes.sendCheck) card.body.base_info.status = 'CARD_STATUS_NOT_VERIFY';
+    this.changes += 1;
   }
 
   /**
@@ -387,12 +494,14 @@ export class CardStore {
     if (status === 'GIFTING') this.log('give', record, now);
     record.status = status;
     record.statusAt = now;
+    this.changes += 1;
   }
 
   setCardStatus(cardId: string, status: CardStatus): void {
     const card = this.cards.get(cardId);
     if (!card) throw new RangeError(`no card ${cardId}`);
     card.body.base_info.status = status;
+    this.changes += 1;
   }
 
   private mustCard(cardId: string): CardRecord {

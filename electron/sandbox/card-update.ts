@@ -133,12 +133,7 @@ function dateInfoUpdate(card: CardRecord, value: unknown) {
   return { ...current, begin_timestamp: begin, end_timestamp: end };
 }
 
-export function updateCard(
-  store: CardStore,
-  appid: string,
-  body: Record<string, unknown>,
-  nowSeconds: number,
-) {
+export function updateCard(store: CardStore, appid: string, body: Record<string, unknown>) {
   const cardIdValue = body.card_id;
   if (cardIdValue === undefined) throw new WxError(41012);
   if (typeof cardIdValue !== 'string') throw new WxError(47001, 'card_id must be a string');
@@ -183,10 +178,7 @@ export function updateCard(
     sendCheck ||= r.review;
   }
 
-  // Everything is valid: apply.
-  Object.assign(card.body.base_info, baseChanges);
-  Object.assign(card.body, typeChanges);
-  card.body.base_info.update_time = nowSeconds;
-  if (sendCheck) card.body.base_info.status = 'CARD_STATUS_NOT_VERIFY';
+  // Everything is valid: apply (update_time is the sandbox clock's now).
+  store.applyCardUpdate(card, { base: baseChanges, type: typeChanges, sendCheck });
   return { send_check: sendCheck };
 }

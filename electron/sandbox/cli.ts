@@ -1,13 +1,18 @@
 /**
  * Standalone sandbox: `npm run sandbox -- [--port 8899] [--host 127.0.0.1] [--seed file.json]
- * [--start-time 2026-01-15T12:00:00+08:00|unix-ms] [--frozen-clock] [--fault-seed n]`.
+ * [--start-time 2026-01-15T12:00:00+08:00|unix-ms] [--frozen-clock] [--fault-seed n]
+ * [--state file.json]`.
  * Prints the URL, AppID and secret to point an SDK or the terminal at. Exits 1 with a clear
- * message on a bad seed file or bad arguments.
+ * message on a bad seed file, a bad state file or bad arguments.
+ *
+ * The "listening on" line is the readiness signal other programs wait for, so everything the
+ * process needs to stop cleanly (the SIGINT/SIGTERM handlers) exists before it is printed.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeSeedError, SandboxSeed } from './seed-schema';
 import { startSandbox } from './server';
+import { StateFileError } from './state-file';
 
 export const DEFAULT_PORT = 8899;
 
@@ -18,6 +23,8 @@ const USAGE = `Usage: npm run sandbox -- [options]
   --start-time <t>    sandbox clock start: unix ms or an ISO date (default: now)
   --frozen-clock      time moves only through POST /__sandbox/clock
   --fault-seed <n>    seed of the PRNG behind probability faults (default 1)
+  --state <file>      keep cards, codes and the applied-writes journal in this file across
+                      restarts (created on the first change; delete it to start from the seed)
   --help`;
 
 class UsageError extends Error {}
@@ -75,6 +82,7 @@ async function main(argv: string[]): Promise<void> {
       'start-time': { type: 'string' },
       'frozen-clock': { type: 'boolean' },
       'fault-seed': { type: 'string' },
+      state: { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -93,7 +101,14 @@ async function main(argv: string[]): Promise<void> {
     ...(startTime !== undefined ? { startTime } : {}),
     ...(faultRandomSeed !== undefined ? { faultRandomSeed } : {}),
     frozenClock: values['frozen-clock'] === true,
+    ...(values.state !== undefined ? { stateFile: values.state } : {}),
   });
+  // Before the banner: a signal sent as soon as "listening on" is read must find its handler.
+  const stop = () => {
+    void sandbox.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   const s = sandbox.sim.seed;
   console.log(`CardDesk WeChat sandbox listening on ${sandbox.url}`);
   console.log(`AppID:       ${sandbox.app.appid}`);
@@ -104,17 +119,14 @@ async function main(argv: string[]): Promise<void> {
   console.log(
     `Clock:       ${new Date(sandbox.sim.clock.now()).toISOString()}${sandbox.sim.clock.frozen ? ' (frozen)' : ''}`,
   );
+  if (values.state !== undefined) console.log(`State file:  ${values.state}`);
   console.log(`Control API: ${sandbox.url}/__sandbox/`);
-  const stop = () => {
-    void sandbox.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   const e = err as NodeJS.ErrnoException;
-  if (err instanceof UsageError) console.error(`sandbox: ${err.message}`);
+  if (err instanceof UsageError || err instanceof StateFileError)
+    console.error(`sandbox: ${err.message}`);
   else if (e.code === 'EADDRINUSE')
     console.error(`sandbox: the port is already in use (${e.message})`);
   else if (

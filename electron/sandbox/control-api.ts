@@ -22,6 +22,11 @@ const ClockRequest = z.union([
 ]);
 const CodeStatusRequest = z.strictObject({ status: z.enum(CODE_STATUSES) });
 const CardStatusRequest = z.strictObject({ status: z.enum(CARD_STATUSES) });
+/** ?since=<seq>: only writes after that one (a client polls with the last seq it saw). */
+const SinceQuery = z
+  .string()
+  .regex(/^\d{1,15}$/, 'since must be a non-negative integer (a write seq)')
+  .transform(Number);
 const EncryptRequest = z.strictObject({
   code: z.string().min(1).max(64),
   appid: z.string().optional(),
@@ -142,6 +147,14 @@ export function handleControl(
       if (param === undefined) return ok({ cards: sim.cards() });
       const card = sim.card(param);
       return card ? ok(card) : fail(404, `no card ${param}`);
+    }
+    case 'GET /state/writes': {
+      if (param !== undefined) return fail(404, `no control endpoint ${path}`);
+      const since = query.get('since');
+      if (since === null) return ok({ writes: sim.appliedWrites() });
+      const r = SinceQuery.safeParse(since);
+      if (!r.success) return fail(400, r.error.issues[0]?.message ?? 'bad since');
+      return ok({ writes: sim.appliedWrites(r.data) });
     }
     case 'POST /state/cards': {
       if (param === undefined) return fail(405, 'POST needs /state/cards/:card_id');

@@ -12,6 +12,13 @@
  *                   daily quota); changes nothing
  *   malformed_json  handles the request (state changes) and sends a truncated JSON body
  *   lost_response   handles the request (state changes), then destroys the socket unanswered
+ *   applied_5xx     handles the request (state changes), then answers like http_5xx
+ *   late_apply      holds the socket like hang, handles the request `ms` later (wall clock),
+ *                   then destroys the socket unanswered; not applied if the sandbox closes first
+ *
+ * No write is ever applied later than MAX_APPLY_DELAY_MS after the request arrived: that
+ * bound is what lets a client pick a settling window after which "WeChat did not apply it"
+ * is a safe conclusion (the terminal's default window, 120 s, is chosen longer than it).
  */
 import { z } from 'zod';
 import { SeededRandom } from './prng';
@@ -23,8 +30,17 @@ export const FAULT_KINDS = [
   'errcode',
   'malformed_json',
   'lost_response',
+  'applied_5xx',
+  'late_apply',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/**
+ * The longest a call can wait before it is applied: `ms` of latency and late_apply, and
+ * their sum when several fire on one call. A client waiting longer than this after its
+ * request was sent can trust that a write it was not told about will not land any more.
+ */
+export const MAX_APPLY_DELAY_MS = 60_000;
 
 export const FaultSpec = z
   .strictObject({
@@ -32,10 +48,12 @@ export const FaultSpec = z
     path: z.string().regex(/^(\*|\/[\x21-\x7e]*)$/, 'path: "/..." or "*"'),
     kind: z.enum(FAULT_KINDS),
     count: z.int().min(1).optional(),
+    /** Lets this many matching calls through untouched before the rule starts to fire. */
+    after: z.int().min(0).max(1_000_000).optional(),
     probability: z.number().min(0).max(1).optional(),
-    /** latency: added delay in ms. */
-    ms: z.int().min(0).max(600_000).optional(),
-    /** http_5xx: the status code. */
+    /** latency: added delay in ms; late_apply: delay before the call is applied. */
+    ms: z.int().min(0).max(MAX_APPLY_DELAY_MS).optional(),
+    /** http_5xx, applied_5xx: the status code. */
     status: z.int().min(500).max(599).optional(),
     /** errcode: the errcode answered. */
     errcode: z
@@ -48,6 +66,9 @@ export const FaultSpec = z
   })
   .refine((s) => s.kind !== 'latency' || s.ms !== undefined, {
     message: 'latency needs ms',
+  })
+  .refine((s) => s.kind !== 'late_apply' || s.ms !== undefined, {
+    message: 'late_apply needs ms',
   });
 export type FaultSpec = z.infer<typeof FaultSpec>;
 
@@ -57,6 +78,8 @@ export interface FaultRule {
   kind: FaultKind;
   /** Calls left for a count rule; undefined for a probability rule. */
   remaining?: number;
+  /** Matching calls still to let through before the rule fires. */
+  skip?: number;
   probability?: number;
   ms?: number;
   status?: number;
@@ -64,8 +87,10 @@ export interface FaultRule {
 }
 
 export interface FaultPlan {
-  /** Total added latency in ms. */
+  /** Total added latency in ms (at most MAX_APPLY_DELAY_MS). */
   latencyMs: number;
+  /** late_apply: ms to wait after the latency before applying; the sum stays within the bound. */
+  applyDelayMs: number;
   /** The rule that decides how the call ends, if any. */
   outcome?: FaultRule;
   /** Every rule that fired, for the request log. */
@@ -92,7 +117,8 @@ export class FaultInjector {
         ? { probability: s.probability }
         : { remaining: s.count ?? 1 }),
       ...(s.ms !== undefined ? { ms: s.ms } : {}),
-      ...(s.kind === 'http_5xx' ? { status: s.status ?? 503 } : {}),
+      ...(s.after ? { skip: s.after } : {}),
+      ...(s.kind === 'http_5xx' || s.kind === 'applied_5xx' ? { status: s.status ?? 503 } : {}),
       ...(s.kind === 'errcode' ? { errcode: s.errcode ?? -1 } : {}),
     };
     this.rules.push(rule);
@@ -111,12 +137,16 @@ export class FaultInjector {
 
   /** Decides what happens to one call of `path`, consuming count rules that fire. */
   plan(path: string): FaultPlan {
-    const plan: FaultPlan = { latencyMs: 0, fired: [] };
+    const plan: FaultPlan = { latencyMs: 0, applyDelayMs: 0, fired: [] };
     for (const rule of this.rules) {
       if (rule.path !== '*' && rule.path !== path) continue;
       const terminal = rule.kind !== 'latency';
       // Once the outcome is decided, later outcome rules neither fire nor use up a call.
       if (terminal && plan.outcome) continue;
+      if (rule.skip) {
+        rule.skip -= 1;
+        continue;
+      }
       const fires =
         rule.remaining !== undefined
           ? rule.remaining > 0
@@ -128,6 +158,10 @@ export class FaultInjector {
       else plan.latencyMs += rule.ms ?? 0;
     }
     this.rules = this.rules.filter((r) => r.remaining === undefined || r.remaining > 0);
+    plan.latencyMs = Math.min(plan.latencyMs, MAX_APPLY_DELAY_MS);
+    if (plan.outcome?.kind === 'late_apply') {
+      plan.applyDelayMs = Math.min(plan.outcome.ms ?? 0, MAX_APPLY_DELAY_MS - plan.latencyMs);
+    }
     return plan;
   }
 }

@@ -18,7 +18,15 @@ export {
 export { SandboxClock } from './clock';
 export { SandboxSeed, describeSeedError } from './seed-schema';
 export { demoSeed, listDemoCodes, DEMO_APPID, DEMO_SECRET, type DemoCode } from './demo-seed';
-export { FAULT_KINDS, FaultSpec, type FaultKind, type FaultRule } from './faults';
+export {
+  FAULT_KINDS,
+  FaultSpec,
+  MAX_APPLY_DELAY_MS,
+  type FaultKind,
+  type FaultRule,
+} from './faults';
+export { type AppliedWrite, CONTROL_CODE_PATH, CONTROL_CARD_PATH } from './applied-writes';
+export { StateFileError } from './state-file';
 export type { CodeSnapshot, CardSnapshot } from './card-store';
 export {
   CARD_TYPES,

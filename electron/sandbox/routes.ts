@@ -2,8 +2,10 @@
  * The WeChat endpoints: path, method, whether access_token is required, and the handler. A
  * handler gets the parsed JSON body as `unknown`, parses it with its schema, and returns the
  * response body; refusals are thrown as WxError and turned into {errcode, errmsg} by the
- * simulator. Paths, methods and shapes are the platform's.
+ * simulator. Paths, methods and shapes are the platform's. A route that changed the store
+ * names what it changed with ctx.applied(), for the applied-writes journal.
  */
+import type { WriteTarget } from './applied-writes';
 import type { SandboxClock } from './clock';
 import type { CardStore } from './card-store';
 import { updateCard } from './card-update';
@@ -37,6 +39,8 @@ export interface RouteContext {
   appid: string;
   query: URLSearchParams;
   body: unknown;
+  /** Called by a write route after it changed the store: what it changed, for the journal. */
+  applied(target: WriteTarget): void;
 }
 
 export interface Route {
@@ -49,6 +53,12 @@ export interface Route {
 }
 
 const MAX_BATCH = 50;
+
+/** The card of a code that exists, for the journal. */
+function cardOf(store: CardStore, code: string): { card_id?: string } {
+  const cardId = store.cardIdOf(code);
+  return cardId !== undefined ? { card_id: cardId } : {};
+}
 
 function stableToken(ctx: RouteContext) {
   const body = ctx.body;
@@ -90,7 +100,12 @@ export const ROUTES: Readonly<Record<string, Route>> = {
   '/card/code/consume': {
     method: 'POST',
     auth: true,
-    handle: (ctx) => ctx.store.consume(ctx.appid, parseBody(CodeConsumeRequest, ctx.body)),
+    handle(ctx) {
+      const input = parseBody(CodeConsumeRequest, ctx.body);
+      const result = ctx.store.consume(ctx.appid, input);
+      ctx.applied({ code: input.code, card_id: result.card.card_id });
+      return result;
+    },
   },
   '/card/code/decrypt': {
     method: 'POST',
@@ -106,12 +121,26 @@ export const ROUTES: Readonly<Record<string, Route>> = {
   '/card/code/unavailable': {
     method: 'POST',
     auth: true,
-    handle: (ctx) => ctx.store.unavailable(ctx.appid, parseBody(CodeUnavailableRequest, ctx.body)),
+    handle(ctx) {
+      const input = parseBody(CodeUnavailableRequest, ctx.body);
+      const result = ctx.store.unavailable(ctx.appid, input);
+      ctx.applied({ code: input.code, ...cardOf(ctx.store, input.code) });
+      return result;
+    },
   },
   '/card/code/update': {
     method: 'POST',
     auth: true,
-    handle: (ctx) => ctx.store.updateCode(ctx.appid, parseBody(CodeUpdateRequest, ctx.body)),
+    handle(ctx) {
+      const input = parseBody(CodeUpdateRequest, ctx.body);
+      const result = ctx.store.updateCode(ctx.appid, input);
+      ctx.applied({
+        code: input.code,
+        ...cardOf(ctx.store, input.new_code),
+        new_code: input.new_code,
+      });
+      return result;
+    },
   },
 
   '/card/get': {
@@ -137,18 +166,31 @@ export const ROUTES: Readonly<Record<string, Route>> = {
     auth: true,
     handle(ctx) {
       if (!isPlainObject(ctx.body)) throw new WxError(47001, 'body must be a JSON object');
-      return updateCard(ctx.store, ctx.appid, ctx.body, ctx.clock.nowSeconds());
+      const result = updateCard(ctx.store, ctx.appid, ctx.body);
+      // updateCard refuses anything but a string card_id before it applies.
+      ctx.applied({ card_id: String(ctx.body.card_id) });
+      return result;
     },
   },
   '/card/modifystock': {
     method: 'POST',
     auth: true,
-    handle: (ctx) => ctx.store.modifyStock(ctx.appid, parseBody(ModifyStockRequest, ctx.body)),
+    handle(ctx) {
+      const input = parseBody(ModifyStockRequest, ctx.body);
+      const result = ctx.store.modifyStock(ctx.appid, input);
+      ctx.applied({ card_id: input.card_id });
+      return result;
+    },
   },
   '/card/delete': {
     method: 'POST',
     auth: true,
-    handle: (ctx) => ctx.store.deleteCard(ctx.appid, parseBody(CardIdRequest, ctx.body).card_id),
+    handle(ctx) {
+      const cardId = parseBody(CardIdRequest, ctx.body).card_id;
+      const result = ctx.store.deleteCard(ctx.appid, cardId);
+      ctx.applied({ card_id: cardId });
+      return result;
+    },
   },
   '/card/user/getcardlist': {
     method: 'POST',

@@ -3,13 +3,19 @@
  * everything else to the simulator, applying injected faults on the way. Answers the way the
  * platform does: HTTP 200 with a JSON body (Content-Type "application/json; encoding=utf-8",
  * the platform's own odd header) for errcodes too.
+ *
+ * Delayed work (latency, late_apply) is cancelled when the server closes: a closed sandbox
+ * never applies a write, so a later sandbox on the same state file cannot be overwritten by a
+ * leftover timer of an earlier one.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { CONTROL_PREFIX, handleControl } from './control-api';
 import { demoSeed } from './demo-seed';
+import type { FaultRule } from './faults';
 import type { SandboxSeed } from './seed-schema';
-import { Simulator, type SandboxResponse } from './simulator';
+import { Simulator, type RequestLogEntry, type SandboxResponse } from './simulator';
+import { StateFileError } from './state-file';
 
 export interface SandboxOptions {
   /** 0 (default) = a free port. */
@@ -24,6 +30,8 @@ export interface SandboxOptions {
   faultRandomSeed?: number;
   /** Time moves only by clock.set()/advance(); default false (the clock ticks). */
   frozenClock?: boolean;
+  /** Durable state in this file (see SimulatorOptions.stateFile); default: in memory only. */
+  stateFile?: string;
 }
 
 export interface RunningSandbox {
@@ -62,10 +70,47 @@ function sendJson(res: ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** An nginx-style error page, as a proxy in front of the platform would send. */
+function send5xx(res: ServerResponse, entry: RequestLogEntry, outcome: FaultRule): void {
+  const status = outcome.status ?? 503;
+  entry.status = status;
+  const html = `<html><head><title>${status}</title></head><body><center><h1>${status}</h1></center><hr><center>nginx</center></body></html>`;
+  res.writeHead(status, { 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(html) });
+  res.end(html);
+}
+
+/** `outcome`: what the client got instead of an answer that would have claimed success. */
+function logFailure(err: unknown, outcome = 'answered HTTP 500'): void {
+  if (err instanceof StateFileError) {
+    console.error(`[sandbox] ${err.message}; the change was undone and ${outcome}`);
+  } else {
+    console.error('[sandbox] internal error', err);
+  }
+}
+
+interface Delay {
+  timer: NodeJS.Timeout;
+  resolve(elapsed: boolean): void;
+}
 
 export function createSandboxServer(sim: Simulator): { server: Server; hung: Set<Socket> } {
   const hung = new Set<Socket>();
+  const delays = new Set<Delay>();
+
+  /** Waits ms (wall clock): true when it elapsed with the server still open, else false. */
+  function wait(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const delay: Delay = {
+        timer: setTimeout(() => {
+          delays.delete(delay);
+          // close() stops listening at once, before the 'close' event below.
+          resolve(server.listening);
+        }, ms),
+        resolve,
+      };
+      delays.add(delay);
+    });
+  }
 
   async function wechat(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? 'GET';
@@ -80,7 +125,8 @@ export function createSandboxServer(sim: Simulator): { server: Server; hung: Set
     }
     const plan = sim.faults.plan(path);
     entry.faults = plan.fired.map((r) => r.kind);
-    if (plan.latencyMs > 0) await sleep(plan.latencyMs);
+    // Closed meanwhile: not applied, and the socket is already gone.
+    if (plan.latencyMs > 0 && !(await wait(plan.latencyMs))) return;
 
     const answer = (r: SandboxResponse, text = JSON.stringify(r.body)) => {
       entry.status = r.status;
@@ -100,15 +146,27 @@ export function createSandboxServer(sim: Simulator): { server: Server; hung: Set
         socket.once('close', () => hung.delete(socket));
         return;
       }
-      case 'http_5xx': {
-        const status = plan.outcome.status ?? 503;
-        entry.status = status;
-        const html = `<html><head><title>${status}</title></head><body><center><h1>${status}</h1></center><hr><center>nginx</center></body></html>`;
-        res.writeHead(status, {
-          'Content-Type': 'text/html',
-          'Content-Length': Buffer.byteLength(html),
-        });
-        res.end(html);
+      case 'http_5xx':
+        send5xx(res, entry, plan.outcome);
+        return;
+      case 'applied_5xx':
+        // Applied (and persisted) first: the 5xx is the gateway failing after the platform acted.
+        handle();
+        send5xx(res, entry, plan.outcome);
+        return;
+      case 'late_apply': {
+        // Held open like hang; the write lands later whether or not the client is still there.
+        const socket = req.socket;
+        hung.add(socket);
+        socket.once('close', () => hung.delete(socket));
+        if (!(await wait(plan.applyDelayMs))) return;
+        try {
+          handle();
+        } catch (err) {
+          logFailure(err, 'no answer was due (late_apply)');
+        }
+        entry.status = 0;
+        socket.destroy();
         return;
       }
       case 'errcode':
@@ -142,7 +200,13 @@ export function createSandboxServer(sim: Simulator): { server: Server; hung: Set
         body,
       );
     } catch (err) {
-      r = { status: 400, body: { error: (err as Error).message } };
+      if (err instanceof StateFileError) {
+        // The change was undone: never answer "ok" for what a restart would lose.
+        logFailure(err);
+        r = { status: 500, body: { error: err.message } };
+      } else {
+        r = { status: 400, body: { error: (err as Error).message } };
+      }
     }
     sendJson(res, r.status, JSON.stringify(r.body));
   }
@@ -152,14 +216,22 @@ export function createSandboxServer(sim: Simulator): { server: Server; hung: Set
     const isControl =
       url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`);
     (isControl ? control(req, res, url) : wechat(req, res, url)).catch((err: unknown) => {
-      // A bug in the simulator: answer like the platform's "system error" instead of crashing.
-      console.error('[sandbox] internal error', err);
+      // A bug in the simulator, or a state file that could not be written (the change is then
+      // undone): answer like the platform's "system error" instead of crashing.
+      logFailure(err);
       if (res.headersSent) {
         res.destroy();
       } else {
         sendJson(res, 500, JSON.stringify({ errcode: -1, errmsg: 'system error' }));
       }
     });
+  });
+  server.on('close', () => {
+    for (const delay of delays) {
+      clearTimeout(delay.timer);
+      delay.resolve(false);
+    }
+    delays.clear();
   });
   return { server, hung };
 }
@@ -170,6 +242,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     ...(opts.startTime !== undefined ? { startTime: opts.startTime } : {}),
     ...(opts.faultRandomSeed !== undefined ? { faultRandomSeed: opts.faultRandomSeed } : {}),
     ...(opts.frozenClock !== undefined ? { frozenClock: opts.frozenClock } : {}),
+    ...(opts.stateFile !== undefined ? { stateFile: opts.stateFile } : {}),
   });
   const { server, hung } = createSandboxServer(sim);
   const host = opts.host ?? '127.0.0.1';

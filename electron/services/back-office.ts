@@ -519,24 +519,12 @@ export function createBackOfficeHandlers(ctx: ServiceContext): AreaHandlers<type
     },
 
     async officeCodeVerdict(input, call) {
-      const started = performance.now();
-      const { verdict, errcode } = await ctx.counter.verdictFor(input.code, input.cardId);
-      ctx.audit.append({
-        action: 'lookup',
-        outcome:
-          verdict.kind === 'redeemable'
-            ? 'ok'
-            : verdict.kind === 'could_not_check'
-              ? 'failed'
-              : 'rejected',
-        operator_id: ctx.operatorOf(call),
-        code: input.code,
-        card_id: verdict.cardId ?? input.cardId ?? null,
-        errcode: errcode ?? (verdict.kind === 'could_not_check' ? null : 0),
-        duration_ms: performance.now() - started,
-        detail: { purpose: 'back_office', verdict: verdict.kind },
+      return ctx.lookup.lookup({
+        raw: input.code,
+        cardId: input.cardId,
+        purpose: 'back_office',
+        operatorId: ctx.operatorOf(call),
       });
-      return verdict;
     },
 
     async officeStatsInfo() {

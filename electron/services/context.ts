@@ -10,10 +10,10 @@ import type { CallContext } from '../host/dispatch';
 import type { WeChatClient } from '../wechat';
 import type { CardCache } from './card-cache';
 import type { Counter } from './counter';
+import type { Lookup } from './lookup';
 import type { OperatorStore } from './operators';
-import type { Outbox } from './outbox';
 import type { SessionManager } from './sessions';
-import type { Settlement } from './settlement';
+import type { WriteEngine } from './writes/engine';
 import type { WeChatConnection } from './wechat-connection';
 
 export interface ServiceContext {
@@ -25,9 +25,10 @@ export interface ServiceContext {
   cards(): CardCache;
   connection: WeChatConnection;
   counter: Counter;
-  settlement: Settlement;
-  /** Invalidations waiting for WeChat (refunds). */
-  outbox: Outbox;
+  /** The one path from a scanned string to a verdict. */
+  lookup: Lookup;
+  /** The durable engine of writes to WeChat (redemptions and invalidations). */
+  writes: WriteEngine;
   now(): number;
   timeZone: string;
   dataDir: string;

@@ -14,13 +14,17 @@ import type { ServiceContext } from './context';
 import { createRefundHandlers } from './refunds';
 import { CardCache } from './card-cache';
 import { createCounter } from './counter';
+import { createLookup } from './lookup';
 import { OperatorStore } from './operators';
-import { createOutbox } from './outbox';
 import { createKeyFileProtector, createSecretStore, type SecretProtector } from './secret-store';
 import { SessionManager } from './sessions';
-import { createSettlement } from './settlement';
 import { SettingsStore } from './settings-store';
 import { WeChatConnection } from './wechat-connection';
+import type { CrashHook } from './writes/crash-points';
+import { createWriteEngine } from './writes/engine';
+import type { WriteTimingsInput } from './writes/timings';
+import type { PendingItem } from '../../shared/contract';
+import type { WriteItem } from '../../shared/writes';
 
 export interface ServiceDeps {
   host: 'electron' | 'browser';
@@ -38,8 +42,14 @@ export interface ServiceDeps {
   sqliteBinding?: string;
   /** The Electron shell applies window settings (kiosk, start with the OS) when they change. */
   onSettings?: (settings: Settings) => void;
-  /** Settlement backoff bounds (tests shorten them). */
-  settleDelays?: { minMs: number; maxMs: number };
+  /** The write engine's settling window and backoff (tests and the chaos suite shorten them). */
+  writeTimings?: WriteTimingsInput;
+  /** Test-only: kills the process at a named step of a write (the chaos suite). */
+  crash?: CrashHook;
+  /** A monotonic clock for the settling window (tests move it). */
+  monoNow?: () => number;
+  /** Test-only: WeChat timeouts below the settings' minimums (the chaos suite). */
+  apiTimeouts?: { connectMs: number; totalMs: number };
   /** Electron's save dialog for audit exports; without it exports become browser downloads. */
   chooseExportFile?: (suggestedName: string) => Promise<string | undefined>;
 }
@@ -52,6 +62,27 @@ export interface TerminalServices {
   /** Forgets cached card details (benchmarks measure the uncached path with it). */
   clearCaches(): void;
   close(): Promise<void>;
+}
+
+/** A redemption as the counter's notices show it. */
+function pendingItem(w: WriteItem): PendingItem {
+  const state =
+    w.state === 'applied' || w.state === 'settled'
+      ? 'redeemed'
+      : w.state === 'queued' || w.state === 'sending' || w.state === 'settling'
+        ? 'unsettled'
+        : 'not_redeemed';
+  return {
+    nonce: w.nonce,
+    action: 'redeem',
+    code: w.code,
+    ...(w.cardId ? { cardId: w.cardId } : {}),
+    ...(w.operatorId ? { operatorId: w.operatorId } : {}),
+    at: w.createdAt,
+    state,
+    ...(w.closedAt !== undefined ? { settledAt: w.closedAt } : {}),
+    ...(w.state === 'settled' ? { settled: true } : {}),
+  };
 }
 
 export async function createTerminalServices(deps: ServiceDeps): Promise<TerminalServices> {
@@ -71,6 +102,7 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     secrets,
     protector,
     sandbox: deps.sandbox,
+    timeouts: deps.apiTimeouts,
   });
   // Fetches through whatever client the settings in force give, so a settings change only
   // needs to forget what was cached.
@@ -96,50 +128,32 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     },
   });
 
-  const settlement = createSettlement({
-    client,
-    appendResult: (nonce, rec) => audit.appendResult(nonce, rec),
-    now,
-    ...(deps.settleDelays
-      ? { minDelayMs: deps.settleDelays.minMs, maxDelayMs: deps.settleDelays.maxMs }
-      : {}),
-  });
-  const outbox = createOutbox({
+  const writes = createWriteEngine({
+    db: audit.db,
     audit,
     client,
     now,
-    ...(deps.settleDelays
-      ? { minDelayMs: deps.settleDelays.minMs, maxDelayMs: deps.settleDelays.maxMs }
-      : {}),
+    ...(deps.monoNow ? { monoNow: deps.monoNow } : {}),
+    ...(deps.writeTimings ? { timings: deps.writeTimings } : {}),
+    ...(deps.crash ? { crash: deps.crash } : {}),
   });
-  const counter = createCounter({
+  const lookup = createLookup({
     client,
     cards: () => cards,
     audit,
+    writes,
     now,
     timeZone: () => timeZone,
     storePoiId: () => settings.settings.store.poiId,
     customCodeCardIds: () => settings.settings.customCodeCardIds,
     operatorName: (id) => operators.find(id)?.name,
-    refundPending: (code) => outbox.openFor(code) !== undefined,
-    settleLater: (item) => settlement.add(item),
   });
-
-  // Intents left open by a crash or a lost answer are settled from the log at start-up.
-  for (const intent of audit.unsettledIntents()) {
-    if (intent.action !== 'redeem' || !intent.nonce || !intent.code) continue;
-    settlement.add({
-      nonce: intent.nonce,
-      code: intent.code,
-      cardId: intent.card_id ?? undefined,
-      operatorId: intent.operator_id ?? undefined,
-      at: intent.ts,
-    });
-  }
+  const counter = createCounter({ lookup, writes, now });
 
   deps.onSettings?.(settings.settings);
-  // Queued invalidations go on where they stopped (after a restart too).
-  outbox.start();
+  // Writes go on where they stopped: queued ones are sent, ones a crash left in flight are
+  // settled from the code's status (never sent again blindly).
+  writes.start();
 
   const operatorOf = (ctx: CallContext) => sessions.operatorId(ctx);
   const context: ServiceContext = {
@@ -151,8 +165,8 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     cards: () => cards,
     connection,
     counter,
-    settlement,
-    outbox,
+    lookup,
+    writes,
     now,
     timeZone,
     dataDir: deps.dataDir,
@@ -204,11 +218,14 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
       }));
       return { available: true, codes };
     },
-    getPendingWork: async () => ({
-      unsettled: settlement.unsettled(),
-      recentlySettled: settlement.recentlySettled(),
-      outbox: outbox.openCount(),
-    }),
+    getPendingWork: async () => {
+      const { open, settled } = writes.pending();
+      return {
+        unsettled: open.filter((w) => w.kind === 'consume').map(pendingItem),
+        recentlySettled: settled.filter((w) => w.kind === 'consume').map(pendingItem),
+        outbox: open.filter((w) => w.kind === 'invalidate').length,
+      };
+    },
     ...createRefundHandlers(context),
     ...createAuditReviewHandlers(context),
     ...createBackOfficeHandlers(context),
@@ -221,8 +238,7 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     connection,
     clearCaches: () => cards.clear(),
     close: async () => {
-      settlement.close();
-      outbox.close();
+      writes.close();
       await connection.close();
       audit.close();
     },

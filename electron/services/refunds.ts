@@ -1,54 +1,29 @@
 /**
- * Refunds (issue 9): preview a code, invalidate it through the durable outbox, and let a
- * supervisor see, retry or cancel what is queued. A cashier may invalidate only with a
+ * Refunds: preview a code (the one lookup), invalidate it through the durable write engine, and
+ * let a supervisor see, retry or cancel what is queued. A cashier may invalidate only with a
  * supervisor's id and PIN entered on the spot (checked here, recorded as both).
  */
 import { AppError } from '../../shared/errors';
 import type { refundOps } from '../../shared/ops/refunds';
-import { normaliseCode } from '../../shared/scan-code';
 import { roleAllows } from '../../shared/settings';
 import type { AreaHandlers, ServiceContext } from './context';
 
 export function createRefundHandlers(ctx: ServiceContext): AreaHandlers<typeof refundOps> {
-  const { outbox, audit, operators, sessions } = ctx;
-
-  function plainCode(raw: string): string {
-    const n = normaliseCode(raw);
-    if (n.kind !== 'code')
-      throw new AppError(
-        'invalid_input',
-        `verdict.invalid.${n.kind === 'invalid' ? n.reason : 'bad_characters'}`,
-      );
-    return n.code;
-  }
+  const { writes, audit, operators, sessions, lookup } = ctx;
 
   return {
     async refundPreview(input, call) {
-      const code = plainCode(input.code);
-      const { verdict } = await ctx.counter.verdictFor(code);
-      const mine = audit.lastRedemption(code);
-      const queued = outbox.openFor(code);
-      audit.append({
-        action: 'lookup',
-        outcome: verdict.kind === 'could_not_check' ? 'failed' : 'ok',
-        operator_id: ctx.operatorOf(call),
-        code,
-        card_id: verdict.cardId ?? null,
-        detail: { purpose: 'refund', verdict: verdict.kind },
+      const verdict = await lookup.lookup({
+        raw: input.code,
+        purpose: 'refund',
+        operatorId: ctx.operatorOf(call),
       });
+      const code = verdict.code;
+      const open = code ? writes.openFor(code) : undefined;
       return {
         verdict,
-        ...(mine
-          ? {
-              redeemedHere: {
-                at: mine.ts,
-                operatorId: mine.operator_id ?? '',
-                operatorName:
-                  operators.find(mine.operator_id ?? '')?.name ?? mine.operator_id ?? '',
-              },
-            }
-          : {}),
-        ...(queued ? { queued } : {}),
+        ...(verdict.redeemedHere ? { redeemedHere: verdict.redeemedHere } : {}),
+        ...(open?.kind === 'invalidate' ? { queued: open } : {}),
       };
     },
 
@@ -85,42 +60,49 @@ export function createRefundHandlers(ctx: ServiceContext): AreaHandlers<typeof r
       } else {
         supervisorId = me.id;
       }
-      const code = plainCode(input.code);
-      const open = outbox.openFor(code);
-      if (open) return { outcome: open.state === 'unknown' ? 'unknown' : 'queued', item: open };
-      const reason = input.note ? `${input.reason}: ${input.note}` : input.reason;
-      const item = await outbox.enqueueAndSend({
+      const code = await lookup.codeForWrite(input.code);
+      const r = await writes.invalidate({
         code,
         cardId: input.cardId,
-        reason,
+        reasonKey: input.reason,
+        note: input.note,
         operatorId,
         supervisorId,
       });
-      const outcome =
-        item.state === 'done'
-          ? 'invalidated'
-          : item.state === 'failed'
-            ? 'rejected'
-            : item.state === 'unknown'
-              ? 'unknown'
-              : 'queued';
-      return { outcome, item, ...(item.lastError ? { error: item.lastError } : {}) };
+      const error = r.error ? { error: r.error } : {};
+      switch (r.outcome) {
+        case 'applied':
+        case 'done_here':
+          return { outcome: 'invalidated', item: r.item };
+        case 'queued':
+          return { outcome: 'queued', item: r.item, ...error };
+        case 'unknown':
+          return { outcome: 'unknown', item: r.item, ...error };
+        case 'busy':
+          return {
+            outcome: 'busy',
+            item: r.item,
+            error: new AppError('invalid_input', 'errors.write_pending').toInfo(),
+          };
+        default:
+          return { outcome: 'rejected', item: r.item, ...error };
+      }
     },
 
     async listOutbox(input) {
-      return outbox.list(input.includeClosed);
+      return writes.list('invalidate', input.includeClosed);
     },
 
     async retryOutbox(input) {
-      const item = outbox.retryNow(input.id);
-      if (!item) throw new AppError('invalid_input', 'errors.outbox_unknown', { id: input.id });
-      return item;
+      const item = writes.get(input.id);
+      if (!item || item.kind !== 'invalidate') {
+        throw new AppError('invalid_input', 'errors.outbox_unknown', { id: input.id });
+      }
+      return writes.retryNow(input.id);
     },
 
     async cancelOutbox(input, call) {
-      const item = outbox.cancel(input.id, sessions.operatorId(call), input.why);
-      if (!item) throw new AppError('invalid_input', 'errors.outbox_unknown', { id: input.id });
-      return item;
+      return writes.cancel(input.id, sessions.operatorId(call), input.why);
     },
   };
 }

@@ -32,7 +32,12 @@ export interface ConnectionDeps {
   sandbox?: RunningSandbox | undefined;
   /** Clock for token expiry; the sandbox's clock in tests. */
   now?: () => number;
+  /** Test-only: timeouts below the settings' minimums (the chaos suite runs in seconds). */
+  timeouts?: { connectMs: number; totalMs: number } | undefined;
 }
+
+/** The built-in sandbox's state, kept in the data folder so Sandbox mode survives a restart. */
+export const SANDBOX_STATE_FILE = 'sandbox-state.json';
 
 interface ProviderConfig {
   mode: Settings['mode'];
@@ -56,7 +61,10 @@ export class WeChatConnection {
   /** The built-in sandbox (started on first use in Sandbox mode). */
   async ensureSandbox(): Promise<RunningSandbox> {
     if (!this.sandbox) {
-      this.sandbox = await startSandbox({ port: 0 });
+      this.sandbox = await startSandbox({
+        port: 0,
+        stateFile: path.join(this.deps.dataDir, SANDBOX_STATE_FILE),
+      });
       this.ownsSandbox = true;
     }
     return this.sandbox;
@@ -132,8 +140,8 @@ export class WeChatConnection {
       mode: settings.mode,
       live: settings.live,
       baseUrl: settings.api.baseUrl,
-      connectMs: settings.api.connectTimeoutMs,
-      totalMs: settings.api.totalTimeoutMs,
+      connectMs: this.deps.timeouts?.connectMs ?? settings.api.connectTimeoutMs,
+      totalMs: this.deps.timeouts?.totalMs ?? settings.api.totalTimeoutMs,
       appSecret: this.deps.secrets.get('appSecret'),
       tokenServiceAuth: this.deps.secrets.get('tokenServiceAuth'),
     };

@@ -8,44 +8,21 @@ import { z } from 'zod';
 import { op } from '../contract-kit';
 import { ErrorInfo } from '../errors';
 import { OperatorIdSchema, PinSchema } from '../settings';
-import { Verdict } from '../verdict';
+import { noteBytesLeft, REASON_MAX_BYTES, REFUND_REASONS } from '../refund-reason';
+import { RedeemedHere, Verdict } from '../verdict';
+import { WriteItem } from '../writes';
 
-export const REFUND_REASONS = [
-  'customer_refund',
-  'order_cancelled',
-  'wrong_item',
-  'duplicate_issue',
-  'fraud_suspected',
-  'other',
-] as const;
+export { REFUND_REASONS };
 export const RefundReason = z.enum(REFUND_REASONS);
 
-export const OutboxState = z.enum(['pending', 'unknown', 'done', 'failed', 'cancelled']);
-export type OutboxState = z.infer<typeof OutboxState>;
-
-export const OutboxItem = z.object({
-  id: z.number(),
-  nonce: z.string(),
-  code: z.string(),
-  cardId: z.string().optional(),
-  reason: z.string(),
-  operatorId: z.string().optional(),
-  supervisorId: z.string().optional(),
-  state: OutboxState,
-  attempts: z.number(),
-  lastError: ErrorInfo.optional(),
-  nextAt: z.number().optional(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-});
-export type OutboxItem = z.infer<typeof OutboxItem>;
+/** A refund in the queue: a write of the durable engine (shared/writes.ts). */
+export const OutboxItem = WriteItem;
+export type OutboxItem = WriteItem;
 
 export const RefundPreview = z.object({
   verdict: Verdict,
   /** When and by whom this terminal redeemed the code, if it did. */
-  redeemedHere: z
-    .object({ at: z.number(), operatorId: z.string(), operatorName: z.string() })
-    .optional(),
+  redeemedHere: RedeemedHere.optional(),
   /** An invalidation of this code already in this terminal's outbox. */
   queued: OutboxItem.optional(),
 });
@@ -56,8 +33,11 @@ export const InvalidateInput = z
     code: z.string().trim().min(1).max(64),
     cardId: z.string().max(32).optional(),
     reason: RefundReason,
-    /** Required for 'other'; added to the others. */
-    note: z.string().trim().max(200).default(''),
+    /**
+     * Required for 'other'; sent after the reason's Chinese label, and the two together are
+     * at most 64 UTF-8 bytes (code/unavailable's `reason` is string(64)).
+     */
+    note: z.string().trim().max(REASON_MAX_BYTES).default(''),
     /** A cashier asks a supervisor to authorise on the spot. */
     supervisor: z.object({ id: OperatorIdSchema, pin: PinSchema }).optional(),
     /** The deliberate confirmation that invalidation cannot be undone. */
@@ -67,6 +47,10 @@ export const InvalidateInput = z
   .refine((v) => v.reason !== 'other' || v.note.length > 0, {
     message: 'a reason "other" needs a note',
     path: ['note'],
+  })
+  .refine((v) => noteBytesLeft(v.reason, v.note) >= 0, {
+    message: `the reason and the note are more than ${REASON_MAX_BYTES} bytes (about 16 Chinese characters of note)`,
+    path: ['note'],
   });
 
 export const InvalidateOutcome = z.object({
@@ -74,8 +58,9 @@ export const InvalidateOutcome = z.object({
    * invalidated: WeChat confirmed. queued: WeChat could not be reached, the outbox retries.
    * unknown: sent, answer lost: the outbox settles it by asking the code's status.
    * rejected: WeChat refused for a final reason (error says which).
+   * busy: an earlier write of this code here is unsettled; nothing was queued.
    */
-  outcome: z.enum(['invalidated', 'queued', 'unknown', 'rejected']),
+  outcome: z.enum(['invalidated', 'queued', 'unknown', 'rejected', 'busy']),
   item: OutboxItem,
   error: ErrorInfo.optional(),
 });

@@ -7,3 +7,4 @@ export * from './token';
 export * from './envelope';
 export * from './calls';
 export * from './errcodes';
+export * from './errcode-class';

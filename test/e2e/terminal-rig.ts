@@ -11,6 +11,7 @@ import { startBrowserHost, type RunningBrowserHost } from '../../electron/browse
 import { createDispatcher } from '../../electron/host/dispatch';
 import { startSandbox, type RunningSandbox } from '../../electron/sandbox';
 import { createTerminalServices, type TerminalServices } from '../../electron/services';
+import type { WriteTimingsInput } from '../../electron/services/writes/timings';
 
 export interface Terminal {
   url: string;
@@ -25,7 +26,11 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 export const SCREENSHOTS = path.join(ROOT, 'test', 'artifacts', 'screenshots');
 
 export async function startTerminal(
-  opts: { dataDir?: string; sandbox?: RunningSandbox } = {},
+  opts: {
+    dataDir?: string;
+    sandbox?: RunningSandbox;
+    writeTimings?: WriteTimingsInput;
+  } = {},
 ): Promise<Terminal> {
   const dir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'carddesk-e2e-'));
   const sandbox = opts.sandbox ?? (await startSandbox({ port: 0 }));
@@ -36,7 +41,11 @@ export async function startTerminal(
     osLocale: 'en-US',
     timeZone: 'Asia/Shanghai',
     sandbox,
-    settleDelays: { minMs: 200, maxMs: 1_000 },
+    writeTimings: opts.writeTimings ?? {
+      retryMinMs: 200,
+      retryMaxMs: 1_000,
+      settleWindowMs: 1_500,
+    },
   });
   const host = await startBrowserHost({
     port: 0,

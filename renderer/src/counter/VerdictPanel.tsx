@@ -18,10 +18,14 @@ function hintKey(v: Verdict, checkOnly: boolean): { key: string; params?: Record
     case 'already_redeemed':
       return v.redeemedHere
         ? {
-            key: 'verdict.hint.already_redeemed_here',
+            key: v.redeemedHere.settled
+              ? 'verdict.hint.already_redeemed_here_settled'
+              : 'verdict.hint.already_redeemed_here',
             params: { name: v.redeemedHere.operatorName },
           }
         : { key: 'verdict.hint.already_redeemed' };
+    case 'write_pending':
+      return { key: `verdict.hint.write_pending_${v.pending?.action ?? 'redeem'}` };
     case 'expired':
       return v.window?.end
         ? { key: 'verdict.hint.expired' }

@@ -57,7 +57,7 @@ export function CounterScreen() {
         } else if (out.outcome === 'unknown') {
           setPhase({ k: 'unknown', verdict, nonce: out.nonce });
           playSound('warning', config.sound);
-        } else if (out.outcome === 'busy') {
+        } else if (out.outcome === 'busy' && !out.verdict) {
           return;
         } else {
           setPhase({ k: 'refused', verdict: out.verdict ?? verdict, outcome: out });
@@ -206,7 +206,7 @@ export function CounterScreen() {
         )}
         {phase.k === 'unknown' && !settledNow && (
           <VerdictPanel
-            verdict={{ ...phase.verdict, tone: 'warning' }}
+            verdict={{ ...phase.verdict, tone: 'neutral' }}
             checkOnly={checkOnly}
             title={t('ui.counter.unknownTitle')}
             hint={t('ui.counter.unknownHint')}

@@ -12,6 +12,7 @@ import {
   type OutboxItem,
   type RefundPreview,
 } from '../../../shared/ops/refunds';
+import { noteBytesLeft } from '../../../shared/refund-reason';
 import { roleAllows } from '../../../shared/settings';
 import { api } from '../api';
 import { dateTime } from '../counter/format';
@@ -133,8 +134,10 @@ export function RefundScreen() {
     v.kind !== 'invalid_scan' &&
     v.kind !== 'unknown_code' &&
     v.kind !== 'invalidated' &&
+    v.kind !== 'write_pending' &&
     v.kind !== 'could_not_check';
   const needsNote = reason === 'other' && !note.trim();
+  const bytesLeft = noteBytesLeft(reason, note);
   const needsSupervisor = !isSupervisor && (!supId.trim() || !/^\d{4,8}$/.test(supPin));
 
   return (
@@ -198,7 +201,21 @@ export function RefundScreen() {
             </fieldset>
             <label>
               {t('refunds.noteLabel')}
-              <input value={note} maxLength={200} onChange={(e) => setNote(e.target.value)} />
+              <input
+                value={note}
+                aria-describedby="note-bytes"
+                aria-invalid={bytesLeft < 0}
+                onChange={(e) => setNote(e.target.value)}
+              />
+              <small
+                id="note-bytes"
+                data-testid="note-bytes"
+                className={bytesLeft < 0 ? 'form-error' : 'muted'}
+              >
+                {bytesLeft < 0
+                  ? t('refunds.noteTooLong', { over: -bytesLeft })
+                  : t('refunds.noteBytes', { left: bytesLeft })}
+              </small>
             </label>
             {!isSupervisor && (
               <fieldset className="supervisor">
@@ -230,7 +247,7 @@ export function RefundScreen() {
             <button
               type="button"
               className="danger big"
-              disabled={needsNote || needsSupervisor}
+              disabled={needsNote || needsSupervisor || bytesLeft < 0}
               onClick={() => setConfirming(true)}
             >
               {t('refunds.invalidate')}
@@ -374,14 +391,32 @@ function OutboxQueue({ version }: { version: number }) {
                 <td className="mono">
                   {it.code}
                   <br />
-                  <small className="muted">{it.reason}</small>
+                  <small className="muted">
+                    {it.reasonKey ? t(`refunds.reasons.${it.reasonKey}`) : ''}
+                    {it.note ? `：${it.note}` : ''}
+                  </small>
                 </td>
                 <td>{t(`refunds.states.${it.state}`)}</td>
                 <td>{it.attempts}</td>
                 <td>{it.lastError ? errorText(AppError.fromInfo(it.lastError)) : '—'}</td>
                 <td>{it.nextAt ? dateTime(it.nextAt, i18n.language) : '—'}</td>
                 <td>
-                  {(it.state === 'pending' || it.state === 'unknown') && (
+                  {it.state === 'sending' && (
+                    <small className="muted">{t('refunds.inFlight')}</small>
+                  )}
+                  {it.state === 'settling' && (
+                    <div className="row">
+                      <small className="muted">{t('refunds.inFlight')}</small>
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => void act(api.retryOutbox({ id: it.id }))}
+                      >
+                        {t('refunds.retryNow')}
+                      </button>
+                    </div>
+                  )}
+                  {it.cancellable && (
                     <div className="row">
                       <button
                         type="button"

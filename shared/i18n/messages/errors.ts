@@ -14,6 +14,16 @@ export default defineMessages(
     supervisor_pin_wrong:
       'The supervisor id or PIN is wrong. Ask the supervisor to enter it again.',
     outbox_unknown: 'There is no queued item {{id}}. Reload the list.',
+    write_in_flight:
+      'This refund is being sent to WeChat right now and cannot be cancelled. It can be cancelled once it is back in the queue.',
+    write_not_in_state: 'This item has already moved on ({{state}}). Reload the list.',
+    write_pending:
+      'An earlier redemption or refund of this code at this terminal has no answer yet. Do not hand over goods; the terminal is checking with WeChat.',
+    result_not_saved:
+      'WeChat answered, but the terminal could not save the record (disk full or busy). Do not hand over goods yet: it keeps trying to save it.',
+    reason_too_long:
+      'The reason and the note are too long for WeChat ({{max}} bytes: about 16 Chinese characters of note). Shorten the note.',
+    shutting_down: 'The terminal is shutting down. Try again in a moment.',
     not_signed_in: 'Sign in with your operator id and PIN first.',
     session_locked: 'The terminal locked itself after being idle. Enter your PIN to go on.',
     role_required_cashier: 'Only a signed-in cashier, supervisor or manager can do this.',
@@ -43,6 +53,14 @@ export default defineMessages(
     not_yourself: '不能停用自己或降低自己的角色，请由另一位经理操作。',
     supervisor_pin_wrong: '主管编号或 PIN 错误。请主管重新输入。',
     outbox_unknown: '没有编号为 {{id}} 的待处理项。请刷新列表。',
+    write_in_flight: '此退款作废正在发送给微信，现在不能取消。回到队列后即可取消。',
+    write_not_in_state: '此项已经进入下一步（{{state}}）。请刷新列表。',
+    write_pending:
+      '本机对此券的上一笔核销或退款作废尚未收到结果。请勿交付商品；终端正在向微信核实。',
+    result_not_saved:
+      '微信已应答，但终端无法保存记录（磁盘已满或忙）。暂勿交付商品：终端会继续尝试保存。',
+    reason_too_long: '原因和备注超出微信的长度限制（{{max}} 字节，备注约 16 个汉字）。请缩短备注。',
+    shutting_down: '终端正在关闭。请稍后重试。',
     not_signed_in: '请先用操作员编号和 PIN 登录。',
     session_locked: '终端闲置后已锁定。请输入 PIN 继续。',
     role_required_cashier: '需要已登录的收银员、主管或经理才能操作。',

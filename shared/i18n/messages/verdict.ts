@@ -15,7 +15,7 @@ export default defineMessages(
       unknown_code: 'Unknown code',
       not_allowed: 'Cannot be redeemed',
       could_not_check: 'Could not check',
-      refund_pending: 'Refund pending',
+      write_pending: 'Outcome pending',
       invalid_scan: 'Not a code',
     },
     hint: {
@@ -37,8 +37,12 @@ export default defineMessages(
       not_allowed: 'WeChat says this code cannot be redeemed now.',
       could_not_check:
         'Could not reach WeChat. Do not give the discount until the code is checked; scan again.',
-      refund_pending:
-        'This code is being invalidated for a refund at this terminal. Do not accept it.',
+      write_pending_redeem:
+        'A redemption of this code at this terminal has no answer yet. Do not hand over goods: the terminal is checking with WeChat.',
+      write_pending_invalidate:
+        'This code is being invalidated for a refund at this terminal. Do not hand over goods or accept it.',
+      already_redeemed_here_settled:
+        'Redeemed here at {{time}} by {{name}} (the answer was lost; settled from WeChat). Do not give the discount again.',
       invalid_scan: 'What was scanned is not a coupon code.',
     },
     invalid: {
@@ -95,7 +99,7 @@ export default defineMessages(
       unknown_code: '无效券码',
       not_allowed: '不可核销',
       could_not_check: '无法查询',
-      refund_pending: '退款处理中',
+      write_pending: '结果待确认',
       invalid_scan: '不是券码',
     },
     hint: {
@@ -113,7 +117,10 @@ export default defineMessages(
       unknown_code: '不是本商户的券，或已转赠给他人。',
       not_allowed: '微信表示此券当前不可核销。',
       could_not_check: '无法连接微信。查询成功前请勿给予优惠；请重新扫码。',
-      refund_pending: '此券正在本机办理退款作废，请勿接受。',
+      write_pending_redeem: '本机对此券的核销尚未收到结果。请勿交付商品：终端正在向微信核实。',
+      write_pending_invalidate: '此券正在本机办理退款作废。请勿交付商品，也不要接受此券。',
+      already_redeemed_here_settled:
+        '已于 {{time}} 由 {{name}} 在本机核销（应答丢失，已按微信状态确认）。请勿重复给予优惠。',
       invalid_scan: '扫到的内容不是券码。',
     },
     invalid: {

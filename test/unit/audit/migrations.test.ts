@@ -179,6 +179,146 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('4: one writes table; the outbox rows and the unsettled redemptions move into it', () => {
+    const db = new Database(':memory:');
+    migrate(db, { to: 3 });
+    // Records of a version-3 terminal: redemptions in every state, by plain SQL.
+    let prev = GENESIS_HASH;
+    const insert = db.prepare(`INSERT INTO audit VALUES (?, ?, 'T-1', 'ann', ?, ?, NULL, ?,
+      NULL, NULL, NULL, ?, '{}', ?, ?)`);
+    const records: [string, string, string, string][] = [
+      ['redeem', 'C1', 'pending', 'n-open'], // crashed while sending: no result
+      ['redeem', 'C2', 'pending', 'n-unknown'],
+      ['redeem', 'C2', 'unknown', 'n-unknown'], // answer lost, never settled
+      ['redeem', 'C3', 'pending', 'n-done'],
+      ['redeem', 'C3', 'ok', 'n-done'], // confirmed: not adopted
+      ['redeem', 'C2', 'pending', 'n-dup'], // a second open intent for C2 (the old defect)
+    ];
+    records.forEach(([action, code, outcome, nonce], i) => {
+      const fields = {
+        id: i + 1,
+        ts: 1_700_000_000_000 + i,
+        terminal_id: 'T-1',
+        operator_id: 'ann',
+        action,
+        code,
+        card_id: null,
+        outcome,
+        errcode: null,
+        errmsg: null,
+        duration_ms: null,
+        nonce,
+        detail: '{}',
+      };
+      const hash = chainHash(prev, canonicalRecord(fields));
+      insert.run(i + 1, fields.ts, action, code, outcome, nonce, prev, hash);
+      prev = hash;
+    });
+    const outbox = db.prepare(
+      `INSERT INTO outbox (nonce, kind, code, reason, state, attempts, created_at, updated_at)
+       VALUES (?, 'invalidate', ?, ?, ?, 2, 10, 20)`,
+    );
+    outbox.run('o-pending', 'R1', 'customer_refund: 破损', 'pending');
+    outbox.run('o-unknown', 'R2', 'other: lost answer', 'unknown');
+    outbox.run('o-done', 'R3', 'wrong_item', 'done');
+    outbox.run('o-failed', 'R4', 'customer_refund', 'failed');
+    outbox.run('o-cancelled', 'R5', 'customer_refund', 'cancelled');
+
+    expect(migrate(db, { to: 4 })).toBe(4);
+    expect(names(db, 'table')).toContain('writes');
+    expect(names(db, 'table')).not.toContain('outbox');
+    const rows = db
+      .prepare(
+        'SELECT nonce, kind, code, state, reason_key, note, closed_at FROM writes ORDER BY id',
+      )
+      .all();
+    expect(rows).toEqual([
+      {
+        nonce: 'o-pending',
+        kind: 'invalidate',
+        code: 'R1',
+        state: 'queued',
+        reason_key: 'customer_refund',
+        note: '破损',
+        closed_at: null,
+      },
+      {
+        nonce: 'o-unknown',
+        kind: 'invalidate',
+        code: 'R2',
+        state: 'settling',
+        reason_key: 'other',
+        note: 'lost answer',
+        closed_at: null,
+      },
+      {
+        nonce: 'o-done',
+        kind: 'invalidate',
+        code: 'R3',
+        state: 'applied',
+        reason_key: 'wrong_item',
+        note: '',
+        closed_at: 20,
+      },
+      {
+        nonce: 'o-failed',
+        kind: 'invalidate',
+        code: 'R4',
+        state: 'rejected',
+        reason_key: 'customer_refund',
+        note: '',
+        closed_at: 20,
+      },
+      {
+        nonce: 'o-cancelled',
+        kind: 'invalidate',
+        code: 'R5',
+        state: 'cancelled',
+        reason_key: 'customer_refund',
+        note: '',
+        closed_at: 20,
+      },
+      // The unsettled redemptions, to be settled; the confirmed one and the second open
+      // intent of C2 are not (at most one consume of a code can have happened: the first).
+      {
+        nonce: 'n-open',
+        kind: 'consume',
+        code: 'C1',
+        state: 'settling',
+        reason_key: null,
+        note: null,
+        closed_at: null,
+      },
+      {
+        nonce: 'n-unknown',
+        kind: 'consume',
+        code: 'C2',
+        state: 'settling',
+        reason_key: null,
+        note: null,
+        closed_at: null,
+      },
+    ]);
+    // One open write per code, whatever the writer.
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO writes (nonce, kind, code, state, created_at, updated_at)
+           VALUES ('x', 'consume', 'C1', 'sending', 1, 1)`,
+        )
+        .run(),
+    ).toThrow(/UNIQUE/);
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO writes (nonce, kind, code, state, created_at, updated_at)
+           VALUES ('y', 'consume', 'C9', 'maybe', 1, 1)`,
+        )
+        .run(),
+    ).toThrow(/CHECK/);
+    db.close();
+  });
+
   it('a log at an older version is migrated on open and keeps verifying', async () => {
     const file = tempFile();
     const db = new Database(file);

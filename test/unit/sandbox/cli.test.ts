@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testSeed, APP } from './fixtures';
+import type { Json } from './helpers';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -38,6 +39,26 @@ function runCli(
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * Sends SIGTERM the moment "listening on" is read, the way a supervisor that starts the
+ * sandbox and stops it again at once would.
+ */
+function stopAtBanner(args: string[]): Promise<Run & { signal: NodeJS.Signals | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TSX, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      const first = !stdout.includes('listening on');
+      stdout += d.toString();
+      if (first && stdout.includes('listening on')) child.kill('SIGTERM');
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
 
@@ -112,5 +133,50 @@ describe('sandbox CLI', () => {
     const unknown = await runCli(['--colour', 'red']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/Usage: npm run sandbox/);
+  });
+
+  it('handles SIGTERM sent as soon as the "listening on" line appears: clean exit 0', async () => {
+    const run = await stopAtBanner(['--port', '0', '--frozen-clock']);
+    expect(run.stdout).toMatch(/^CardDesk WeChat sandbox listening on http:\/\/127\.0\.0\.1:\d+$/m);
+    expect(run.signal).toBeNull();
+    expect(run.code).toBe(0);
+  });
+
+  it('--state keeps the state across restarts', async () => {
+    const seedFile = tempFile('seed.json', JSON.stringify(testSeed()));
+    const stateFile = path.join(path.dirname(seedFile), 'state.json');
+    const args = ['--port', '0', '--seed', seedFile, '--frozen-clock', '--state', stateFile];
+    const first = await runCli(args, /listening on/, async (out) => {
+      const url = /listening on (\S+)/.exec(out)![1]!;
+      const q = `grant_type=client_credential&appid=${APP.appid}&secret=${APP.secret}`;
+      const token = ((await (await fetch(`${url}/cgi-bin/token?${q}`)).json()) as Json)
+        .access_token as string;
+      const consumed = (await (
+        await fetch(`${url}/card/code/consume?access_token=${token}`, {
+          method: 'POST',
+          body: JSON.stringify({ code: '100000000001' }),
+        })
+      ).json()) as Json;
+      expect(consumed.errcode).toBe(0);
+    });
+    expect(first.stdout).toContain(`State file:  ${stateFile}`);
+    expect(first.code).toBe(0);
+    expect(statSync(stateFile).mode & 0o777).toBe(0o600);
+
+    let code: Json = {};
+    const second = await runCli(args, /listening on/, async (out) => {
+      const url = /listening on (\S+)/.exec(out)![1]!;
+      code = (await (await fetch(`${url}/__sandbox/state/codes/100000000001`)).json()) as Json;
+    });
+    expect(second.code).toBe(0);
+    expect(code.status).toBe('CONSUMED');
+  });
+
+  it('refuses a state file it cannot use, saying how to start again, exit 1', async () => {
+    const file = tempFile('state.json', '{"broken":');
+    const run = await runCli(['--port', '0', '--state', file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`sandbox: sandbox state file ${file} cannot be used`);
+    expect(run.stderr).toContain(`Delete ${file} to start again from the seed`);
   });
 });

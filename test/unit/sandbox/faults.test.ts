@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { testSeed } from './fixtures';
+import { MAX_APPLY_DELAY_MS } from '../../../electron/sandbox';
+import { FaultInjector } from '../../../electron/sandbox/faults';
+import { CASH, testSeed } from './fixtures';
 import { control, sandbox, Wx, type Json } from './helpers';
 
 async function setup(faultRandomSeed?: number) {
@@ -11,6 +13,8 @@ async function setup(faultRandomSeed?: number) {
   await wx.fetchToken();
   return { sb, wx };
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function consumeRequest(wx: Wx, code: string, signal?: AbortSignal) {
   return fetch(`${wx.sb.url}/card/code/consume?access_token=${wx.token}`, {
@@ -179,5 +183,125 @@ describe('fault injection', () => {
       expect(r.body.error).toEqual(expect.any(String));
     }
     expect(() => sb.sim.faults.add({ path: '/x', kind: 'latency' })).toThrow();
+  });
+
+  it('applied_5xx: the call is applied, then answered with a 5xx HTML page', async () => {
+    const { sb, wx } = await setup();
+    await control(sb, 'POST', '/faults', { path: '/card/code/consume', kind: 'applied_5xx' });
+    const res = await consumeRequest(wx, '100000000001');
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await res.text()).toMatch(/<h1>503<\/h1>.*nginx/);
+    expect(sb.sim.code('100000000001')!.status).toBe('CONSUMED');
+    expect((await control(sb, 'GET', '/state/codes/100000000001')).body.status).toBe('CONSUMED');
+    // The retry cannot tell "it was applied" from "someone else did it".
+    expect((await wx.post('/card/code/consume', { code: '100000000001' })).errcode).toBe(40099);
+    sb.sim.faults.add({ path: '/card/code/consume', kind: 'applied_5xx', status: 504 });
+    expect((await consumeRequest(wx, '100000000002')).status).toBe(504);
+    expect(sb.sim.code('100000000002')!.status).toBe('CONSUMED');
+    expect(sb.sim.requestLog().map((e) => [e.faults, e.status])).toContainEqual([
+      ['applied_5xx'],
+      504,
+    ]);
+  });
+
+  it('late_apply: no answer; the call is applied ms later, then the connection drops', async () => {
+    const { sb, wx } = await setup();
+    await control(sb, 'POST', '/faults', {
+      path: '/card/code/consume',
+      kind: 'late_apply',
+      ms: 400,
+    });
+    const t = performance.now();
+    const outcome = consumeRequest(wx, '100000000001').then(
+      (r) => r.status,
+      (e: unknown) => e,
+    );
+    await sleep(100);
+    expect(sb.sim.code('100000000001')!.status).toBe('NORMAL');
+    expect((await control(sb, 'GET', '/state/codes/100000000001')).body.status).toBe('NORMAL');
+    expect(sb.sim.appliedWrites()).toEqual([]);
+    // The connection ends without an answer, and by then the write has landed.
+    expect(await outcome).toBeInstanceOf(TypeError);
+    expect(performance.now() - t).toBeGreaterThanOrEqual(390);
+    expect(sb.sim.code('100000000001')!.status).toBe('CONSUMED');
+    expect(sb.sim.appliedWrites()).toEqual([
+      expect.objectContaining({ path: '/card/code/consume', code: '100000000001', card_id: CASH }),
+    ]);
+    const entry = sb.sim.requestLog().find((e) => e.path === '/card/code/consume');
+    expect(entry).toMatchObject({ faults: ['late_apply'], status: 0 });
+  });
+
+  it('late_apply: applied even when the client gave up first', async () => {
+    const { sb, wx } = await setup();
+    sb.sim.faults.add({ path: '/card/code/consume', kind: 'late_apply', ms: 300 });
+    const err = await consumeRequest(wx, '100000000001', AbortSignal.timeout(80)).catch(
+      (e: unknown) => e,
+    );
+    expect((err as Error).name).toBe('TimeoutError');
+    expect(sb.sim.code('100000000001')!.status).toBe('NORMAL');
+    await sleep(400);
+    expect(sb.sim.code('100000000001')!.status).toBe('CONSUMED');
+  });
+
+  it('late_apply and latency: a sandbox closed before the delay ends never applies the call', async () => {
+    const { sb, wx } = await setup();
+    sb.sim.faults.add({ path: '/card/code/consume', kind: 'late_apply', ms: 300 });
+    sb.sim.faults.add({ path: '/card/code/unavailable', kind: 'latency', ms: 300 });
+    const late = consumeRequest(wx, '100000000001').then(
+      () => 'answered',
+      () => 'failed',
+    );
+    const slow = wx.post('/card/code/unavailable', { code: '100000000002' }).then(
+      () => 'answered',
+      () => 'failed',
+    );
+    await sleep(80);
+    await sb.close();
+    expect(await late).toBe('failed');
+    expect(await slow).toBe('failed');
+    await sleep(400);
+    expect(sb.sim.code('100000000001')!.status).toBe('NORMAL');
+    expect(sb.sim.code('100000000002')!.status).toBe('NORMAL');
+    expect(sb.sim.appliedWrites()).toEqual([]);
+  });
+
+  it(`no call waits longer than MAX_APPLY_DELAY_MS (${MAX_APPLY_DELAY_MS} ms) before it is applied`, async () => {
+    expect(MAX_APPLY_DELAY_MS).toBe(60_000);
+    const { sb } = await setup();
+    for (const kind of ['latency', 'late_apply']) {
+      const over = await control(sb, 'POST', '/faults', { path: '*', kind, ms: 60_001 });
+      expect(over.status).toBe(400);
+      const max = await control(sb, 'POST', '/faults', { path: '*', kind, ms: 60_000 });
+      expect(max.status).toBe(200);
+    }
+    const missing = await control(sb, 'POST', '/faults', { path: '*', kind: 'late_apply' });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error).toMatch(/late_apply needs ms/);
+
+    // Delays that fire together add up, but only to the bound.
+    const faults = new FaultInjector(1);
+    faults.add({ path: '*', kind: 'latency', ms: 40_000 });
+    faults.add({ path: '*', kind: 'latency', ms: 40_000 });
+    faults.add({ path: '*', kind: 'late_apply', ms: 50_000 });
+    expect(faults.plan('/card/code/consume')).toMatchObject({ latencyMs: 60_000, applyDelayMs: 0 });
+    faults.add({ path: '*', kind: 'latency', ms: 10_000 });
+    faults.add({ path: '*', kind: 'late_apply', ms: 55_000 });
+    expect(faults.plan('/card/code/consume')).toMatchObject({
+      latencyMs: 10_000,
+      applyDelayMs: 50_000,
+    });
+  });
+});
+
+describe('after', () => {
+  it('lets the first N matching calls through, then fires', () => {
+    const f = new FaultInjector(1);
+    f.add({ path: '/card/code/get', kind: 'errcode', errcode: 45009, after: 2, count: 1 });
+    expect(f.plan('/card/get').outcome).toBeUndefined(); // another path does not count
+    expect(f.plan('/card/code/get').outcome).toBeUndefined();
+    expect(f.plan('/card/code/get').outcome).toBeUndefined();
+    expect(f.plan('/card/code/get').outcome).toMatchObject({ kind: 'errcode', errcode: 45009 });
+    expect(f.plan('/card/code/get').outcome).toBeUndefined();
   });
 });

@@ -83,23 +83,24 @@ describe('verdict by status', () => {
     ['NORMAL', 'redeemable', 'accept'],
     ['CONSUMED', 'already_redeemed', 'reject'],
     ['EXPIRE', 'expired', 'reject'],
-    ['GIFTING', 'gifting', 'warning'],
-    ['GIFT_TIMEOUT', 'gift_timeout', 'warning'],
+    ['GIFTING', 'gifting', 'reject'],
+    ['GIFT_TIMEOUT', 'gift_timeout', 'reject'],
     ['DELETE', 'deleted', 'reject'],
     ['UNAVAILABLE', 'invalidated', 'reject'],
   ] as const)('%s → %s (%s)', (status, kind, tone) => {
-    const v = verdict({ lookup: found(status) });
+    // A discount card has nothing for the cashier to check: a clean green when redeemable.
+    const v = verdict({ lookup: found(status), card: card('DISCOUNT') });
     expect(v.kind).toBe(kind);
-    expect(v.tone).toBe(v.kind === 'redeemable' ? 'accept' : tone);
+    expect(v.tone).toBe(tone);
     expect(v.status).toBe(status);
     expect(v.owner).toBe('oUSE…cdef');
   });
 
-  it('a redeemable cash coupon carries value, window, title, brand and the minimum spend', () => {
+  it('a redeemable cash coupon carries value, window, title, brand and the minimum spend (amber)', () => {
     const v = verdict({});
     expect(v).toMatchObject({
       kind: 'redeemable',
-      tone: 'accept',
+      tone: 'warning',
       cardId: 'pCARD0001',
       card: {
         title: '满100减10元',
@@ -176,10 +177,20 @@ describe('verdict by status', () => {
     expect(down).toMatchObject({ kind: 'could_not_check', tone: 'neutral' });
   });
 
-  it('a pending refund blocks the code at this terminal whatever WeChat says', () => {
-    expect(verdict({ refundPending: true })).toMatchObject({
-      kind: 'refund_pending',
-      tone: 'reject',
+  it('an unsettled write of this terminal makes the verdict grey "outcome pending", whatever WeChat says', () => {
+    const pending = { action: 'invalidate' as const, state: 'queued' as const, since: 1 };
+    expect(verdict({ pending })).toMatchObject({
+      kind: 'write_pending',
+      tone: 'neutral',
+      pending,
+      warnings: [],
+    });
+    // Even a green answer from WeChat: a redemption whose answer was lost may still apply.
+    const redeem = { action: 'redeem' as const, state: 'settling' as const, since: 1 };
+    expect(verdict({ lookup: found('NORMAL'), pending: redeem })).toMatchObject({
+      kind: 'write_pending',
+      tone: 'neutral',
+      status: 'NORMAL',
     });
   });
 
@@ -208,7 +219,7 @@ describe('validity window edges', () => {
     const begin = sh('2026-01-01T00:00:00');
     expect(verdict({ now: begin * 1000 - 1 })).toMatchObject({
       kind: 'not_yet_valid',
-      tone: 'warning',
+      tone: 'reject',
     });
     expect(verdict({ now: begin * 1000 }).kind).toBe('redeemable');
   });
@@ -304,4 +315,47 @@ describe('restrictions the cashier must check', () => {
 it('masks openids', () => {
   expect(maskOpenid('oUSER1234567890abcdef')).toBe('oUSE…cdef');
   expect(maskOpenid('short')).toBe('****');
+});
+
+describe('colours: one meaning each', () => {
+  const errcode = (n: number): CodeLookup => ({
+    kind: 'errcode',
+    errcode: n,
+    errmsg: `e${n}`,
+    error: { kind: 'wechat', key: `wechat.errcode_${n}`, params: {}, errcode: n },
+  });
+
+  it('card details that could not be loaded make a redeemable code amber, never green', () => {
+    const v = verdict({ card: undefined });
+    expect(v).toMatchObject({ kind: 'redeemable', tone: 'warning' });
+    expect(v.warnings).toEqual([{ kind: 'card_details_missing' }]);
+  });
+
+  it.each([45009, 40164, 48001, 40125, 40001, 45011, -1, 99999])(
+    'errcode %i is about the terminal, not the coupon: grey "could not check" with the reason',
+    (n) => {
+      expect(verdict({ lookup: errcode(n) })).toMatchObject({
+        kind: 'could_not_check',
+        tone: 'neutral',
+        error: { errcode: n },
+      });
+    },
+  );
+
+  it.each([
+    [40056, 'unknown_code'],
+    [40099, 'already_redeemed'],
+    [40127, 'not_allowed'],
+    [45030, 'not_allowed'],
+  ] as const)('errcode %i is about the coupon: red %s', (n, kind) => {
+    expect(verdict({ lookup: errcode(n) })).toMatchObject({ kind, tone: 'reject' });
+  });
+
+  it('a settled redemption of ours says so', () => {
+    const v = verdict({
+      lookup: found('CONSUMED'),
+      redeemedHere: { at: 1, operatorId: 'ann', operatorName: 'Ann', settled: true },
+    });
+    expect(v).toMatchObject({ kind: 'already_redeemed', redeemedHere: { settled: true } });
+  });
 });

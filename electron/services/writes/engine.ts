@@ -1,0 +1,694 @@
+/**
+ * The one durable engine for writes to WeChat that must happen at most once: code/consume
+ * (redeem) and code/unavailable (invalidate, for refunds). One table, one state machine (see
+ * shared/writes.ts), one settling rule (settle-rule.ts), one backoff (timings.ts).
+ *
+ * - The intent is on disk, in the same transaction as its row, before the request leaves.
+ * - Every later step is a compare-and-set of the row's state with its audit record.
+ * - A write whose answer was lost, or that a crash left in flight, is never sent again until a
+ *   code/get read taken after the settling window says it did not happen.
+ * - A code with an open write here gets no other write (the table allows one per code).
+ * - A consume refused for the terminal's own reasons (quota, network before sending) is closed
+ *   as not done, and the cashier may try again; a refused invalidation waits in the queue and
+ *   is sent again with backoff (the customer has gone; a supervisor sees the queue).
+ */
+import { randomUUID } from 'node:crypto';
+import type { NewAuditRecord } from '../../../shared/audit';
+import { AppError, type ErrorInfo } from '../../../shared/errors';
+import {
+  reasonText,
+  REFUND_REASONS,
+  utf8Bytes,
+  type RefundReasonKey,
+} from '../../../shared/refund-reason';
+import { classifyErrcode } from '../../../shared/wechat/errcode-class';
+import type { WriteItem, WriteKind, WriteState } from '../../../shared/writes';
+import { OutcomeUnknownError, WeChatApiError, type WeChatClient } from '../../wechat';
+import { noCrash, type CrashHook } from './crash-points';
+import { settleDecision, statusOf, type Observed } from './settle-rule';
+import {
+  createWriteStore,
+  notInState,
+  toItem,
+  type AuditPort,
+  type RowPatch,
+  type WriteRow,
+} from './store';
+import { backoffMs, WriteTimings, type WriteTimingsInput } from './timings';
+import type { Database } from 'better-sqlite3';
+
+export interface WriteEngineDeps {
+  db: Database;
+  audit: AuditPort;
+  client(): Promise<WeChatClient>;
+  /** Wall clock (unix ms): what records and screens show. */
+  now(): number;
+  /** Monotonic clock (ms): what the settling window is counted on. */
+  monoNow?: () => number;
+  timings?: WriteTimingsInput;
+  crash?: CrashHook;
+  /** Told after a write is closed or changes state (the renderer polls; tests wait on it). */
+  onChange?: () => void;
+}
+
+/** What became of a write the caller asked for, as far as is known now. */
+export type WriteOutcome =
+  /** WeChat confirmed it. */
+  | 'applied'
+  /** WeChat refused for a reason about the code: final. */
+  | 'rejected'
+  /** Certainly not done (a consume: the cashier may try again). */
+  | 'not_applied'
+  /** Certainly not done yet: an invalidation waits in the queue. */
+  | 'queued'
+  /** Sent, answer lost (or not recorded): being settled. */
+  | 'unknown'
+  /** Another write of this code is open here (the item is that one). */
+  | 'busy'
+  /** This terminal already did this to the code (the item is that write). */
+  | 'done_here';
+
+export interface WriteResult {
+  outcome: WriteOutcome;
+  item: WriteItem;
+  error?: ErrorInfo;
+}
+
+type SendOutcome =
+  | { type: 'ok'; cardId?: string | undefined }
+  | { type: 'rejected'; error: AppError & { errcode?: number; errmsg?: string } }
+  | { type: 'not_done'; error: AppError }
+  | { type: 'unknown'; error: AppError };
+
+const ACTION: Record<WriteKind, 'redeem' | 'invalidate'> = {
+  consume: 'redeem',
+  invalidate: 'invalidate',
+};
+
+/** Why a send failed: only an errcode about the code is final; a lost answer is unknown. */
+function classifySendError(err: unknown): SendOutcome {
+  if (err instanceof OutcomeUnknownError) return { type: 'unknown', error: err };
+  if (err instanceof WeChatApiError) {
+    return classifyErrcode(err.errcode) === 'code'
+      ? { type: 'rejected', error: err }
+      : { type: 'not_done', error: err };
+  }
+  // Unavailable before sending, a missing setting, a token that could not be fetched: the
+  // request never left. Anything else is a bug whose moment we cannot know: settle it.
+  if (err instanceof AppError && err.kind !== 'internal') return { type: 'not_done', error: err };
+  return {
+    type: 'unknown',
+    error: new AppError('outcome_unknown', 'wechat.outcome_unknown', { reason: 'internal' }),
+  };
+}
+
+/** The reason sent with an invalidation: cut to 64 bytes only for rows queued by old versions. */
+function reasonFor(row: WriteRow): string {
+  const key = (REFUND_REASONS as readonly string[]).includes(row.reason_key ?? '')
+    ? (row.reason_key as RefundReasonKey)
+    : 'other';
+  let note = key === row.reason_key ? (row.note ?? '') : (row.reason_key ?? row.note ?? '');
+  let text = reasonText(key, note);
+  while (utf8Bytes(text) > 64 && note.length > 0) {
+    note = Array.from(note).slice(0, -1).join('');
+    text = reasonText(key, note);
+  }
+  return text;
+}
+
+export function createWriteEngine(deps: WriteEngineDeps) {
+  const timings = WriteTimings.parse(deps.timings ?? {});
+  const mono = deps.monoNow ?? (() => performance.now());
+  const crash = deps.crash ?? noCrash;
+  const store = createWriteStore(deps.db, deps.audit, deps.now);
+  /** Monotonic moment each open write's settling window starts (its send, or our start). */
+  const windowStart = new Map<number, number>();
+  /** Rows being worked on by this process right now. */
+  const busy = new Set<number>();
+  /** Conclusions whose records could not be written (disk full...): retried by the pump. */
+  const unrecorded = new Map<number, () => WriteRow | undefined>();
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  let startedAt = mono();
+
+  const changed = () => deps.onChange?.();
+
+  function settleGap(): number {
+    return Math.max(1, Math.ceil(timings.settleWindowMs / (timings.settleReads - 1)));
+  }
+
+  // ---- sending ------------------------------------------------------------------------------
+
+  async function send(row: WriteRow): Promise<SendOutcome> {
+    try {
+      const client = await deps.client();
+      const card = row.card_id ? { card_id: row.card_id } : {};
+      crash('request_out');
+      if (row.kind === 'consume') {
+        const res = await client.codeConsume({ code: row.code, ...card });
+        return { type: 'ok', cardId: res.card?.card_id };
+      }
+      await client.codeUnavailable({ code: row.code, ...card, reason: reasonFor(row) });
+      return { type: 'ok' };
+    } catch (err) {
+      return classifySendError(err);
+    }
+  }
+
+  /** sending → applied | rejected | not_applied | queued | settling, with its result record. */
+  function conclusion(row: WriteRow, out: SendOutcome, durationMs: number) {
+    const action = ACTION[row.kind];
+    const base = { action, duration_ms: durationMs };
+    let to: WriteState;
+    let patch: RowPatch = {};
+    let result: NewAuditRecord;
+    switch (out.type) {
+      case 'ok':
+        to = 'applied';
+        patch = {
+          last_error: null,
+          ...(out.cardId && !row.card_id ? { card_id: out.cardId } : {}),
+        };
+        result = {
+          ...base,
+          outcome: 'ok',
+          errcode: 0,
+          ...(out.cardId ? { card_id: out.cardId } : {}),
+        };
+        break;
+      case 'rejected':
+        to = 'rejected';
+        patch = { last_error: out.error.toInfo() };
+        result = {
+          ...base,
+          outcome: 'rejected',
+          errcode: out.error.errcode ?? null,
+          errmsg: out.error.errmsg ?? null,
+        };
+        break;
+      case 'not_done': {
+        const info = out.error.toInfo();
+        const detail = { error: info.key, attempt: row.attempts };
+        if (row.kind === 'consume') {
+          to = 'not_applied';
+          patch = { last_error: info };
+          result = {
+            ...base,
+            outcome: 'failed',
+            errcode: info.errcode ?? null,
+            errmsg: info.errmsg ?? info.key,
+            detail,
+          };
+        } else {
+          to = 'queued';
+          const nextAt = deps.now() + backoffMs(timings, row.attempts);
+          patch = { last_error: info, next_at: nextAt };
+          result = {
+            ...base,
+            outcome: 'queued',
+            errcode: info.errcode ?? null,
+            errmsg: info.errmsg ?? info.key,
+            detail: { ...detail, retry_at: nextAt },
+          };
+        }
+        break;
+      }
+      case 'unknown': {
+        const info = out.error.toInfo();
+        to = 'settling';
+        const at = deps.now();
+        patch = { last_error: info, unknown_at: at, next_at: at };
+        result = {
+          ...base,
+          outcome: 'unknown',
+          errmsg: String(info.params.reason ?? info.key),
+          detail: { reason: info.params.reason ?? info.key },
+        };
+        break;
+      }
+    }
+    return { to, patch, result };
+  }
+
+  function outcomeOf(row: WriteRow): WriteOutcome {
+    switch (row.state) {
+      case 'applied':
+      case 'settled':
+        return 'applied';
+      case 'rejected':
+        return 'rejected';
+      case 'not_applied':
+        return 'not_applied';
+      case 'queued':
+        return 'queued';
+      default:
+        return 'unknown';
+    }
+  }
+
+  function resultOf(row: WriteRow, extra: { error?: ErrorInfo } = {}): WriteResult {
+    const item = toItem(row);
+    const error = extra.error ?? item.lastError;
+    return {
+      outcome: outcomeOf(row),
+      item,
+      ...(error && row.state !== 'applied' ? { error } : {}),
+    };
+  }
+
+  /** Sends a row in state `sending` and records what came of it. */
+  async function sendAndRecord(row: WriteRow): Promise<WriteResult> {
+    const started = performance.now();
+    const out = await send(row);
+    crash('after_answer');
+    const { to, patch, result } = conclusion(row, out, performance.now() - started);
+    crash('before_result');
+    const record = () => store.transition(row.id, ['sending'], to, patch, { result });
+    try {
+      const after = record();
+      changed();
+      if (!after) return resultOf(store.get(row.id) ?? row);
+      if (after.state === 'settling') pump();
+      if (after.state === 'queued') pump();
+      return resultOf(after);
+    } catch (err) {
+      // The answer is known but could not be written (disk full, busy file): never report it
+      // as failed. The pump writes it as soon as it can; a crash meanwhile leaves the row in
+      // `sending`, which the next start settles from the code's status.
+      unrecorded.set(row.id, record);
+      schedule(timings.retryMinMs);
+      const error = err instanceof AppError ? err : new AppError('storage', 'errors.internal');
+      return {
+        outcome: 'unknown',
+        item: toItem(row),
+        error: new AppError('storage', 'errors.result_not_saved', {
+          answer: to,
+          cause: error.key,
+        }).toInfo(),
+      };
+    }
+  }
+
+  async function begin(
+    kind: WriteKind,
+    input: {
+      code: string;
+      cardId?: string | undefined;
+      operatorId?: string | undefined;
+      supervisorId?: string | undefined;
+      reasonKey?: RefundReasonKey;
+      note?: string;
+    },
+  ): Promise<WriteResult> {
+    if (closed) throw new AppError('unavailable', 'errors.shutting_down');
+    const done = store.lastDone(input.code, kind);
+    if (done) return { outcome: 'done_here', item: toItem(done) };
+    crash('before_intent');
+    const nonce = randomUUID();
+    const startMono = mono();
+    const begun = store.begin(
+      {
+        kind,
+        code: input.code,
+        cardId: input.cardId,
+        operatorId: input.operatorId,
+        supervisorId: input.supervisorId,
+        reasonKey: input.reasonKey,
+        note: input.note,
+      },
+      nonce,
+      {
+        action: ACTION[kind],
+        operator_id: input.operatorId ?? null,
+        detail:
+          kind === 'invalidate'
+            ? {
+                reason: input.reasonKey ?? null,
+                note: input.note ?? '',
+                ...(input.supervisorId ? { supervisor_id: input.supervisorId } : {}),
+              }
+            : {},
+      },
+    );
+    if ('blockedBy' in begun) return { outcome: 'busy', item: toItem(begun.blockedBy) };
+    windowStart.set(begun.row.id, startMono);
+    changed();
+    crash('after_intent');
+    return sendAndRecord(begun.row);
+  }
+
+  // ---- settling -----------------------------------------------------------------------------
+
+  async function read(row: WriteRow): Promise<Observed | { error: AppError }> {
+    try {
+      const client = await deps.client();
+      const r = await client.codeGet({
+        code: row.code,
+        ...(row.card_id ? { card_id: row.card_id } : {}),
+        check_consume: false,
+      });
+      return { status: r.user_card_status };
+    } catch (err) {
+      // The two errcodes that are statuses: 40099 "consumed" (on check_consume accounts) and
+      // 40056 "no such code" (a code that does not exist cannot have been consumed).
+      if (err instanceof WeChatApiError && err.errcode === 40099) return { status: 'CONSUMED' };
+      if (err instanceof WeChatApiError && err.errcode === 40056) return { unknownCode: true };
+      return { error: err instanceof AppError ? err : new AppError('internal', 'errors.internal') };
+    }
+  }
+
+  async function settleOnce(row: WriteRow): Promise<void> {
+    const readMono = mono();
+    const startedAt_ = windowStart.get(row.id) ?? startedAt;
+    const windowPassed = readMono >= startedAt_ + timings.settleWindowMs;
+    const started = performance.now();
+    const observed = await read(row);
+    crash('after_settle_read');
+    const duration = performance.now() - started;
+    const reads = row.reads + 1;
+    if ('error' in observed) {
+      const info = observed.error.toInfo();
+      store.transition(
+        row.id,
+        ['settling'],
+        'settling',
+        {
+          reads,
+          last_error: info,
+          next_at: deps.now() + backoffMs(timings, Math.min(reads, 30)),
+        },
+        {
+          append: [
+            {
+              action: 'settle',
+              outcome: 'failed',
+              errcode: info.errcode ?? null,
+              errmsg: info.errmsg ?? info.key,
+              duration_ms: duration,
+              detail: { read: reads },
+            },
+          ],
+        },
+      );
+      return;
+    }
+    const status = statusOf(observed);
+    let decision = settleDecision(row.kind, observed, windowPassed);
+    // At most one write of a kind per code can ever have happened: one this terminal already
+    // did (confirmed or settled) is the one, never a second.
+    if (decision === 'done' && store.lastDone(row.code, row.kind)) decision = 'not_done';
+    const readRecord: NewAuditRecord = {
+      action: 'settle',
+      outcome: 'ok',
+      errcode: 0,
+      duration_ms: duration,
+      detail: { read: reads, status, window_passed: windowPassed, decision },
+    };
+    const action = ACTION[row.kind];
+    if (decision === 'done') {
+      store.transition(
+        row.id,
+        ['settling'],
+        'settled',
+        { reads, last_status: status, last_error: null },
+        {
+          append: [readRecord],
+          result: {
+            action,
+            outcome: 'settled',
+            errcode: 0,
+            // code/get cannot say who changed the code: our answer was lost, so it is counted as
+            // ours but marked as not confirmed here.
+            detail: {
+            settled: true,
+            confirmed_here: false,
+            result: row.kind === 'consume' ? 'redeemed' : 'invalidated',
+            status,
+            reads,
+          },
+          },
+        },
+      );
+    } else if (decision === 'not_done' && row.kind === 'consume') {
+      store.transition(
+        row.id,
+        ['settling'],
+        'not_applied',
+        { reads, last_status: status },
+        {
+          append: [readRecord],
+          result: {
+            action,
+            outcome: 'failed',
+            errcode: 0,
+            detail: { settled: true, result: 'not_redeemed', status, reads },
+          },
+        },
+      );
+    } else if (decision === 'not_done') {
+      // It did not happen: back in the queue, sent again after the usual backoff, so a
+      // supervisor can cancel it meanwhile.
+      store.transition(
+        row.id,
+        ['settling'],
+        'queued',
+        {
+          reads,
+          last_status: status,
+          next_at: deps.now() + backoffMs(timings, row.attempts),
+        },
+        {
+          append: [readRecord],
+          result: { action, outcome: 'queued', detail: { settled: true, status, reads } },
+        },
+      );
+      windowStart.delete(row.id);
+    } else {
+      const left = startedAt_ + timings.settleWindowMs - mono();
+      const delay = left <= 0 ? 0 : Math.min(settleGap(), left + 1);
+      store.transition(
+        row.id,
+        ['settling'],
+        'settling',
+        {
+          reads,
+          last_status: status,
+          last_error: null,
+          next_at: deps.now() + delay,
+        },
+        { append: [readRecord] },
+      );
+    }
+  }
+
+  /** queued → sending (a send attempt), then the send. */
+  async function sendQueued(row: WriteRow): Promise<void> {
+    const attempts = row.attempts + 1;
+    const startMono = mono();
+    const claimed = store.transition(
+      row.id,
+      ['queued'],
+      'sending',
+      {
+        attempts,
+        sent_at: deps.now(),
+      },
+      {
+        append: [{ action: 'outbox_attempt', outcome: 'pending', detail: { attempt: attempts } }],
+      },
+    );
+    if (!claimed) return; // cancelled, or taken, meanwhile
+    windowStart.set(row.id, startMono);
+    changed();
+    await sendAndRecord(claimed);
+  }
+
+  // ---- the pump -----------------------------------------------------------------------------
+
+  function schedule(delayMs: number) {
+    if (closed) return;
+    clearTimeout(timer);
+    timer = setTimeout(run, Math.max(0, Math.min(delayMs, 2 ** 31 - 1)));
+    timer.unref?.();
+  }
+
+  /** Sets the timer for the next due write. */
+  function pump() {
+    if (closed) return;
+    if (unrecorded.size > 0) return schedule(timings.retryMinMs);
+    const next = store.nextDue(busy);
+    if (next === null) {
+      clearTimeout(timer);
+      return;
+    }
+    schedule(next - deps.now());
+  }
+
+  function flushUnrecorded() {
+    for (const [id, record] of unrecorded) {
+      try {
+        record();
+        unrecorded.delete(id);
+        changed();
+      } catch {
+        // still failing: the next pump tries again
+      }
+    }
+  }
+
+  async function work(row: WriteRow) {
+    if (busy.has(row.id) || unrecorded.has(row.id)) return;
+    busy.add(row.id);
+    try {
+      if (row.state === 'queued') await sendQueued(row);
+      else if (row.state === 'settling') await settleOnce(row);
+      changed();
+    } catch {
+      // A storage error while settling: the row is unchanged and is tried again.
+    } finally {
+      busy.delete(row.id);
+      pump();
+    }
+  }
+
+  function run() {
+    if (closed) return;
+    flushUnrecorded();
+    for (const row of store.due(deps.now())) void work(row);
+    pump();
+  }
+
+  return {
+    timings,
+
+    redeem(input: { code: string; cardId?: string | undefined; operatorId?: string | undefined }) {
+      return begin('consume', input);
+    },
+
+    invalidate(input: {
+      code: string;
+      cardId?: string | undefined;
+      reasonKey: RefundReasonKey;
+      note: string;
+      operatorId?: string | undefined;
+      supervisorId?: string | undefined;
+    }) {
+      if (utf8Bytes(reasonText(input.reasonKey, input.note)) > 64) {
+        throw new AppError('invalid_input', 'errors.reason_too_long', { max: 64 });
+      }
+      return begin('invalidate', input);
+    },
+
+    /** The open write of this code here, if any: the code is blocked for others meanwhile. */
+    openFor(code: string): WriteItem | undefined {
+      const r = store.openFor(code);
+      return r && toItem(r);
+    },
+
+    /** The write of this kind this terminal did to the code (confirmed or settled), if any. */
+    doneHere(code: string, kind: WriteKind): WriteItem | undefined {
+      const r = store.lastDone(code, kind);
+      return r && toItem(r);
+    },
+
+    get(id: number): WriteItem | undefined {
+      const r = store.get(id);
+      return r && toItem(r);
+    },
+
+    list(kind: WriteKind, includeClosed: boolean): WriteItem[] {
+      return store.list(kind, includeClosed).map(toItem);
+    },
+
+    openCounts() {
+      return store.openCounts();
+    },
+
+    /** Open writes and those closed lately after their answer was lost (counter notices). */
+    pending(): { open: WriteItem[]; settled: WriteItem[] } {
+      return {
+        open: store.open().map(toItem),
+        settled: store.settledSince(deps.now() - timings.keepSettledMs).map(toItem),
+      };
+    },
+
+    /** Cancels a queued invalidation. Refused while it may be out (sending or settling). */
+    cancel(id: number, by: string | undefined, why: string): WriteItem {
+      const row = store.get(id);
+      if (!row || row.kind !== 'invalidate') {
+        throw new AppError('invalid_input', 'errors.outbox_unknown', { id });
+      }
+      const after = store.transition(
+        id,
+        ['queued'],
+        'cancelled',
+        {},
+        {
+          result: {
+            action: 'invalidate',
+            outcome: 'cancelled',
+            operator_id: by ?? null,
+            detail: { why },
+          },
+        },
+      );
+      if (!after) {
+        const now = store.get(id);
+        throw now && (now.state === 'sending' || now.state === 'settling')
+          ? new AppError('invalid_input', 'errors.write_in_flight', { id })
+          : notInState(now, 'cancel');
+      }
+      changed();
+      pump();
+      return toItem(after);
+    },
+
+    /** Takes a queued write (send) or a settling one (read) up now. */
+    retryNow(id: number): WriteItem {
+      const row = store.get(id);
+      if (!row) throw new AppError('invalid_input', 'errors.outbox_unknown', { id });
+      if (row.state === 'queued' || row.state === 'settling') {
+        store.transition(id, [row.state], row.state, { next_at: deps.now() });
+        pump();
+      }
+      return toItem(store.get(id) ?? row);
+    },
+
+    /**
+     * Starts the worker. Writes a crash left `sending` may have been sent: they are settled,
+     * never sent again blindly, and their window starts now (the process that sent them is
+     * gone, and with it its clock).
+     */
+    start() {
+      startedAt = mono();
+      for (const row of store.open()) {
+        windowStart.set(row.id, startedAt);
+        if (row.state === 'sending') {
+          const at = deps.now();
+          store.transition(
+            row.id,
+            ['sending'],
+            'settling',
+            { unknown_at: at, next_at: at },
+            {
+              result: {
+                action: ACTION[row.kind],
+                outcome: 'unknown',
+                errmsg: 'restart',
+                detail: { reason: 'restart' },
+              },
+            },
+          );
+        }
+      }
+      pump();
+    },
+
+    close() {
+      closed = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export type WriteEngine = ReturnType<typeof createWriteEngine>;
