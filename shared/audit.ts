@@ -25,6 +25,7 @@ export const AUDIT_ACTIONS = [
   'outbox_attempt',
   'outbox_result',
   'outbox_cancel',
+  'send',
   'settle',
 ] as const;
 export const KnownAuditAction = z.enum(AUDIT_ACTIONS);

@@ -103,8 +103,8 @@ export type RedeemedHere = z.infer<typeof RedeemedHere>;
 
 export const PendingWrite = z.object({
   action: z.enum(['redeem', 'invalidate']),
-  /** queued: waiting to be sent; sending: out now; settling: answer lost, being checked. */
-  state: z.enum(['queued', 'sending', 'settling']),
+  /** queued: waiting to be sent; checking/sending: out now; settling: answer lost, being checked. */
+  state: z.enum(['queued', 'checking', 'sending', 'settling']),
   since: z.number(),
 });
 export type PendingWrite = z.infer<typeof PendingWrite>;

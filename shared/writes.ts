@@ -4,16 +4,23 @@
  * each in one durable table with one state machine (electron/services/writes/); these are the
  * shapes the screens see.
  *
- *   queued ──▶ sending ──▶ applied        WeChat confirmed
- *     ▲  │        │   ├──▶ rejected       WeChat refused for a reason about the code (final)
- *     │  │        │   ├──▶ not_applied    (redeem) certainly not done: the cashier may try again
- *     │  │        │   └──▶ queued         (refund) certainly not done: sent again later
+ *            (new)
+ *              │
+ *   queued ──▶ checking ──▶ rejected       the code's status, read after the intent, shows it
+ *     ▲  │        │   │                    can never apply (used or invalidated already)
+ *     │  │        │   └──▶ not_applied /   the status could not be read: nothing was sent
+ *     │  │        │        queued          (a crash here, too: nothing was sent)
  *     │  │        ▼
- *     │  │     settling ──▶ settled       the code's status shows it happened ("settled, not
- *     │  │        │                       confirmed here": our answer was lost)
- *     │  │        ├──────▶ not_applied    (redeem) the status shows it did not happen
- *     └──┼────────┘                       (refund) it did not happen: back to the queue
- *        └──▶ cancelled                   only from queued: never while it may be out
+ *     │  │     sending ──▶ applied         WeChat confirmed
+ *     │  │        │   ├──▶ rejected        WeChat refused for a reason about the code (final)
+ *     │  │        │   ├──▶ not_applied     (redeem) certainly not done: the cashier may try again
+ *     │  │        │   └──▶ queued          (refund) certainly not done: sent again later
+ *     │  │        ▼
+ *     │  │     settling ──▶ settled        the code's status shows it happened ("settled, not
+ *     │  │        │                        confirmed here": our answer was lost)
+ *     │  │        ├──────▶ not_applied     (redeem) the status shows it did not happen
+ *     └──┼────────┘                        (refund) it did not happen: back to the queue
+ *        └──▶ cancelled                    only from queued: never while it may be out
  */
 import { z } from 'zod';
 import { ErrorInfo } from './errors';
@@ -24,6 +31,7 @@ export type WriteKind = z.infer<typeof WriteKind>;
 
 export const WRITE_STATES = [
   'queued',
+  'checking',
   'sending',
   'settling',
   'applied',
@@ -36,7 +44,7 @@ export const WriteState = z.enum(WRITE_STATES);
 export type WriteState = z.infer<typeof WriteState>;
 
 /** A write in one of these states may still change the code: no other write of it meanwhile. */
-export const OPEN_WRITE_STATES = ['queued', 'sending', 'settling'] as const;
+export const OPEN_WRITE_STATES = ['queued', 'checking', 'sending', 'settling'] as const;
 export type OpenWriteState = (typeof OPEN_WRITE_STATES)[number];
 /** The write happened (confirmed, or settled from the code's status). */
 export const DONE_WRITE_STATES = ['applied', 'settled'] as const;

@@ -173,8 +173,8 @@ export const MIGRATIONS: readonly Migration[] = [
           note TEXT,
           operator_id TEXT,
           supervisor_id TEXT,
-          state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'settling', 'applied',
-            'settled', 'rejected', 'not_applied', 'cancelled')),
+          state TEXT NOT NULL CHECK (state IN ('queued', 'checking', 'sending', 'settling',
+            'applied', 'settled', 'rejected', 'not_applied', 'cancelled')),
           attempts INTEGER NOT NULL DEFAULT 0,
           reads INTEGER NOT NULL DEFAULT 0,
           last_error TEXT,
@@ -189,7 +189,7 @@ export const MIGRATIONS: readonly Migration[] = [
         -- At most one unsettled write per code at this terminal: the database refuses a second
         -- one, whatever the concurrency.
         CREATE UNIQUE INDEX writes_one_open_per_code ON writes (code)
-          WHERE state IN ('queued', 'sending', 'settling');
+          WHERE state IN ('queued', 'checking', 'sending', 'settling');
         CREATE INDEX writes_code ON writes (code, id);
         CREATE INDEX writes_closed ON writes (closed_at) WHERE closed_at IS NOT NULL;
       `);

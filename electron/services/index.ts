@@ -24,7 +24,7 @@ import type { CrashHook } from './writes/crash-points';
 import { createWriteEngine } from './writes/engine';
 import type { WriteTimingsInput } from './writes/timings';
 import type { PendingItem } from '../../shared/contract';
-import type { WriteItem } from '../../shared/writes';
+import { isOpenState, type WriteItem } from '../../shared/writes';
 
 export interface ServiceDeps {
   host: 'electron' | 'browser';
@@ -69,7 +69,7 @@ function pendingItem(w: WriteItem): PendingItem {
   const state =
     w.state === 'applied' || w.state === 'settled'
       ? 'redeemed'
-      : w.state === 'queued' || w.state === 'sending' || w.state === 'settling'
+      : isOpenState(w.state)
         ? 'unsettled'
         : 'not_redeemed';
   return {

@@ -11,7 +11,12 @@
 import type { NewAuditRecord } from '../../shared/audit';
 import { AppError, toErrorInfo, type ErrorInfo } from '../../shared/errors';
 import { normaliseCode } from '../../shared/scan-code';
-import { decideVerdict, type CodeLookup, type Verdict } from '../../shared/verdict';
+import {
+  decideVerdict,
+  type CodeLookup,
+  type PendingWrite,
+  type Verdict,
+} from '../../shared/verdict';
 import type { Card } from '../../shared/wechat/card';
 import { classifyErrcode } from '../../shared/wechat/errcode-class';
 import type { WriteItem, WriteKind } from '../../shared/writes';
@@ -128,7 +133,7 @@ export function createLookup(deps: LookupDeps) {
         ? {
             pending: {
               action: open.kind === 'consume' ? ('redeem' as const) : ('invalidate' as const),
-              state: open.state as 'queued' | 'sending' | 'settling',
+              state: open.state as PendingWrite['state'],
               since: open.createdAt,
             },
           }

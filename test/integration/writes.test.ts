@@ -205,20 +205,33 @@ describe('issue 15, case 2: a restart never resends an invalidation blindly', ()
       .map((x) => `${x.action}:${x.outcome}`);
     expect(results).toEqual([
       'invalidate:pending',
+      'send:pending',
       'invalidate:unknown',
       'settle:ok',
       'invalidate:settled',
     ]);
   });
 
-  it('crash before the request left: it is sent once only after the window shows it did not happen', async () => {
+  it('crash before the status was read: nothing was sent, so it goes back to the queue and is sent once', async () => {
     const r = await terminal({ crashAt: 'after_intent' });
     await r.fail('invalidateCode', { code: CODES[1], reason: 'customer_refund', confirmed: true });
+    expect(r.rows()[0]).toMatchObject({ state: 'checking' });
     expect(r.sandbox.sim.callCount('/card/code/unavailable')).toBe(0);
     const again = await restart(r);
     await expect.poll(() => again.rows()[0]?.state, settleTime).toBe('applied');
     expect(again.sandbox.sim.callCount('/card/code/unavailable')).toBe(1);
-    // Settling reads came first: at least one after the window, before anything was sent.
+    expect(again.t.audit.search({ actions: ['settle'] }).rows).toHaveLength(0);
+  });
+
+  it('crash with "sending" on disk but the request not out: settled after the window, then sent once', async () => {
+    const r = await terminal({ crashAt: 'after_check' });
+    await r.fail('invalidateCode', { code: CODES[2], reason: 'customer_refund', confirmed: true });
+    expect(r.rows()[0]).toMatchObject({ state: 'sending' });
+    expect(r.sandbox.sim.callCount('/card/code/unavailable')).toBe(0);
+    const again = await restart(r);
+    await expect.poll(() => again.rows()[0]?.state, settleTime).toBe('applied');
+    expect(again.sandbox.sim.callCount('/card/code/unavailable')).toBe(1);
+    // It may have been out: settling reads came first, the last after the window.
     const reads = again.t.audit.search({ actions: ['settle'] }).rows;
     expect(reads.some((x) => x.detail.window_passed === true)).toBe(true);
   });
@@ -310,6 +323,40 @@ describe('issue 15, case 4: one coupon is never recorded as redeemed twice', () 
     });
     expect(r.sandbox.sim.callCount('/card/code/consume')).toBe(1);
     expect(redemptions(r, CODES[2]!).map((x) => x.outcome)).toEqual(['settled']);
+  });
+});
+
+describe('a code redeemed by another terminal is never recorded as ours', () => {
+  it('redeemed elsewhere before our intent: the status read refuses it, nothing is sent', async () => {
+    const r = await terminal();
+    r.sandbox.sim.setCodeStatus(CODES[0]!, 'CONSUMED');
+    r.sandbox.sim.faults.add({ path: '/card/code/consume', kind: 'lost_response' });
+    const out = await r.call('redeemCode', { code: CODES[0] });
+    expect(out).toMatchObject({ outcome: 'rejected', verdict: { kind: 'already_redeemed' } });
+    expect(r.sandbox.sim.callCount('/card/code/consume')).toBe(0);
+    expect(redemptions(r, CODES[0]!)).toHaveLength(0);
+  });
+
+  it('and when we crash right after the intent, the restart does not claim it either', async () => {
+    const r = await terminal({ crashAt: 'after_intent' });
+    r.sandbox.sim.setCodeStatus(CODES[1]!, 'CONSUMED');
+    await r.fail('redeemCode', { code: CODES[1] });
+    const again = await restart(r);
+    await expect.poll(() => again.rows()[0]?.state, settleTime).toBe('not_applied');
+    expect(redemptions(again, CODES[1]!)).toHaveLength(0);
+  });
+
+  it('redeemed elsewhere while our answer was lost: settled as ours, marked not confirmed here', async () => {
+    const r = await terminal();
+    r.sandbox.sim.faults.add({ path: '/card/code/consume', kind: 'hang' });
+    const out = r.call('redeemCode', { code: CODES[2] });
+    await expect.poll(() => r.rows()[0]?.state, settleTime).toBe('sending');
+    r.sandbox.sim.setCodeStatus(CODES[2]!, 'CONSUMED'); // while our intent is open
+    expect(await out).toMatchObject({ outcome: 'unknown' });
+    await expect.poll(() => r.rows()[0]?.state, settleTime).toBe('settled');
+    expect(redemptions(r, CODES[2]!).map((x) => [x.outcome, x.detail.confirmed_here])).toEqual([
+      ['settled', false],
+    ]);
   });
 });
 

@@ -7,8 +7,10 @@
 export const CRASH_POINTS = [
   /** Before the intent is written: nothing happened. */
   'before_intent',
-  /** The intent is on disk; the request has not left. */
+  /** The intent is on disk; the code's status has not been read, nothing sent. */
   'after_intent',
+  /** The status was read and "sending" is on disk; the request has not left. */
+  'after_check',
   /** The request is out (the process dies a moment after sending, before any answer). */
   'request_out',
   /** The answer arrived; nothing recorded yet. */

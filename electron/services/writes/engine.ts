@@ -102,6 +102,27 @@ function classifySendError(err: unknown): SendOutcome {
   };
 }
 
+/**
+ * A failure before the write left (building the client, the status read): nothing was sent.
+ * An errcode about the code (40056: no such code) is final; anything else may pass.
+ */
+function notSent(err: unknown): SendOutcome {
+  const out = classifySendError(err);
+  if (out.type === 'rejected') return out;
+  const error = out.type === 'ok' ? new AppError('internal', 'errors.internal') : out.error;
+  return { type: 'not_done', error };
+}
+
+/**
+ * The errcode WeChat would answer for a write to a code in this status, when the write can
+ * never apply: consumed already (40099), or invalidated already (40127).
+ */
+function alreadyDone(kind: WriteKind, status: string): number | undefined {
+  if (status === 'CONSUMED') return 40099;
+  if (kind === 'invalidate' && status === 'UNAVAILABLE') return 40127;
+  return undefined;
+}
+
 /** The reason sent with an invalidation: cut to 64 bytes only for rows queued by old versions. */
 function reasonFor(row: WriteRow): string {
   const key = (REFUND_REASONS as readonly string[]).includes(row.reason_key ?? '')
@@ -139,26 +160,72 @@ export function createWriteEngine(deps: WriteEngineDeps) {
 
   // ---- sending ------------------------------------------------------------------------------
 
-  async function send(row: WriteRow): Promise<SendOutcome> {
+  /**
+   * Reads the code's status for a row in `checking`. The read comes after the intent is on
+   * disk, so a code someone else redeemed (or invalidated) before our intent existed is seen
+   * here: never sent to, and never claimed as ours when an answer is lost later.
+   */
+  async function check(
+    row: WriteRow,
+  ): Promise<{ client: WeChatClient; status: string } | (SendOutcome & { statusBefore?: string })> {
+    let client: WeChatClient;
     try {
-      const client = await deps.client();
+      client = await deps.client();
+    } catch (err) {
+      return notSent(err);
+    }
+    let status: string;
+    try {
+      const r = await client.codeGet({
+        code: row.code,
+        ...(row.card_id ? { card_id: row.card_id } : {}),
+        check_consume: false,
+      });
+      status = r.user_card_status;
+    } catch (err) {
+      if (err instanceof WeChatApiError && err.errcode === 40099) status = 'CONSUMED';
+      else return notSent(err);
+    }
+    const already = alreadyDone(row.kind, status);
+    if (!already) return { client, status };
+    return {
+      type: 'rejected',
+      statusBefore: status,
+      error: new WeChatApiError(
+        row.kind === 'consume' ? 'card/code/consume' : 'card/code/unavailable',
+        already,
+        `not sent: the code was ${status} already`,
+      ),
+    };
+  }
+
+  /** Sends a row in `sending` (its status checked and recorded). */
+  async function send(row: WriteRow, client: WeChatClient, statusBefore: string) {
+    try {
       const card = row.card_id ? { card_id: row.card_id } : {};
+      // The settling window counts from just before the write leaves.
+      windowStart.set(row.id, mono());
       crash('request_out');
       if (row.kind === 'consume') {
         const res = await client.codeConsume({ code: row.code, ...card });
-        return { type: 'ok', cardId: res.card?.card_id };
+        return { type: 'ok' as const, cardId: res.card?.card_id, statusBefore };
       }
       await client.codeUnavailable({ code: row.code, ...card, reason: reasonFor(row) });
-      return { type: 'ok' };
+      return { type: 'ok' as const, statusBefore };
     } catch (err) {
-      return classifySendError(err);
+      return { ...classifySendError(err), statusBefore };
     }
   }
 
   /** sending → applied | rejected | not_applied | queued | settling, with its result record. */
-  function conclusion(row: WriteRow, out: SendOutcome, durationMs: number) {
+  function conclusion(
+    row: WriteRow,
+    out: SendOutcome & { statusBefore?: string },
+    durationMs: number,
+  ) {
     const action = ACTION[row.kind];
     const base = { action, duration_ms: durationMs };
+    const before = out.statusBefore ? { status_before: out.statusBefore } : {};
     let to: WriteState;
     let patch: RowPatch = {};
     let result: NewAuditRecord;
@@ -174,6 +241,7 @@ export function createWriteEngine(deps: WriteEngineDeps) {
           outcome: 'ok',
           errcode: 0,
           ...(out.cardId ? { card_id: out.cardId } : {}),
+          detail: before,
         };
         break;
       case 'rejected':
@@ -184,11 +252,12 @@ export function createWriteEngine(deps: WriteEngineDeps) {
           outcome: 'rejected',
           errcode: out.error.errcode ?? null,
           errmsg: out.error.errmsg ?? null,
+          detail: before,
         };
         break;
       case 'not_done': {
         const info = out.error.toInfo();
-        const detail = { error: info.key, attempt: row.attempts };
+        const detail = { error: info.key, attempt: row.attempts, ...before };
         if (row.kind === 'consume') {
           to = 'not_applied';
           patch = { last_error: info };
@@ -222,7 +291,7 @@ export function createWriteEngine(deps: WriteEngineDeps) {
           ...base,
           outcome: 'unknown',
           errmsg: String(info.params.reason ?? info.key),
-          detail: { reason: info.params.reason ?? info.key },
+          detail: { reason: info.params.reason ?? info.key, ...before },
         };
         break;
       }
@@ -256,37 +325,70 @@ export function createWriteEngine(deps: WriteEngineDeps) {
     };
   }
 
-  /** Sends a row in state `sending` and records what came of it. */
-  async function sendAndRecord(row: WriteRow): Promise<WriteResult> {
-    const started = performance.now();
-    const out = await send(row);
-    crash('after_answer');
-    const { to, patch, result } = conclusion(row, out, performance.now() - started);
-    crash('before_result');
-    const record = () => store.transition(row.id, ['sending'], to, patch, { result });
+  /**
+   * Writes a step's conclusion; when the disk refuses, keeps it to write later and says so
+   * (never "failed": the answer is known). A crash meanwhile leaves the row where it was, and
+   * the next start settles it from the code's status.
+   */
+  function record(
+    row: WriteRow,
+    from: WriteState,
+    step: { to: WriteState; patch: RowPatch; result: NewAuditRecord },
+  ): WriteResult {
+    const write = () =>
+      store.transition(row.id, [from], step.to, step.patch, { result: step.result });
     try {
-      const after = record();
+      const after = write();
       changed();
       if (!after) return resultOf(store.get(row.id) ?? row);
-      if (after.state === 'settling') pump();
-      if (after.state === 'queued') pump();
+      if (after.state === 'settling' || after.state === 'queued') pump();
       return resultOf(after);
     } catch (err) {
-      // The answer is known but could not be written (disk full, busy file): never report it
-      // as failed. The pump writes it as soon as it can; a crash meanwhile leaves the row in
-      // `sending`, which the next start settles from the code's status.
-      unrecorded.set(row.id, record);
+      unrecorded.set(row.id, write);
       schedule(timings.retryMinMs);
-      const error = err instanceof AppError ? err : new AppError('storage', 'errors.internal');
+      const cause = err instanceof AppError ? err.key : 'errors.internal';
       return {
         outcome: 'unknown',
         item: toItem(row),
         error: new AppError('storage', 'errors.result_not_saved', {
-          answer: to,
-          cause: error.key,
+          answer: step.to,
+          cause,
         }).toInfo(),
       };
     }
+  }
+
+  /** Takes a row in `checking` through the status read, the send and their records. */
+  async function checkSendAndRecord(row: WriteRow): Promise<WriteResult> {
+    const started = performance.now();
+    const checked = await check(row);
+    if ('type' in checked) {
+      // Nothing was sent: the status says it can never apply, or could not be read.
+      crash('before_result');
+      return record(row, 'checking', conclusion(row, checked, performance.now() - started));
+    }
+    const sending = store.transition(
+      row.id,
+      ['checking'],
+      'sending',
+      { sent_at: deps.now() },
+      {
+        append: [
+          {
+            action: 'send',
+            outcome: 'pending',
+            detail: { status_before: checked.status, attempt: row.attempts },
+          },
+        ],
+      },
+    );
+    if (!sending) return resultOf(store.get(row.id) ?? row);
+    crash('after_check');
+    const out = await send(sending, checked.client, checked.status);
+    crash('after_answer');
+    const step = conclusion(sending, out, performance.now() - started);
+    crash('before_result');
+    return record(sending, 'sending', step);
   }
 
   async function begin(
@@ -305,7 +407,6 @@ export function createWriteEngine(deps: WriteEngineDeps) {
     if (done) return { outcome: 'done_here', item: toItem(done) };
     crash('before_intent');
     const nonce = randomUUID();
-    const startMono = mono();
     const begun = store.begin(
       {
         kind,
@@ -331,10 +432,9 @@ export function createWriteEngine(deps: WriteEngineDeps) {
       },
     );
     if ('blockedBy' in begun) return { outcome: 'busy', item: toItem(begun.blockedBy) };
-    windowStart.set(begun.row.id, startMono);
     changed();
     crash('after_intent');
-    return sendAndRecord(begun.row);
+    return checkSendAndRecord(begun.row);
   }
 
   // ---- settling -----------------------------------------------------------------------------
@@ -420,12 +520,12 @@ export function createWriteEngine(deps: WriteEngineDeps) {
             // code/get cannot say who changed the code: our answer was lost, so it is counted as
             // ours but marked as not confirmed here.
             detail: {
-            settled: true,
-            confirmed_here: false,
-            result: row.kind === 'consume' ? 'redeemed' : 'invalidated',
-            status,
-            reads,
-          },
+              settled: true,
+              confirmed_here: false,
+              result: row.kind === 'consume' ? 'redeemed' : 'invalidated',
+              status,
+              reads,
+            },
           },
         },
       );
@@ -481,26 +581,21 @@ export function createWriteEngine(deps: WriteEngineDeps) {
     }
   }
 
-  /** queued → sending (a send attempt), then the send. */
+  /** queued → checking (a send attempt), then the status read and the send. */
   async function sendQueued(row: WriteRow): Promise<void> {
     const attempts = row.attempts + 1;
-    const startMono = mono();
     const claimed = store.transition(
       row.id,
       ['queued'],
-      'sending',
-      {
-        attempts,
-        sent_at: deps.now(),
-      },
+      'checking',
+      { attempts },
       {
         append: [{ action: 'outbox_attempt', outcome: 'pending', detail: { attempt: attempts } }],
       },
     );
     if (!claimed) return; // cancelled, or taken, meanwhile
-    windowStart.set(row.id, startMono);
     changed();
-    await sendAndRecord(claimed);
+    await checkSendAndRecord(claimed);
   }
 
   // ---- the pump -----------------------------------------------------------------------------
@@ -634,7 +729,8 @@ export function createWriteEngine(deps: WriteEngineDeps) {
       );
       if (!after) {
         const now = store.get(id);
-        throw now && (now.state === 'sending' || now.state === 'settling')
+        throw now &&
+          (now.state === 'checking' || now.state === 'sending' || now.state === 'settling')
           ? new AppError('invalid_input', 'errors.write_in_flight', { id })
           : notInState(now, 'cancel');
       }
@@ -657,13 +753,31 @@ export function createWriteEngine(deps: WriteEngineDeps) {
     /**
      * Starts the worker. Writes a crash left `sending` may have been sent: they are settled,
      * never sent again blindly, and their window starts now (the process that sent them is
-     * gone, and with it its clock).
+     * gone, and with it its clock). Writes it left `checking` were certainly not sent: a
+     * redemption is closed as not done, a refund goes back to the queue.
      */
     start() {
       startedAt = mono();
       for (const row of store.open()) {
         windowStart.set(row.id, startedAt);
-        if (row.state === 'sending') {
+        if (row.state === 'checking') {
+          const at = deps.now();
+          const consume = row.kind === 'consume';
+          store.transition(
+            row.id,
+            ['checking'],
+            consume ? 'not_applied' : 'queued',
+            consume ? {} : { next_at: at },
+            {
+              result: {
+                action: ACTION[row.kind],
+                outcome: consume ? 'failed' : 'queued',
+                errmsg: 'restart',
+                detail: { reason: 'restart', sent: false },
+              },
+            },
+          );
+        } else if (row.state === 'sending') {
           const at = deps.now();
           store.transition(
             row.id,

@@ -40,7 +40,8 @@ export interface WriteRow {
 
 /** Which state may follow which: anything else is refused. */
 const TRANSITIONS: Record<WriteState, readonly WriteState[]> = {
-  queued: ['sending', 'cancelled', 'queued'],
+  queued: ['checking', 'cancelled', 'queued'],
+  checking: ['sending', 'rejected', 'not_applied', 'queued'],
   sending: ['applied', 'rejected', 'not_applied', 'queued', 'settling'],
   settling: ['settled', 'not_applied', 'queued', 'settling'],
   applied: [],
@@ -142,9 +143,9 @@ export function createWriteStore(db: Database, audit: AuditPort, now: () => numb
     ),
     insert: db.prepare(
       `INSERT INTO writes (nonce, kind, code, card_id, reason_key, note, operator_id,
-         supervisor_id, state, attempts, sent_at, created_at, updated_at)
+         supervisor_id, state, attempts, created_at, updated_at)
        VALUES (@nonce, @kind, @code, @card_id, @reason_key, @note, @operator_id, @supervisor_id,
-         'sending', 1, @now, @now, @now)`,
+         'checking', 1, @now, @now)`,
     ),
     update: db.prepare(
       `UPDATE writes SET state = @state, attempts = @attempts, reads = @reads,
@@ -207,8 +208,8 @@ export function createWriteStore(db: Database, audit: AuditPort, now: () => numb
     },
 
     /**
-     * Records the intent and the row (state `sending`: the request leaves right after), in one
-     * transaction. Refused, with the row that blocks it, when the code already has an open
+     * Records the intent and the row (state `checking`: the code's status is read next, then the
+     * request leaves), in one transaction. Refused, with the row that blocks it, when the code already has an open
      * write here.
      */
     begin(

@@ -401,7 +401,7 @@ function OutboxQueue({ version }: { version: number }) {
                 <td>{it.lastError ? errorText(AppError.fromInfo(it.lastError)) : '—'}</td>
                 <td>{it.nextAt ? dateTime(it.nextAt, i18n.language) : '—'}</td>
                 <td>
-                  {it.state === 'sending' && (
+                  {(it.state === 'checking' || it.state === 'sending') && (
                     <small className="muted">{t('refunds.inFlight')}</small>
                   )}
                   {it.state === 'settling' && (

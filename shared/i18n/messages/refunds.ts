@@ -60,6 +60,7 @@ export default defineMessages(
     },
     states: {
       queued: 'Waiting to send',
+      checking: 'Being sent now',
       sending: 'Being sent now',
       settling: 'Answer lost: checking with WeChat',
       applied: 'Done',
@@ -128,6 +129,7 @@ export default defineMessages(
     },
     states: {
       queued: '等待发送',
+      checking: '正在发送',
       sending: '正在发送',
       settling: '应答丢失：正在向微信核实',
       applied: '已完成',

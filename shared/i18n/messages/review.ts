@@ -29,9 +29,10 @@ export default defineMessages(
       verify: 'Verify log',
       outbox_enqueue: 'Queued to send',
       outbox_attempt: 'Send attempt',
+      send: 'Checked and sent to WeChat',
       outbox_result: 'Send result',
       outbox_cancel: 'Queue item cancelled',
-      settle: 'Outcome settled',
+      settle: 'Outcome check',
     },
     outcomes: {
       ok: 'OK',
@@ -278,9 +279,10 @@ export default defineMessages(
       verify: '校验日志',
       outbox_enqueue: '加入发送队列',
       outbox_attempt: '尝试发送',
+      send: '已核对并发送至微信',
       outbox_result: '发送结果',
       outbox_cancel: '取消队列项',
-      settle: '确认结果',
+      settle: '核对结果',
     },
     outcomes: {
       ok: '成功',
