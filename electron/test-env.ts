@@ -6,7 +6,10 @@
  *   CARDDESK_TIMINGS='{"settleWindowMs":400,"retryMinMs":20,"retryMaxMs":200,
  *                      "apiConnectMs":200,"apiTotalMs":300}'
  *   CARDDESK_CRASH_AT=after_intent:2     SIGKILL at a named step of a write
+ *   CARDDESK_CLOCK_OFFSET_FILE=/tmp/x    the terminal's wall clock is Date.now() plus the
+ *                                        milliseconds written in that file (clock jumps)
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { crashHookFromEnv, type CrashHook } from './services/writes/crash-points';
 import { WriteTimings, type WriteTimingsInput } from './services/writes/timings';
@@ -22,6 +25,20 @@ export interface TestEnv {
   writeTimings?: WriteTimingsInput;
   apiTimeouts?: { connectMs: number; totalMs: number };
   crash?: CrashHook;
+  now?: () => number;
+}
+
+/** A wall clock that a test moves by writing an offset (ms) into a file; read at every call. */
+export function offsetClock(file: string): () => number {
+  return () => {
+    let offset = 0;
+    try {
+      offset = Number(readFileSync(file, 'utf8').trim()) || 0;
+    } catch {
+      // no file yet: no offset
+    }
+    return Date.now() + offset;
+  };
 }
 
 export function readTestEnv(env: NodeJS.ProcessEnv): TestEnv {
@@ -47,5 +64,6 @@ export function readTestEnv(env: NodeJS.ProcessEnv): TestEnv {
     }
   }
   if (env.CARDDESK_CRASH_AT) out.crash = crashHookFromEnv(env.CARDDESK_CRASH_AT);
+  if (env.CARDDESK_CLOCK_OFFSET_FILE) out.now = offsetClock(env.CARDDESK_CLOCK_OFFSET_FILE);
   return out;
 }

@@ -15,7 +15,16 @@ const { ensureNodeSqlite } = nativeSqlite;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const reports = path.join(root, 'test-results', 'reports');
 const only = process.argv.slice(2); // e.g. `npm test -- unit e2e`
+const STEPS = ['typecheck', 'lint', 'security', 'unit', 'chaos', 'e2e'];
+const unknown = only.filter((s) => !STEPS.includes(s));
+if (unknown.length) {
+  console.error(`Unknown step(s): ${unknown.join(', ')}. The steps are: ${STEPS.join(', ')}.`);
+  process.exit(2);
+}
 const want = (step) => only.length === 0 || only.includes(step);
+/** The chaos suite's budget in CI: a fixed seed, so a red run replays (README, "Chaos suite"). */
+const CHAOS_RUNS = process.env.CARDDESK_CHAOS_RUNS ?? '100';
+const CHAOS_SEED = process.env.CARDDESK_CHAOS_SEED ?? '20261130';
 
 function run(label, cmd, args, env = {}) {
   const started = Date.now();
@@ -60,8 +69,8 @@ if (want('security')) {
     failedSteps.push('electronegativity');
   }
 }
-// The packaging test and the end-to-end tests use the production build.
-if (want('unit') || want('e2e')) {
+// The packaging test, the chaos suite and the end-to-end tests use the production build.
+if (want('unit') || want('chaos') || want('e2e')) {
   if (!run('build', process.execPath, ['scripts/build.mjs', '--quiet'])) failedSteps.push('build');
 }
 if (want('unit')) {
@@ -78,6 +87,24 @@ if (want('unit')) {
     totals.passed += r.numPassedTests;
     totals.failed += r.numFailedTests;
     totals.skipped += r.numPendingTests + r.numTodoTests;
+  }
+}
+if (want('chaos')) {
+  // Its own step, not a Vitest file: it runs real processes on both cores, and its timings
+  // must not compete with the unit tests'.
+  const ok = run('chaos suite of the money paths', npx('tsx'), [
+    'test/chaos/run.ts',
+    '--no-build',
+    '--quiet',
+    '--runs',
+    CHAOS_RUNS,
+    '--seed',
+    CHAOS_SEED,
+  ]);
+  if (ok) totals.passed += 1;
+  else {
+    totals.failed += 1;
+    failedSteps.push('chaos');
   }
 }
 if (want('e2e')) {

@@ -83,3 +83,19 @@ export const WriteItem = z.object({
   cancellable: z.boolean(),
 });
 export type WriteItem = z.infer<typeof WriteItem>;
+
+/**
+ * Which WeChat a write belongs to: the built-in sandbox, or one AppID (or token service) at one
+ * API base URL. A write is sent and settled only against its own; the terminal refuses to
+ * switch while writes are open.
+ */
+export function writeEnvironment(s: {
+  mode: 'sandbox' | 'live';
+  live: { provider: string; appId: string; tokenServiceUrl: string };
+  api: { baseUrl: string };
+}): string {
+  if (s.mode === 'sandbox') return 'sandbox';
+  const who =
+    s.live.provider === 'token_service' ? `token:${s.live.tokenServiceUrl}` : s.live.appId;
+  return `live:${who}@${s.api.baseUrl.replace(/\/+$/, '')}`;
+}

@@ -169,6 +169,7 @@ export const MIGRATIONS: readonly Migration[] = [
           kind TEXT NOT NULL CHECK (kind IN ('consume', 'invalidate')),
           code TEXT NOT NULL,
           card_id TEXT,
+          env TEXT,
           reason_key TEXT,
           note TEXT,
           operator_id TEXT,
@@ -186,14 +187,38 @@ export const MIGRATIONS: readonly Migration[] = [
           updated_at INTEGER NOT NULL,
           closed_at INTEGER
         ) STRICT;
-        -- At most one unsettled write per code at this terminal: the database refuses a second
-        -- one, whatever the concurrency.
-        CREATE UNIQUE INDEX writes_one_open_per_code ON writes (code)
+        -- At most one unsettled write per code at this terminal. The engine refuses any second
+        -- one in the transaction that inserts it; the database refuses a second of the same
+        -- kind whatever the writer (a pair of one kind each exists only in logs of version 3,
+        -- adopted below, and both must be settled).
+        CREATE UNIQUE INDEX writes_one_open_per_code ON writes (code, kind)
           WHERE state IN ('queued', 'checking', 'sending', 'settling');
         CREATE INDEX writes_code ON writes (code, id);
         CREATE INDEX writes_closed ON writes (closed_at) WHERE closed_at IS NOT NULL;
       `);
-      // The outbox's rows, in the states they mean now.
+      // Redemptions whose outcome was never settled (their result is missing, or 'unknown'):
+      // they were in the settlement's memory only, and are settled from here on. A second open
+      // intent of the same code is not adopted: at most one consume of a code can have
+      // happened, and the first claims it.
+      db.exec(`
+        WITH intents AS (
+          SELECT nonce, min(id) AS first_id, max(id) AS last_id FROM audit
+          WHERE nonce IS NOT NULL GROUP BY nonce
+        ),
+        open AS (
+          SELECT f.id, f.nonce, f.code, f.card_id, f.operator_id, f.ts AS created, l.ts AS last,
+            row_number() OVER (PARTITION BY f.code ORDER BY f.id) AS nth
+          FROM intents i JOIN audit f ON f.id = i.first_id JOIN audit l ON l.id = i.last_id
+          WHERE f.action = 'redeem' AND f.outcome = 'pending' AND f.code IS NOT NULL
+            AND l.outcome IN ('pending', 'unknown')
+        )
+        INSERT INTO writes (nonce, kind, code, card_id, operator_id, state, attempts, next_at,
+          unknown_at, created_at, updated_at)
+        SELECT nonce, 'consume', code, card_id, operator_id, 'settling', 1, 0, last, created, last
+        FROM open WHERE nth = 1 ORDER BY id;
+      `);
+      // The outbox's rows, in the states they mean now. A pending row that had been tried may
+      // have been out when the old version died: it is settled, never sent again blindly.
       db.exec(`
         INSERT INTO writes (nonce, kind, code, card_id, reason_key, note, operator_id,
           supervisor_id, state, attempts, last_error, next_at, unknown_at, created_at,
@@ -204,30 +229,16 @@ export const MIGRATIONS: readonly Migration[] = [
           CASE WHEN instr(reason, ': ') > 0 THEN substr(reason, instr(reason, ': ') + 2)
                ELSE '' END,
           operator_id, supervisor_id,
-          CASE state WHEN 'pending' THEN 'queued' WHEN 'unknown' THEN 'settling'
-            WHEN 'done' THEN 'applied' WHEN 'failed' THEN 'rejected' ELSE 'cancelled' END,
-          attempts, last_error, next_at,
-          CASE state WHEN 'unknown' THEN updated_at END,
+          CASE WHEN state = 'pending' AND attempts > 0 THEN 'settling'
+            WHEN state = 'pending' THEN 'queued' WHEN state = 'unknown' THEN 'settling'
+            WHEN state = 'done' THEN 'applied' WHEN state = 'failed' THEN 'rejected'
+            ELSE 'cancelled' END,
+          attempts, last_error, coalesce(next_at, 0),
+          CASE WHEN state = 'unknown' OR (state = 'pending' AND attempts > 0) THEN updated_at END,
           created_at, updated_at,
           CASE WHEN state IN ('pending', 'unknown') THEN NULL ELSE updated_at END
         FROM outbox ORDER BY id;
         DROP TABLE outbox;
-      `);
-      // Redemptions whose outcome was never settled (their result is missing, or 'unknown'):
-      // they were in the settlement's memory only, and are settled from here on.
-      db.exec(`
-        WITH intents AS (
-          SELECT nonce, min(id) AS first_id, max(id) AS last_id FROM audit
-          WHERE nonce IS NOT NULL GROUP BY nonce
-        )
-        INSERT OR IGNORE INTO writes (nonce, kind, code, card_id, operator_id, state, attempts,
-          next_at, unknown_at, created_at, updated_at)
-        SELECT f.nonce, 'consume', f.code, f.card_id, f.operator_id, 'settling', 1, 0, l.ts,
-          f.ts, l.ts
-        FROM intents i JOIN audit f ON f.id = i.first_id JOIN audit l ON l.id = i.last_id
-        WHERE f.action = 'redeem' AND f.outcome = 'pending' AND f.code IS NOT NULL
-          AND l.outcome IN ('pending', 'unknown')
-        ORDER BY f.id;
       `);
     },
   },

@@ -4,6 +4,7 @@
  */
 import type { Contract } from '../../shared/contract';
 import type { OpOutput, OpParsedInput } from '../../shared/contract-kit';
+import { writeEnvironment } from '../../shared/writes';
 import { AppError } from '../../shared/errors';
 import { Settings, type SessionView, type SettingsView } from '../../shared/settings';
 import type { CallContext } from '../host/dispatch';
@@ -25,6 +26,8 @@ export interface AccountDeps {
   now: () => number;
   /** Called after settings change, so the WeChat client and friends pick them up. */
   onSettingsChanged?: (settings: Settings) => void;
+  /** Writes to WeChat still open: the terminal may not switch to another WeChat meanwhile. */
+  openWrites?: () => number;
 }
 
 /**
@@ -182,6 +185,15 @@ export function createAccountHandlers(deps: AccountDeps) {
       const next = { ...settings.settings, ...patch };
       if (next.mode === 'live')
         requireLiveCredentials(Settings.parse(next), secrets.get('appSecret'));
+      // An open redemption or refund is sent and settled only against the WeChat it was made
+      // for: switching mode, AppID, token service or API address waits until none is open.
+      const open = deps.openWrites?.() ?? 0;
+      if (
+        open > 0 &&
+        writeEnvironment(Settings.parse(next)) !== writeEnvironment(settings.settings)
+      ) {
+        throw new AppError('invalid_input', 'errors.writes_open_environment', { count: open });
+      }
       const { before, after } = settings.patch(patch);
       deps.onSettingsChanged?.(after);
       audit.append({

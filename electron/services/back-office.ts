@@ -422,6 +422,10 @@ export function createBackOfficeHandlers(ctx: ServiceContext): AreaHandlers<type
           detail: { new_code: newCode },
         },
         async () => {
+          // A code with a redemption or refund still open here keeps its name until it settles:
+          // the settling reads ask for it by this name.
+          if (ctx.writes.openFor(input.code))
+            throw new AppError('invalid_input', 'errors.write_pending');
           const client = await ctx.client();
           const card = await ctx.cards().get(input.cardId);
           if (cardBody(card).base_info.use_custom_code !== true) throw refused('not_custom_code');

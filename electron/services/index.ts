@@ -24,7 +24,7 @@ import type { CrashHook } from './writes/crash-points';
 import { createWriteEngine } from './writes/engine';
 import type { WriteTimingsInput } from './writes/timings';
 import type { PendingItem } from '../../shared/contract';
-import { isOpenState, type WriteItem } from '../../shared/writes';
+import { isOpenState, writeEnvironment, type WriteItem } from '../../shared/writes';
 
 export interface ServiceDeps {
   host: 'electron' | 'browser';
@@ -115,6 +115,10 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     operator: (id) => operators.find(id),
   });
   const account = createAccountHandlers({
+    openWrites: () => {
+      const n = writes.openCounts();
+      return n.consume + n.invalidate;
+    },
     settings,
     operators,
     secrets,
@@ -132,6 +136,7 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     db: audit.db,
     audit,
     client,
+    env: () => writeEnvironment(settings.settings),
     now,
     ...(deps.monoNow ? { monoNow: deps.monoNow } : {}),
     ...(deps.writeTimings ? { timings: deps.writeTimings } : {}),

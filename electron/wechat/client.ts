@@ -49,15 +49,27 @@ export interface WeChatClientOptions {
   random?: () => number;
 }
 
+/** Told about each HTTP request a call makes (after the token is in hand). */
+export interface SendHooks {
+  /** Right before a request leaves: the moment a write's settling window counts from. */
+  beforeRequest?(): void;
+}
+
 export interface WeChatClient {
   /** Reads a code's status. Read. */
   codeGet(req: { code: string; card_id?: string; check_consume?: boolean }): Promise<CodeGetResult>;
   /** Redeems a code. Write: never resent blindly; a lost answer is OutcomeUnknownError. */
-  codeConsume(req: { code: string; card_id?: string }): Promise<CodeConsumeResult>;
+  codeConsume(
+    req: { code: string; card_id?: string },
+    hooks?: SendHooks,
+  ): Promise<CodeConsumeResult>;
   /** Turns an encrypt_code into the code. Read. */
   codeDecrypt(req: { encrypt_code: string }): Promise<{ code: string }>;
   /** Invalidates a code (refunds). Write; cannot be undone. */
-  codeUnavailable(req: { code: string; card_id?: string; reason?: string }): Promise<void>;
+  codeUnavailable(
+    req: { code: string; card_id?: string; reason?: string },
+    hooks?: SendHooks,
+  ): Promise<void>;
   /** Changes a custom code. Write. */
   codeUpdate(req: { code: string; card_id?: string; new_code: string }): Promise<void>;
   /** A card's details. Read. */
@@ -108,12 +120,14 @@ export function createWeChatClient(opts: WeChatClientOptions): WeChatClient {
     call: WeChatApiCall,
     body: Record<string, unknown>,
     schema: S,
+    hooks: SendHooks = {},
   ): Promise<z.output<S>> {
     const kind = WECHAT_API_CALLS[call];
     const payload = JSON.stringify(body);
     let token = await tokens.getToken();
     let tokenResent = false;
     for (let attempt = 1; ; attempt++) {
+      hooks.beforeRequest?.();
       const exchange = await http.request({
         method: 'POST',
         url: `${base}/${call}?access_token=${encodeURIComponent(token)}`,
@@ -157,14 +171,14 @@ export function createWeChatClient(opts: WeChatClientOptions): WeChatClient {
   return {
     codeGet: ({ code, card_id, check_consume }) =>
       send('card/code/get', { code, card_id, check_consume }, CodeGetResponse),
-    codeConsume: ({ code, card_id }) =>
-      send('card/code/consume', { code, card_id }, CodeConsumeResponse),
+    codeConsume: ({ code, card_id }, hooks) =>
+      send('card/code/consume', { code, card_id }, CodeConsumeResponse, hooks),
     codeDecrypt: async ({ encrypt_code }) => {
       const r = await send('card/code/decrypt', { encrypt_code }, CodeDecryptResponse);
       return { code: r.code };
     },
-    codeUnavailable: async ({ code, card_id, reason }) => {
-      await send('card/code/unavailable', { code, card_id, reason }, Envelope);
+    codeUnavailable: async ({ code, card_id, reason }, hooks) => {
+      await send('card/code/unavailable', { code, card_id, reason }, Envelope, hooks);
     },
     codeUpdate: async ({ code, card_id, new_code }) => {
       await send('card/code/update', { code, card_id, new_code }, Envelope);

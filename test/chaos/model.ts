@@ -35,7 +35,9 @@ export type Cmd =
   | { k: 'fault'; path: FaultPath; fault: ChaosFault; count: number }
   | { k: 'crash'; point: CrashPoint }
   | { k: 'kill'; afterMs: number; op: 'redeem' | 'invalidate'; c: number }
-  | { k: 'wait'; ms: number };
+  | { k: 'wait'; ms: number }
+  /** The terminal's wall clock is set forward or back (the test-only clock). */
+  | { k: 'jump'; ms: number };
 
 const code = fc.integer({ min: 0, max: CODES_PER_RUN - 1 });
 

@@ -3,10 +3,10 @@
  * folder) in Live mode against the standalone sandbox, the commands of the plan, then the faults
  * stop and the invariants are checked against the sandbox's ground truth.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkInvariants, type Ack, type Cancel, type Truth } from './invariants';
+import { checkInvariants, type Ack, type Cancel, type Other, type Truth } from './invariants';
 import type { ChaosFault, Cmd, Note, RunPlan, Who } from './model';
 import { TerminalProcess, type CallResult, type Sandbox } from './processes';
 
@@ -56,14 +56,56 @@ function faultSpec(path: string, f: ChaosFault, count: number): Record<string, u
   }
 }
 
-export async function runOnce(sandbox: Sandbox, pool: string[], plan: RunPlan): Promise<RunReport> {
+/**
+ * A data folder of a terminal set up through the contract as the wizard would: Live mode
+ * against the standalone sandbox, the manager, a cashier and a supervisor. Each run starts on
+ * a copy of it (the folder is what a till's disk holds; copying it is cloning a till).
+ */
+export async function makeTemplate(sandbox: Sandbox): Promise<string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'carddesk-chaos-template-'));
+  const term = new TerminalProcess(dir, { CARDDESK_TIMINGS: JSON.stringify(CHAOS_TIMINGS) });
+  try {
+    await term.start();
+    await term.must('completeSetup', {
+      terminalName: 'Chaos till',
+      terminalId: 'CHAOS-1',
+      storeName: 'Chaos store',
+      language: 'en',
+      mode: 'live',
+      live: { provider: 'stable_token', appId: sandbox.appid },
+      appSecret: sandbox.secret,
+      manager: { id: 'boss', name: 'Boss', pin: PINS.boss },
+    });
+    await term.must('updateSettings', {
+      api: { baseUrl: sandbox.url, connectTimeoutMs: 500, totalTimeoutMs: 1_000 },
+    });
+    await term.must('addOperator', { id: 'ann', name: 'Ann', role: 'cashier', pin: PINS.ann });
+    await term.must('addOperator', { id: 'sue', name: 'Sue', role: 'supervisor', pin: PINS.sue });
+  } finally {
+    await term.kill();
+  }
+  return dir;
+}
+
+export async function runOnce(
+  sandbox: Sandbox,
+  pool: string[],
+  plan: RunPlan,
+  template: string,
+): Promise<RunReport> {
   await sandbox.control('POST', '/reset');
   const codes = Array.from({ length: 4 }, (_, i) => pool[(plan.offset + i * 7) % pool.length]!);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'carddesk-chaos-'));
-  const term = new TerminalProcess(dir, { CARDDESK_TIMINGS: JSON.stringify(CHAOS_TIMINGS) });
+  const clockFile = path.join(dir, 'clock-offset');
+  const term = new TerminalProcess(path.join(dir, 'data'), {
+    CARDDESK_TIMINGS: JSON.stringify(CHAOS_TIMINGS),
+    CARDDESK_CLOCK_OFFSET_FILE: clockFile,
+  });
+  let clockOffset = 0;
   const report: RunReport = { operations: 0, faults: 0, crashes: 0, violations: [] };
   const acks: Ack[] = [];
   const cancels: Cancel[] = [];
+  const others: Other[] = [];
   let who: Who = 'boss';
   const violation = (v: string) => report.violations.push(v);
 
@@ -156,7 +198,6 @@ export async function runOnce(sandbox: Sandbox, pool: string[], plan: RunPlan): 
         const items = list.value as { id: number; nonce: string; code: string }[];
         if (items.length === 0) return;
         const item = items[cmd.i % items.length]!;
-        const startedAt = Date.now();
         if (cmd.k === 'retry') {
           watch('retryOutbox', await term.call('retryOutbox', { id: item.id }));
           return;
@@ -165,7 +206,7 @@ export async function runOnce(sandbox: Sandbox, pool: string[], plan: RunPlan): 
           'cancelOutbox',
           await term.call('cancelOutbox', { id: item.id, why: 'chaos cancel' }),
         );
-        if (r.ok) cancels.push({ nonce: item.nonce, code: item.code, at: startedAt });
+        if (r.ok) cancels.push({ nonce: item.nonce, code: item.code });
         return;
       }
       case 'switch':
@@ -174,15 +215,29 @@ export async function runOnce(sandbox: Sandbox, pool: string[], plan: RunPlan): 
         return;
       case 'other': {
         // Another terminal on the same AppID redeems the code (only a NORMAL one can be).
+        // Whether our terminal had a redemption of it open, just before and just after.
+        const code = codes[cmd.c]!;
+        const openHere = async () => {
+          const w = await term.call('getPendingWork', {});
+          return (
+            w.ok &&
+            (w.value as { unsettled: { code: string }[] }).unsettled.some((x) => x.code === code)
+          );
+        };
         const snap = await sandbox.control<{ user_card_status: string }>(
           'GET',
-          `/state/codes/${codes[cmd.c]}`,
+          `/state/codes/${code}`,
         );
-        if (snap.user_card_status === 'NORMAL') {
-          await sandbox.control('POST', `/state/codes/${codes[cmd.c]}`, { status: 'CONSUMED' });
-        }
+        if (snap.user_card_status !== 'NORMAL') return;
+        const before = await openHere();
+        await sandbox.control('POST', `/state/codes/${code}`, { status: 'CONSUMED' });
+        others.push({ code, openHere: before && (await openHere()) });
         return;
       }
+      case 'jump':
+        clockOffset += cmd.ms;
+        writeFileSync(clockFile, String(clockOffset));
+        return;
       case 'fault':
         report.faults += 1;
         await sandbox.control('POST', '/faults', faultSpec(cmd.path, cmd.fault, cmd.count));
@@ -217,22 +272,11 @@ export async function runOnce(sandbox: Sandbox, pool: string[], plan: RunPlan): 
   }
 
   try {
+    // A copy of a terminal set up once through the contract (see makeTemplate): set-up with
+    // its three PIN hashes would otherwise be a third of every run.
+    cpSync(template, term.dataDir, { recursive: true });
     await term.start();
-    await term.must('completeSetup', {
-      terminalName: 'Chaos till',
-      terminalId: 'CHAOS-1',
-      storeName: 'Chaos store',
-      language: 'en',
-      mode: 'live',
-      live: { provider: 'stable_token', appId: sandbox.appid },
-      appSecret: sandbox.secret,
-      manager: { id: 'boss', name: 'Boss', pin: PINS.boss },
-    });
-    await term.must('updateSettings', {
-      api: { baseUrl: sandbox.url, connectTimeoutMs: 500, totalTimeoutMs: 1_000 },
-    });
-    await term.must('addOperator', { id: 'ann', name: 'Ann', role: 'cashier', pin: PINS.ann });
-    await term.must('addOperator', { id: 'sue', name: 'Sue', role: 'supervisor', pin: PINS.sue });
+    await signIn();
 
     for (const cmd of plan.cmds) await exec(cmd);
 
@@ -240,8 +284,10 @@ export async function runOnce(sandbox: Sandbox, pool: string[], plan: RunPlan): 
     await sandbox.control('DELETE', '/faults');
     await ensureAlive();
     if (!term.alive || !(await term.call('getSession', {})).ok) await ensureAlive({});
-    who = 'boss';
-    await signIn();
+    if (who !== 'boss') {
+      who = 'boss';
+      await signIn();
+    }
     const deadline = Date.now() + 20_000;
     for (;;) {
       if (!term.alive) await ensureAlive();
@@ -262,7 +308,7 @@ export async function runOnce(sandbox: Sandbox, pool: string[], plan: RunPlan): 
     const truth: Truth = {
       writes: (await sandbox.control<{ writes: Truth['writes'] }>('GET', '/state/writes')).writes,
     };
-    report.violations.push(...(await checkInvariants(term, truth, acks, cancels)));
+    report.violations.push(...(await checkInvariants(term, truth, { acks, cancels, others })));
   } catch (err) {
     violation(`the run could not complete: ${(err as Error).message}`);
   } finally {

@@ -12,13 +12,14 @@
  * Ends with one JSON line: runs, operations, faults, crashes, violations, seconds, failures.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { runArb, type RunPlan } from './model';
 import { ROOT, startSandboxProcess, type Sandbox } from './processes';
-import { runOnce, type RunReport } from './run-once';
+import { makeTemplate, runOnce, type RunReport } from './run-once';
 
 interface Totals {
   runs: number;
@@ -73,15 +74,18 @@ async function work(seed: number, count: number, mode: 'named' | 'random'): Prom
     failures: [],
   };
   const sandbox = await startSandboxProcess(seed);
+  let template: string | undefined;
   try {
     const pool = await codePool(sandbox);
+    template = await makeTemplate(sandbox);
+    const folder = template;
     let failing: { plan: RunPlan; report: RunReport } | undefined;
     let shrinkBudget = 25;
     const result = await fc.check(
       fc.asyncProperty(runArb(mode, maxCommands), async (plan) => {
         // Shrinking reruns whole runs: stop after a budget and keep the smallest failure found.
         if (failing && shrinkBudget-- <= 0) return true;
-        const report = await runOnce(sandbox, pool, plan);
+        const report = await runOnce(sandbox, pool, plan, folder);
         if (!failing) {
           totals.runs += 1;
           totals.operations += report.operations;
@@ -114,6 +118,7 @@ async function work(seed: number, count: number, mode: 'named' | 'random'): Prom
     }
   } finally {
     await sandbox.stop();
+    if (template) rmSync(template, { recursive: true, force: true });
   }
   return totals;
 }

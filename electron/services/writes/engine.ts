@@ -25,7 +25,7 @@ import { classifyErrcode } from '../../../shared/wechat/errcode-class';
 import type { WriteItem, WriteKind, WriteState } from '../../../shared/writes';
 import { OutcomeUnknownError, WeChatApiError, type WeChatClient } from '../../wechat';
 import { noCrash, type CrashHook } from './crash-points';
-import { settleDecision, statusOf, type Observed } from './settle-rule';
+import { settleDecision, type Observed } from './settle-rule';
 import {
   createWriteStore,
   notInState,
@@ -41,6 +41,8 @@ export interface WriteEngineDeps {
   db: Database;
   audit: AuditPort;
   client(): Promise<WeChatClient>;
+  /** The WeChat writes go to now (writeEnvironment of the settings in force). */
+  env(): string;
   /** Wall clock (unix ms): what records and screens show. */
   now(): number;
   /** Monotonic clock (ms): what the settling window is counted on. */
@@ -144,8 +146,10 @@ export function createWriteEngine(deps: WriteEngineDeps) {
   const store = createWriteStore(deps.db, deps.audit, deps.now);
   /** Monotonic moment each open write's settling window starts (its send, or our start). */
   const windowStart = new Map<number, number>();
-  /** Rows being worked on by this process right now. */
+  /** Rows being worked on by this process right now (or held back after a storage error). */
   const busy = new Set<number>();
+  /** Storage errors in a row, per row: the hold-back grows with them. */
+  const failures = new Map<number, number>();
   /** Conclusions whose records could not be written (disk full...): retried by the pump. */
   const unrecorded = new Map<number, () => WriteRow | undefined>();
   let timer: NodeJS.Timeout | undefined;
@@ -201,16 +205,18 @@ export function createWriteEngine(deps: WriteEngineDeps) {
 
   /** Sends a row in `sending` (its status checked and recorded). */
   async function send(row: WriteRow, client: WeChatClient, statusBefore: string) {
+    // The settling window counts from the moment the request leaves (the last one, should the
+    // token be refreshed and the write sent once more).
+    const hooks = { beforeRequest: () => windowStart.set(row.id, mono()) };
     try {
       const card = row.card_id ? { card_id: row.card_id } : {};
-      // The settling window counts from just before the write leaves.
       windowStart.set(row.id, mono());
       crash('request_out');
       if (row.kind === 'consume') {
-        const res = await client.codeConsume({ code: row.code, ...card });
+        const res = await client.codeConsume({ code: row.code, ...card }, hooks);
         return { type: 'ok' as const, cardId: res.card?.card_id, statusBefore };
       }
-      await client.codeUnavailable({ code: row.code, ...card, reason: reasonFor(row) });
+      await client.codeUnavailable({ code: row.code, ...card, reason: reasonFor(row) }, hooks);
       return { type: 'ok' as const, statusBefore };
     } catch (err) {
       return { ...classifySendError(err), statusBefore };
@@ -344,7 +350,17 @@ export function createWriteEngine(deps: WriteEngineDeps) {
       if (after.state === 'settling' || after.state === 'queued') pump();
       return resultOf(after);
     } catch (err) {
-      unrecorded.set(row.id, write);
+      // The caller is told the outcome is unknown: once written, it shows in the notices.
+      const toldAt = deps.now();
+      unrecorded.set(row.id, () =>
+        store.transition(
+          row.id,
+          [from],
+          step.to,
+          { ...step.patch, unknown_at: step.patch.unknown_at ?? toldAt },
+          { result: step.result },
+        ),
+      );
       schedule(timings.retryMinMs);
       const cause = err instanceof AppError ? err.key : 'errors.internal';
       return {
@@ -411,6 +427,7 @@ export function createWriteEngine(deps: WriteEngineDeps) {
       {
         kind,
         code: input.code,
+        env: deps.env(),
         cardId: input.cardId,
         operatorId: input.operatorId,
         supervisorId: input.supervisorId,
@@ -449,10 +466,12 @@ export function createWriteEngine(deps: WriteEngineDeps) {
       });
       return { status: r.user_card_status };
     } catch (err) {
-      // The two errcodes that are statuses: 40099 "consumed" (on check_consume accounts) and
-      // 40056 "no such code" (a code that does not exist cannot have been consumed).
-      if (err instanceof WeChatApiError && err.errcode === 40099) return { status: 'CONSUMED' };
-      if (err instanceof WeChatApiError && err.errcode === 40056) return { unknownCode: true };
+      // 40099 "consumed" is a status for a consume (accounts that answer check_consume with
+      // errcodes). Anything else, 40056 included, proves nothing: the code existed when the
+      // write was sent (its status was read), so "no such code" now is a read that failed.
+      if (row.kind === 'consume' && err instanceof WeChatApiError && err.errcode === 40099) {
+        return { status: 'CONSUMED' };
+      }
       return { error: err instanceof AppError ? err : new AppError('internal', 'errors.internal') };
     }
   }
@@ -492,7 +511,7 @@ export function createWriteEngine(deps: WriteEngineDeps) {
       );
       return;
     }
-    const status = statusOf(observed);
+    const status = observed.status;
     let decision = settleDecision(row.kind, observed, windowPassed);
     // At most one write of a kind per code can ever have happened: one this terminal already
     // did (confirmed or settled) is the one, never a second.
@@ -611,12 +630,17 @@ export function createWriteEngine(deps: WriteEngineDeps) {
   function pump() {
     if (closed) return;
     if (unrecorded.size > 0) return schedule(timings.retryMinMs);
-    const next = store.nextDue(busy);
+    const next = store.nextDue(deps.env(), busy);
     if (next === null) {
       clearTimeout(timer);
       return;
     }
-    schedule(next - deps.now());
+    // Never wait longer than any delay this engine sets: a clock set back must not stall it.
+    schedule(Math.min(next - deps.now(), longestDelay()));
+  }
+
+  function longestDelay(): number {
+    return Math.max(timings.retryMaxMs, timings.settleWindowMs) + 1_000;
   }
 
   function flushUnrecorded() {
@@ -634,14 +658,28 @@ export function createWriteEngine(deps: WriteEngineDeps) {
   async function work(row: WriteRow) {
     if (busy.has(row.id) || unrecorded.has(row.id)) return;
     busy.add(row.id);
+    let hold = 0;
     try {
       if (row.state === 'queued') await sendQueued(row);
       else if (row.state === 'settling') await settleOnce(row);
+      failures.delete(row.id);
       changed();
     } catch {
-      // A storage error while settling: the row is unchanged and is tried again.
+      // The disk refused a record: the row is unchanged. It is held back with backoff, so the
+      // reads before the write do not hammer WeChat (and its daily quota) meanwhile.
+      const n = (failures.get(row.id) ?? 0) + 1;
+      failures.set(row.id, n);
+      hold = backoffMs(timings, n);
     } finally {
-      busy.delete(row.id);
+      if (hold > 0) {
+        const t = setTimeout(() => {
+          busy.delete(row.id);
+          pump();
+        }, hold);
+        t.unref?.();
+      } else {
+        busy.delete(row.id);
+      }
       pump();
     }
   }
@@ -649,7 +687,8 @@ export function createWriteEngine(deps: WriteEngineDeps) {
   function run() {
     if (closed) return;
     flushUnrecorded();
-    for (const row of store.due(deps.now())) void work(row);
+    const now = deps.now();
+    for (const row of store.due(deps.env(), now, now + longestDelay())) void work(row);
     pump();
   }
 

@@ -12,8 +12,10 @@
  */
 import type { WriteKind } from '../../../shared/writes';
 
-/** What a settling read found: a status, or that the code does not exist (40056). */
-export type Observed = { status: string } | { unknownCode: true };
+/** What a settling read found: the code's status. */
+export interface Observed {
+  status: string;
+}
 
 export type SettleDecision = 'done' | 'not_done' | 'wait';
 
@@ -25,10 +27,6 @@ export function settleDecision(
   /** This read was taken after the settling window ended. */
   windowPassed: boolean,
 ): SettleDecision {
-  if ('status' in observed && observed.status === DONE_STATUS[kind]) return 'done';
+  if (observed.status === DONE_STATUS[kind]) return 'done';
   return windowPassed ? 'not_done' : 'wait';
-}
-
-export function statusOf(observed: Observed): string {
-  return 'status' in observed ? observed.status : 'UNKNOWN_CODE';
 }

@@ -21,6 +21,8 @@ export interface WriteRow {
   kind: WriteKind;
   code: string;
   card_id: string | null;
+  /** The WeChat it belongs to (writeEnvironment); null for rows adopted from older versions. */
+  env: string | null;
   reason_key: string | null;
   note: string | null;
   operator_id: string | null;
@@ -106,6 +108,7 @@ export function toItem(r: WriteRow): WriteItem {
 export interface NewWrite {
   kind: WriteKind;
   code: string;
+  env: string;
   cardId?: string | undefined;
   reasonKey?: string | undefined;
   note?: string | undefined;
@@ -124,11 +127,12 @@ export function createWriteStore(db: Database, audit: AuditPort, now: () => numb
     nextDue: db
       .prepare(
         `SELECT min(next_at) FROM writes WHERE state IN ('queued', 'settling')
-         AND id NOT IN (SELECT value FROM json_each(?))`,
+         AND (env IS NULL OR env = @env) AND id NOT IN (SELECT value FROM json_each(@except))`,
       )
       .pluck(),
     due: db.prepare(
-      `SELECT * FROM writes WHERE state IN ('queued', 'settling') AND next_at <= ? ORDER BY id`,
+      `SELECT * FROM writes WHERE state IN ('queued', 'settling') AND (env IS NULL OR env = @env)
+       AND (next_at <= @now OR next_at > @latest) ORDER BY id`,
     ),
     recent: db.prepare(`SELECT * FROM writes WHERE kind = ? ORDER BY id DESC LIMIT ?`),
     recentOpen: db.prepare(
@@ -142,10 +146,10 @@ export function createWriteStore(db: Database, audit: AuditPort, now: () => numb
        ORDER BY id DESC LIMIT 1`,
     ),
     insert: db.prepare(
-      `INSERT INTO writes (nonce, kind, code, card_id, reason_key, note, operator_id,
+      `INSERT INTO writes (nonce, kind, code, card_id, env, reason_key, note, operator_id,
          supervisor_id, state, attempts, created_at, updated_at)
-       VALUES (@nonce, @kind, @code, @card_id, @reason_key, @note, @operator_id, @supervisor_id,
-         'checking', 1, @now, @now)`,
+       VALUES (@nonce, @kind, @code, @card_id, @env, @reason_key, @note, @operator_id,
+         @supervisor_id, 'checking', 1, @now, @now)`,
     ),
     update: db.prepare(
       `UPDATE writes SET state = @state, attempts = @attempts, reads = @reads,
@@ -189,12 +193,20 @@ export function createWriteStore(db: Database, audit: AuditPort, now: () => numb
       for (const [kind, n] of q.openCount.all() as [WriteKind, number][]) counts[kind] = n;
       return counts;
     },
-    /** The earliest next_at of queued and settling rows, leaving out `except` (in hand). */
-    nextDue(except: Iterable<number> = []): number | null {
-      return (q.nextDue.get(JSON.stringify([...except])) as number | null) ?? null;
+    /**
+     * The earliest next_at of queued and settling rows of the WeChat `env`, leaving out
+     * `except` (in hand). Rows of another WeChat wait until the terminal is back on theirs.
+     */
+    nextDue(env: string, except: Iterable<number> = []): number | null {
+      return (q.nextDue.get({ env, except: JSON.stringify([...except]) }) as number | null) ?? null;
     },
-    due(at: number): WriteRow[] {
-      return q.due.all(at) as WriteRow[];
+    /**
+     * Rows whose time has come at `now`. A next_at later than `latest` cannot have been set by
+     * this clock (no delay is that long): the wall clock was set back, and the row is due now
+     * rather than stalled until the clock catches up.
+     */
+    due(env: string, now: number, latest: number): WriteRow[] {
+      return q.due.all({ env, now, latest }) as WriteRow[];
     },
     list(kind: WriteKind, includeClosed: boolean, limit = 200): WriteRow[] {
       return (includeClosed ? q.recent.all(kind, limit) : q.recentOpen.all(kind)) as WriteRow[];
@@ -228,6 +240,7 @@ export function createWriteStore(db: Database, audit: AuditPort, now: () => numb
               kind: w.kind,
               code: w.code,
               card_id: w.cardId ?? null,
+              env: w.env,
               reason_key: w.reasonKey ?? null,
               note: w.note ?? null,
               operator_id: w.operatorId ?? null,

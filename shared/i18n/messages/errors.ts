@@ -24,6 +24,8 @@ export default defineMessages(
     reason_too_long:
       'The reason and the note are too long for WeChat ({{max}} bytes: about 16 Chinese characters of note). Shorten the note.',
     shutting_down: 'The terminal is shutting down. Try again in a moment.',
+    writes_open_environment:
+      '{{count}} redemption(s) or refund(s) to WeChat are not settled yet. Switching to another WeChat (mode, AppID, token service or API address) waits until they are: let them settle, or cancel queued refunds first.',
     not_signed_in: 'Sign in with your operator id and PIN first.',
     session_locked: 'The terminal locked itself after being idle. Enter your PIN to go on.',
     role_required_cashier: 'Only a signed-in cashier, supervisor or manager can do this.',
@@ -61,6 +63,8 @@ export default defineMessages(
       '微信已应答，但终端无法保存记录（磁盘已满或忙）。暂勿交付商品：终端会继续尝试保存。',
     reason_too_long: '原因和备注超出微信的长度限制（{{max}} 字节，备注约 16 个汉字）。请缩短备注。',
     shutting_down: '终端正在关闭。请稍后重试。',
+    writes_open_environment:
+      '还有 {{count}} 笔核销或退款作废尚未确认结果。切换到其他微信环境（模式、AppID、令牌服务或接口地址）需等其完成：请等待结果确认，或先取消队列中的退款。',
     not_signed_in: '请先用操作员编号和 PIN 登录。',
     session_locked: '终端闲置后已锁定。请输入 PIN 继续。',
     role_required_cashier: '需要已登录的收银员、主管或经理才能操作。',

@@ -216,13 +216,17 @@ describe('migrations', () => {
     });
     const outbox = db.prepare(
       `INSERT INTO outbox (nonce, kind, code, reason, state, attempts, created_at, updated_at)
-       VALUES (?, 'invalidate', ?, ?, ?, 2, 10, 20)`,
+       VALUES (?, 'invalidate', ?, ?, ?, ?, 10, 20)`,
     );
-    outbox.run('o-pending', 'R1', 'customer_refund: 破损', 'pending');
-    outbox.run('o-unknown', 'R2', 'other: lost answer', 'unknown');
-    outbox.run('o-done', 'R3', 'wrong_item', 'done');
-    outbox.run('o-failed', 'R4', 'customer_refund', 'failed');
-    outbox.run('o-cancelled', 'R5', 'customer_refund', 'cancelled');
+    outbox.run('o-pending', 'R1', 'customer_refund: 破损', 'pending', 0);
+    // Tried before: it may have been out when the old version died.
+    outbox.run('o-tried', 'R6', 'customer_refund', 'pending', 1);
+    outbox.run('o-unknown', 'R2', 'other: lost answer', 'unknown', 2);
+    outbox.run('o-done', 'R3', 'wrong_item', 'done', 1);
+    outbox.run('o-failed', 'R4', 'customer_refund', 'failed', 1);
+    outbox.run('o-cancelled', 'R5', 'customer_refund', 'cancelled', 0);
+    // A refund queued for C2 while its redemption was unsettled: both must be settled.
+    outbox.run('o-c2', 'C2', 'customer_refund', 'pending', 0);
 
     expect(migrate(db, { to: 4 })).toBe(4);
     expect(names(db, 'table')).toContain('writes');
@@ -232,74 +236,35 @@ describe('migrations', () => {
         'SELECT nonce, kind, code, state, reason_key, note, closed_at FROM writes ORDER BY id',
       )
       .all();
+    const row = (nonce: string, kind: string, code: string, state: string, extra = {}) => ({
+      nonce,
+      kind,
+      code,
+      state,
+      reason_key: null,
+      note: null,
+      closed_at: null,
+      ...extra,
+    });
+    const refund = (reason_key: string, note: string, closed_at: number | null) => ({
+      reason_key,
+      note,
+      closed_at,
+    });
     expect(rows).toEqual([
-      {
-        nonce: 'o-pending',
-        kind: 'invalidate',
-        code: 'R1',
-        state: 'queued',
-        reason_key: 'customer_refund',
-        note: '破损',
-        closed_at: null,
-      },
-      {
-        nonce: 'o-unknown',
-        kind: 'invalidate',
-        code: 'R2',
-        state: 'settling',
-        reason_key: 'other',
-        note: 'lost answer',
-        closed_at: null,
-      },
-      {
-        nonce: 'o-done',
-        kind: 'invalidate',
-        code: 'R3',
-        state: 'applied',
-        reason_key: 'wrong_item',
-        note: '',
-        closed_at: 20,
-      },
-      {
-        nonce: 'o-failed',
-        kind: 'invalidate',
-        code: 'R4',
-        state: 'rejected',
-        reason_key: 'customer_refund',
-        note: '',
-        closed_at: 20,
-      },
-      {
-        nonce: 'o-cancelled',
-        kind: 'invalidate',
-        code: 'R5',
-        state: 'cancelled',
-        reason_key: 'customer_refund',
-        note: '',
-        closed_at: 20,
-      },
       // The unsettled redemptions, to be settled; the confirmed one and the second open
       // intent of C2 are not (at most one consume of a code can have happened: the first).
-      {
-        nonce: 'n-open',
-        kind: 'consume',
-        code: 'C1',
-        state: 'settling',
-        reason_key: null,
-        note: null,
-        closed_at: null,
-      },
-      {
-        nonce: 'n-unknown',
-        kind: 'consume',
-        code: 'C2',
-        state: 'settling',
-        reason_key: null,
-        note: null,
-        closed_at: null,
-      },
+      row('n-open', 'consume', 'C1', 'settling'),
+      row('n-unknown', 'consume', 'C2', 'settling'),
+      row('o-pending', 'invalidate', 'R1', 'queued', refund('customer_refund', '破损', null)),
+      row('o-tried', 'invalidate', 'R6', 'settling', refund('customer_refund', '', null)),
+      row('o-unknown', 'invalidate', 'R2', 'settling', refund('other', 'lost answer', null)),
+      row('o-done', 'invalidate', 'R3', 'applied', refund('wrong_item', '', 20)),
+      row('o-failed', 'invalidate', 'R4', 'rejected', refund('customer_refund', '', 20)),
+      row('o-cancelled', 'invalidate', 'R5', 'cancelled', refund('customer_refund', '', 20)),
+      row('o-c2', 'invalidate', 'C2', 'queued', refund('customer_refund', '', null)),
     ]);
-    // One open write per code, whatever the writer.
+    // One open write of a kind per code, whatever the writer.
     expect(() =>
       db
         .prepare(

@@ -1,0 +1,158 @@
+/** Another terminal (or the platform) changes the code while a write of ours is open, and vice versa. */
+import { describe, expect, it } from 'vitest';
+import {
+  applied,
+  CODE_GET,
+  CODES,
+  CONSUME,
+  lostWrite,
+  UNAVAILABLE,
+  CUSTOM_CARD,
+  CUSTOM_CODES,
+  expectRowsMatchTruth,
+  invalidations,
+  redemptions,
+  settleTime,
+  sleep,
+  terminal,
+} from './rig';
+
+const FINAL = ['applied', 'settled', 'rejected', 'not_applied', 'cancelled'];
+
+describe('attack: the code changes elsewhere while our write is open', () => {
+  // code/get cannot say who consumed a code. Issue 15's rule: a code CONSUMED when our lost
+  // answer is settled is recorded as ours, "settled, not confirmed here" (counted in totals and
+  // exports, marked as such; the chain's central journal flags a code two terminals claim).
+  it('another terminal redeems the coupon while our consume (which never arrived) is unsettled: settled, marked not confirmed here, counted once', async () => {
+    const r = await terminal();
+    const code = CODES[0]!;
+    // Our consume dies at a proxy before WeChat (502, nothing applied), and the first settling
+    // reads fail, so the other till gets in first.
+    const out = await lostWrite(
+      r,
+      CONSUME,
+      () => r.call('redeemCode', { code }),
+      () => r.sandbox.sim.faults.add({ path: CODE_GET, kind: 'http_5xx', count: 3 }),
+      'http_5xx',
+    );
+    expect(out).toMatchObject({ outcome: 'unknown' });
+    r.sandbox.sim.setCodeStatus(code, 'CONSUMED'); // the customer's coupon, redeemed at another till
+    await expect
+      .poll(() => FINAL.includes(r.rowsFor(code)[0]?.state as string), settleTime)
+      .toBe(true);
+    expect(applied(r.sandbox, code, 'consume')).toHaveLength(0);
+    const done = redemptions(r, code);
+    expect(done.map((x) => [x.outcome, x.detail.confirmed_here])).toEqual([['settled', false]]);
+  });
+
+  it('another terminal redeemed it before we did: refused, nothing recorded as ours', async () => {
+    const r = await terminal();
+    const code = CODES[1]!;
+    r.sandbox.sim.setCodeStatus(code, 'CONSUMED');
+    expect(await r.call('redeemCode', { code })).toMatchObject({
+      outcome: 'rejected',
+      verdict: { kind: 'already_redeemed' },
+    });
+    expect(redemptions(r, code)).toHaveLength(0);
+  });
+
+  it('the code is invalidated elsewhere while our consume is unsettled: settled as not redeemed', async () => {
+    const r = await terminal();
+    const code = CODES[2]!;
+    r.sandbox.sim.faults.add({ path: '/card/code/consume', kind: 'hang' });
+    expect(await r.call('redeemCode', { code })).toMatchObject({ outcome: 'unknown' });
+    r.sandbox.sim.setCodeStatus(code, 'UNAVAILABLE');
+    await expect.poll(() => r.rowsFor(code)[0]?.state, settleTime).toBe('not_applied');
+    expectRowsMatchTruth(r, code);
+  });
+
+  it('a refund whose send failed (5xx) while another till redeems the code: rejected, no invalidation claimed', async () => {
+    const r = await terminal();
+    const code = CODES[3]!;
+    await lostWrite(
+      r,
+      UNAVAILABLE,
+      () => r.call('invalidateCode', { code, reason: 'customer_refund', confirmed: true }),
+      () => r.sandbox.sim.faults.add({ path: CODE_GET, kind: 'http_5xx', count: 3 }),
+      'http_5xx',
+    );
+    r.sandbox.sim.setCodeStatus(code, 'CONSUMED');
+    await expect
+      .poll(() => FINAL.includes(r.rowsFor(code)[0]?.state as string), settleTime)
+      .toBe(true);
+    expect(invalidations(r, code)).toHaveLength(0);
+    expectRowsMatchTruth(r, code);
+  });
+
+  it('our consume applied (answer lost): a refund of the code meanwhile is busy, later refused 40099', async () => {
+    const r = await terminal();
+    const code = CODES[4]!;
+    await lostWrite(
+      r,
+      CONSUME,
+      () => r.call('redeemCode', { code }),
+      () => r.sandbox.sim.faults.add({ path: CODE_GET, kind: 'http_5xx', count: 3 }),
+    );
+    expect(
+      await r.call('invalidateCode', { code, reason: 'customer_refund', confirmed: true }),
+    ).toMatchObject({ outcome: 'busy' });
+    await expect.poll(() => r.rowsFor(code)[0]?.state, settleTime).toBe('settled');
+    expect(
+      await r.call('invalidateCode', { code, reason: 'customer_refund', confirmed: true }),
+    ).toMatchObject({ outcome: 'rejected' });
+    expectRowsMatchTruth(r, code);
+  });
+
+  it('a queued refund blocks redeeming the code; once cancelled the code redeems exactly once', async () => {
+    const r = await terminal({ retryMinMs: 5_000, retryMaxMs: 5_000 });
+    const code = CODES[5]!;
+    r.sandbox.sim.faults.add({ path: '/card/code/unavailable', kind: 'errcode', errcode: 45009 });
+    const q = await r.call('invalidateCode', { code, reason: 'customer_refund', confirmed: true });
+    expect(q.outcome).toBe('queued');
+    expect(await r.call('redeemCode', { code })).toMatchObject({ outcome: 'busy' });
+    await r.call('cancelOutbox', { id: (q.item as { id: number }).id, why: 'customer kept it' });
+    expect(await r.call('redeemCode', { code })).toMatchObject({ outcome: 'redeemed' });
+    await sleep(200);
+    expectRowsMatchTruth(r, code);
+  });
+});
+
+describe('attack: a back-office write to a code with an open write here', () => {
+  it('a manager renames a custom code while its refund is settling: the refund is still recorded as done', async () => {
+    const r = await terminal({ retryMinMs: 1_500, retryMaxMs: 1_500 });
+    const code = CUSTOM_CODES[0]!;
+    await r.call('updateSettings', { customCodeCardIds: [CUSTOM_CARD] });
+    // The refund reaches WeChat and is applied, but the answer is lost; the first settling read
+    // fails (system busy), so the next one is a retry-interval later.
+    const out = await lostWrite(
+      r,
+      UNAVAILABLE,
+      () =>
+        r.call('invalidateCode', {
+          code,
+          cardId: CUSTOM_CARD,
+          reason: 'customer_refund',
+          confirmed: true,
+        }),
+      () => r.sandbox.sim.faults.add({ path: CODE_GET, kind: 'errcode', errcode: -1, count: 3 }),
+    );
+    expect(out).toMatchObject({ outcome: 'unknown' });
+    await expect.poll(() => r.rowsFor(code)[0]?.reads, settleTime).toBe(1);
+    // Meanwhile the back office changes the code (the code has an open write here: it should
+    // be refused, as a redeem or a second refund would be).
+    const renamed = await r.raw('officeUpdateCode', {
+      cardId: CUSTOM_CARD,
+      code,
+      newCode: '999000111222',
+    });
+    await expect
+      .poll(() => FINAL.includes(r.rowsFor(code)[0]?.state as string), settleTime)
+      .toBe(true);
+    const truth = applied(r.sandbox, code, 'unavailable');
+    expect(truth).toHaveLength(1);
+    // Either the rename was refused, or the refund (which WeChat applied) is recorded as done.
+    expect({ renamed: (renamed as { ok: boolean }).ok, state: r.rowsFor(code)[0]!.state }).toEqual(
+      expect.objectContaining({ state: 'settled' }),
+    );
+  });
+});
