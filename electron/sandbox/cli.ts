@@ -25,6 +25,8 @@ const USAGE = `Usage: npm run sandbox -- [options]
   --fault-seed <n>    seed of the PRNG behind probability faults (default 1)
   --state <file>      keep cards, codes and the applied-writes journal in this file across
                       restarts (created on the first change; delete it to start from the seed)
+  --max-apply-delay-ms <n>  the latest a delayed write (latency, late_apply) lands after it
+                      arrived; held longer, it is dropped (default and maximum 60000)
   --help`;
 
 class UsageError extends Error {}
@@ -82,6 +84,7 @@ async function main(argv: string[]): Promise<void> {
       'start-time': { type: 'string' },
       'frozen-clock': { type: 'boolean' },
       'fault-seed': { type: 'string' },
+      'max-apply-delay-ms': { type: 'string' },
       state: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -94,12 +97,14 @@ async function main(argv: string[]): Promise<void> {
   const seed = values.seed !== undefined ? loadSeed(values.seed) : undefined;
   const startTime = timeArg(values['start-time']);
   const faultRandomSeed = intArg('fault-seed', values['fault-seed'], 0, 2 ** 32 - 1);
+  const maxApplyDelayMs = intArg('max-apply-delay-ms', values['max-apply-delay-ms'], 0, 60_000);
   const sandbox = await startSandbox({
     port: intArg('port', values.port, 0, 65535) ?? DEFAULT_PORT,
     host: values.host ?? '127.0.0.1',
     ...(seed ? { seed } : {}),
     ...(startTime !== undefined ? { startTime } : {}),
     ...(faultRandomSeed !== undefined ? { faultRandomSeed } : {}),
+    ...(maxApplyDelayMs !== undefined ? { maxApplyDelayMs } : {}),
     frozenClock: values['frozen-clock'] === true,
     ...(values.state !== undefined ? { stateFile: values.state } : {}),
   });

@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { CONTROL_PREFIX, handleControl } from './control-api';
 import { demoSeed } from './demo-seed';
-import type { FaultRule } from './faults';
+import { MAX_APPLY_DELAY_MS, type FaultRule } from './faults';
 import type { SandboxSeed } from './seed-schema';
 import { Simulator, type RequestLogEntry, type SandboxResponse } from './simulator';
 import { StateFileError } from './state-file';
@@ -28,6 +28,12 @@ export interface SandboxOptions {
   startTime?: number;
   /** Seed of the PRNG behind probability faults; default 1. */
   faultRandomSeed?: number;
+  /**
+   * The latest a delayed write (latency, late_apply) may land after it arrived; one held longer
+   * is dropped, not applied. At most MAX_APPLY_DELAY_MS (the default). Tests with a short
+   * settling window set it below that window.
+   */
+  maxApplyDelayMs?: number;
   /** Time moves only by clock.set()/advance(); default false (the clock ticks). */
   frozenClock?: boolean;
   /** Durable state in this file (see SimulatorOptions.stateFile); default: in memory only. */
@@ -93,7 +99,13 @@ interface Delay {
   resolve(elapsed: boolean): void;
 }
 
-export function createSandboxServer(sim: Simulator): { server: Server; hung: Set<Socket> } {
+export function createSandboxServer(
+  sim: Simulator,
+  opts: { maxApplyDelayMs?: number } = {},
+): { server: Server; hung: Set<Socket> } {
+  // The promise a client may rely on: no write lands later than this after it arrived. A timer
+  // that fires late (a starved machine) must not break it, so such a write is dropped instead.
+  const maxApplyDelayMs = Math.min(opts.maxApplyDelayMs ?? MAX_APPLY_DELAY_MS, MAX_APPLY_DELAY_MS);
   const hung = new Set<Socket>();
   const delays = new Set<Delay>();
 
@@ -123,10 +135,17 @@ export function createSandboxServer(sim: Simulator): { server: Server; hung: Set
     } catch {
       return; // the client aborted while sending: nobody to answer, nothing to apply
     }
+    const arrived = Date.now();
+    const tooLate = () => Date.now() - arrived > maxApplyDelayMs;
     const plan = sim.faults.plan(path);
     entry.faults = plan.fired.map((r) => r.kind);
     // Closed meanwhile: not applied, and the socket is already gone.
     if (plan.latencyMs > 0 && !(await wait(plan.latencyMs))) return;
+    if (plan.latencyMs > 0 && tooLate()) {
+      // Held past the bound: the platform gave up on it, nothing applied.
+      send5xx(res, entry, { id: 0, path, kind: 'http_5xx', status: 504 });
+      return;
+    }
 
     const answer = (r: SandboxResponse, text = JSON.stringify(r.body)) => {
       entry.status = r.status;
@@ -161,7 +180,7 @@ export function createSandboxServer(sim: Simulator): { server: Server; hung: Set
         socket.once('close', () => hung.delete(socket));
         if (!(await wait(plan.applyDelayMs))) return;
         try {
-          handle();
+          if (!tooLate()) handle();
         } catch (err) {
           logFailure(err, 'no answer was due (late_apply)');
         }
@@ -244,7 +263,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     ...(opts.frozenClock !== undefined ? { frozenClock: opts.frozenClock } : {}),
     ...(opts.stateFile !== undefined ? { stateFile: opts.stateFile } : {}),
   });
-  const { server, hung } = createSandboxServer(sim);
+  const { server, hung } = createSandboxServer(sim, {
+    ...(opts.maxApplyDelayMs !== undefined ? { maxApplyDelayMs: opts.maxApplyDelayMs } : {}),
+  });
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -52,7 +52,10 @@ export interface Sandbox {
   stop(): Promise<void>;
 }
 
-export async function startSandboxProcess(faultSeed: number): Promise<Sandbox> {
+export async function startSandboxProcess(
+  faultSeed: number,
+  maxApplyDelayMs: number,
+): Promise<Sandbox> {
   const { child, match } = await startChild(
     process.execPath,
     [
@@ -63,6 +66,9 @@ export async function startSandboxProcess(faultSeed: number): Promise<Sandbox> {
       '0',
       '--fault-seed',
       String(faultSeed),
+      // Below the terminal's settling window, even when this process's timers run late.
+      '--max-apply-delay-ms',
+      String(maxApplyDelayMs),
     ],
     process.env,
     /listening on (http:\/\/\S+)/,

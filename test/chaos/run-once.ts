@@ -22,6 +22,8 @@ export const CHAOS_TIMINGS = {
 };
 /** Past the client's timeout, and applied well inside the settling window. */
 const LATE_MS = 330;
+/** The sandbox's own bound: a delayed write never lands later than this after it arrived. */
+export const MAX_APPLY_DELAY_MS = 450;
 
 const PINS: Record<Who, string> = { boss: '246810', ann: '1357', sue: '8642' };
 const NOTES: Record<Note, string> = {

@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { runArb, type RunPlan } from './model';
 import { ROOT, startSandboxProcess, type Sandbox } from './processes';
-import { makeTemplate, runOnce, type RunReport } from './run-once';
+import { makeTemplate, MAX_APPLY_DELAY_MS, runOnce, type RunReport } from './run-once';
 
 interface Totals {
   runs: number;
@@ -73,7 +73,7 @@ async function work(seed: number, count: number, mode: 'named' | 'random'): Prom
     violations: 0,
     failures: [],
   };
-  const sandbox = await startSandboxProcess(seed);
+  const sandbox = await startSandboxProcess(seed, MAX_APPLY_DELAY_MS);
   let template: string | undefined;
   try {
     const pool = await codePool(sandbox);

@@ -265,3 +265,42 @@ test('a refund whose answer was lost cannot be cancelled while it is checked; on
     await stopTerminal(t);
   }
 });
+
+test('the refund note counts WeChat bytes in Chinese, and a note that is too long is never sent', async ({
+  browser,
+  readyTerminal,
+}) => {
+  const { sandbox } = readyTerminal;
+  const context = await browser.newContext({
+    locale: 'zh-CN',
+    viewport: { width: 1024, height: 768 },
+  });
+  const page = await context.newPage();
+  try {
+    await page.goto(readyTerminal.url);
+    await page.evaluate(() => localStorage.setItem('carddesk.language', 'zh-CN'));
+    await page.reload();
+    await signIn(page, SUPERVISOR);
+    await page.getByRole('link', { name: /退款|Refunds/ }).click();
+    await page.getByLabel(/券码|Coupon code/).fill(OTHER);
+    await page.getByRole('button', { name: /查询券码|Check code/ }).click();
+    await expect(page.getByTestId('refund-preview')).toBeVisible();
+    const note = page.getByLabel(/备注|Note/);
+    const bytes = page.getByTestId('note-bytes');
+    // "顾客退款" (12 bytes) and "：" (3) leave 49 bytes: 16 Chinese characters, not 17.
+    await expect(bytes).toContainText('49');
+    await note.fill('顾客不想要了商品有破损要求退款谢'); // 16
+    await expect(bytes).toContainText('1');
+    const invalidate = page.getByRole('button', { name: /作废…|Invalidate…/ });
+    await expect(invalidate).toBeEnabled();
+    await note.fill('顾客不想要了商品有破损要求退款谢谢'); // 17: 2 bytes over
+    await expect(bytes).toContainText('2');
+    await expect(note).toHaveAttribute('aria-invalid', 'true');
+    await expect(invalidate).toBeDisabled();
+    await bytes.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'refund-note-too-long-zh.png') });
+    expect(sandbox.sim.callCount('/card/code/unavailable')).toBe(0);
+  } finally {
+    await context.close();
+  }
+});

@@ -305,3 +305,34 @@ describe('after', () => {
     expect(f.plan('/card/code/get').outcome).toBeUndefined();
   });
 });
+
+describe('maxApplyDelayMs', () => {
+  it('drops a delayed write whose timer fires past the bound, instead of applying it late', async () => {
+    const { startSandbox } = await import('../../../electron/sandbox');
+    const sb = await startSandbox({ port: 0, maxApplyDelayMs: 50 });
+    try {
+      const token = (await (
+        await fetch(
+          `${sb.url}/cgi-bin/token?grant_type=client_credential&appid=${sb.app.appid}&secret=${sb.app.secret}`,
+        )
+      ).json()) as { access_token: string };
+      const consume = (code: string) =>
+        fetch(`${sb.url}/card/code/consume?access_token=${token.access_token}`, {
+          method: 'POST',
+          body: JSON.stringify({ code }),
+        });
+      // Latency past the bound: the platform gave up (504), nothing applied.
+      sb.sim.faults.add({ path: '/card/code/consume', kind: 'latency', ms: 120 });
+      expect((await consume('178847660332')).status).toBe(504);
+      expect(sb.sim.code('178847660332')?.status).toBe('NORMAL');
+      // late_apply past the bound: never lands.
+      sb.sim.faults.add({ path: '/card/code/consume', kind: 'late_apply', ms: 120 });
+      await consume('174551011028').catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(sb.sim.code('174551011028')?.status).toBe('NORMAL');
+      expect(sb.sim.appliedWrites()).toEqual([]);
+    } finally {
+      await sb.close();
+    }
+  });
+});
