@@ -87,6 +87,13 @@ export const Settings = z.object({
       baseUrl: HttpUrlSchema.default('https://api.weixin.qq.com'),
       connectTimeoutMs: z.number().int().min(500).max(30_000).default(3_000),
       totalTimeoutMs: z.number().int().min(1_000).max(60_000).default(8_000),
+      /**
+       * A redemption or refund whose answer was lost is settled as "not done" only from a
+       * code/get read this long after it was sent. WeChat's front proxies give up on a request
+       * after about 60 s, so 120 s is the safe floor; a merchant's proxy with a longer timeout
+       * needs a longer window (README, "Never twice, never lost").
+       */
+      settleWindowSeconds: z.number().int().min(120).max(3_600).default(120),
     })
     .refine((a) => a.totalTimeoutMs >= a.connectTimeoutMs, {
       message: 'the total timeout must be at least the connect timeout',
@@ -96,6 +103,7 @@ export const Settings = z.object({
       baseUrl: 'https://api.weixin.qq.com',
       connectTimeoutMs: 3_000,
       totalTimeoutMs: 8_000,
+      settleWindowSeconds: 120,
     }),
   scan: z
     .object({

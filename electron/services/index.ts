@@ -137,6 +137,9 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     audit,
     client,
     env: () => writeEnvironment(settings.settings),
+    // A test's timings win; otherwise the manager's setting (at least the safe default).
+    settleWindowMs: () =>
+      deps.writeTimings?.settleWindowMs ?? settings.settings.api.settleWindowSeconds * 1000,
     now,
     ...(deps.monoNow ? { monoNow: deps.monoNow } : {}),
     ...(deps.writeTimings ? { timings: deps.writeTimings } : {}),

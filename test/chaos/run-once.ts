@@ -120,6 +120,7 @@ export async function runOnce(
     const r = await term.call('signIn', { operatorId: who, pin: PINS[who] });
     if (r.lost) {
       // It died under us (a crash point armed before): start it again and sign in there.
+      await term.kill();
       await term.start();
       await term.must('signIn', { operatorId: who, pin: PINS[who] });
     } else if (!r.ok) throw new Error(`signIn failed: ${JSON.stringify(r.error)}`);
@@ -127,7 +128,14 @@ export async function runOnce(
   const ensureAlive = async (env: Record<string, string> = {}) => {
     if (term.alive && Object.keys(env).length === 0) return;
     if (term.alive) await term.kill();
-    await term.start(env);
+    try {
+      await term.start(env);
+    } catch (err) {
+      // An armed crash point can fire during start-up itself (settling what the last crash
+      // left open): that is the crash; start again without it.
+      if (!env.CARDDESK_CRASH_AT) throw err;
+      await term.start();
+    }
     await signIn();
   };
 

@@ -48,6 +48,8 @@ export interface WriteEngineDeps {
   /** Monotonic clock (ms): what the settling window is counted on. */
   monoNow?: () => number;
   timings?: WriteTimingsInput;
+  /** The settling window in force (a setting); the timings' own when absent. */
+  settleWindowMs?: () => number;
   crash?: CrashHook;
   /** Told after a write is closed or changes state (the renderer polls; tests wait on it). */
   onChange?: () => void;
@@ -157,9 +159,10 @@ export function createWriteEngine(deps: WriteEngineDeps) {
   let startedAt = mono();
 
   const changed = () => deps.onChange?.();
+  const windowMs = () => deps.settleWindowMs?.() ?? timings.settleWindowMs;
 
   function settleGap(): number {
-    return Math.max(1, Math.ceil(timings.settleWindowMs / (timings.settleReads - 1)));
+    return Math.max(1, Math.ceil(windowMs() / (timings.settleReads - 1)));
   }
 
   // ---- sending ------------------------------------------------------------------------------
@@ -479,7 +482,7 @@ export function createWriteEngine(deps: WriteEngineDeps) {
   async function settleOnce(row: WriteRow): Promise<void> {
     const readMono = mono();
     const startedAt_ = windowStart.get(row.id) ?? startedAt;
-    const windowPassed = readMono >= startedAt_ + timings.settleWindowMs;
+    const windowPassed = readMono >= startedAt_ + windowMs();
     const started = performance.now();
     const observed = await read(row);
     crash('after_settle_read');
@@ -583,7 +586,7 @@ export function createWriteEngine(deps: WriteEngineDeps) {
       );
       windowStart.delete(row.id);
     } else {
-      const left = startedAt_ + timings.settleWindowMs - mono();
+      const left = startedAt_ + windowMs() - mono();
       const delay = left <= 0 ? 0 : Math.min(settleGap(), left + 1);
       store.transition(
         row.id,
@@ -640,7 +643,7 @@ export function createWriteEngine(deps: WriteEngineDeps) {
   }
 
   function longestDelay(): number {
-    return Math.max(timings.retryMaxMs, timings.settleWindowMs) + 1_000;
+    return Math.max(timings.retryMaxMs, windowMs()) + 1_000;
   }
 
   function flushUnrecorded() {

@@ -48,6 +48,9 @@ export default defineMessages(
       connectTimeoutHint: '500 to 30000 ms; usually 3000.',
       totalTimeout: 'Total timeout',
       totalTimeoutHint: '1000 to 60000 ms; usually 8000. Not shorter than the connect timeout.',
+      settleWindow: 'Settling window',
+      settleWindowHint:
+        'When an answer from WeChat is lost, "not done" is concluded only this long after sending. 120 to 3600 s; 120 unless a proxy in between waits longer than 60 s.',
       totalBelowConnect: 'Make it at least as long as the connect timeout.',
       testIntro:
         'Tries the settings above, including changes not saved yet, with a secret typed but not saved (else the saved one).',
@@ -241,6 +244,9 @@ export default defineMessages(
       connectTimeoutHint: '500 到 30000 毫秒，通常为 3000。',
       totalTimeout: '总超时',
       totalTimeoutHint: '1000 到 60000 毫秒，通常为 8000。不能短于连接超时。',
+      settleWindow: '结果确认时限',
+      settleWindowHint:
+        '微信应答丢失时，须在发送后等待这么久才能判定“未执行”。120 到 3600 秒；除非中间代理的超时超过 60 秒，否则用 120。',
       totalBelowConnect: '总超时不能短于连接超时。',
       testIntro:
         '使用上面的设置（包括未保存的修改）尝试连接；如输入了新密钥但未保存，也用它测试，否则使用已保存的密钥。',

@@ -28,6 +28,7 @@ const ORDER = [
   'api.baseUrl',
   'api.connectTimeoutMs',
   'api.totalTimeoutMs',
+  'api.settleWindowSeconds',
 ];
 const SECRET_ORDER: SecretName[] = ['appSecret', 'tokenServiceAuth'];
 
@@ -47,6 +48,7 @@ export function ConnectionSection({ view, onSaved }: SectionProps) {
   const [baseUrl, setBaseUrl] = useState(s.api.baseUrl);
   const [connectMs, setConnectMs] = useState(String(s.api.connectTimeoutMs));
   const [totalMs, setTotalMs] = useState(String(s.api.totalTimeoutMs));
+  const [settleS, setSettleS] = useState(String(s.api.settleWindowSeconds));
   const [errors, setErrors] = useState<FieldErrors>({});
   /** Secrets typed but not saved yet: "Test connection" tries them. */
   const [typed, setTyped] = useState<Record<SecretName, string>>({
@@ -58,6 +60,7 @@ export function ConnectionSection({ view, onSaved }: SectionProps) {
     baseUrl,
     connectTimeoutMs: numberFrom(connectMs),
     totalTimeoutMs: numberFrom(totalMs),
+    settleWindowSeconds: numberFrom(settleS),
   };
   const dirty =
     conn.mode !== s.mode ||
@@ -66,7 +69,8 @@ export function ConnectionSection({ view, onSaved }: SectionProps) {
     conn.tokenServiceUrl !== s.live.tokenServiceUrl ||
     baseUrl !== s.api.baseUrl ||
     apiDraft.connectTimeoutMs !== s.api.connectTimeoutMs ||
-    apiDraft.totalTimeoutMs !== s.api.totalTimeoutMs;
+    apiDraft.totalTimeoutMs !== s.api.totalTimeoutMs ||
+    apiDraft.settleWindowSeconds !== s.api.settleWindowSeconds;
 
   function check() {
     const live = validateLive(t, conn, 'conn.');
@@ -165,6 +169,19 @@ export function ConnectionSection({ view, onSaved }: SectionProps) {
                   value={totalMs}
                   onChange={(e) => setTotalMs(e.target.value)}
                   error={errors['api.totalTimeoutMs']}
+                />
+                <TextField
+                  id="api.settleWindowSeconds"
+                  label={t('settings.connection.settleWindow')}
+                  hint={t('settings.connection.settleWindowHint')}
+                  type="number"
+                  min={120}
+                  max={3600}
+                  step={10}
+                  unit={t('settings.units.seconds')}
+                  value={settleS}
+                  onChange={(e) => setSettleS(e.target.value)}
+                  error={errors['api.settleWindowSeconds']}
                 />
               </div>
             </fieldset>
