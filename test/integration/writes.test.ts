@@ -97,6 +97,37 @@ async function terminal(
   return { t, sandbox: sandbox ?? (await t.connection.ensureSandbox()), dir, call, fail, rows };
 }
 
+/** A restart on the same folder with other write timings. */
+async function restartWith(r: Rig, writeTimings: Record<string, number>): Promise<Rig> {
+  const i = open.findIndex((o) => o.t === r.t);
+  if (i >= 0) open.splice(i, 1);
+  await r.t.close();
+  const t = await createTerminalServices({
+    host: 'browser',
+    version: 't',
+    dataDir: r.dir,
+    osLocale: 'en',
+    timeZone: 'Asia/Shanghai',
+    sandbox: r.sandbox,
+    writeTimings,
+  });
+  open.push({ t, sb: r.sandbox });
+  const dispatch = createDispatcher({ services: t.services, guard: t.guard });
+  const call = async (name: string, input: unknown) => {
+    const res = await dispatch(name, input, { clientId: 'till' });
+    if (!res.ok) throw Object.assign(new Error(res.error.key), { info: res.error });
+    return res.value as Record<string, unknown>;
+  };
+  await call('signIn', { operatorId: MANAGER.id, pin: MANAGER.pin });
+  return {
+    ...r,
+    t,
+    call,
+    rows: () =>
+      t.audit.db.prepare('SELECT * FROM writes ORDER BY id').all() as Record<string, unknown>[],
+  };
+}
+
 /** Closes the services as a crash would leave the disk (the rows stay as they are). */
 async function restart(r: Rig, opts: { crashAt?: string; embedded?: boolean } = {}) {
   const i = open.findIndex((o) => o.t === r.t);
@@ -234,6 +265,31 @@ describe('issue 15, case 2: a restart never resends an invalidation blindly', ()
     // It may have been out: settling reads came first, the last after the window.
     const reads = again.t.audit.search({ actions: ['settle'] }).rows;
     expect(reads.some((x) => x.detail.window_passed === true)).toBe(true);
+  });
+});
+
+describe('settling keeps going whatever the timings', () => {
+  it('reads spaced inside the window, with a long backoff, still settle right after the window', async () => {
+    const r = await terminal({ windowMs: 1_000 });
+    r.sandbox.sim.faults.add({ path: '/card/code/unavailable', kind: 'http_5xx' });
+    const again = await restartWith(r, {
+      retryMinMs: 60_000,
+      retryMaxMs: 60_000,
+      settleWindowMs: 1_000,
+    });
+    expect(
+      await again.call('invalidateCode', {
+        code: CODES[0],
+        reason: 'customer_refund',
+        confirmed: true,
+      }),
+    ).toMatchObject({ outcome: 'unknown' });
+    // Not done (the 5xx came before WeChat applied it): back in the queue within a few seconds,
+    // where it waits its minute of backoff and can be cancelled.
+    await expect
+      .poll(() => again.rows()[0]?.state, { timeout: 5_000, interval: 50 })
+      .toBe('queued');
+    expect(again.sandbox.sim.callCount('/card/code/unavailable')).toBe(1);
   });
 });
 

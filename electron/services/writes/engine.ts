@@ -587,7 +587,8 @@ export function createWriteEngine(deps: WriteEngineDeps) {
       windowStart.delete(row.id);
     } else {
       const left = startedAt_ + windowMs() - mono();
-      const delay = left <= 0 ? 0 : Math.min(settleGap(), left + 1);
+      // Whole milliseconds: next_at is an INTEGER column (a fraction would be refused).
+      const delay = left <= 0 ? 0 : Math.min(settleGap(), Math.ceil(left) + 1);
       store.transition(
         row.id,
         ['settling'],

@@ -233,7 +233,7 @@ export function createWriteStore(db: Database, audit: AuditPort, now: () => numb
         .transaction((): { row: WriteRow } | { blockedBy: WriteRow } => {
           const open = q.openForCode.get(w.code) as WriteRow | undefined;
           if (open) return { blockedBy: open };
-          const at = now();
+          const at = Math.round(now());
           const id = Number(
             q.insert.run({
               nonce,
@@ -276,8 +276,13 @@ export function createWriteStore(db: Database, audit: AuditPort, now: () => numb
         .transaction((): WriteRow | undefined => {
           const row = get(id);
           if (!row || !from.includes(row.state) || !canTransition(row.state, to)) return undefined;
-          const at = now();
+          const at = Math.round(now());
           const { last_error, ...rest } = patch;
+          // Times are whole milliseconds (INTEGER columns); a fractional clock must not fail a step.
+          for (const k of ['next_at', 'sent_at', 'unknown_at'] as const) {
+            const v = rest[k];
+            if (typeof v === 'number') rest[k] = Math.round(v);
+          }
           const next: WriteRow = {
             ...row,
             ...rest,
