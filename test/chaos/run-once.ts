@@ -12,7 +12,7 @@ import { TerminalProcess, type CallResult, type Sandbox } from './processes';
 
 /** Short timings so a run takes a second or two (documented in the README). */
 export const CHAOS_TIMINGS = {
-  settleWindowMs: 600,
+  settleWindowMs: 900,
   settleReads: 3,
   retryMinMs: 25,
   retryMaxMs: 150,
