@@ -13,18 +13,24 @@
  *   is sent again with backoff (the customer has gone; a supervisor sees the queue).
  */
 import { randomUUID } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
 import type { NewAuditRecord } from '../../../shared/audit';
-import { AppError, type ErrorInfo } from '../../../shared/errors';
-import {
-  reasonText,
-  REFUND_REASONS,
-  utf8Bytes,
-  type RefundReasonKey,
-} from '../../../shared/refund-reason';
-import { classifyErrcode } from '../../../shared/wechat/errcode-class';
+import { AppError } from '../../../shared/errors';
+import { reasonText, utf8Bytes, type RefundReasonKey } from '../../../shared/refund-reason';
 import type { WriteItem, WriteKind, WriteState } from '../../../shared/writes';
-import { OutcomeUnknownError, WeChatApiError, type WeChatClient } from '../../wechat';
+import { WeChatApiError, type WeChatClient } from '../../wechat';
 import { noCrash, type CrashHook } from './crash-points';
+import {
+  ACTION,
+  alreadyDone,
+  classifySendError,
+  conclusion,
+  notSent,
+  reasonFor,
+  resultOf,
+  type SendOutcome,
+  type WriteResult,
+} from './outcomes';
 import { settleDecision, type Observed } from './settle-rule';
 import {
   createWriteStore,
@@ -35,7 +41,8 @@ import {
   type WriteRow,
 } from './store';
 import { backoffMs, WriteTimings, type WriteTimingsInput } from './timings';
-import type { Database } from 'better-sqlite3';
+
+export type { WriteOutcome, WriteResult } from './outcomes';
 
 export interface WriteEngineDeps {
   db: Database;
@@ -53,92 +60,6 @@ export interface WriteEngineDeps {
   crash?: CrashHook;
   /** Told after a write is closed or changes state (the renderer polls; tests wait on it). */
   onChange?: () => void;
-}
-
-/** What became of a write the caller asked for, as far as is known now. */
-export type WriteOutcome =
-  /** WeChat confirmed it. */
-  | 'applied'
-  /** WeChat refused for a reason about the code: final. */
-  | 'rejected'
-  /** Certainly not done (a consume: the cashier may try again). */
-  | 'not_applied'
-  /** Certainly not done yet: an invalidation waits in the queue. */
-  | 'queued'
-  /** Sent, answer lost (or not recorded): being settled. */
-  | 'unknown'
-  /** Another write of this code is open here (the item is that one). */
-  | 'busy'
-  /** This terminal already did this to the code (the item is that write). */
-  | 'done_here';
-
-export interface WriteResult {
-  outcome: WriteOutcome;
-  item: WriteItem;
-  error?: ErrorInfo;
-}
-
-type SendOutcome =
-  | { type: 'ok'; cardId?: string | undefined }
-  | { type: 'rejected'; error: AppError & { errcode?: number; errmsg?: string } }
-  | { type: 'not_done'; error: AppError }
-  | { type: 'unknown'; error: AppError };
-
-const ACTION: Record<WriteKind, 'redeem' | 'invalidate'> = {
-  consume: 'redeem',
-  invalidate: 'invalidate',
-};
-
-/** Why a send failed: only an errcode about the code is final; a lost answer is unknown. */
-function classifySendError(err: unknown): SendOutcome {
-  if (err instanceof OutcomeUnknownError) return { type: 'unknown', error: err };
-  if (err instanceof WeChatApiError) {
-    return classifyErrcode(err.errcode) === 'code'
-      ? { type: 'rejected', error: err }
-      : { type: 'not_done', error: err };
-  }
-  // Unavailable before sending, a missing setting, a token that could not be fetched: the
-  // request never left. Anything else is a bug whose moment we cannot know: settle it.
-  if (err instanceof AppError && err.kind !== 'internal') return { type: 'not_done', error: err };
-  return {
-    type: 'unknown',
-    error: new AppError('outcome_unknown', 'wechat.outcome_unknown', { reason: 'internal' }),
-  };
-}
-
-/**
- * A failure before the write left (building the client, the status read): nothing was sent.
- * An errcode about the code (40056: no such code) is final; anything else may pass.
- */
-function notSent(err: unknown): SendOutcome {
-  const out = classifySendError(err);
-  if (out.type === 'rejected') return out;
-  const error = out.type === 'ok' ? new AppError('internal', 'errors.internal') : out.error;
-  return { type: 'not_done', error };
-}
-
-/**
- * The errcode WeChat would answer for a write to a code in this status, when the write can
- * never apply: consumed already (40099), or invalidated already (40127).
- */
-function alreadyDone(kind: WriteKind, status: string): number | undefined {
-  if (status === 'CONSUMED') return 40099;
-  if (kind === 'invalidate' && status === 'UNAVAILABLE') return 40127;
-  return undefined;
-}
-
-/** The reason sent with an invalidation: cut to 64 bytes only for rows queued by old versions. */
-function reasonFor(row: WriteRow): string {
-  const key = (REFUND_REASONS as readonly string[]).includes(row.reason_key ?? '')
-    ? (row.reason_key as RefundReasonKey)
-    : 'other';
-  let note = key === row.reason_key ? (row.note ?? '') : (row.reason_key ?? row.note ?? '');
-  let text = reasonText(key, note);
-  while (utf8Bytes(text) > 64 && note.length > 0) {
-    note = Array.from(note).slice(0, -1).join('');
-    text = reasonText(key, note);
-  }
-  return text;
 }
 
 export function createWriteEngine(deps: WriteEngineDeps) {
@@ -226,114 +147,6 @@ export function createWriteEngine(deps: WriteEngineDeps) {
     }
   }
 
-  /** sending → applied | rejected | not_applied | queued | settling, with its result record. */
-  function conclusion(
-    row: WriteRow,
-    out: SendOutcome & { statusBefore?: string },
-    durationMs: number,
-  ) {
-    const action = ACTION[row.kind];
-    const base = { action, duration_ms: durationMs };
-    const before = out.statusBefore ? { status_before: out.statusBefore } : {};
-    let to: WriteState;
-    let patch: RowPatch = {};
-    let result: NewAuditRecord;
-    switch (out.type) {
-      case 'ok':
-        to = 'applied';
-        patch = {
-          last_error: null,
-          ...(out.cardId && !row.card_id ? { card_id: out.cardId } : {}),
-        };
-        result = {
-          ...base,
-          outcome: 'ok',
-          errcode: 0,
-          ...(out.cardId ? { card_id: out.cardId } : {}),
-          detail: before,
-        };
-        break;
-      case 'rejected':
-        to = 'rejected';
-        patch = { last_error: out.error.toInfo() };
-        result = {
-          ...base,
-          outcome: 'rejected',
-          errcode: out.error.errcode ?? null,
-          errmsg: out.error.errmsg ?? null,
-          detail: before,
-        };
-        break;
-      case 'not_done': {
-        const info = out.error.toInfo();
-        const detail = { error: info.key, attempt: row.attempts, ...before };
-        if (row.kind === 'consume') {
-          to = 'not_applied';
-          patch = { last_error: info };
-          result = {
-            ...base,
-            outcome: 'failed',
-            errcode: info.errcode ?? null,
-            errmsg: info.errmsg ?? info.key,
-            detail,
-          };
-        } else {
-          to = 'queued';
-          const nextAt = deps.now() + backoffMs(timings, row.attempts);
-          patch = { last_error: info, next_at: nextAt };
-          result = {
-            ...base,
-            outcome: 'queued',
-            errcode: info.errcode ?? null,
-            errmsg: info.errmsg ?? info.key,
-            detail: { ...detail, retry_at: nextAt },
-          };
-        }
-        break;
-      }
-      case 'unknown': {
-        const info = out.error.toInfo();
-        to = 'settling';
-        const at = deps.now();
-        patch = { last_error: info, unknown_at: at, next_at: at };
-        result = {
-          ...base,
-          outcome: 'unknown',
-          errmsg: String(info.params.reason ?? info.key),
-          detail: { reason: info.params.reason ?? info.key, ...before },
-        };
-        break;
-      }
-    }
-    return { to, patch, result };
-  }
-
-  function outcomeOf(row: WriteRow): WriteOutcome {
-    switch (row.state) {
-      case 'applied':
-      case 'settled':
-        return 'applied';
-      case 'rejected':
-        return 'rejected';
-      case 'not_applied':
-        return 'not_applied';
-      case 'queued':
-        return 'queued';
-      default:
-        return 'unknown';
-    }
-  }
-
-  function resultOf(row: WriteRow, extra: { error?: ErrorInfo } = {}): WriteResult {
-    const item = toItem(row);
-    const error = extra.error ?? item.lastError;
-    return {
-      outcome: outcomeOf(row),
-      item,
-      ...(error && row.state !== 'applied' ? { error } : {}),
-    };
-  }
-
   /**
    * Writes a step's conclusion; when the disk refuses, keeps it to write later and says so
    * (never "failed": the answer is known). A crash meanwhile leaves the row where it was, and
@@ -384,7 +197,11 @@ export function createWriteEngine(deps: WriteEngineDeps) {
     if ('type' in checked) {
       // Nothing was sent: the status says it can never apply, or could not be read.
       crash('before_result');
-      return record(row, 'checking', conclusion(row, checked, performance.now() - started));
+      return record(
+        row,
+        'checking',
+        conclusion(row, checked, performance.now() - started, { now: deps.now(), timings }),
+      );
     }
     const sending = store.transition(
       row.id,
@@ -405,7 +222,10 @@ export function createWriteEngine(deps: WriteEngineDeps) {
     crash('after_check');
     const out = await send(sending, checked.client, checked.status);
     crash('after_answer');
-    const step = conclusion(sending, out, performance.now() - started);
+    const step = conclusion(sending, out, performance.now() - started, {
+      now: deps.now(),
+      timings,
+    });
     crash('before_result');
     return record(sending, 'sending', step);
   }
@@ -481,8 +301,8 @@ export function createWriteEngine(deps: WriteEngineDeps) {
 
   async function settleOnce(row: WriteRow): Promise<void> {
     const readMono = mono();
-    const startedAt_ = windowStart.get(row.id) ?? startedAt;
-    const windowPassed = readMono >= startedAt_ + windowMs();
+    const windowFrom = windowStart.get(row.id) ?? startedAt;
+    const windowPassed = readMono >= windowFrom + windowMs();
     const started = performance.now();
     const observed = await read(row);
     crash('after_settle_read');
@@ -586,7 +406,7 @@ export function createWriteEngine(deps: WriteEngineDeps) {
       );
       windowStart.delete(row.id);
     } else {
-      const left = startedAt_ + windowMs() - mono();
+      const left = windowFrom + windowMs() - mono();
       // Whole milliseconds: next_at is an INTEGER column (a fraction would be refused).
       const delay = left <= 0 ? 0 : Math.min(settleGap(), Math.ceil(left) + 1);
       store.transition(
