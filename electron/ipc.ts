@@ -1,7 +1,7 @@
 /**
  * Binds the contract to Electron's IPC: one `ipcMain.handle` channel per operation (no generic
  * invoke), each checking that the message comes from the app's own page in the main frame
- * before the dispatcher validates the input and runs the service.
+ * before the dispatcher checks the operator's role, validates the input and runs the service.
  */
 import { opNames } from '../shared/contract';
 import { IPC_PREFIX } from '../shared/contract-kit';

@@ -1,13 +1,15 @@
 /**
  * The Electron shell: lifecycle, the window, the app:// protocol, the OS key store. Thin: all
  * logic lives in the services, bound to IPC by ipc.ts; every security setting comes from
- * security.ts, which the tests check item by item.
+ * security.ts and what differs between a packaged build and development from shell-policy.ts,
+ * both tested with stand-ins for Electron's objects.
  */
 import {
   app,
   BrowserWindow,
   dialog,
   ipcMain,
+  Menu,
   net,
   protocol,
   safeStorage,
@@ -21,9 +23,20 @@ import { CONTENT_SECURITY_POLICY } from './browser-host';
 import { createDispatcher } from './host/dispatch';
 import { bindIpc } from './ipc';
 import { LogFile } from './log-file';
-import { hardenSession, hardenWebContents, windowOptions } from './security';
+import {
+  createMainWindow,
+  hardenSession,
+  hardenWebContents,
+  registerContractPreload,
+} from './security';
 import { createTerminalServices } from './services';
 import type { SecretProtector } from './services/secret-store';
+import {
+  applyApplicationMenu,
+  isDevelopment,
+  refuseDevTools,
+  sqliteBindingOverride,
+} from './shell-policy';
 import { loadBounds, saveBounds } from './window-state';
 
 protocol.registerSchemesAsPrivileged([
@@ -83,7 +96,12 @@ async function start() {
 
   serveRenderer();
   hardenSession(session.defaultSession);
-  app.on('web-contents-created', (_e, contents) => hardenWebContents(contents));
+  registerContractPreload(session.defaultSession, path.join(__dirname, 'preload.cjs'));
+  applyApplicationMenu(app, Menu, process.platform);
+  app.on('web-contents-created', (_e, contents) => {
+    hardenWebContents(contents);
+    refuseDevTools(app, contents);
+  });
 
   // Settings arrive from the services before the window exists (at start-up) and after.
   const current: { win?: BrowserWindow } = {};
@@ -96,15 +114,14 @@ async function start() {
   };
 
   const protector = osKeyStore(log);
+  const sqliteBinding = sqliteBindingOverride(app, process.env);
   const terminal = await createTerminalServices({
     host: 'electron',
     version: app.getVersion(),
     dataDir,
     osLocale: app.getLocale(),
     ...(protector ? { protector } : {}),
-    ...(process.env.CARDDESK_SQLITE_BINDING
-      ? { sqliteBinding: process.env.CARDDESK_SQLITE_BINDING }
-      : {}),
+    ...(sqliteBinding ? { sqliteBinding } : {}),
     onSettings: (s) => applyShell(s.shell),
     // Audit exports (issue 10): the operator picks the file; undefined when they cancel.
     chooseExportFile: async (suggestedName) => {
@@ -137,10 +154,10 @@ async function start() {
     boundsFile,
     screen.getAllDisplays().map((d) => d.workArea),
   );
-  const win = new BrowserWindow({
-    ...windowOptions(path.join(__dirname, 'preload.cjs')),
-    ...(saved ? { x: saved.x, y: saved.y, width: saved.width, height: saved.height } : {}),
+  const win = createMainWindow(BrowserWindow, {
+    devTools: isDevelopment(app),
     kiosk: shell.kiosk,
+    bounds: saved,
   });
   current.win = win;
   if (saved?.maximized) win.maximize();

@@ -10,4 +10,9 @@ const api = Object.fromEntries(
   opNames.map((name) => [name, (input: unknown) => ipcRenderer.invoke(IPC_PREFIX + name, input)]),
 ) as unknown as WireApi<Contract>;
 
-contextBridge.exposeInMainWorld('carddesk', api);
+// Registered for the session's frames: only the app's own top-level page gets the contract.
+// (The preload is type-checked with the main process, without the DOM's types.)
+const page = globalThis as unknown as { top: unknown; location: { origin: string } };
+if (page.top === page && page.location.origin === 'app://carddesk') {
+  contextBridge.exposeInMainWorld('carddesk', api);
+}

@@ -1,8 +1,13 @@
 /**
  * The single place where a call from the renderer becomes a service call, shared by the
- * Electron binding (ipc.ts) and the browser host: look the operation up in the contract,
- * validate the input with its schema, check the caller's role, run the handler, and shape the
+ * Electron binding (ipc.ts) and the browser host: look the operation up in the contract, check
+ * the caller's access, validate the input with its schema, run the handler, and shape the
  * result (parsed by the result schema, so a field a service adds by mistake never leaves).
+ *
+ * Access comes before validation on purpose: a validation error describes the schema (field
+ * names, limits, enum values), so validating first would teach a caller who may not use an
+ * operation what it takes, and a role test with a wrong input would pass on the validation
+ * error without ever reaching the guard. A refused caller learns only that it was refused.
  * Plain Node: never imports 'electron'.
  */
 import type { z } from 'zod';
@@ -29,7 +34,10 @@ export interface AccessGuard {
 
 export interface DispatchOptions {
   services: Services;
-  /** Checks the caller's access before any service runs (mandatory: no host may skip it). */
+  /**
+   * Checks the caller's access before the input is even validated, so a refused caller learns
+   * nothing about the schema (mandatory: no host may skip it).
+   */
   guard: AccessGuard;
   /** Called for errors that are bugs (kind 'internal'), so they reach the log file. */
   onInternalError?: (name: string, err: unknown) => void;
@@ -56,13 +64,13 @@ export function createDispatcher(opts: DispatchOptions) {
         throw new AppError('invalid_input', 'errors.unknown_operation', { name });
       }
       const def = contract[name];
+      opts.guard.check(def.access, ctx, name, 'passive' in def && def.passive === true);
       const parsed = def.input.safeParse(rawInput ?? {});
       if (!parsed.success) {
         throw new AppError('invalid_input', 'errors.invalid_input', {
           detail: describeIssues(parsed.error),
         });
       }
-      opts.guard.check(def.access, ctx, name, 'passive' in def && def.passive === true);
       const handler = opts.services[name] as (input: unknown, ctx: CallContext) => Promise<unknown>;
       const value = await handler(parsed.data, ctx);
       return { ok: true, value: def.output.parse(value) };

@@ -2,7 +2,15 @@
  * The control API under /__sandbox/ (exists only in the simulator, never on the platform):
  * counters, clock, reset, faults, state and a helper to make encrypt_codes. Plain JSON; errors
  * are {"error": "..."} with a 4xx status. See docs/sandbox.md.
+ *
+ * It listens on loopback, where any web page the user opens can send it requests. So, like the
+ * browser host (electron/browser-host.ts), it refuses a Host that is not its own (DNS
+ * rebinding), a foreign Origin or a cross-site fetch, and a state-changing request that is not
+ * `Content-Type: application/json` (the only kind a page cannot send without a CORS preflight,
+ * which the sandbox never grants). See refuseControl.
  */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { CARD_STATUSES, CODE_STATUSES } from './card-types';
 import { FaultSpec } from './faults';
@@ -34,6 +42,70 @@ const EncryptRequest = z.strictObject({
 
 const ok = (body: unknown): ControlResponse => ({ status: 200, body });
 const fail = (status: number, error: string): ControlResponse => ({ status, body: { error } });
+
+/**
+ * The Host values that name this sandbox: the address it listens on, and the loopback names,
+ * each with its port. Anything else is a name an attacker's DNS points here (rebinding).
+ */
+export function ownHosts(address: AddressInfo | string | null): ReadonlySet<string> {
+  if (address === null || typeof address === 'string') return new Set();
+  const own = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const port = address.port;
+  return new Set([`${own}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`]);
+}
+
+/**
+ * Why a request is a browser's cross-site one, or undefined. Browsers send Origin on every
+ * cross-origin POST and Sec-Fetch-Site on every request to loopback; SDKs and the terminal send
+ * neither, so this refuses pages without touching programs.
+ */
+export function crossSiteReason(
+  headers: IncomingHttpHeaders,
+  hosts: ReadonlySet<string>,
+): string | undefined {
+  const origin = headers.origin;
+  if (origin !== undefined && ![...hosts].some((h) => origin === `http://${h}`)) {
+    return `foreign Origin ${origin}`;
+  }
+  const site = headers['sec-fetch-site'];
+  if (site === 'cross-site' || site === 'same-site') return `${site} request`;
+  return undefined;
+}
+
+/**
+ * GET and HEAD read; DELETE changes state but is never a "simple" request, so a page of another
+ * site cannot send it without a CORS preflight, which gets no Access-Control-Allow-* answer here.
+ * Everything else must say it is JSON: text/plain and form bodies are what a page can post
+ * cross-site without asking first.
+ */
+function needsJson(method: string): boolean {
+  return method !== 'GET' && method !== 'HEAD' && method !== 'DELETE';
+}
+
+function isJson(contentType: string | undefined): boolean {
+  const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
+  return mediaType === 'application/json';
+}
+
+/**
+ * The checks every control request passes before handleControl sees it (the refusal, or
+ * undefined to go on): the same as the browser host's for its API.
+ */
+export function refuseControl(
+  method: string,
+  headers: IncomingHttpHeaders,
+  hosts: ReadonlySet<string>,
+): ControlResponse | undefined {
+  if (!hosts.has(headers.host ?? '')) {
+    return fail(421, `foreign Host header ${headers.host ?? '(none)'}: use ${[...hosts][0] ?? ''}`);
+  }
+  const crossSite = crossSiteReason(headers, hosts);
+  if (crossSite !== undefined) return fail(403, `${crossSite} refused`);
+  if (needsJson(method) && !isJson(headers['content-type'])) {
+    return fail(415, `${method} needs Content-Type: application/json`);
+  }
+  return undefined;
+}
 
 function parse<T extends z.ZodType>(
   schema: T,

@@ -10,7 +10,14 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { CONTROL_PREFIX, handleControl } from './control-api';
+import {
+  CONTROL_PREFIX,
+  crossSiteReason,
+  handleControl,
+  ownHosts,
+  refuseControl,
+  type ControlResponse,
+} from './control-api';
 import { demoSeed } from './demo-seed';
 import { MAX_APPLY_DELAY_MS, type FaultRule } from './faults';
 import type { SandboxSeed } from './seed-schema';
@@ -230,10 +237,28 @@ export function createSandboxServer(
     sendJson(res, r.status, JSON.stringify(r.body));
   }
 
+  /** Answers a refused request without reading its body or letting it count or change anything. */
+  function refuse(req: IncomingMessage, res: ServerResponse, r: ControlResponse): void {
+    req.resume();
+    sendJson(res, r.status, JSON.stringify(r.body));
+  }
+
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
     const isControl =
       url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`);
+    const hosts = ownHosts(server.address());
+    if (isControl) {
+      const refused = refuseControl(req.method ?? 'GET', req.headers, hosts);
+      if (refused) return refuse(req, res, refused);
+    } else {
+      // The WeChat paths stay as SDKs call them (any Host, any Content-Type), but a web page of
+      // another site has no business here: with the demo app's published secret it could
+      // otherwise redeem the sandbox's codes from the browser.
+      const crossSite = crossSiteReason(req.headers, hosts);
+      if (crossSite)
+        return refuse(req, res, { status: 403, body: { error: `${crossSite} refused` } });
+    }
     (isControl ? control(req, res, url) : wechat(req, res, url)).catch((err: unknown) => {
       // A bug in the simulator, or a state file that could not be written (the change is then
       // undone): answer like the platform's "system error" instead of crashing.

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { contract, opNames } from '../../../shared/contract';
 import { createDispatcher, type AccessGuard, type Services } from '../../../electron/host/dispatch';
 import { createTerminalServices } from '../../../electron/services';
+import { AppError } from '../../../shared/errors';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,6 +81,36 @@ describe('dispatch', () => {
     expect(await dispatch('listOperators', {}, ctx)).toMatchObject({ ok: false });
     expect(calls).toEqual([]);
     expect(await dispatch('getAppInfo', {}, ctx)).toMatchObject({ ok: true });
+  });
+
+  it('checks access before validating: a refused caller gets no schema details', async () => {
+    const order: string[] = [];
+    const refuseAll: AccessGuard = {
+      check: (access, _ctx, name) => {
+        order.push(`${name}:${access}`);
+        throw new AppError('forbidden', 'errors.not_signed_in');
+      },
+    };
+    const { wrapped, calls } = counting(await realServices());
+    const dispatch = createDispatcher({ services: wrapped, guard: refuseAll });
+    for (const bad of [{ code: 42 }, 'no', { code: '1', extra: true }]) {
+      expect(await dispatch('lookupCode', bad, ctx)).toEqual({
+        ok: false,
+        error: { kind: 'forbidden', key: 'errors.not_signed_in', params: {} },
+      });
+    }
+    expect(order).toEqual(['lookupCode:cashier', 'lookupCode:cashier', 'lookupCode:cashier']);
+    expect(calls).toEqual([]);
+    // An unknown operation never reaches the guard and names nothing but itself.
+    expect(await dispatch('getSecrets', { a: 1 }, ctx)).toEqual({
+      ok: false,
+      error: {
+        kind: 'invalid_input',
+        key: 'errors.unknown_operation',
+        params: { name: 'getSecrets' },
+      },
+    });
+    expect(order).toHaveLength(3);
   });
 
   it('refuses unknown operations, including prototype names', async () => {

@@ -58,7 +58,7 @@ describe('Electron binding', () => {
     expect(ipc.handlers.size).toBe(0);
   });
 
-  it('answers the app page and validates input', async () => {
+  it('answers the app page, checks the role, then validates input', async () => {
     const { ipc } = await bound();
     await expect(ipc.invoke(`${IPC_PREFIX}getAppInfo`, appFrame(), {})).resolves.toMatchObject({
       ok: true,
@@ -71,11 +71,27 @@ describe('Electron binding', () => {
       ok: false,
       error: { kind: 'forbidden', key: 'errors.not_signed_in' },
     });
+    // A refused caller learns nothing about the schema from a wrong input either.
+    await expect(ipc.invoke(`${IPC_PREFIX}lookupCode`, appFrame(), { code: 5 })).resolves.toEqual({
+      ok: false,
+      error: { kind: 'forbidden', key: 'errors.not_signed_in', params: {} },
+    });
+    // Signed in (the set-up wizard signs the first manager in), the same input is invalid.
+    await expect(
+      ipc.invoke(`${IPC_PREFIX}completeSetup`, appFrame(), {
+        terminalName: 'T',
+        terminalId: 'T-1',
+        storeName: 'S',
+        language: 'en',
+        mode: 'sandbox',
+        manager: { id: 'boss', name: 'Boss', pin: '246810' },
+      }),
+    ).resolves.toMatchObject({ ok: true });
     await expect(
       ipc.invoke(`${IPC_PREFIX}lookupCode`, appFrame(), { code: 5 }),
     ).resolves.toMatchObject({
       ok: false,
-      error: { kind: 'invalid_input' },
+      error: { kind: 'invalid_input', key: 'errors.invalid_input' },
     });
   });
 

@@ -7,18 +7,32 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Session, WebContents } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../../../electron/browser-host';
+import type { BrowserWindowConstructorOptions } from 'electron';
 import {
+  createMainWindow,
   hardenSession,
   hardenWebContents,
   isAppUrl,
   isPermissionAllowed,
-  windowOptions,
+  registerContractPreload,
 } from '../../../electron/security';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
+/** Stands in for Electron's BrowserWindow: keeps what the shell passes to the constructor. */
+class FakeWindow {
+  constructor(readonly options: BrowserWindowConstructorOptions) {}
+}
+const mainWindow = (devTools = false, extra: { bounds?: FakeBounds; kiosk?: boolean } = {}) =>
+  createMainWindow(FakeWindow, {
+    devTools,
+    kiosk: extra.kiosk ?? false,
+    bounds: extra.bounds,
+  }).options;
+type FakeBounds = { x: number; y: number; width: number; height: number };
+
 describe('window options', () => {
-  const web = windowOptions('/app/preload.cjs').webPreferences!;
+  const web = mainWindow().webPreferences!;
   it.each([
     ['contextIsolation', true],
     ['sandbox', true],
@@ -33,9 +47,44 @@ describe('window options', () => {
   ] as const)('%s is %s', (key, value) => {
     expect(web[key]).toBe(value);
   });
-  it('loads only the preload, and disables middle-click new windows', () => {
-    expect(web.preload).toBe('/app/preload.cjs');
+  it('carries no script path, and disables middle-click new windows', () => {
+    expect(web.preload).toBeUndefined();
     expect(web.disableBlinkFeatures).toContain('Auxclick');
+  });
+  it('registers the contract preload on the session for frames, and the shell does so before the window', () => {
+    const calls: unknown[] = [];
+    const id = registerContractPreload(
+      { registerPreloadScript: (s) => (calls.push(s), 'id-1') },
+      '/app/preload.cjs',
+    );
+    expect(id).toBe('id-1');
+    expect(calls).toEqual([
+      { type: 'frame', id: 'carddesk-contract', filePath: '/app/preload.cjs' },
+    ]);
+    const main = readFileSync(path.join(ROOT, 'electron/main.ts'), 'utf8');
+    const registered = main.indexOf('registerContractPreload(session.defaultSession');
+    expect(registered).toBeGreaterThan(0);
+    expect(registered).toBeLessThan(main.indexOf('createMainWindow(BrowserWindow'));
+  });
+  it("the preload exposes the contract only to the app's own top-level page", () => {
+    const preload = readFileSync(path.join(ROOT, 'electron/preload.ts'), 'utf8');
+    expect(preload).toMatch(
+      /if \(page\.top === page && page\.location\.origin === 'app:\/\/carddesk'\) \{\s*contextBridge\.exposeInMainWorld/,
+    );
+  });
+  it('has DevTools only when the shell asks for them (development), whatever else is passed', () => {
+    expect(mainWindow(false).webPreferences?.devTools).toBe(false);
+    expect(mainWindow(true).webPreferences?.devTools).toBe(true);
+    const placed = mainWindow(false, { bounds: { x: 5, y: 6, width: 1000, height: 700 } });
+    expect(placed).toMatchObject({ x: 5, y: 6, width: 1000, height: 700, show: false });
+    expect(mainWindow(false, { kiosk: true }).kiosk).toBe(true);
+    expect(placed.webPreferences).toEqual(web);
+  });
+  it('main.ts creates it with DevTools for development only (Electron cannot run here)', () => {
+    // Any other window is the scanner's to find: scripts/electronegativity.mjs refuses a
+    // window without these options (test/unit/electron/electronegativity.test.ts).
+    const main = readFileSync(path.join(ROOT, 'electron/main.ts'), 'utf8');
+    expect(main).toMatch(/createMainWindow\(BrowserWindow, \{[^}]*devTools: isDevelopment\(app\)/s);
   });
 });
 

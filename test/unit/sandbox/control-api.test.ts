@@ -1,5 +1,10 @@
+import http from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WECHAT_PATHS } from '../../../electron/sandbox';
+import { WECHAT_PATHS, type RunningSandbox } from '../../../electron/sandbox';
+import { createTerminalServices } from '../../../electron/services';
 import { APP, CASH, CUSTOM, testSeed } from './fixtures';
 import { control, sandbox, TEST_NOW_MS, Wx, type Json } from './helpers';
 
@@ -160,8 +165,238 @@ describe('control API /__sandbox/', () => {
     const { sb } = await setup();
     expect((await control(sb, 'GET', '/nothing')).status).toBe(404);
     expect((await control(sb, 'PUT', '/clock')).status).toBe(404);
-    const res = await fetch(`${sb.url}/__sandbox/clock`, { method: 'POST', body: '{nope' });
+    const res = await fetch(`${sb.url}/__sandbox/clock`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{nope',
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as Json).error).toMatch(/not valid JSON/);
+  });
+});
+
+/** node:http, because fetch will not send a forged Host header. */
+function raw(
+  sb: RunningSandbox,
+  method: string,
+  urlPath: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; body: Json }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port: sb.port, method, path: urlPath, headers },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text || '{}') as Json }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Everything a web page could change through the control API, as it stands. */
+function observable(sb: RunningSandbox) {
+  return {
+    now: sb.sim.clock.now(),
+    faults: sb.sim.faults.list(),
+    code: sb.sim.code('100000000001'),
+    counters: sb.sim.counters(),
+    log: sb.sim.requestLog().length,
+  };
+}
+
+const CHANGES: [string, string, unknown][] = [
+  ['POST', '/__sandbox/clock', { advance: 86_400_000 }],
+  ['POST', '/__sandbox/faults', { path: '*', kind: 'hang', count: 100 }],
+  ['POST', '/__sandbox/state/codes/100000000001', { status: 'CONSUMED' }],
+  ['POST', '/__sandbox/reset', {}],
+  ['DELETE', '/__sandbox/counters', undefined],
+];
+
+describe('control API: a web page cannot drive the sandbox', () => {
+  it('refuses a foreign Origin, also the opaque "null" one, and changes nothing', async () => {
+    const { sb, wx } = await setup();
+    await wx.post('/card/code/get', { code: '100000000001' });
+    const before = observable(sb);
+    const host = `127.0.0.1:${sb.port}`;
+    for (const origin of [
+      'https://evil.example',
+      'null',
+      `https://${host}`,
+      'http://127.0.0.1:1',
+    ]) {
+      for (const [method, p, body] of CHANGES) {
+        const r = await raw(
+          sb,
+          method,
+          p,
+          { host, origin, 'content-type': 'application/json' },
+          body === undefined ? undefined : JSON.stringify(body),
+        );
+        expect(r.status, `${method} ${p} from ${origin}`).toBe(403);
+        expect(String(r.body.error)).toMatch(/foreign Origin/);
+      }
+    }
+    expect(observable(sb)).toEqual(before);
+  });
+
+  it('refuses cross-site and same-site fetches that carry no Origin (reads included)', async () => {
+    const { sb } = await setup();
+    const host = `127.0.0.1:${sb.port}`;
+    for (const site of ['cross-site', 'same-site']) {
+      const read = await raw(sb, 'GET', '/__sandbox/state/codes', { host, 'sec-fetch-site': site });
+      expect(read.status).toBe(403);
+      expect(read.body.codes).toBeUndefined();
+      const write = await raw(
+        sb,
+        'POST',
+        '/__sandbox/clock',
+        { host, 'sec-fetch-site': site, 'content-type': 'application/json' },
+        JSON.stringify({ set: 1 }),
+      );
+      expect(write.status).toBe(403);
+    }
+    expect(sb.sim.clock.now()).toBe(TEST_NOW_MS);
+  });
+
+  it('refuses a foreign Host (DNS rebinding), for reads and changes, and changes nothing', async () => {
+    const { sb } = await setup();
+    const before = observable(sb);
+    for (const host of [`evil.example:${sb.port}`, `127.0.0.1:1`, 'localhost', '127.0.0.1']) {
+      // A rebound page is same-origin with itself: its Origin names the attacker's host.
+      const origin = `http://${host}`;
+      const read = await raw(sb, 'GET', '/__sandbox/state/codes', { host, origin });
+      expect(read.status, host).toBe(421);
+      expect(read.body.codes).toBeUndefined();
+      for (const [method, p, body] of CHANGES) {
+        const r = await raw(
+          sb,
+          method,
+          p,
+          { host, origin, 'content-type': 'application/json' },
+          body === undefined ? undefined : JSON.stringify(body),
+        );
+        expect(r.status, `${method} ${p} for ${host}`).toBe(421);
+      }
+    }
+    expect(observable(sb)).toEqual(before);
+  });
+
+  it('refuses text/plain, form and untyped bodies (what a page posts without a preflight)', async () => {
+    const { sb } = await setup();
+    const before = observable(sb);
+    const host = `127.0.0.1:${sb.port}`;
+    for (const type of [
+      'text/plain',
+      'text/plain;charset=UTF-8',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/jsonp',
+      undefined,
+    ]) {
+      for (const [method, p, body] of CHANGES.filter(([m]) => m === 'POST')) {
+        const r = await raw(
+          sb,
+          method,
+          p,
+          { host, ...(type ? { 'content-type': type } : {}) },
+          JSON.stringify(body),
+        );
+        expect(r.status, `${p} as ${type ?? 'no type'}`).toBe(415);
+      }
+    }
+    expect(observable(sb)).toEqual(before);
+  });
+
+  it('still answers its own loopback names, with or without a same-origin Origin', async () => {
+    const { sb } = await setup();
+    for (const host of [`127.0.0.1:${sb.port}`, `localhost:${sb.port}`]) {
+      const r = await raw(
+        sb,
+        'POST',
+        '/__sandbox/clock',
+        { host, origin: `http://${host}`, 'content-type': 'application/json; charset=utf-8' },
+        JSON.stringify({ advance: 1_000 }),
+      );
+      expect(r.status, host).toBe(200);
+      expect(
+        (await raw(sb, 'GET', '/__sandbox/clock', { host, 'sec-fetch-site': 'same-origin' }))
+          .status,
+      ).toBe(200);
+    }
+    expect(sb.sim.clock.now()).toBe(TEST_NOW_MS + 2_000);
+  });
+
+  it('the WeChat paths refuse a cross-site browser request, and still serve SDKs as before', async () => {
+    const { sb, wx } = await setup();
+    const token = await wx.fetchToken();
+    const host = `127.0.0.1:${sb.port}`;
+    const consume = `/card/code/consume?access_token=${token}`;
+    const counted = sb.sim.callCount('/card/code/consume');
+    const page = await raw(
+      sb,
+      'POST',
+      consume,
+      { host, origin: 'https://evil.example', 'content-type': 'text/plain' },
+      JSON.stringify({ code: '100000000001' }),
+    );
+    expect(page.status).toBe(403);
+    const noCors = await raw(sb, 'GET', `/cgi-bin/token?grant_type=client_credential`, {
+      host,
+      'sec-fetch-site': 'cross-site',
+    });
+    expect(noCors.status).toBe(403);
+    expect(sb.sim.code('100000000001')?.status).toBe('NORMAL');
+    expect(sb.sim.callCount('/card/code/consume')).toBe(counted);
+    // An SDK: no Origin, any Host it was given, text/plain or no type at all.
+    const sdk = await raw(
+      sb,
+      'POST',
+      consume,
+      { host: `sandbox.internal:${sb.port}`, 'content-type': 'text/plain' },
+      JSON.stringify({ code: '100000000001' }),
+    );
+    expect(sdk).toMatchObject({ status: 200, body: { errcode: 0 } });
+    expect(sb.sim.code('100000000001')?.status).toBe('CONSUMED');
+  });
+
+  it('the sandbox the terminal starts in Sandbox mode refuses a web page too', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'carddesk-embedded-'));
+    const t = await createTerminalServices({
+      host: 'browser',
+      version: 't',
+      dataDir: dir,
+      osLocale: 'en',
+    });
+    try {
+      const sb = await t.connection.ensureSandbox();
+      const before = sb.sim.clock.now();
+      const r = await raw(
+        sb,
+        'POST',
+        '/__sandbox/clock',
+        { host: `127.0.0.1:${sb.port}`, 'content-type': 'text/plain' },
+        JSON.stringify({ advance: 86_400_000 }),
+      );
+      expect(r.status).toBe(415);
+      const evil = await raw(
+        sb,
+        'POST',
+        '/__sandbox/faults',
+        { host: `evil.example:${sb.port}`, 'content-type': 'application/json' },
+        JSON.stringify({ path: '*', kind: 'hang' }),
+      );
+      expect(evil.status).toBe(421);
+      expect(sb.sim.faults.list()).toEqual([]);
+      expect(sb.sim.clock.now() - before).toBeLessThan(60_000);
+    } finally {
+      await t.close();
+    }
   });
 });

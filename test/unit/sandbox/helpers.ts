@@ -72,6 +72,8 @@ export class Wx {
 export async function control(sb: RunningSandbox, method: string, path: string, body?: unknown) {
   const res = await fetch(`${sb.url}/__sandbox${path}`, {
     method,
+    // The control API refuses other types (a page could post them cross-site).
+    headers: { 'Content-Type': 'application/json' },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   return { status: res.status, body: (await res.json()) as Json };
