@@ -52,7 +52,12 @@ async function main() {
       console.error(`[carddesk] ${name} failed (see ${log.file})`);
     },
   });
-  const host = await startBrowserHost({ port, staticDir, dispatch });
+  const host = await startBrowserHost({
+    port,
+    staticDir,
+    dispatch,
+    downloads: terminal.exportDownloads,
+  });
   console.log(`CardDesk is running at ${host.url}`);
   console.log(`Data folder: ${dataDir}`);
   console.log('Open the address in Chromium or Chrome. Press Ctrl+C to stop.');

@@ -9,21 +9,28 @@
  * - refuses API calls from a foreign Origin, and anything but POST application/json;
  * - serves a finished audit export once, at GET /download/<id>?token=<one-time token> (the
  *   token, from exportStatus, is the only key: a download is a plain navigation that cannot
- *   carry the secret header), and deletes the temporary file after sending it.
+ *   carry the secret header). The route asks the export store directly (no contract operation
+ *   hands out files or paths), streams with pipeline, and the store deletes the file when the
+ *   stream closes, sent in full or cut short by the client.
  * Plain Node: never imports 'electron'.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { CLIENT_HEADER, SECRET_HEADER } from '../shared/contract-kit';
-import { ExportDownload } from '../shared/ops/audit-review';
+import reviewMessages from '../shared/i18n/messages/review';
+import { DownloadRequest } from '../shared/ops/audit-review';
 import type { Dispatch } from './host/dispatch';
+import type { ExportDownloads } from './services/export-downloads';
 
 export interface BrowserHostOptions {
   port: number;
   staticDir: string;
   dispatch: Dispatch;
+  /** Finished audit exports waiting for their download (without it, /download/ answers 410). */
+  downloads?: ExportDownloads;
   /** Fixed secret for tests; a random one per launch otherwise. */
   secret?: string;
 }
@@ -48,6 +55,8 @@ export function attachmentHeader(fileName: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
+/** A plain navigation shows this page: both languages, since it comes without the app. */
+const DOWNLOAD_GONE = `${reviewMessages['zh-CN'].errors.download_gone}\n${reviewMessages.en.errors.download_gone}\n`;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -164,17 +173,15 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Runnin
     if (site !== undefined && site !== 'same-origin' && site !== 'none') {
       return send(res, 403, 'foreign site');
     }
-    const token = new URLSearchParams(query).get('token') ?? '';
-    const envelope = await opts.dispatch(
-      'takeExportDownload',
-      { exportId, token },
-      { clientId: 'browser:download' },
-    );
-    const parsed = envelope.ok ? ExportDownload.safeParse(envelope.value) : undefined;
-    if (!parsed?.success) {
-      return send(res, 410, 'This download was already used or has expired. Export again.');
-    }
-    const { file, fileName, contentType, bytes } = parsed.data;
+    const request = DownloadRequest.safeParse({
+      exportId,
+      token: new URLSearchParams(query).get('token') ?? '',
+    });
+    const download = request.success
+      ? await opts.downloads?.take(request.data.exportId, request.data.token)
+      : undefined;
+    if (!download) return send(res, 410, DOWNLOAD_GONE);
+    const { stream, fileName, contentType, bytes } = download;
     res.writeHead(200, {
       'Content-Type': contentType,
       'Content-Length': bytes,
@@ -182,12 +189,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Runnin
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
     });
-    const stream = createReadStream(file);
-    // Single use: the temporary file goes whether the transfer completed or not.
-    const remove = () => void fs.rm(file, { force: true }).catch(() => {});
-    stream.on('close', remove);
-    stream.on('error', () => res.destroy());
-    stream.pipe(res);
+    try {
+      // pipeline destroys the file stream when the client goes away, which closes its handle
+      // and deletes the file (export-downloads.ts); a finished transfer does the same.
+      await pipeline(stream, res);
+    } catch {
+      // The client closed early: nothing to answer, and the file is gone with the stream.
+    }
   }
 
   async function handleStatic(

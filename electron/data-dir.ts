@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { mkdirPrivate, tightenTree } from './private-files';
 
 /**
  * The folder Electron calls `userData` for an app named CardDesk, computed without Electron so
@@ -17,4 +18,14 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
     default:
       return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'CardDesk');
   }
+}
+
+/**
+ * Creates the data folder if needed and makes it and everything in it readable by this user
+ * only (folders 0700, files 0600), also when an older version left it 0755 with 0644 files:
+ * the audit log and exports hold full codes. Run at every start, before the services open it.
+ */
+export function prepareDataDir(dir: string): void {
+  mkdirPrivate(dir);
+  tightenTree(dir);
 }

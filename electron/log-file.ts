@@ -1,11 +1,16 @@
 /**
  * The app's own log: a text file in the data folder, rotated by size (carddesk.log, .1 ... .N),
- * for the IT person. Plain Node. Lines pass through `redact` so a token, secret or PIN that
- * slipped into an error message never reaches the disk.
+ * for the IT person. Plain Node. Lines pass through `redact` (electron/redact.ts, the rule set
+ * audit records and error texts use too) so a token, secret or PIN that slipped into an error
+ * message never reaches the disk. The folder is 0700 and the files 0600: errors can name codes.
  */
-import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { inspect } from 'node:util';
+import { chmodPrivate, mkdirPrivate, PRIVATE_FILE_MODE } from './private-files';
+import { redact } from './redact';
+
+export { redact };
 
 export interface LogFileOptions {
   dir: string;
@@ -15,19 +20,6 @@ export interface LogFileOptions {
   now?: () => Date;
 }
 
-const SECRET_PATTERNS: [RegExp, string][] = [
-  [/(Bearer\s+)[A-Za-z0-9._~+/-]+=*/gi, '$1***'],
-  [/(access_token=)[^&\s"']+/gi, '$1***'],
-  [
-    /(["']?(?:secret|appsecret|app_secret|access_token|token|pin|password|authorization)["']?\s*[:=]\s*["']?)(?!Bearer\b)[^"',\s}]+/gi,
-    '$1***',
-  ],
-];
-
-export function redact(text: string): string {
-  return SECRET_PATTERNS.reduce((t, [re, rep]) => t.replace(re, rep), text);
-}
-
 export class LogFile {
   readonly file: string;
   private readonly maxBytes: number;
@@ -35,8 +27,17 @@ export class LogFile {
   private readonly now: () => Date;
 
   constructor(opts: LogFileOptions) {
-    mkdirSync(opts.dir, { recursive: true });
+    mkdirPrivate(opts.dir);
     this.file = path.join(opts.dir, opts.name ?? 'carddesk.log');
+    // Files an older version wrote with 0644, the rotated ones included.
+    const base = path.basename(this.file);
+    try {
+      for (const name of readdirSync(opts.dir)) {
+        if (name === base || name.startsWith(`${base}.`)) chmodPrivate(path.join(opts.dir, name));
+      }
+    } catch {
+      // An unreadable folder: writing will fail quietly too.
+    }
     this.maxBytes = opts.maxBytes ?? 1024 * 1024;
     this.keep = opts.keep ?? 5;
     this.now = opts.now ?? (() => new Date());
@@ -61,7 +62,8 @@ export class LogFile {
     );
     try {
       this.rotate();
-      appendFileSync(this.file, line.replace(/\n/g, '\n    ') + '\n');
+      // The mode applies when the file is created (after a rotation, say).
+      appendFileSync(this.file, line.replace(/\n/g, '\n    ') + '\n', { mode: PRIVATE_FILE_MODE });
     } catch {
       // A log that cannot be written must not take the terminal down with it.
     }

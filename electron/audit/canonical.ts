@@ -12,6 +12,7 @@
  */
 import { hash as oneShotHash } from 'node:crypto';
 import type { JsonObject } from '../../shared/audit';
+import { maskedIfSecret, mayHoldSecret as mayHoldText, redact } from '../redact';
 
 export const CANONICAL_VERSION = 1;
 export const GENESIS_HASH = '0'.repeat(64);
@@ -70,59 +71,10 @@ export const CANONICAL_SQL = `json_array(${CANONICAL_VERSION}, id, ts, terminal_
   action, code, card_id, outcome, errcode, errmsg, duration_ms, nonce, detail)`;
 
 // ---------------------------------------------------------------------------------------------
-// Detail: plain JSON, keys sorted, secrets scrubbed.
+// Detail: plain JSON, keys sorted, secrets scrubbed (by electron/redact.ts, the one rule set
+// shared with the log file and error texts).
 
-export const REDACTED = '***';
-
-/** Keys whose values are secrets, compared without case, '_' and '-'. */
-const SECRET_KEYS = new Set([
-  'secret',
-  'appsecret',
-  'clientsecret',
-  'accesstoken',
-  'refreshtoken',
-  'token',
-  'idtoken',
-  'authtoken',
-  'pin',
-  'pincode',
-  'password',
-  'passwd',
-  'pwd',
-  'passcode',
-  'apikey',
-  'authorization',
-  'cookie',
-  'sessionkey',
-  'privatekey',
-  'encodingaeskey',
-]);
-
-function secretKey(key: string): boolean {
-  const k = key.toLowerCase().replace(/[_\-.\s]/g, '');
-  if (SECRET_KEYS.has(k)) return true;
-  if (/secret|token|passw|apikey|privatekey/.test(k)) return true;
-  // '...Pin' / '..._pin' but not 'shipping' or 'mapping'.
-  return /(^|[_\-.])pin$/i.test(key) || /[a-z0-9](Pin|PIN)$/.test(key);
-}
-
-// Detail keys repeat from record to record: remember the verdicts (bounded).
-const secretKeyCache = new Map<string, boolean>();
-
-/** True for `secret`, `appSecret`, `access_token`, `supervisorPin`, `x-api-key`... */
-export function isSecretKey(key: string): boolean {
-  let verdict = secretKeyCache.get(key);
-  if (verdict === undefined) {
-    verdict = secretKey(key);
-    if (secretKeyCache.size > 5000) secretKeyCache.clear();
-    secretKeyCache.set(key, verdict);
-  }
-  return verdict;
-}
-
-/** `access_token=...` in URLs or messages: keep the name, drop the value. */
-const SECRET_IN_TEXT = /\b(access_token|appsecret|secret|token|password|pin)=([^&\s"'#]+)/i;
-const SECRET_IN_TEXT_ALL = new RegExp(SECRET_IN_TEXT.source, 'gi');
+export { REDACTED, isSecretName as isSecretKey } from '../redact';
 
 /** A lone UTF-16 surrogate cannot be stored as UTF-8: it would come back as U+FFFD and break the hash. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -132,8 +84,7 @@ const LONE_SURROGATE_ALL = new RegExp(LONE_SURROGATE.source, 'g');
 export function cleanText(text: string): string {
   let t = text;
   if (LONE_SURROGATE.test(t)) t = t.replace(LONE_SURROGATE_ALL, '\uFFFD');
-  if (SECRET_IN_TEXT.test(t)) t = t.replace(SECRET_IN_TEXT_ALL, `$1=${REDACTED}`);
-  return t;
+  return redact(t);
 }
 
 const MAX_DEPTH = 32;
@@ -183,8 +134,11 @@ function toJson(value: unknown, depth: number, seen: Set<object>): unknown {
     const entries: [string, unknown][] = [];
     for (const key of Object.keys(obj)) {
       const v = (obj as Record<string, unknown>)[key];
-      if (isSecretKey(key)) {
-        if (v !== undefined && v !== null) entries.push([cleanText(key), REDACTED]);
+      const masked = maskedIfSecret(key, v);
+      if (masked.secret) {
+        // `***`, or a value that says nothing about the secret (null, false, '').
+        const j = toJson(masked.value, depth + 1, seen);
+        if (j !== undefined) entries.push([cleanText(key), j]);
         continue;
       }
       const j = toJson(v, depth + 1, seen);
@@ -213,9 +167,7 @@ export function canonicalDetail(detail: Record<string, unknown> | undefined): {
 
 /** Cheap pre-check used by export: could this stored detail text hold a secret? */
 export function mayHoldSecret(detailText: string): boolean {
-  return /secret|token|passw|pin"|pin=|apikey|api_key|authorization|cookie|privatekey/i.test(
-    detailText,
-  );
+  return mayHoldText(detailText);
 }
 
 /** Re-scrubs a stored detail text (for export, defence in depth). */

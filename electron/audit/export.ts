@@ -6,6 +6,11 @@
  * and the log stays usable between chunks; progress after each chunk; cancel with an
  * AbortSignal.
  *
+ * A masked export (a cashier's: `maskCode`) maps each record before it is serialised: the code
+ * through the mask, and no nonce, prev_hash or hash. Each hash is over the record with the FULL
+ * code, so with the hash a masked 12-digit code falls to 10,000 tries; the chain is checked on
+ * the complete log (or a complete export) by a supervisor instead.
+ *
  * CSV cells are quoted per RFC 4180 by `csvCell`, which a test holds byte-for-byte to
  * csv-stringify's output (with the options in CSV_STRINGIFY_OPTIONS): csv-stringify itself costs
  * ~5 us a row here, which alone would make an export 4x slower than reading the rows.
@@ -29,6 +34,11 @@ export interface ExportOptions {
   timeZone?: string;
   /** Or a fixed offset for `time_local`, in minutes east of UTC. */
   tzOffsetMinutes?: number;
+  /**
+   * A masked export: each code through this function, and none of the chain fields (nonce,
+   * prev_hash, hash), from which the full code could be recovered by trying the masked digits.
+   */
+  maskCode?: (code: string) => string;
 }
 
 export const CSV_COLUMNS = [
@@ -50,6 +60,11 @@ export const CSV_COLUMNS = [
   'prev_hash',
   'hash',
 ] as const;
+
+/** The columns of a masked export: no nonce, prev_hash or hash (see ExportOptions.maskCode). */
+export const MASKED_CSV_COLUMNS = CSV_COLUMNS.filter(
+  (c) => c !== 'nonce' && c !== 'prev_hash' && c !== 'hash',
+);
 
 const BOM = '\uFEFF';
 const CRLF = '\r\n';
@@ -114,6 +129,21 @@ function csvLine(r: Raw, offsetAt: (ms: number) => number): string {
   );
 }
 
+/** The masked form of a row: the cells a masked CSV line has, in its column order. */
+function maskedCsvLine(
+  r: Raw,
+  offsetAt: (ms: number) => number,
+  maskCode: (code: string) => string,
+): string {
+  const code = r[5] === null ? null : maskCode(r[5]);
+  return (
+    `${r[0]},${r[1]},${formatTime(r[1])},${formatTime(r[1], offsetAt(r[1]))},` +
+    `${csvCell(r[2])},${csvCell(r[3])},${csvCell(r[4])},${csvCell(code)},${csvCell(r[6])},` +
+    `${csvCell(r[7])},${csvCell(r[8])},${csvCell(safeText(r[9]))},${csvCell(r[10])},` +
+    `${csvCell(safeDetail(r[12]))}${CRLF}`
+  );
+}
+
 const q = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
 
 function jsonLine(r: Raw): string {
@@ -123,6 +153,16 @@ function jsonLine(r: Raw): string {
     `"action":${q(r[4])},"code":${q(r[5])},"card_id":${q(r[6])},"outcome":${q(r[7])},` +
     `"errcode":${r[8] ?? 'null'},"errmsg":${q(safeText(r[9]))},"duration_ms":${r[10] ?? 'null'},` +
     `"nonce":${q(r[11])},"detail":${safeDetail(r[12])},"prev_hash":${q(r[13])},"hash":${q(r[14])}}\n`
+  );
+}
+
+function maskedJsonLine(r: Raw, maskCode: (code: string) => string): string {
+  const code = r[5] === null ? null : maskCode(r[5]);
+  return (
+    `{"id":${r[0]},"ts":${r[1]},"terminal_id":${q(r[2])},"operator_id":${q(r[3])},` +
+    `"action":${q(r[4])},"code":${q(code)},"card_id":${q(r[6])},"outcome":${q(r[7])},` +
+    `"errcode":${r[8] ?? 'null'},"errmsg":${q(safeText(r[9]))},"duration_ms":${r[10] ?? 'null'},` +
+    `"detail":${safeDetail(r[12])}}\n`
   );
 }
 
@@ -257,9 +297,18 @@ export function createExporter(db: Database, ctx: { ready: () => Source; file: s
 
     const writer = toWriter(out);
     const csv = fmt.data === 'csv';
+    const { maskCode } = opts;
+    const line = maskCode
+      ? csv
+        ? (r: Raw) => maskedCsvLine(r, offsetAt, maskCode)
+        : (r: Raw) => maskedJsonLine(r, maskCode)
+      : csv
+        ? (r: Raw) => csvLine(r, offsetAt)
+        : jsonLine;
+    const columns = maskCode ? MASKED_CSV_COLUMNS : CSV_COLUMNS;
     let done = 0;
     try {
-      if (csv) await writer.write(BOM + CSV_COLUMNS.join(',') + CRLF);
+      if (csv) await writer.write(BOM + columns.join(',') + CRLF);
       onProgress?.(0, total);
       let next = lo;
       while (next <= hi) {
@@ -271,7 +320,7 @@ export function createExporter(db: Database, ctx: { ready: () => Source; file: s
           read++;
           lastId = r[0];
           if (textSet && !textSet.has(r[0])) continue;
-          text += csv ? csvLine(r, offsetAt) : jsonLine(r);
+          text += line(r);
           done++;
         }
         if (read === 0) break;

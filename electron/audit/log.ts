@@ -3,7 +3,7 @@
  * settings, migrate, and assemble writer, queries, summary, export and verify behind one
  * object. Every method maps SQLite's errors to AppErrors (storage-errors.ts).
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type {
   AuditAnchor,
@@ -19,6 +19,7 @@ import type {
   VerifyResult,
 } from '../../shared/audit';
 import { AppError } from '../../shared/errors';
+import { chmodPrivate, touchPrivate } from '../private-files';
 import { createExporter, type ExportOptions, type ExportSink } from './export';
 import type { Source } from './filter-sql';
 import {
@@ -143,6 +144,11 @@ function assemble(
   const kind = identify(db, file, readonly);
   if (!readonly) {
     // Only now that the file is known to be ours (or empty) may it be changed.
+    // Owner only: the log holds full codes. SQLite creates the WAL and shared-memory files with
+    // the mode of the database file, so they follow; ones an older version left are tightened.
+    if (file !== ':memory:') {
+      for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) chmodPrivate(f);
+    }
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     // Checkpoints run when the log is idle (search-index.ts), not inside a cashier's append.
@@ -220,6 +226,8 @@ export function openAuditLog(file: string, opts: OpenAuditLogOptions): AuditLog 
   const now = opts.now ?? Date.now;
   const memory = file === ':memory:';
   if (!memory) sniff(file, readonly);
+  // A new log: SQLite would create the file 0644 (readable by every account on the PC).
+  if (!memory && !readonly && !existsSync(file)) touchPrivate(file);
 
   let db: Database.Database;
   try {

@@ -242,6 +242,28 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'failed sign-ins counted per operator id and minute',
+    up(db) {
+      // Working state of electron/services/sign-in-failures.ts: a flood of wrong PINs costs one
+      // audit record per id and minute, not one each. A failure is counted here durably before
+      // its answer leaves; a minute that is over becomes one `sign_in_failed` record and its row
+      // goes, in one transaction (at the next failure, on a timer, or at start-up).
+      db.exec(`
+        CREATE TABLE sign_in_failures (
+          operator_id TEXT NOT NULL,
+          minute INTEGER NOT NULL,
+          count INTEGER NOT NULL CHECK (count > 0),
+          first_at INTEGER NOT NULL,
+          last_at INTEGER NOT NULL,
+          reasons TEXT NOT NULL CHECK (json_valid(reasons)),
+          PRIMARY KEY (operator_id, minute)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX sign_in_failures_minute ON sign_in_failures (minute);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -4,16 +4,18 @@
  * The role rule lives here, not in the screens: supervisors and managers see every record; a
  * cashier sees only their own records since the start of today in the terminal's time zone
  * (their shift), whatever filter they send, with codes masked (journal, record and export).
+ * Masked output carries no chain hashes and no nonces: each hash is over the record with the
+ * full code, so a masked 12-digit code would fall to 10,000 tries. The chain is verified on the
+ * unmasked log by a supervisor.
  *
  * Export streams `audit.export` into a file: the one the operator picks in Electron's save
- * dialog (`ctx.chooseExportFile`), or, in the browser host (no dialog), a temporary file in
- * `<data folder>/exports/` that the host serves once at `/download/<id>?token=<token>` (see
- * takeExportDownload and electron/browser-host.ts). Temporary files are removed after the
- * download, when the token expires, and at the next start. Export and verify run in the
+ * dialog (`ctx.chooseExportFile`), or, in the browser host (no dialog), a temporary file that
+ * the host serves once at `/download/<id>?token=<token>` (export-downloads.ts, which the
+ * browser host asks directly: it is no contract operation). Export and verify run in the
  * background with progress and cancel, and each is recorded in the log when it ends.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createWriteStream, promises as fs, rmSync, type WriteStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { AuditFilter, AuditRecord, AuditSummary, VerifyResult } from '../../shared/audit';
 import { AppError, toErrorInfo, type ErrorInfo } from '../../shared/errors';
@@ -24,93 +26,21 @@ import {
   type auditReviewOps,
   type ExportStatus,
   type JournalRow,
+  type MaskedAuditRecord,
   type ReviewScope,
   type VerifyStatus,
 } from '../../shared/ops/audit-review';
 import { roleAllows, type OperatorView } from '../../shared/settings';
 import { countSql, parseFilter } from '../audit/filter-sql';
 import type { CallContext } from '../host/dispatch';
+import { PRIVATE_FILE_MODE } from '../private-files';
 import type { AreaHandlers, ServiceContext } from './context';
+import { createExportDownloads, type ExportDownloadStore } from './export-downloads';
 
-/** How long a finished download waits for its one use. */
-const TOKEN_TTL_MS = 10 * 60_000;
 /** How long finished exports and verifies stay visible to status calls. */
 const KEEP_MS = 30 * 60_000;
 /** Card titles looked up in the log are remembered this long (a missing one is asked again). */
 const TITLE_TTL_MS = 10 * 60_000;
-
-const CSV_CODE_COLUMN = 7; // electron/audit/export.ts CSV_COLUMNS: id,ts,time_utc,time_local,terminal_id,operator_id,action,code
-
-// ---------------------------------------------------------------------------------------------
-// Masking an export's codes on the way to the file (a cashier's export)
-
-function csvQuote(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/**
- * Masks one column of CSV text made of whole records (export writes whole rows per chunk).
- * Quoted cells may hold commas, quotes and line breaks (RFC 4180).
- */
-export function maskCsvColumn(text: string, column: number, mask: (s: string) => string): string {
-  let out = '';
-  let i = 0;
-  let field = 0;
-  const n = text.length;
-  while (i < n) {
-    const start = i;
-    let value: string;
-    if (text[i] === '"') {
-      i++;
-      value = '';
-      while (i < n) {
-        if (text[i] === '"') {
-          if (text[i + 1] === '"') {
-            value += '"';
-            i += 2;
-          } else {
-            i++;
-            break;
-          }
-        } else {
-          value += text[i];
-          i++;
-        }
-      }
-    } else {
-      while (i < n && text[i] !== ',' && text[i] !== '\r' && text[i] !== '\n') i++;
-      value = text.slice(start, i);
-    }
-    out += field === column && value !== '' ? csvQuote(mask(value)) : text.slice(start, i);
-    if (text[i] === ',') {
-      out += ',';
-      i++;
-      field++;
-    } else if (text[i] === '\r' && text[i + 1] === '\n') {
-      out += '\r\n';
-      i += 2;
-      field = 0;
-    } else if (text[i] === '\n') {
-      out += '\n';
-      i++;
-      field = 0;
-    }
-  }
-  return out;
-}
-
-/** Masks `code` in JSON Lines text made of whole lines. */
-export function maskJsonLines(text: string, mask: (s: string) => string): string {
-  return text
-    .split('\n')
-    .map((line) => {
-      if (!line) return line;
-      const obj = JSON.parse(line) as { code?: unknown };
-      if (typeof obj.code === 'string') obj.code = mask(obj.code);
-      return JSON.stringify(obj);
-    })
-    .join('\n');
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -125,8 +55,6 @@ interface ExportJob {
   file: string;
   rows: number;
   total: number;
-  token?: string;
-  tokenExpires?: number;
   error?: ErrorInfo;
   abort: AbortController;
   finishedAt?: number;
@@ -152,13 +80,28 @@ interface Caller {
 
 const newId = () => randomBytes(12).toString('base64url');
 
+/** A record as a cashier may see it: code masked, no hash, prev_hash or nonce. */
+function maskedRecord(rec: AuditRecord): MaskedAuditRecord {
+  const { hash: _hash, prev_hash: _prev, nonce: _nonce, ...rest } = rec;
+  return { ...rest, code: rec.code === null ? null : maskCode(rec.code) };
+}
+
+const CONTENT_TYPES = {
+  csv: 'text/csv; charset=utf-8',
+  jsonl: 'application/jsonl; charset=utf-8',
+} as const;
+
+/**
+ * The review handlers. `downloads` keeps the browser host's finished exports until they are
+ * downloaded (the host's download route takes them from it directly).
+ */
 export function createAuditReviewHandlers(
   ctx: ServiceContext,
+  downloads: ExportDownloadStore = createExportDownloads({
+    dir: path.join(ctx.dataDir, 'exports'),
+    now: ctx.now,
+  }),
 ): AreaHandlers<typeof auditReviewOps> {
-  const exportsDir = path.join(ctx.dataDir, 'exports');
-  // Downloads never taken before the last stop: nobody can ask for them any more.
-  rmSync(exportsDir, { recursive: true, force: true });
-
   const exportJobs = new Map<string, ExportJob>();
   const verifyJobs = new Map<string, VerifyJob>();
   const titles = new Map<string, { title: string | null; at: number }>();
@@ -223,7 +166,8 @@ export function createAuditReviewHandlers(
       outcome: rec.outcome,
       errcode: rec.errcode,
       duration_ms: rec.duration_ms,
-      nonce: rec.nonce,
+      // Masked rows carry no nonce either: masked output holds nothing of the chain.
+      nonce: masked ? null : rec.nonce,
       verdict: detailText(rec, 'verdict'),
     };
   }
@@ -258,9 +202,11 @@ export function createAuditReviewHandlers(
   }
 
   function exportStatusOf(job: ExportJob, viewer: string): ExportStatus {
-    const mine = viewer === job.operatorId;
-    const downloadable =
-      mine && job.token && job.tokenExpires !== undefined && job.tokenExpires > ctx.now();
+    // The token goes to the operator who made the export, and to nobody else.
+    const offer =
+      viewer === job.operatorId && job.target === 'download'
+        ? downloads.pending(job.id)
+        : undefined;
     return {
       exportId: job.id,
       state: job.state,
@@ -268,8 +214,8 @@ export function createAuditReviewHandlers(
       target: job.target,
       fileName: job.fileName,
       ...(job.state === 'done' && job.target === 'file' ? { savedTo: job.file } : {}),
-      ...(job.state === 'done' && downloadable
-        ? { downloadUrl: `/download/${job.id}?token=${job.token}` }
+      ...(job.state === 'done' && offer
+        ? { downloadUrl: `/download/${job.id}?token=${offer.token}` }
         : {}),
       rows: job.rows,
       total: job.total,
@@ -294,15 +240,9 @@ export function createAuditReviewHandlers(
   ) {
     let failure: unknown;
     out.on('error', (err) => (failure ??= err));
-    const mask = (chunk: string) =>
-      job.format === 'csv'
-        ? chunk.startsWith('\uFEFF')
-          ? chunk // the header
-          : maskCsvColumn(chunk, CSV_CODE_COLUMN, maskCode)
-        : maskJsonLines(chunk, maskCode);
     const sink = async (chunk: string) => {
       if (failure) throw failure;
-      if (!out.write(masked ? mask(chunk) : chunk)) {
+      if (!out.write(chunk)) {
         await new Promise<void>((resolve) => {
           const done = () => {
             out.off('drain', done);
@@ -319,6 +259,8 @@ export function createAuditReviewHandlers(
       const { rows } = await ctx.audit.export(sink, filter, job.format, {
         signal: job.abort.signal,
         timeZone: ctx.timeZone,
+        // Masked before serialising: the code, and no chain fields (see the header).
+        ...(masked ? { maskCode } : {}),
         onProgress: (done, total) => {
           job.rows = done;
           job.total = total;
@@ -337,15 +279,10 @@ export function createAuditReviewHandlers(
       job.total = rows;
       job.state = 'done';
       if (job.target === 'download') {
-        job.token = randomBytes(32).toString('base64url');
-        job.tokenExpires = ctx.now() + TOKEN_TTL_MS;
-        const expire = setTimeout(() => {
-          if (job.token) {
-            job.token = undefined;
-            void fs.rm(job.file, { force: true });
-          }
-        }, TOKEN_TTL_MS);
-        expire.unref?.();
+        downloads.offer(job.id, job.file, {
+          fileName: job.fileName,
+          contentType: CONTENT_TYPES[job.format],
+        });
       }
     } catch (err) {
       // Closed before removed: a file still being opened would otherwise appear after the rm.
@@ -506,12 +443,12 @@ export function createAuditReviewHandlers(
       const linked = record.nonce
         ? ctx.audit.byNonce(record.nonce).filter((r) => visible(r, scope))
         : [record];
-      return {
-        record: scope.own && record.code ? { ...record, code: maskCode(record.code) } : record,
-        title: detailText(record, 'title') ?? (record.card_id ? titleOf(record.card_id) : null),
-        linked: linked.map((r) => toRow(r, scope.own)),
-        masked: scope.own,
-      };
+      const title =
+        detailText(record, 'title') ?? (record.card_id ? titleOf(record.card_id) : null);
+      const rows = linked.map((r) => toRow(r, scope.own));
+      return scope.own
+        ? { masked: true as const, record: maskedRecord(record), title, linked: rows }
+        : { masked: false as const, record, title, linked: rows };
     },
 
     async auditSummary(input, call) {
@@ -566,13 +503,14 @@ export function createAuditReviewHandlers(
         file = chosen;
       } else {
         target = 'download';
-        await fs.mkdir(exportsDir, { recursive: true });
-        file = path.join(exportsDir, `${id}.${input.format}`);
+        file = await downloads.pathFor(id, input.format);
       }
       // Written next to the target and renamed at the end: a cancelled or failed export leaves
-      // no half file behind (and does not destroy a file it was to replace).
+      // no half file behind (and does not destroy a file it was to replace). Owner only, as
+      // the log it comes from: an existing .part would keep its mode, so it goes first.
       const part = `${file}.part`;
-      const out = createWriteStream(part);
+      await fs.rm(part, { force: true });
+      const out = createWriteStream(part, { mode: PRIVATE_FILE_MODE });
       const job: ExportJob = {
         id,
         operatorId: who.operator.id,
@@ -600,29 +538,6 @@ export function createAuditReviewHandlers(
       const job = exportJob(input.exportId, who);
       if (job.state === 'running') job.abort.abort();
       return exportStatusOf(job, who.operator.id);
-    },
-
-    async takeExportDownload(input) {
-      const job = exportJobs.get(input.exportId);
-      const valid =
-        job?.state === 'done' &&
-        job.target === 'download' &&
-        job.token !== undefined &&
-        job.tokenExpires !== undefined &&
-        job.tokenExpires > ctx.now() &&
-        job.token.length === input.token.length &&
-        timingSafeEqual(Buffer.from(job.token), Buffer.from(input.token));
-      if (!job || !valid) throw new AppError('forbidden', 'review.errors.download_gone');
-      job.token = undefined; // single use: the host deletes the file once it is sent
-      const stat = await fs.stat(job.file).catch(() => undefined);
-      if (!stat) throw new AppError('forbidden', 'review.errors.download_gone');
-      return {
-        file: job.file,
-        fileName: job.fileName,
-        contentType:
-          job.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/jsonl; charset=utf-8',
-        bytes: stat.size,
-      };
     },
 
     async startVerify(_input, call) {

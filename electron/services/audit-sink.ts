@@ -3,6 +3,7 @@
  * told the action happened. The terminal wires this to the SQLite audit log (electron/audit).
  */
 import type { NewAuditRecord } from '../../shared/audit';
+import { redactValue } from '../redact';
 
 export type AuditEntry = NewAuditRecord;
 
@@ -10,19 +11,12 @@ export interface AuditSink {
   append(entry: AuditEntry): void;
 }
 
-/** Settings before/after for the audit record, with anything secret-looking masked. */
+/**
+ * Settings before/after for the audit record, with the values of secret names masked and
+ * secrets in texts removed: the terminal's one rule set (electron/redact.ts).
+ */
 export function maskSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(maskSecrets);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) =>
-        /secret|token|pin|password|auth/i.test(k) && typeof v === 'string' && v !== ''
-          ? [k, '***']
-          : [k, maskSecrets(v)],
-      ),
-    );
-  }
-  return value;
+  return redactValue(value);
 }
 
 /** Only the fields that changed, each as {before, after}. */

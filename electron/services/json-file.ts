@@ -1,15 +1,26 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fchmodSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 
 /**
  * Writes a file so that a crash or power cut leaves either the old or the new content, never
  * half of each: write a temporary file, flush it to disk, rename it over the old one, flush
- * the folder.
+ * the folder. The file gets `mode` (0600: settings, operators' PIN hashes, secrets) whatever the
+ * umask, and also when a temporary file left by a crash already existed with another mode.
  */
 export function writeFileAtomic(file: string, content: string | Buffer, mode = 0o600): void {
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w', mode);
   try {
+    // openSync's mode applies only to a new file, through the umask; Windows has no modes.
+    if (process.platform !== 'win32') fchmodSync(fd, mode);
     writeSync(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
     fsyncSync(fd);
   } finally {

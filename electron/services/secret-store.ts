@@ -5,8 +5,9 @@
  * whether one is set, never read it: nothing here is reachable through the contract.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { SecretName } from '../../shared/settings';
+import { chmodPrivate } from '../private-files';
 import { readJsonFile, writeFileAtomic } from './json-file';
 
 export interface SecretProtector {
@@ -25,11 +26,9 @@ export function createKeyFileProtector(keyFile: string): SecretProtector {
     key = randomBytes(32);
     writeFileAtomic(keyFile, key.toString('base64'), 0o600);
   }
-  try {
-    chmodSync(keyFile, 0o600);
-  } catch {
-    // Not every file system has modes (Windows); the file still sits in the user's profile.
-  }
+  // A key file an older version left readable by others (0644). Windows has no modes; the file
+  // sits in the user's profile there.
+  chmodPrivate(keyFile);
   return {
     kind: 'key-file',
     encrypt(plain) {
@@ -54,6 +53,7 @@ export interface SecretStore {
 }
 
 export function createSecretStore(file: string, protector: SecretProtector): SecretStore {
+  chmodPrivate(file); // written 0600 from here on; an older version's file may be 0644
   const read = (): Record<string, string> => {
     const r = readJsonFile(file);
     if (r.state !== 'ok' || typeof r.value !== 'object' || r.value === null) return {};

@@ -7,7 +7,9 @@
  * screens: supervisors and managers see every record; a cashier sees only their own records of
  * their shift, which is "since the start of today in the terminal's time zone" (a shop's shifts
  * end by midnight; a sign-in based shift would hide records of a cashier who signed in twice).
- * Codes are masked for cashiers wherever they would see them (journal, record, export).
+ * Codes are masked for cashiers wherever they would see them (journal, record, export), and
+ * masked output carries no chain hashes and no nonces: each hash is over the record with the
+ * full code, so a masked code could be recovered from it by trying the masked digits.
  *
  * Also here, because both the host and the screens need them: the four kinds the summary counts
  * (redemptions, refunds, rejections, failures), the code mask, and local-day arithmetic in an
@@ -263,14 +265,24 @@ export const SearchOutput = z.object({
 });
 export type SearchOutput = z.infer<typeof SearchOutput>;
 
-export const RecordView = z.object({
-  record: AuditRecord,
+/**
+ * A record as a cashier sees it: the code masked, and no `hash`, `prev_hash` or `nonce`. The
+ * schema strips them too, so a service that forgot would still not send them.
+ */
+export const MaskedAuditRecord = AuditRecord.omit({ hash: true, prev_hash: true, nonce: true });
+export type MaskedAuditRecord = z.infer<typeof MaskedAuditRecord>;
+
+const RecordViewCommon = {
   title: z.string().nullable(),
   /** The intent and its results (same nonce), in order; this record among them. */
   linked: z.array(JournalRow),
-  /** True when codes are masked for this caller. */
-  masked: z.boolean(),
-});
+};
+
+/** One record: complete for supervisors and managers, masked (no chain fields) for cashiers. */
+export const RecordView = z.discriminatedUnion('masked', [
+  z.object({ masked: z.literal(false), record: AuditRecord, ...RecordViewCommon }),
+  z.object({ masked: z.literal(true), record: MaskedAuditRecord, ...RecordViewCommon }),
+]);
 export type RecordView = z.infer<typeof RecordView>;
 
 export const SummaryInput = z
@@ -305,14 +317,6 @@ export const ExportStatus = z.object({
 });
 export type ExportStatus = z.infer<typeof ExportStatus>;
 
-export const ExportDownload = z.object({
-  file: z.string(),
-  fileName: z.string(),
-  contentType: z.string(),
-  bytes: z.number().int().nonnegative(),
-});
-export type ExportDownload = z.infer<typeof ExportDownload>;
-
 export const VerifyState = z.enum(['running', 'done', 'cancelled', 'failed']);
 
 export const VerifyStatus = z.object({
@@ -327,6 +331,16 @@ export const VerifyStatus = z.object({
 export type VerifyStatus = z.infer<typeof VerifyStatus>;
 
 const ExportId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+
+/**
+ * The browser host's `GET /download/<exportId>?token=<token>`: a finished export's one-time
+ * download (32 random bytes, single use, 10 minutes), handed only to the operator who made
+ * it. Not a contract operation: the host trades the token for the file itself, so no page ever
+ * sees a file path.
+ */
+export const DownloadRequest = z
+  .object({ exportId: ExportId, token: z.string().regex(/^[A-Za-z0-9_-]{32,64}$/) })
+  .strict();
 
 export const auditReviewOps = {
   reviewInfo: op({ access: 'cashier', input: Empty, output: ReviewInfo }),
@@ -358,18 +372,6 @@ export const auditReviewOps = {
     access: 'cashier',
     input: z.object({ exportId: ExportId }).strict(),
     output: ExportStatus,
-  }),
-  /**
-   * For the browser host's download route only: trades a finished export's one-time token for
-   * its temporary file. The token (32 random bytes, single use, 10 minutes) is the capability:
-   * it is handed only to the operator who made the export, so no session is needed here.
-   */
-  takeExportDownload: op({
-    access: 'public',
-    input: z
-      .object({ exportId: ExportId, token: z.string().regex(/^[A-Za-z0-9_-]{32,64}$/) })
-      .strict(),
-    output: ExportDownload,
   }),
   startVerify: op({ access: 'supervisor', input: Empty, output: VerifyStatus }),
   verifyStatus: op({

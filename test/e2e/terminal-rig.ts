@@ -51,6 +51,7 @@ export async function startTerminal(
     port: 0,
     staticDir: path.join(ROOT, 'dist', 'renderer'),
     dispatch: createDispatcher({ services: services.services, guard: services.guard }),
+    downloads: services.exportDownloads,
   });
   return { url: host.url, host, services, dataDir: dir, sandbox };
 }

@@ -33,6 +33,7 @@ export default defineMessages(
       outbox_result: 'Send result',
       outbox_cancel: 'Queue item cancelled',
       settle: 'Outcome check',
+      terminal_reset: 'Terminal reset (operators and settings removed)',
     },
     outcomes: {
       ok: 'OK',
@@ -127,7 +128,8 @@ export default defineMessages(
       chain: 'Seal (hash chain)',
       prevHash: 'Previous seal',
       hash: 'Seal',
-      masked: 'Codes are shortened for cashiers.',
+      masked:
+        'Codes are shortened for cashiers, and the seal is left out: it would give the full code away.',
     },
     summary: {
       title: 'Summary',
@@ -184,7 +186,8 @@ export default defineMessages(
       jsonl: 'JSON Lines: complete records, the seal can be re-checked',
       whereFile: 'You choose where to save the file.',
       whereDownload: 'The file is downloaded by your browser.',
-      masked: 'Codes are shortened in your export.',
+      masked:
+        'Codes are shortened in your export, without the seal fields (nonce, seals): they would give the full codes away.',
       start: 'Export',
       cancel: 'Cancel export',
       close: 'Close',
@@ -283,6 +286,7 @@ export default defineMessages(
       outbox_result: '发送结果',
       outbox_cancel: '取消队列项',
       settle: '核对结果',
+      terminal_reset: '终端已重置（操作员和设置已清除）',
     },
     outcomes: {
       ok: '成功',
@@ -376,7 +380,7 @@ export default defineMessages(
       chain: '防篡改封印（哈希链）',
       prevHash: '上一条的封印',
       hash: '封印',
-      masked: '收银员看到的券码已部分隐藏。',
+      masked: '收银员看到的券码已部分隐藏，且不显示封印：封印可被用来还原完整券码。',
     },
     summary: {
       title: '汇总',
@@ -433,7 +437,8 @@ export default defineMessages(
       jsonl: 'JSON Lines：完整记录，可重新校验封印',
       whereFile: '由您选择文件的保存位置。',
       whereDownload: '文件由浏览器下载保存。',
-      masked: '导出文件中的券码已部分隐藏。',
+      masked:
+        '导出文件中的券码已部分隐藏，且不含封印字段（nonce、封印）：它们可被用来还原完整券码。',
       start: '导出',
       cancel: '取消导出',
       close: '关闭',

@@ -2,7 +2,12 @@
 import { stringify } from 'csv-stringify/sync';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, CSV_STRINGIFY_OPTIONS, csvCell } from '../../../electron/audit/export';
+import {
+  CSV_COLUMNS,
+  CSV_STRINGIFY_OPTIONS,
+  MASKED_CSV_COLUMNS,
+  csvCell,
+} from '../../../electron/audit/export';
 import { canonicalRecord, chainHash, GENESIS_HASH } from '../../../electron/audit/canonical';
 import { A_RECORD_COLUMNS } from '../../../electron/audit/queries';
 import type { AuditLog } from '../../../electron/audit';
@@ -207,6 +212,37 @@ describe('export', () => {
       },
     });
     await expect(log.export(broken, {}, 'csv')).rejects.toThrow();
+  });
+
+  it('masks before serialising: the code through the mask, no nonce, prev_hash or hash', async () => {
+    const log = open(':memory:', { now: clock(T0) });
+    tricky(log);
+    log.appendIntent({ action: 'redeem', code: '123456789012', operator_id: 'op1' });
+    const mask = (code: string) => `<${code.length}>`;
+    const csv = await exportText(log, {}, 'csv', { tzOffsetMinutes: 480, maskCode: mask });
+    const lines = csv.text.slice(1).split('\r\n');
+    expect(lines[0]).toBe(MASKED_CSV_COLUMNS.join(','));
+    expect(MASKED_CSV_COLUMNS).toEqual(
+      CSV_COLUMNS.filter((c) => !['nonce', 'prev_hash', 'hash'].includes(c)),
+    );
+    // The masked code is a cell like any other, quoted and defused by the same csvCell.
+    expect(lines[1]).toBe(
+      `1,${T0},2024-05-01 01:00:00.000,2024-05-01 09:00:00.000,T-0001,op0,lookup,<12>,pCARD,ok,0,plain,50,"{""i"":0,""title"":""满100减20""}"`,
+    );
+    expect(csv.text).toContain(',<4>,'); // '+123': masked first, then serialised
+    expect(csv.text).not.toMatch(/[0-9a-f]{64}|123456789012/);
+
+    const jsonl = await exportText(log, {}, 'jsonl', { maskCode: mask });
+    const records = jsonl.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records).toHaveLength(7);
+    for (const [i, r] of records.entries()) {
+      const { hash: _h, prev_hash: _p, nonce: _n, code, ...rest } = log.get(i + 1)!;
+      expect(r).toEqual({ ...rest, code: code === null ? null : mask(code) });
+    }
+    expect(jsonl.text).not.toMatch(/[0-9a-f]{64}|123456789012/);
   });
 
   it('never exports a secret, even one that got into the file behind the log', async () => {

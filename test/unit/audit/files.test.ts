@@ -6,12 +6,14 @@ import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
+  chownSync,
   copyFileSync,
   readFileSync,
   writeFileSync,
   openSync,
   writeSync,
   closeSync,
+  statSync,
 } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -116,7 +118,9 @@ describe('opening files that are not a usable log', () => {
     chmodSync(file, 0o444);
     const isRoot = process.getuid?.() === 0;
     if (isRoot) {
-      // root writes anything: ask as an ordinary user, as the cashier's account would.
+      // root writes anything: ask as an ordinary user, as the cashier's account would. That
+      // account owns the files (they are owner-only, 0600: nobody else may even read them).
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) chownSync(f, 65534, 65534);
       const child = spawnSync(
         process.execPath,
         ['--import', 'tsx', path.join(__dirname, 'fixtures', 'open-log.ts'), file],
@@ -129,6 +133,37 @@ describe('opening files that are not a usable log', () => {
     }
     // Read-only access still works for review.
     expect(open(file, { readonly: true }).search({}).rows).toHaveLength(2);
+  });
+});
+
+describe('file modes', () => {
+  it('a new log, its WAL and shared memory are 0600 whatever the umask; older ones are tightened', () => {
+    if (process.platform === 'win32') return; // the profile's ACL protects it there
+    const old = process.umask(0o000);
+    try {
+      const dir = tempDir();
+      const file = path.join(dir, 'audit.db');
+      const log = open(file);
+      fill(log, 3);
+      const mode = (f: string) => statSync(f).mode & 0o777;
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) expect(mode(f), f).toBe(0o600);
+      log.close();
+      // What an older version left: readable by every account on the PC.
+      chmodSync(file, 0o644);
+      writeFileSync(`${file}-wal`, '');
+      chmodSync(`${file}-wal`, 0o644);
+      const again = open(file);
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) expect(mode(f), f).toBe(0o600);
+      again.close();
+      // A read-only copy is someone else's file: opening it for review changes nothing.
+      const copy = path.join(dir, 'copy.db');
+      copyFileSync(file, copy);
+      chmodSync(copy, 0o644);
+      open(copy, { readonly: true }).close();
+      expect(mode(copy)).toBe(0o644);
+    } finally {
+      process.umask(old);
+    }
   });
 });
 

@@ -284,6 +284,30 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('5: the table of failed sign-ins per operator id and minute, empty, with its checks', () => {
+    const db = new Database(':memory:');
+    migrate(db, { to: 4 });
+    writeV1Records(db, 2);
+    expect(migrate(db, { to: 5 })).toBe(5);
+    expect(names(db, 'table')).toEqual(expect.arrayContaining(['sign_in_failures']));
+    expect(names(db, 'index')).toEqual(expect.arrayContaining(['sign_in_failures_minute']));
+    expect(db.prepare('SELECT count(*) FROM sign_in_failures').pluck().get()).toBe(0);
+    const insert = db.prepare(
+      `INSERT INTO sign_in_failures (operator_id, minute, count, first_at, last_at, reasons)
+       VALUES (?, ?, ?, 1, 2, ?)`,
+    );
+    insert.run('ann', 60_000, 3, '{"mismatch":3}');
+    // One row per id and minute; a count of nothing, or reasons that are not JSON, are refused.
+    expect(() => insert.run('ann', 60_000, 1, '{}')).toThrow(/UNIQUE|PRIMARY KEY/);
+    expect(() => insert.run('ann', 120_000, 0, '{}')).toThrow(/CHECK/);
+    expect(() => insert.run('ann', 180_000, 1, 'wrong_pin')).toThrow(/CHECK/);
+    expect(() => insert.run('ann', 'soon', 1, '{}')).toThrow(/cannot store TEXT/);
+    // Working state, not records: rows may go (the audit table is untouched).
+    db.exec('DELETE FROM sign_in_failures');
+    expect(db.prepare('SELECT count(*) FROM audit').pluck().get()).toBe(2);
+    db.close();
+  });
+
   it('a log at an older version is migrated on open and keeps verifying', async () => {
     const file = tempFile();
     const db = new Database(file);

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +22,7 @@ let host: RunningBrowserHost;
 
 /** node:http instead of fetch, because fetch will not send a forged Host header. */
 function request(opts: {
+  port?: number;
   method?: string;
   path?: string;
   headers?: Record<string, string>;
@@ -24,7 +32,7 @@ function request(opts: {
     const req = http.request(
       {
         host: '127.0.0.1',
-        port: host.port,
+        port: opts.port ?? host.port,
         method: opts.method ?? 'GET',
         path: opts.path ?? '/',
         headers: opts.headers,
@@ -132,8 +140,22 @@ describe('browser host', () => {
   });
 });
 
+/** Paths this process holds open (Linux: /proc/self/fd); undefined where that cannot be read. */
+function openFiles(): string[] | undefined {
+  if (!existsSync('/proc/self/fd')) return undefined;
+  return readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      return [readlinkSync(`/proc/self/fd/${fd}`)];
+    } catch {
+      return [];
+    }
+  });
+}
+
 describe('browser host: audit export downloads', () => {
   let dl: RunningBrowserHost;
+  /** Added to the terminal's clock: tokens expire after ten minutes of it. */
+  let clockOffset = 0;
   let terminal: Awaited<ReturnType<typeof createTerminalServices>>;
   let call: (name: string, input: unknown) => Promise<{ ok: boolean; value?: unknown }>;
   let dir: string;
@@ -197,6 +219,7 @@ describe('browser host: audit export downloads', () => {
       version: 't',
       dataDir: dir,
       osLocale: 'en',
+      now: () => Date.now() + clockOffset,
     }));
     const dispatch = createDispatcher({ services: t.services, guard: t.guard });
     call = (name, input) => dispatch(name, input, { clientId: 'browser:manager-tab' });
@@ -208,7 +231,7 @@ describe('browser host: audit export downloads', () => {
       mode: 'sandbox',
       manager: { id: 'boss', name: 'Boss', pin: '246810' },
     });
-    dl = await startBrowserHost({ port: 0, staticDir, dispatch });
+    dl = await startBrowserHost({ port: 0, staticDir, dispatch, downloads: t.exportDownloads });
   });
 
   afterAll(async () => {
@@ -218,6 +241,7 @@ describe('browser host: audit export downloads', () => {
 
   it('serves a finished export once, as an attachment with its name, then deletes it', async () => {
     const { url, exportId } = await exported();
+    expect(readdirSync(path.join(dir, 'exports'))).toEqual([`${exportId}.csv`]);
     expect(url).toMatch(/^\/download\/[A-Za-z0-9_-]+\?token=[A-Za-z0-9_-]{43}$/);
     const res = await get(url, { 'sec-fetch-site': 'same-origin' });
     expect(res.status).toBe(200);
@@ -242,6 +266,90 @@ describe('browser host: audit export downloads', () => {
     expect((await get(url, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
     expect((await get(url, {}, 'POST')).status).toBe(405);
     expect((await get(`/download/${exportId}?token=${token}`)).status).toBe(200);
+  });
+
+  it('hands out no download and no file path through the contract', async () => {
+    const { exportId, token } = await exported();
+    const res = await request({
+      method: 'POST',
+      path: '/api/takeExportDownload',
+      headers: {
+        host: `127.0.0.1:${dl.port}`,
+        'content-type': 'application/json',
+        'x-carddesk-secret': dl.secret,
+        'x-carddesk-client': 'client-0001',
+      },
+      body: JSON.stringify({ exportId, token }),
+      port: dl.port,
+    });
+    expect(res.status).toBe(200);
+    const envelope = JSON.parse(res.body) as { ok: boolean; error?: { key: string } };
+    expect(envelope).toMatchObject({ ok: false, error: { key: 'errors.unknown_operation' } });
+    expect(res.body).not.toContain(dir);
+    // The token was not spent by that call: the download itself still works, once.
+    expect((await get(`/download/${exportId}?token=${token}`)).status).toBe(200);
+  });
+
+  it('a client that goes away mid-download leaves no file and no open handle', async () => {
+    // A file much bigger than the socket buffers, so the transfer is cut in the middle.
+    const filler = 'x'.repeat(60_000);
+    terminal.audit.db.transaction(() => {
+      for (let i = 0; i < 600; i++) {
+        terminal.audit.append({
+          action: 'scan',
+          outcome: 'ok',
+          operator_id: 'boss',
+          detail: { filler },
+        });
+      }
+    })();
+    const { url, exportId } = await exported();
+    const file = path.join(dir, 'exports', `${exportId}.csv`);
+    expect(existsSync(file)).toBe(true);
+    const received = await new Promise<number>((resolve, reject) => {
+      const req = http.get(
+        { host: '127.0.0.1', port: dl.port, path: url, headers: { host: `127.0.0.1:${dl.port}` } },
+        (res) => {
+          expect(res.statusCode).toBe(200);
+          expect(Number(res.headers['content-length'])).toBeGreaterThan(30_000_000);
+          res.once('data', (chunk: Buffer) => {
+            req.destroy(); // the cashier closed the tab
+            resolve(chunk.length);
+          });
+        },
+      );
+      req.on('error', () => {});
+      req.on('close', () => resolve(0));
+      setTimeout(() => reject(new Error('no data')), 10_000).unref();
+    });
+    expect(received).toBeGreaterThan(0);
+    await expect.poll(() => existsSync(file), { timeout: 10_000 }).toBe(false);
+    const handles = openFiles();
+    if (handles) {
+      await expect
+        .poll(() => openFiles()!.filter((f) => f.includes(path.join(dir, 'exports'))), {
+          timeout: 10_000,
+        })
+        .toEqual([]);
+    }
+    // And the link is spent.
+    expect((await get(url)).status).toBe(410);
+  });
+
+  it('an export nobody downloads is deleted when its link expires', async () => {
+    const { url, exportId } = await exported();
+    const file = path.join(dir, 'exports', `${exportId}.csv`);
+    expect(existsSync(file)).toBe(true);
+    clockOffset += 11 * 60_000;
+    try {
+      const late = await get(url);
+      expect(late.status).toBe(410);
+      expect(late.body).toContain('This download was already used or has expired.');
+      expect(late.body).toContain('此下载已使用过或已过期。');
+      await expect.poll(() => existsSync(file)).toBe(false);
+    } finally {
+      clockOffset -= 11 * 60_000;
+    }
   });
 
   it('names the file safely for any character', () => {

@@ -13,6 +13,7 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { text as readAll } from 'node:stream/consumers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDispatcher } from '../../../electron/host/dispatch';
 import { createTerminalServices, type TerminalServices } from '../../../electron/services';
@@ -262,28 +263,29 @@ describe('export', () => {
         .downloadUrl,
     ).toBeUndefined();
 
-    const wrong = await env.call('takeExportDownload', {
-      exportId: done.exportId,
-      token: 'x'.repeat(43),
-    });
-    expect(wrong).toMatchObject({ ok: false, error: { key: 'review.errors.download_gone' } });
-    const taken = await env.must<{ file: string; fileName: string; bytes: number }>(
-      'takeExportDownload',
-      { exportId: done.exportId, token },
-      'anyone',
-    );
+    // The contract has no operation that hands out a download (or its file's path).
+    expect(
+      await env.call('takeExportDownload', { exportId: done.exportId, token }, 'ann-tab'),
+    ).toMatchObject({ ok: false, error: { key: 'errors.unknown_operation' } });
+
+    // The host's download route asks the store itself.
+    const downloads = env.t.exportDownloads;
+    expect(await downloads.take(done.exportId, 'x'.repeat(43))).toBeUndefined();
+    const taken = (await downloads.take(done.exportId, token))!;
     expect(taken.fileName).toMatch(/^carddesk-audit_T-01_ann_2026-11-25\.jsonl$/);
-    const rows = readFileSync(taken.file, 'utf8')
+    expect(taken.contentType).toBe('application/jsonl; charset=utf-8');
+    expect(Object.keys(taken)).not.toContain('file'); // no path leaves the store
+    const rows = (await readAll(taken.stream))
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(rows.map((r: { operator_id: string }) => r.operator_id)).toEqual(['ann', 'ann']);
     expect(rows.find((r: { code: string | null }) => r.code)?.code).toBe('7777****9999');
-    expect(await env.call('takeExportDownload', { exportId: done.exportId, token })).toMatchObject({
-      ok: false,
-    });
+    // Single use, and the file went when its stream closed.
+    expect(await downloads.take(done.exportId, token)).toBeUndefined();
+    await vi.waitFor(() => expect(readdirSync(path.join(env.dir, 'exports'))).toEqual([]));
 
-    // A token not used within ten minutes expires.
+    // A token not used within ten minutes expires, and its file goes with it.
     const second = await env.must<ExportStatus>(
       'startExport',
       { filter: {}, format: 'csv' },
@@ -292,13 +294,18 @@ describe('export', () => {
     const ready = await settled(() =>
       env.must<ExportStatus>('exportStatus', { exportId: second.exportId }, 'sue-tab'),
     );
+    expect(readdirSync(path.join(env.dir, 'exports'))).toEqual([`${ready.exportId}.csv`]);
     env.set(START + 11 * 60_000);
     const late = new URL(ready.downloadUrl!, 'http://host/').searchParams.get('token')!;
-    expect(
-      await env.call('takeExportDownload', { exportId: ready.exportId, token: late }),
-    ).toMatchObject({
-      ok: false,
-    });
+    await env.must('signIn', { operatorId: 'sue', pin: '8642' }, 'sue-tab'); // idle-locked
+    const expired = await env.must<ExportStatus>(
+      'exportStatus',
+      { exportId: ready.exportId },
+      'sue-tab',
+    );
+    expect(expired.downloadUrl).toBeUndefined();
+    await vi.waitFor(() => expect(readdirSync(path.join(env.dir, 'exports'))).toEqual([]));
+    expect(await downloads.take(ready.exportId, late)).toBeUndefined();
   });
 
   it('runs one export per operator at a time, and a cancel leaves no file and is recorded', async () => {

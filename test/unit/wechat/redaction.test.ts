@@ -4,9 +4,11 @@
  * client never attaches them).
  */
 import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
 import {
   createClassicTokenProvider,
   createMemoryTokenCache,
+  createTokenServiceProvider,
   createWeChatClient,
 } from '../../../electron/wechat';
 import { redact } from '../../../electron/wechat/redact';
@@ -41,6 +43,48 @@ describe('redact', () => {
       '{"appid":"wx1","secret":"***","access_token":"***"}',
     );
     expect(redact('echo 0123456789abcdef here', ['0123456789abcdef'])).toBe('echo *** here');
+  });
+
+  it('masks Authorization: Basic values, tokenServiceAuth and secrets with spaces (issue 16)', () => {
+    expect(redact('Authorization: Basic Ym9zczpzM2NyM3Q=\r\nHost: x')).toBe(
+      'Authorization: ***\r\nHost: x',
+    );
+    expect(redact('{"tokenServiceAuth":"Bearer svc 42"}')).toBe('{"tokenServiceAuth":"***"}');
+    expect(redact("{ appSecret: 'horse battery staple' }")).toBe("{ appSecret: '***' }");
+    // A credential echoed back without its scheme is still a known secret.
+    expect(redact('bad credentials Ym9zczpzM2NyM3Q=', ['Basic Ym9zczpzM2NyM3Q='])).toBe(
+      'bad credentials ***',
+    );
+  });
+});
+
+describe('a token service that echoes the credential', () => {
+  it('never puts it in the error', async () => {
+    const credential = 'Basic Ym9zczpob3JzZSBiYXR0ZXJ5';
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          errcode: 40001,
+          errmsg: `rejected Authorization: ${req.headers.authorization} (${req.headers.authorization?.slice(6)}) tokenServiceAuth=${req.headers.authorization?.slice(6)}`,
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const tokens = createTokenServiceProvider({
+        url: `http://127.0.0.1:${(server.address() as { port: number }).port}/token`,
+        headers: { Authorization: credential },
+        cache: createMemoryTokenCache(),
+        ...FAST,
+      });
+      const text = everything(await rejection(tokens.getToken()));
+      expect(text).not.toContain('Ym9zczpob3JzZSBiYXR0ZXJ5');
+      expect(text).toContain('***');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 

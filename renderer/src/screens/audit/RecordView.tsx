@@ -115,6 +115,9 @@ export function RecordView({ id }: { id: number }) {
   }
 
   const { record: r, title, linked } = current.data;
+  // A cashier's (masked) record has no nonce and no hashes: they would give the code away.
+  const chain = current.data.masked ? undefined : current.data.record;
+  const hasLinked = linked.length > 1 || !!chain?.nonce;
   const meaning = errcodeMeaning(r.errcode, t);
   const details = Object.entries(r.detail);
   return (
@@ -174,9 +177,9 @@ export function RecordView({ id }: { id: number }) {
             <Field label={t('review.record.fields.duration')}>
               {r.duration_ms === null ? '—' : duration(r.duration_ms, t)}
             </Field>
-            {r.nonce && (
+            {chain?.nonce && (
               <Field label={t('review.record.fields.nonce')}>
-                <span className="mono small">{r.nonce}</span>
+                <span className="mono small">{chain.nonce}</span>
               </Field>
             )}
           </dl>
@@ -222,7 +225,7 @@ export function RecordView({ id }: { id: number }) {
           )}
         </section>
       </div>
-      {r.nonce && (
+      {hasLinked && (
         <section className="panel record-linked" data-testid="record-linked">
           <h3>{t('review.record.linked')}</h3>
           <p className="muted small">{t('review.record.linkedHint')}</p>
@@ -250,17 +253,19 @@ export function RecordView({ id }: { id: number }) {
           </ol>
         </section>
       )}
-      <details className="record-chain">
-        <summary>{t('review.record.chain')}</summary>
-        <dl className="kv">
-          <Field label={t('review.record.prevHash')}>
-            <span className="mono small wrap">{r.prev_hash}</span>
-          </Field>
-          <Field label={t('review.record.hash')}>
-            <span className="mono small wrap">{r.hash}</span>
-          </Field>
-        </dl>
-      </details>
+      {chain && (
+        <details className="record-chain">
+          <summary>{t('review.record.chain')}</summary>
+          <dl className="kv">
+            <Field label={t('review.record.prevHash')}>
+              <span className="mono small wrap">{chain.prev_hash}</span>
+            </Field>
+            <Field label={t('review.record.hash')}>
+              <span className="mono small wrap">{chain.hash}</span>
+            </Field>
+          </dl>
+        </details>
+      )}
     </article>
   );
 }
