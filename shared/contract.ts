@@ -17,9 +17,10 @@ import {
   OperatorView,
   PinSchema,
   SecretName,
+  SecretValue,
   SessionView,
   Settings,
-  SettingsPatch,
+  SettingsUpdate,
   SettingsView,
   TerminalIdSchema,
 } from './settings';
@@ -102,6 +103,11 @@ export const SetupState = z.object({
   needsSetup: z.boolean(),
   /** Why the terminal is running on safe settings (broken settings file), if it is. */
   problem: z.string().optional(),
+  /**
+   * Set-up is refused because the terminal was set up before, but something is missing: the
+   * settings file (a manager signs in and repairs them) or every operator (only a reset helps).
+   */
+  recovery: z.enum(['settings_missing', 'no_operators']).optional(),
 });
 
 /** Everything the counter screens need to behave: no secrets, readable by any operator. */
@@ -117,8 +123,6 @@ export const TerminalConfig = z.object({
   problem: z.string().optional(),
 });
 export type TerminalConfig = z.infer<typeof TerminalConfig>;
-
-const SecretValue = z.string().trim().min(1).max(256);
 
 export const SetupInput = z
   .object({
@@ -144,7 +148,10 @@ export const ConnectionTestInput = z
   .object({
     mode: Mode,
     live: LiveSettings.optional(),
-    /** A secret typed in the form but not saved yet; else the saved one is used. */
+    /**
+     * A secret typed in the form but not saved yet. Without one, the saved secret is used only
+     * when the address tested is the one it was entered for, and never during set-up.
+     */
     appSecret: SecretValue.optional(),
     tokenServiceAuth: SecretValue.optional(),
     baseUrl: Settings.shape.api.unwrap().shape.baseUrl.optional(),
@@ -192,16 +199,15 @@ export const contract = {
   getSession: op({ access: 'public', input: Empty, output: SessionView, passive: true }),
   signIn: op({
     access: 'public',
-    input: z
-      .object({ operatorId: z.string().trim().min(1).max(32), pin: z.string().max(16) })
-      .strict(),
+    // An id that cannot exist never reaches the PIN check nor the audit log.
+    input: z.object({ operatorId: OperatorIdSchema, pin: z.string().max(16) }).strict(),
     output: SessionView,
   }),
   signOut: op({ access: 'public', input: Empty, output: SessionView }),
   lockSession: op({ access: 'public', input: Empty, output: SessionView }),
 
   getSettings: op({ access: 'manager', input: Empty, output: SettingsView }),
-  updateSettings: op({ access: 'manager', input: SettingsPatch, output: SettingsView }),
+  updateSettings: op({ access: 'manager', input: SettingsUpdate, output: SettingsView }),
   setSecret: op({
     access: 'manager',
     input: z.object({ name: SecretName, value: SecretValue.nullable() }).strict(),

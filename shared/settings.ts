@@ -31,6 +31,46 @@ export const HttpUrlSchema = z
     { message: 'an http(s) URL' },
   );
 
+/** WeChat's own API: any other base URL is a proxy a manager must confirm (it sees every token). */
+export const WECHAT_API_BASE_URL = 'https://api.weixin.qq.com';
+/** Hosts where plain http never leaves this computer (a local proxy, the chaos suite's sandbox). */
+export const LOOPBACK_HOSTS: readonly string[] = ['127.0.0.1', '[::1]', 'localhost'];
+
+/**
+ * One spelling per endpoint, to compare a saved address with a typed one: scheme and host in
+ * lower case, no default port, no trailing slash, no fragment. Not a URL: the text unchanged.
+ */
+export function normalizeEndpoint(url: string): string {
+  try {
+    const u = new URL(url.trim());
+    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}${u.search}`;
+  } catch {
+    return url.trim();
+  }
+}
+
+export function sameEndpoint(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && normalizeEndpoint(a) === normalizeEndpoint(b);
+}
+
+export function isWeChatBaseUrl(url: string): boolean {
+  return sameEndpoint(url, WECHAT_API_BASE_URL);
+}
+
+/**
+ * Where Live mode may send tokens and secrets: https anywhere, plain http only to this
+ * computer (an eavesdropper on the shop's network must not read an AppSecret in transit).
+ */
+export function isSecureEndpoint(url: string): boolean {
+  try {
+    const u = new URL(url.trim());
+    if (u.protocol === 'https:') return true;
+    return u.protocol === 'http:' && LOOPBACK_HOSTS.includes(u.hostname.toLowerCase());
+  } catch {
+    return false;
+  }
+}
+
 export const TokenProviderKind = z.enum(['stable_token', 'classic', 'token_service']);
 export type TokenProviderKind = z.infer<typeof TokenProviderKind>;
 
@@ -156,10 +196,63 @@ export type SettingsPatch = z.infer<typeof SettingsPatch>;
 export const SecretName = z.enum(['appSecret', 'tokenServiceAuth']);
 export type SecretName = z.infer<typeof SecretName>;
 
+/** A secret as typed by a manager (AppSecret, token-service credentials). */
+export const SecretValue = z.string().trim().min(1).max(256);
+
+type EndpointSettings = Pick<Settings, 'mode'> & {
+  live: Pick<Settings['live'], 'provider' | 'tokenServiceUrl'>;
+  api: Pick<Settings['api'], 'baseUrl'>;
+};
+
+/**
+ * The one address each secret is sent to: the AppSecret to the API base URL (the token
+ * endpoints live there), the token-service credentials to the token service. A stored secret
+ * is sent only to the address it was entered for.
+ */
+export function secretEndpoint(name: SecretName, s: EndpointSettings): string {
+  return name === 'appSecret' ? s.api.baseUrl : s.live.tokenServiceUrl;
+}
+
+/** Whether these settings send this secret anywhere at all. */
+export function secretInUse(name: SecretName, s: EndpointSettings): boolean {
+  if (s.mode !== 'live') return false;
+  return name === 'appSecret'
+    ? s.live.provider !== 'token_service'
+    : s.live.provider === 'token_service';
+}
+
+/**
+ * The address WeChat requests (and so the access token) go to in these settings, if any:
+ * changing it to one other than WeChat's needs a manager's explicit, audited confirmation.
+ */
+export function liveBaseUrl(s: EndpointSettings): string | undefined {
+  return s.mode === 'live' ? normalizeEndpoint(s.api.baseUrl) : undefined;
+}
+
+/**
+ * updateSettings' input: the sections to change, and what changing an endpoint needs in the
+ * same request: the secret typed again for its new address, and the confirmation that a base
+ * URL other than WeChat's is meant.
+ */
+export const SettingsUpdate = SettingsPatch.extend({
+  appSecret: SecretValue.optional(),
+  tokenServiceAuth: SecretValue.optional(),
+  /** "Yes, send this terminal's WeChat requests to this address": audited with the change. */
+  confirmCustomBaseUrl: z.literal(true).optional(),
+}).strict();
+export type SettingsUpdate = z.infer<typeof SettingsUpdate>;
+
 /** Settings as the renderer sees them: secrets only as "set or not". */
 export const SettingsView = z.object({
   settings: Settings,
   secrets: z.object({ appSecret: z.boolean(), tokenServiceAuth: z.boolean() }),
+  /**
+   * The address each stored secret was entered for (not secret): the screen asks for the secret
+   * again when a change would send it elsewhere.
+   */
+  secretEndpoints: z
+    .object({ appSecret: z.string().optional(), tokenServiceAuth: z.string().optional() })
+    .default({}),
   /** Where secrets are kept: the OS key store (Electron) or a key file (browser host). */
   secretStorage: z.enum(['os-keystore', 'key-file']),
   /** Set when the settings file could not be read and the terminal started in a safe state. */

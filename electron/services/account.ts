@@ -1,18 +1,29 @@
 /**
- * First-run set-up, sign-in, settings and operators: the handlers of the contract's
- * account operations, with every change and every sign-in attempt audit-logged.
+ * First-run set-up, sign-in, settings and operators: the handlers of the contract's account
+ * operations, with every change audit-logged, and failed sign-ins counted per operator id and
+ * minute (sign-in-failures.ts) so a flood of guesses cannot fill the log.
  */
 import type { Contract } from '../../shared/contract';
 import type { OpOutput, OpParsedInput } from '../../shared/contract-kit';
 import { writeEnvironment } from '../../shared/writes';
 import { AppError } from '../../shared/errors';
-import { Settings, type SessionView, type SettingsView } from '../../shared/settings';
+import {
+  secretEndpoint,
+  Settings,
+  type SecretName,
+  type SessionView,
+  type SettingsView,
+} from '../../shared/settings';
 import type { CallContext } from '../host/dispatch';
 import { diff, maskSecrets, type AuditSink } from './audit-sink';
-import type { OperatorStore } from './operators';
+import { planEndpointChange, type EndpointChange } from './endpoint-rules';
+import { KeyedQueue } from './keyed-queue';
+import type { OperatorStore, SignInOutcome } from './operators';
+import { withEndpoints, type EndpointSecrets } from './secret-endpoints';
 import type { SecretStore } from './secret-store';
 import type { SessionManager } from './sessions';
 import type { SettingsStore } from './settings-store';
+import type { FailureReason, SignInFailureLog } from './sign-in-failures';
 
 type In<K extends keyof Contract> = OpParsedInput<Contract, K>;
 type Out<K extends keyof Contract> = OpOutput<Contract, K>;
@@ -23,51 +34,157 @@ export interface AccountDeps {
   secrets: SecretStore;
   sessions: SessionManager;
   audit: AuditSink;
+  /** Failed sign-ins, one audit record per operator id and minute. */
+  failures: SignInFailureLog;
   now: () => number;
+  /** The data folder, for the reset command the set-up screen shows when set-up is refused. */
+  dataDir: string;
   /** Called after settings change, so the WeChat client and friends pick them up. */
   onSettingsChanged?: (settings: Settings) => void;
   /** Writes to WeChat still open: the terminal may not switch to another WeChat meanwhile. */
   openWrites?: () => number;
 }
 
+/** The settings file has gone while operators remain (shown until a manager saves settings). */
+const SETTINGS_MISSING = 'settings.json is missing: sign in as a manager and save each section';
+
 /**
- * The wizard is offered only to a terminal that has never been set up. A damaged operators
- * file does not reopen it: that would let anyone at the counter make themselves manager.
+ * The wizard is offered only to a terminal that was never set up: no operator and no stored
+ * secret. A missing settings file, or a damaged operators file, does not reopen it: that would
+ * let anyone at the counter make themselves manager, or test the stored AppSecret against a
+ * server of theirs. Such a terminal is repaired by a manager, or reset (npm run reset-terminal).
  */
-export function needsSetup(deps: Pick<AccountDeps, 'settings' | 'operators'>): boolean {
-  if (deps.operators.problem) return false;
-  return deps.settings.current.kind === 'first-run' || deps.operators.count === 0;
+export function needsSetup(deps: Pick<AccountDeps, 'operators' | 'secrets'>): boolean {
+  return (
+    !deps.operators.problem &&
+    deps.operators.count === 0 &&
+    !deps.secrets.has('appSecret') &&
+    !deps.secrets.has('tokenServiceAuth')
+  );
+}
+
+/** What a refused sign-in is recorded as in the per-minute counts. */
+function failureReason(r: Extract<SignInOutcome, { ok: false }>): FailureReason {
+  if (r.checked) return 'mismatch';
+  return r.reason === 'wrong_pin' ? 'mismatch' : r.reason;
 }
 
 export function createAccountHandlers(deps: AccountDeps) {
-  const { settings, operators, secrets, sessions, audit } = deps;
+  const { settings, operators, sessions, audit } = deps;
+  const secrets: EndpointSecrets = withEndpoints(deps.secrets);
+  /** One set-up at a time: a second one waits, then finds the first one's manager. */
+  const setupQueue = new KeyedQueue();
+
+  const problem = (): string | undefined => {
+    const state = settings.current;
+    if (state.kind === 'broken') return state.problem;
+    if (state.kind === 'first-run' && !needsSetup(deps)) return SETTINGS_MISSING;
+    return undefined;
+  };
 
   function settingsView(): SettingsView {
-    const state = settings.current;
+    const why = problem();
+    const endpoint = (name: SecretName) => secrets.endpointOf(name);
+    const appSecretAt = endpoint('appSecret');
+    const authAt = endpoint('tokenServiceAuth');
     return {
       settings: settings.settings,
       secrets: {
         appSecret: secrets.has('appSecret'),
         tokenServiceAuth: secrets.has('tokenServiceAuth'),
       },
-      secretStorage: secrets.kind,
-      ...(state.kind === 'broken' ? { problem: state.problem } : {}),
+      secretEndpoints: {
+        ...(appSecretAt !== undefined ? { appSecret: appSecretAt } : {}),
+        ...(authAt !== undefined ? { tokenServiceAuth: authAt } : {}),
+      },
+      secretStorage: deps.secrets.kind,
+      ...(why ? { problem: why } : {}),
     };
   }
 
+  function storeSecrets(change: EndpointChange) {
+    for (const s of change.store) secrets.set(s.name, s.value, s.endpoint);
+  }
+
+  /** Ends an operator's other sessions after a change of their PIN or role, and says so. */
+  function endSessions(operatorId: string, why: string, ctx: CallContext) {
+    const keep = sessions.operatorId(ctx) === operatorId ? ctx : undefined;
+    for (const client of sessions.endFor(operatorId, keep)) {
+      audit.append({
+        action: 'sign_out',
+        outcome: 'ok',
+        operator_id: operatorId,
+        detail: { reason: why, by: sessions.operatorId(ctx) ?? null, client },
+      });
+    }
+  }
+
+  async function completeSetup(input: In<'completeSetup'>, ctx: CallContext) {
+    if (!needsSetup(deps)) {
+      throw new AppError('forbidden', 'errors.already_set_up', { dataDir: deps.dataDir });
+    }
+    const next = Settings.parse({
+      terminal: { name: input.terminalName, id: input.terminalId },
+      store: { name: input.storeName, ...(input.poiId ? { poiId: input.poiId } : {}) },
+      language: input.language,
+      mode: input.mode,
+      ...(input.live ? { live: input.live } : {}),
+    });
+    // Set-up never uses a stored secret: only what is typed in this request.
+    const change = planEndpointChange({
+      before: undefined,
+      next,
+      typed: {
+        ...(input.appSecret ? { appSecret: input.appSecret } : {}),
+        ...(input.tokenServiceAuth ? { tokenServiceAuth: input.tokenServiceAuth } : {}),
+      },
+      confirmCustomBaseUrl: false,
+      secrets,
+    });
+    // The manager first: from here on the terminal counts as set up (a crash before the
+    // settings are saved leaves a manager who can sign in and save them).
+    const manager = await operators.add({ ...input.manager, role: 'manager' });
+    storeSecrets(change);
+    settings.save(next);
+    deps.onSettingsChanged?.(next);
+    audit.append({
+      action: 'settings_change',
+      outcome: 'ok',
+      operator_id: manager.id,
+      detail: {
+        setup: true,
+        after: maskSecrets(next),
+        manager: { id: manager.id, name: manager.name },
+      },
+    });
+    sessions.start(ctx, manager.id);
+    audit.append({ action: 'sign_in', outcome: 'ok', operator_id: manager.id });
+    return sessions.view(ctx);
+  }
+
   return {
-    async getSetupState() {
-      const state = settings.current;
+    async getSetupState(): Promise<Out<'getSetupState'>> {
+      const setup = needsSetup(deps);
+      const why = problem();
+      const recovery =
+        setup || operators.problem
+          ? undefined
+          : operators.count === 0
+            ? ('no_operators' as const)
+            : settings.current.kind === 'first-run'
+              ? ('settings_missing' as const)
+              : undefined;
       return {
-        needsSetup: needsSetup(deps),
-        ...(state.kind === 'broken' ? { problem: state.problem } : {}),
+        needsSetup: setup,
+        ...(why ? { problem: why } : {}),
         ...(operators.problem ? { problem: operators.problem } : {}),
+        ...(recovery ? { recovery } : {}),
       };
     },
 
     async getTerminalConfig(): Promise<Out<'getTerminalConfig'>> {
       const s = settings.settings;
-      const state = settings.current;
+      const why = problem();
       return {
         terminalName: s.terminal.name,
         terminalId: s.terminal.id,
@@ -77,41 +194,12 @@ export function createAccountHandlers(deps: AccountDeps) {
         scan: s.scan,
         sound: s.sound,
         idleLockMinutes: s.idleLockMinutes,
-        ...(state.kind === 'broken' ? { problem: state.problem } : {}),
+        ...(why ? { problem: why } : {}),
       };
     },
 
     async completeSetup(input: In<'completeSetup'>, ctx: CallContext): Promise<SessionView> {
-      if (!needsSetup(deps)) throw new AppError('forbidden', 'errors.already_set_up');
-      const next = Settings.parse({
-        terminal: { name: input.terminalName, id: input.terminalId },
-        store: { name: input.storeName, ...(input.poiId ? { poiId: input.poiId } : {}) },
-        language: input.language,
-        mode: input.mode,
-        ...(input.live ? { live: input.live } : {}),
-      });
-      if (input.mode === 'live')
-        requireLiveCredentials(next, input.appSecret ?? secrets.get('appSecret'));
-      if (input.appSecret) secrets.set('appSecret', input.appSecret);
-      if (input.tokenServiceAuth) secrets.set('tokenServiceAuth', input.tokenServiceAuth);
-      const manager = operators.find(input.manager.id)
-        ? operators.find(input.manager.id)!
-        : await operators.add({ ...input.manager, role: 'manager' });
-      settings.save(next);
-      deps.onSettingsChanged?.(next);
-      audit.append({
-        action: 'settings_change',
-        outcome: 'ok',
-        operator_id: manager.id,
-        detail: {
-          setup: true,
-          after: maskSecrets(next),
-          manager: { id: manager.id, name: manager.name },
-        },
-      });
-      sessions.start(ctx, manager.id);
-      audit.append({ action: 'sign_in', outcome: 'ok', operator_id: manager.id });
-      return sessions.view(ctx);
+      return setupQueue.run('setup', () => completeSetup(input, ctx));
     },
 
     async getSession(_input: In<'getSession'>, ctx: CallContext) {
@@ -123,30 +211,29 @@ export function createAccountHandlers(deps: AccountDeps) {
       const result = await operators.verify(input.operatorId, input.pin);
       const durationMs = Math.round(performance.now() - started);
       if (!result.ok) {
-        audit.append({
-          action: 'sign_in_failed',
-          outcome: 'rejected',
-          operator_id: input.operatorId,
-          duration_ms: durationMs,
-          detail: { reason: result.reason },
-        });
+        deps.failures.record(input.operatorId, failureReason(result));
         if (result.justLocked) {
           audit.append({
             action: 'lockout',
             outcome: 'rejected',
             operator_id: input.operatorId,
-            detail: { until: result.lockedUntil },
+            detail: { until: result.lockedUntil ?? null },
           });
         }
-        if (result.reason === 'locked') {
+        if (result.lockedUntil !== undefined) {
+          const ms = result.lockedUntil - deps.now();
           throw new AppError('forbidden', 'errors.operator_locked', {
-            minutes: Math.max(1, Math.ceil(((result.lockedUntil ?? 0) - deps.now()) / 60_000)),
+            minutes: Math.max(1, Math.ceil(ms / 60_000)),
+            until: result.lockedUntil,
           });
         }
         if (result.reason === 'disabled')
           throw new AppError('forbidden', 'errors.operator_disabled');
         throw new AppError('forbidden', 'errors.wrong_pin');
       }
+      // Minutes of failures that are over are written now rather than on the timer: the
+      // journal then shows them before this sign-in.
+      deps.failures.flushDue();
       const previous = sessions.operatorId(ctx);
       if (previous && previous !== result.operator.id) {
         audit.append({
@@ -181,26 +268,42 @@ export function createAccountHandlers(deps: AccountDeps) {
       return settingsView();
     },
 
-    async updateSettings(patch: In<'updateSettings'>, ctx: CallContext) {
-      const next = { ...settings.settings, ...patch };
-      if (next.mode === 'live')
-        requireLiveCredentials(Settings.parse(next), secrets.get('appSecret'));
+    async updateSettings(input: In<'updateSettings'>, ctx: CallContext) {
+      const { appSecret, tokenServiceAuth, confirmCustomBaseUrl, ...patch } = input;
+      const before = settings.settings;
+      const next = Settings.parse({ ...before, ...patch });
+      const change = planEndpointChange({
+        before,
+        next,
+        typed: {
+          ...(appSecret ? { appSecret } : {}),
+          ...(tokenServiceAuth ? { tokenServiceAuth } : {}),
+        },
+        confirmCustomBaseUrl: confirmCustomBaseUrl === true,
+        secrets,
+      });
       // An open redemption or refund is sent and settled only against the WeChat it was made
       // for: switching mode, AppID, token service or API address waits until none is open.
       const open = deps.openWrites?.() ?? 0;
-      if (
-        open > 0 &&
-        writeEnvironment(Settings.parse(next)) !== writeEnvironment(settings.settings)
-      ) {
+      if (open > 0 && writeEnvironment(next) !== writeEnvironment(before)) {
         throw new AppError('invalid_input', 'errors.writes_open_environment', { count: open });
       }
-      const { before, after } = settings.patch(patch);
-      deps.onSettingsChanged?.(after);
+      const saved = settings.patch(patch);
+      storeSecrets(change);
+      deps.onSettingsChanged?.(saved.after);
       audit.append({
         action: 'settings_change',
         outcome: 'ok',
         operator_id: sessions.operatorId(ctx),
-        detail: { changes: diff(maskSecrets(before), maskSecrets(after)) },
+        detail: {
+          changes: diff(maskSecrets(saved.before), maskSecrets(saved.after)),
+          // Which secrets were typed again for their new address (never their values).
+          ...(change.store.length > 0 ? { typed_again: change.store.map((s) => s.name) } : {}),
+          // The manager said yes to sending every access token to an address not WeChat's.
+          ...(change.confirmedBaseUrl !== undefined
+            ? { confirmed_base_url: change.confirmedBaseUrl }
+            : {}),
+        },
       });
       return settingsView();
     },
@@ -216,7 +319,10 @@ export function createAccountHandlers(deps: AccountDeps) {
         throw new AppError('invalid_input', 'errors.live_credentials_missing');
       }
       const wasSet = secrets.has(input.name);
-      secrets.set(input.name, input.value ?? undefined);
+      // A secret is entered for the address the saved settings send it to, and only goes there.
+      const endpoint = secretEndpoint(input.name, s);
+      if (input.value === null) secrets.clear(input.name);
+      else secrets.set(input.name, input.value, endpoint);
       deps.onSettingsChanged?.(settings.settings);
       audit.append({
         action: 'settings_change',
@@ -226,6 +332,7 @@ export function createAccountHandlers(deps: AccountDeps) {
           setting: input.name,
           before: wasSet ? 'set' : 'not set',
           after: input.value ? 'set' : 'not set',
+          ...(input.value ? { endpoint } : {}),
         },
       });
       return settingsView();
@@ -260,6 +367,8 @@ export function createAccountHandlers(deps: AccountDeps) {
         operator_id: sessions.operatorId(ctx),
         detail: { operator: id, changes: diff(before, after) },
       });
+      if (after.disabled && !before?.disabled) endSessions(id, 'disabled', ctx);
+      else if (before && after.role !== before.role) endSessions(id, 'role_changed', ctx);
       return after;
     },
 
@@ -271,16 +380,8 @@ export function createAccountHandlers(deps: AccountDeps) {
         operator_id: sessions.operatorId(ctx),
         detail: { operator: input.id, pin: 'reset' },
       });
+      endSessions(input.id, 'pin_reset', ctx);
       return op;
     },
   };
-}
-
-function requireLiveCredentials(s: Settings, appSecret: string | undefined) {
-  if (s.live.provider === 'token_service') {
-    if (!s.live.tokenServiceUrl)
-      throw new AppError('invalid_input', 'errors.token_service_url_missing');
-  } else if (!s.live.appId || !appSecret) {
-    throw new AppError('invalid_input', 'errors.live_credentials_missing');
-  }
 }

@@ -12,6 +12,7 @@ import type { CardCache } from './card-cache';
 import type { Counter } from './counter';
 import type { Lookup } from './lookup';
 import type { OperatorStore } from './operators';
+import type { SignInFailureLog } from './sign-in-failures';
 import type { SessionManager } from './sessions';
 import type { WriteEngine } from './writes/engine';
 import type { WeChatConnection } from './wechat-connection';
@@ -20,6 +21,8 @@ export interface ServiceContext {
   settings(): Settings;
   operators: OperatorStore;
   sessions: SessionManager;
+  /** Failed PIN checks, one audit record per operator id and minute. */
+  signInFailures: SignInFailureLog;
   audit: AuditLog;
   client(): Promise<WeChatClient>;
   cards(): CardCache;

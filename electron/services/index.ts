@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { Settings } from '../../shared/settings';
 import { openAuditLog, type AuditLog } from '../audit';
+import { prepareDataDir } from '../data-dir';
 import type { AccessGuard, CallContext, Services } from '../host/dispatch';
 import { listDemoCodes, type RunningSandbox } from '../sandbox';
 import { createAccountHandlers, needsSetup } from './account';
@@ -14,11 +15,14 @@ import type { ServiceContext } from './context';
 import { createRefundHandlers } from './refunds';
 import { CardCache } from './card-cache';
 import { createCounter } from './counter';
+import { createExportDownloads, type ExportDownloads } from './export-downloads';
 import { createLookup } from './lookup';
 import { OperatorStore } from './operators';
 import { createKeyFileProtector, createSecretStore, type SecretProtector } from './secret-store';
+import { withEndpoints } from './secret-endpoints';
 import { SessionManager } from './sessions';
 import { SettingsStore } from './settings-store';
+import { createSignInFailureLog } from './sign-in-failures';
 import { WeChatConnection } from './wechat-connection';
 import type { CrashHook } from './writes/crash-points';
 import { createWriteEngine } from './writes/engine';
@@ -59,6 +63,8 @@ export interface TerminalServices {
   guard: AccessGuard;
   audit: AuditLog;
   connection: WeChatConnection;
+  /** Finished audit exports for the browser host's download route (never through the contract). */
+  exportDownloads: ExportDownloads;
   /** Forgets cached card details (benchmarks measure the uncached path with it). */
   clearCaches(): void;
   close(): Promise<void>;
@@ -88,6 +94,8 @@ function pendingItem(w: WriteItem): PendingItem {
 export async function createTerminalServices(deps: ServiceDeps): Promise<TerminalServices> {
   const now = deps.now ?? Date.now;
   const timeZone = deps.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // Owner only (0700/0600), also a folder an older version left 0755 with 0644 files.
+  prepareDataDir(deps.dataDir);
   const settings = new SettingsStore(path.join(deps.dataDir, 'settings.json'));
   const operators = new OperatorStore(path.join(deps.dataDir, 'operators.json'), now);
   const protector = deps.protector ?? createKeyFileProtector(path.join(deps.dataDir, 'secret.key'));
@@ -108,13 +116,21 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
   // needs to forget what was cached.
   const cards = new CardCache(async (id) => (await client()).cardGet(id));
   const client = () => connection.client(settings.settings);
+  // Secrets saved before they carried their address are bound to where they were being sent.
+  if (settings.current.kind === 'ok') withEndpoints(secrets).adopt(settings.settings);
+  const setupOpen = () => needsSetup({ operators, secrets });
   const sessions = new SessionManager({
     now,
     idleLockMinutes: () => settings.settings.idleLockMinutes,
-    needsSetup: () => needsSetup({ settings, operators }),
+    needsSetup: setupOpen,
     operator: (id) => operators.find(id),
   });
+  const failures = createSignInFailureLog({ db: audit.db, audit, now });
+  // Minutes of failed sign-ins that a crash or a stop left open become their records now.
+  failures.flushDue();
   const account = createAccountHandlers({
+    failures,
+    dataDir: deps.dataDir,
     openWrites: () => {
       const n = writes.openCounts();
       return n.consume + n.invalidate;
@@ -164,10 +180,15 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
   writes.start();
 
   const operatorOf = (ctx: CallContext) => sessions.operatorId(ctx);
+  const exportDownloads = createExportDownloads({
+    dir: path.join(deps.dataDir, 'exports'),
+    now,
+  });
   const context: ServiceContext = {
     settings: () => settings.settings,
     operators,
     sessions,
+    signInFailures: failures,
     audit,
     client,
     cards: () => cards,
@@ -194,7 +215,8 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     }),
     getSetupState: account.getSetupState,
     completeSetup: account.completeSetup,
-    testConnection: async (input) => connection.test(input, settings.settings),
+    testConnection: async (input) =>
+      connection.test(input, settings.settings, { stored: !setupOpen() }),
     getTerminalConfig: account.getTerminalConfig,
     getSession: account.getSession,
     signIn: account.signIn,
@@ -235,7 +257,7 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
       };
     },
     ...createRefundHandlers(context),
-    ...createAuditReviewHandlers(context),
+    ...createAuditReviewHandlers(context, exportDownloads),
     ...createBackOfficeHandlers(context),
   };
 
@@ -244,9 +266,12 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     guard: sessions,
     audit,
     connection,
+    exportDownloads,
     clearCaches: () => cards.clear(),
     close: async () => {
+      failures.close();
       writes.close();
+      exportDownloads.close();
       await connection.close();
       audit.close();
     },

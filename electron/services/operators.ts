@@ -1,6 +1,7 @@
 /**
- * Operators and their PINs. PINs are hashed with scrypt (salted, slow); 5 wrong PINs lock an
- * operator for 5 minutes. Operators are never deleted, only disabled, so the audit log keeps
+ * Operators and their PINs. PINs are hashed with scrypt (salted, slow). At most 5 PIN checks of
+ * one operator may fail in 5 minutes, however many requests arrive at once: the 5th failure locks
+ * the operator for 5 minutes. Operators are never deleted, only disabled, so the audit log keeps
  * their names. Stored in operators.json (atomic writes).
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
@@ -9,9 +10,14 @@ import { Role } from '../../shared/contract-kit';
 import { AppError } from '../../shared/errors';
 import type { OperatorView } from '../../shared/settings';
 import { readJsonFile, writeFileAtomic } from './json-file';
+import { KeyedQueue } from './keyed-queue';
 
 export const MAX_FAILURES = 5;
 export const LOCKOUT_MS = 5 * 60_000;
+/** Failed PIN checks older than this no longer count towards a lock. */
+export const FAILURE_WINDOW_MS = 5 * 60_000;
+/** Ids that do not exist, tracked in memory so they lock like real ones (see verify). */
+const MAX_STRANGERS = 1_000;
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
 
 function scrypt(pin: string, salt: Buffer, opts: ScryptOptions & { keylen: number }) {
@@ -34,20 +40,31 @@ const StoredOperator = z.object({
     r: z.number().int(),
     p: z.number().int(),
   }),
-  failures: z.number().int().default(0),
+  /** When the PIN checks of the last FAILURE_WINDOW_MS failed (or are being made right now). */
+  failedChecks: z.array(z.number()).default([]),
   lockedUntil: z.number().optional(),
   createdAt: z.number(),
 });
 type StoredOperator = z.infer<typeof StoredOperator>;
 const StoredFile = z.object({ operators: z.array(StoredOperator) });
 
+/** What a lock needs to know of an operator id, real or not. */
+interface LockState {
+  failedChecks: number[];
+  lockedUntil?: number | undefined;
+}
+
 export type SignInOutcome =
   | { ok: true; operator: OperatorView }
   | {
       ok: false;
       reason: 'unknown' | 'wrong_pin' | 'locked' | 'disabled';
+      /** Set while the id is locked: the caller says when it ends. */
       lockedUntil?: number;
+      /** This attempt set the lock (an operator's 5th failed check). */
       justLocked?: boolean;
+      /** A PIN was compared and did not match (false: refused before any check). */
+      checked: boolean;
     };
 
 async function hashPin(pin: string): Promise<StoredOperator['pin']> {
@@ -62,9 +79,30 @@ async function hashPin(pin: string): Promise<StoredOperator['pin']> {
   };
 }
 
+/** The failed checks still inside the window at `now` (a clock set back forgets none). */
+function recent(state: LockState, now: number): number[] {
+  return state.failedChecks.filter((t) => t > now - FAILURE_WINDOW_MS);
+}
+
+/** Until when the id is locked at `now`, if it is. */
+function lockedAt(state: LockState, now: number): number | undefined {
+  const checks = recent(state, now);
+  const byWindow =
+    checks.length >= MAX_FAILURES ? Math.min(...checks) + FAILURE_WINDOW_MS : undefined;
+  const until = Math.max(state.lockedUntil ?? 0, byWindow ?? 0);
+  return until > now ? until : undefined;
+}
+
 export class OperatorStore {
   private operators: StoredOperator[] = [];
   readonly problem: string | undefined;
+  /** One PIN check (or PIN change) per operator id at a time, in the order they arrived. */
+  private readonly queue = new KeyedQueue();
+  /**
+   * Ids that name no operator: they fail and lock exactly like real ones, so neither the
+   * answers nor the time taken tell which ids exist. Memory only, oldest forgotten first.
+   */
+  private readonly strangers = new Map<string, LockState>();
 
   constructor(
     private readonly file: string,
@@ -89,13 +127,13 @@ export class OperatorStore {
   }
 
   private view(o: StoredOperator): OperatorView {
-    const locked = o.lockedUntil !== undefined && o.lockedUntil > this.now();
+    const until = lockedAt(o, this.now());
     return {
       id: o.id,
       name: o.name,
       role: o.role,
       disabled: o.disabled,
-      ...(locked ? { lockedUntil: o.lockedUntil } : {}),
+      ...(until !== undefined ? { lockedUntil: until } : {}),
     };
   }
 
@@ -112,8 +150,17 @@ export class OperatorStore {
     return o && this.view(o);
   }
 
+  private exists(id: string) {
+    return this.operators.some((o) => o.id.toLowerCase() === id.toLowerCase());
+  }
+
   async add(input: { id: string; name: string; role: Role; pin: string }): Promise<OperatorView> {
-    if (this.operators.some((o) => o.id.toLowerCase() === input.id.toLowerCase())) {
+    if (this.exists(input.id)) {
+      throw new AppError('invalid_input', 'errors.operator_exists', { id: input.id });
+    }
+    const pin = await hashPin(input.pin);
+    // Asked again after the hashing: a second add of the same id may have finished meanwhile.
+    if (this.exists(input.id)) {
       throw new AppError('invalid_input', 'errors.operator_exists', { id: input.id });
     }
     const op: StoredOperator = {
@@ -121,11 +168,12 @@ export class OperatorStore {
       name: input.name,
       role: input.role,
       disabled: false,
-      pin: await hashPin(input.pin),
-      failures: 0,
+      pin,
+      failedChecks: [],
       createdAt: this.now(),
     };
     this.operators.push(op);
+    this.strangers.delete(input.id);
     this.persist();
     return this.view(op);
   }
@@ -153,27 +201,90 @@ export class OperatorStore {
     return this.view(o);
   }
 
-  async resetPin(id: string, pin: string): Promise<OperatorView> {
-    const o = this.mustFind(id);
-    o.pin = await hashPin(pin);
-    o.failures = 0;
-    delete o.lockedUntil;
-    this.persist();
-    return this.view(o);
+  /** A new PIN, and the lock lifted. Queued behind PIN checks already under way. */
+  resetPin(id: string, pin: string): Promise<OperatorView> {
+    this.mustFind(id);
+    return this.queue.run(id, async () => {
+      const o = this.mustFind(id);
+      o.pin = await hashPin(pin);
+      o.failedChecks = [];
+      delete o.lockedUntil;
+      this.persist();
+      return this.view(o);
+    });
   }
 
-  async verify(id: string, pin: string): Promise<SignInOutcome> {
+  private stranger(id: string): LockState {
+    let state = this.strangers.get(id);
+    if (state) this.strangers.delete(id);
+    else state = { failedChecks: [] };
+    this.strangers.set(id, state); // most recently used last
+    while (this.strangers.size > MAX_STRANGERS) {
+      this.strangers.delete(this.strangers.keys().next().value!);
+    }
+    return state;
+  }
+
+  /**
+   * Checks an operator's PIN. Checks of one id run one at a time; each is counted as a failure
+   * before the PIN is hashed (so neither parallel requests nor a crash mid-check get a free
+   * guess) and uncounted only if it matched; the lock is asked again after the hashing, and a
+   * match never lifts a lock. There is no limit across ids: one caller cannot lock everyone out.
+   */
+  verify(id: string, pin: string): Promise<SignInOutcome> {
+    return this.queue.run(id, () => this.verifyNow(id, pin));
+  }
+
+  private async verifyNow(id: string, pin: string): Promise<SignInOutcome> {
     const o = this.operators.find((x) => x.id === id);
-    if (!o) {
-      // Spend the same time as a real check, so timing does not reveal which ids exist.
-      await scrypt(pin, randomBytes(16), SCRYPT);
-      return { ok: false, reason: 'unknown' };
+    if (o?.disabled) return { ok: false, reason: 'disabled', checked: false };
+    const state: LockState = o ?? this.stranger(id);
+    const lockedReason = o ? 'locked' : 'unknown';
+    const started = this.now();
+    const before = lockedAt(state, started);
+    if (before !== undefined) {
+      return { ok: false, reason: lockedReason, lockedUntil: before, checked: false };
     }
-    if (o.disabled) return { ok: false, reason: 'disabled' };
+    state.failedChecks = [...recent(state, started), started];
+    if (o) this.persist();
+
+    // An unknown id costs the same hashing as a real one, so timing does not tell them apart.
+    const matched = o ? await this.matches(o, pin) : (await hashPin(pin), false);
+
     const now = this.now();
-    if (o.lockedUntil !== undefined && o.lockedUntil > now) {
-      return { ok: false, reason: 'locked', lockedUntil: o.lockedUntil };
+    if (matched && o) {
+      // A match is not a failure: take its count back.
+      const i = o.failedChecks.lastIndexOf(started);
+      if (i >= 0) o.failedChecks.splice(i, 1);
+      this.persist();
+      const until = lockedAt(o, now);
+      if (until !== undefined) {
+        return { ok: false, reason: 'locked', lockedUntil: until, checked: false };
+      }
+      // Disabled while the PIN was being checked.
+      if (o.disabled) return { ok: false, reason: 'disabled', checked: false };
+      return { ok: true, operator: this.view(o) };
     }
+    let justLocked = false;
+    if (lockedAt(state, now) !== undefined && !((state.lockedUntil ?? 0) > now)) {
+      state.lockedUntil = now + LOCKOUT_MS;
+      justLocked = true;
+    }
+    if (o) this.persist();
+    const until = lockedAt(state, now);
+    if (until !== undefined) {
+      return {
+        ok: false,
+        reason: lockedReason,
+        lockedUntil: until,
+        checked: true,
+        ...(justLocked && o ? { justLocked } : {}),
+      };
+    }
+    return { ok: false, reason: o ? 'wrong_pin' : 'unknown', checked: true };
+  }
+
+  private async matches(o: StoredOperator, pin: string): Promise<boolean> {
     const expected = Buffer.from(o.pin.hash, 'base64');
     const actual = await scrypt(pin, Buffer.from(o.pin.salt, 'base64'), {
       N: o.pin.N,
@@ -181,22 +292,6 @@ export class OperatorStore {
       p: o.pin.p,
       keylen: expected.length,
     });
-    if (timingSafeEqual(actual, expected)) {
-      o.failures = 0;
-      delete o.lockedUntil;
-      this.persist();
-      return { ok: true, operator: this.view(o) };
-    }
-    o.failures += 1;
-    let justLocked = false;
-    if (o.failures >= MAX_FAILURES) {
-      o.lockedUntil = now + LOCKOUT_MS;
-      o.failures = 0;
-      justLocked = true;
-    }
-    this.persist();
-    return justLocked
-      ? { ok: false, reason: 'locked', lockedUntil: o.lockedUntil, justLocked }
-      : { ok: false, reason: 'wrong_pin' };
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
   }
 }

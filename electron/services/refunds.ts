@@ -9,7 +9,7 @@ import { roleAllows } from '../../shared/settings';
 import type { AreaHandlers, ServiceContext } from './context';
 
 export function createRefundHandlers(ctx: ServiceContext): AreaHandlers<typeof refundOps> {
-  const { writes, audit, operators, sessions, lookup } = ctx;
+  const { writes, operators, sessions, lookup } = ctx;
 
   return {
     async refundPreview(input, call) {
@@ -36,24 +36,24 @@ export function createRefundHandlers(ctx: ServiceContext): AreaHandlers<typeof r
         if (!input.supervisor) throw new AppError('forbidden', 'errors.role_required_supervisor');
         const check = await operators.verify(input.supervisor.id, input.supervisor.pin);
         if (!check.ok || !roleAllows(check.operator.role, 'supervisor')) {
-          audit.append({
-            action: 'sign_in_failed',
-            outcome: 'rejected',
-            operator_id: input.supervisor.id,
-            detail: {
-              purpose: 'refund_authorisation',
-              by: operatorId ?? null,
-              reason: check.ok ? 'not_supervisor' : check.reason,
-            },
-          });
+          // Counted per id and minute like sign-ins: a flood of guesses costs a few records.
+          ctx.signInFailures.record(
+            input.supervisor.id,
+            check.ok
+              ? 'refund_not_supervisor'
+              : check.checked || check.reason === 'wrong_pin'
+                ? 'refund_mismatch'
+                : `refund_${check.reason}`,
+          );
+          if (!check.ok && check.lockedUntil !== undefined) {
+            throw new AppError('forbidden', 'errors.operator_locked', {
+              minutes: Math.max(1, Math.ceil((check.lockedUntil - ctx.now()) / 60_000)),
+              until: check.lockedUntil,
+            });
+          }
           throw new AppError(
             'forbidden',
-            check.ok
-              ? 'errors.role_required_supervisor'
-              : check.reason === 'locked'
-                ? 'errors.operator_locked'
-                : 'errors.supervisor_pin_wrong',
-            { minutes: 5 },
+            check.ok ? 'errors.role_required_supervisor' : 'errors.supervisor_pin_wrong',
           );
         }
         supervisorId = check.operator.id;

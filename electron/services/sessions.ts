@@ -63,6 +63,21 @@ export class SessionManager implements AccessGuard {
     return s?.operatorId;
   }
 
+  /**
+   * Ends every session of an operator (every window or tab signed in as them), except `keep`'s:
+   * after a PIN reset, a role change or a disable, whoever knew the old PIN or holds the old
+   * role is out at once. Returns the client ids whose session ended.
+   */
+  endFor(operatorId: string, keep?: CallContext): string[] {
+    const ended: string[] = [];
+    for (const [clientId, s] of this.sessions) {
+      if (s.operatorId !== operatorId || clientId === keep?.clientId) continue;
+      this.sessions.delete(clientId);
+      ended.push(clientId);
+    }
+    return ended;
+  }
+
   lock(ctx: CallContext) {
     const s = this.sessions.get(ctx.clientId);
     if (s) s.locked = true;

@@ -2,13 +2,15 @@
  * Which WeChat the terminal talks to, built from the settings: the built-in sandbox (started
  * in-process on a free loopback port, or one a test passes in) or the real API (or a
  * merchant's proxy) with the configured token provider. Rebuilt when settings change; the
- * token cache is persisted (encrypted) so a restart does not fetch a new token.
+ * token cache is persisted (encrypted) so a restart does not fetch a new token. A stored secret
+ * is handed to a provider only for the address it was entered for (secret-endpoints.ts), and
+ * Live mode talks https (plain http to this computer only), whatever the settings file says.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ConnectionTestInputParsed } from '../../shared/contract';
 import { AppError, toErrorInfo } from '../../shared/errors';
-import type { Settings } from '../../shared/settings';
+import { isSecureEndpoint, type Settings } from '../../shared/settings';
 import { startSandbox, type RunningSandbox } from '../sandbox';
 import {
   createClassicTokenProvider,
@@ -22,6 +24,7 @@ import {
   type TokenProvider,
   type WeChatClient,
 } from '../wechat';
+import { withEndpoints, type EndpointSecrets } from './secret-endpoints';
 import type { SecretProtector, SecretStore } from './secret-store';
 
 export interface ConnectionDeps {
@@ -47,15 +50,32 @@ interface ProviderConfig {
   totalMs: number;
   appSecret?: string | undefined;
   tokenServiceAuth?: string | undefined;
+  /** A secret is stored, but for another address: it is not sent, and the error says why. */
+  appSecretElsewhere?: boolean;
+  tokenServiceAuthElsewhere?: boolean;
+}
+
+/** Live mode sends the AppSecret, credentials and tokens over https, or to this computer. */
+function requireSecure(url: string) {
+  if (!isSecureEndpoint(url))
+    throw new AppError('invalid_input', 'errors.endpoint_not_secure', { url });
+}
+
+/** Which stored secrets a connection may use. */
+export interface StoredSecretUse {
+  /** False during set-up: a terminal being set up never uses a secret it did not just receive. */
+  stored: boolean;
 }
 
 export class WeChatConnection {
   private sandbox: RunningSandbox | undefined;
   private ownsSandbox = false;
   private current: { client: WeChatClient; key: string } | undefined;
+  private readonly secrets: EndpointSecrets;
 
   constructor(private readonly deps: ConnectionDeps) {
     this.sandbox = deps.sandbox;
+    this.secrets = withEndpoints(deps.secrets);
   }
 
   /** The built-in sandbox (started on first use in Sandbox mode). */
@@ -106,9 +126,16 @@ export class WeChatConnection {
       };
     }
     const { live } = cfg;
+    requireSecure(cfg.baseUrl);
     if (live.provider === 'token_service') {
       if (!live.tokenServiceUrl)
         throw new AppError('invalid_input', 'errors.token_service_url_missing');
+      requireSecure(live.tokenServiceUrl);
+      if (!cfg.tokenServiceAuth && cfg.tokenServiceAuthElsewhere) {
+        throw new AppError('invalid_input', 'errors.token_service_auth_other_endpoint', {
+          url: live.tokenServiceUrl,
+        });
+      }
       return {
         baseUrl: cfg.baseUrl,
         provider: createTokenServiceProvider({
@@ -118,6 +145,9 @@ export class WeChatConnection {
           cache: this.tokenCache('service', persisted),
         }),
       };
+    }
+    if (!cfg.appSecret && cfg.appSecretElsewhere) {
+      throw new AppError('invalid_input', 'errors.app_secret_other_endpoint', { url: cfg.baseUrl });
     }
     if (!live.appId || !cfg.appSecret)
       throw new AppError('invalid_input', 'errors.live_credentials_missing');
@@ -135,15 +165,24 @@ export class WeChatConnection {
     };
   }
 
-  private config(settings: Settings): ProviderConfig {
+  /** The settings' provider, with the stored secrets entered for exactly these addresses. */
+  private config(settings: Settings, use: StoredSecretUse = { stored: true }): ProviderConfig {
+    const baseUrl = settings.api.baseUrl;
+    const serviceUrl = settings.live.tokenServiceUrl;
+    const stored = (name: 'appSecret' | 'tokenServiceAuth', url: string) =>
+      use.stored ? this.secrets.valueFor(name, url) : undefined;
+    const elsewhere = (name: 'appSecret' | 'tokenServiceAuth', url: string) =>
+      use.stored && this.secrets.storedElsewhere(name, url);
     return {
       mode: settings.mode,
       live: settings.live,
-      baseUrl: settings.api.baseUrl,
+      baseUrl,
       connectMs: this.deps.timeouts?.connectMs ?? settings.api.connectTimeoutMs,
       totalMs: this.deps.timeouts?.totalMs ?? settings.api.totalTimeoutMs,
-      appSecret: this.deps.secrets.get('appSecret'),
-      tokenServiceAuth: this.deps.secrets.get('tokenServiceAuth'),
+      appSecret: stored('appSecret', baseUrl),
+      tokenServiceAuth: stored('tokenServiceAuth', serviceUrl),
+      appSecretElsewhere: elsewhere('appSecret', baseUrl),
+      tokenServiceAuthElsewhere: elsewhere('tokenServiceAuth', serviceUrl),
     };
   }
 
@@ -168,14 +207,21 @@ export class WeChatConnection {
     this.current = undefined;
   }
 
-  /** Fetches a token with the given (unsaved) settings and reports what a manager can act on. */
-  async test(input: ConnectionTestInputParsed, settings: Settings) {
+  /**
+   * Fetches a token with the given (unsaved) settings and reports what a manager can act on. A
+   * secret typed in the request is used as is; a stored one only for the address it was entered
+   * for, and never during set-up (`use.stored` false).
+   */
+  async test(input: ConnectionTestInputParsed, settings: Settings, use: StoredSecretUse) {
     const started = performance.now();
-    const cfg: ProviderConfig = {
-      ...this.config(settings),
+    const tried: Settings = {
+      ...settings,
       mode: input.mode,
       ...(input.live ? { live: input.live } : {}),
-      ...(input.baseUrl ? { baseUrl: input.baseUrl } : {}),
+      api: { ...settings.api, ...(input.baseUrl ? { baseUrl: input.baseUrl } : {}) },
+    };
+    const cfg: ProviderConfig = {
+      ...this.config(tried, use),
       ...(input.appSecret ? { appSecret: input.appSecret } : {}),
       ...(input.tokenServiceAuth ? { tokenServiceAuth: input.tokenServiceAuth } : {}),
     };

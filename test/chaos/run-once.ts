@@ -78,8 +78,12 @@ export async function makeTemplate(sandbox: Sandbox): Promise<string> {
       appSecret: sandbox.secret,
       manager: { id: 'boss', name: 'Boss', pin: PINS.boss },
     });
+    // The sandbox's address is not WeChat's: the AppSecret is typed again for it, and the
+    // address confirmed, in the same request (a stored secret only goes where it was entered).
     await term.must('updateSettings', {
       api: { baseUrl: sandbox.url, connectTimeoutMs: 500, totalTimeoutMs: 1_000 },
+      appSecret: sandbox.secret,
+      confirmCustomBaseUrl: true,
     });
     await term.must('addOperator', { id: 'ann', name: 'Ann', role: 'cashier', pin: PINS.ann });
     await term.must('addOperator', { id: 'sue', name: 'Sue', role: 'supervisor', pin: PINS.sue });

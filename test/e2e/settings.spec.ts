@@ -1,8 +1,9 @@
 /**
  * The manager's settings in the browser host: sections saved and kept, operators managed,
- * secrets write-only, a cashier kept out, a damaged settings file explained.
+ * secrets write-only, a cashier kept out, a damaged or missing settings file explained, and
+ * the rules for moving an endpoint (https, a confirmation, the secret typed again).
  */
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import i18next from 'i18next';
@@ -333,6 +334,118 @@ test('a damaged settings file is explained, and saving repairs it', async ({ pag
     await expect(page.getByTestId('save-state')).toHaveText('✓ Saved');
     await expect(problem).toHaveCount(0);
     await expect(page.locator('.topbar')).toContainText('Counter 1 · Xuhui Store');
+  } finally {
+    await stopTerminal(t);
+  }
+});
+
+test('moving the API address: https only, a confirmation, and the AppSecret typed again', async ({
+  page,
+  readyTerminal,
+}) => {
+  await openSettings(page, readyTerminal.url);
+  await openSection(page, 'Connection');
+  const form = page.getByRole('form', { name: 'Connection' });
+  const save = form.getByRole('button', { name: 'Save', exact: true });
+  // Live mode with an AppSecret, entered for WeChat's own address: nothing more to confirm.
+  const appSecret = page.getByRole('form', { name: 'AppSecret' });
+  await appSecret.getByLabel('New AppSecret').fill('First-AppSecret-0123456789');
+  await appSecret.getByLabel('New AppSecret').press('Enter');
+  await expect(page.getByTestId('secret-state-appSecret')).toHaveText('● Set');
+  await form.getByRole('radio', { name: /^Live/ }).check();
+  await form.getByLabel('AppID', { exact: true }).fill('wx0123456789abcdef');
+  await save.click();
+  await expect(form.getByTestId('save-state')).toHaveText('✓ Saved');
+
+  // Plain http to another computer: refused on the page, as the host would.
+  const baseUrl = form.getByLabel('WeChat API address');
+  await baseUrl.fill('http://proxy.example/wx');
+  await save.click();
+  await expect(baseUrl).toHaveAccessibleDescription(
+    /Live mode needs an address starting with https:\/\//,
+  );
+
+  // A proxy over https: the confirmation and the AppSecret again, both required.
+  await baseUrl.fill('https://proxy.example/wx');
+  const confirm = form.getByLabel(
+    "Yes, send this terminal's WeChat requests and access tokens to https://proxy.example/wx instead of WeChat",
+  );
+  const again = form.getByLabel('AppSecret, again for the new address');
+  await expect(again).toHaveAccessibleDescription(/entered for https:\/\/api\.weixin\.qq\.com/);
+  await save.click();
+  await expect(confirm).toHaveAccessibleDescription(
+    /Tick this to use an address other than WeChat/,
+  );
+  await expect(again).toHaveAccessibleDescription(/Fill this in\./);
+  await expect(form.getByTestId('save-state')).toHaveText('Unsaved changes');
+  await shot(page, 'settings-connection-proxy-en.png');
+
+  await confirm.check();
+  await again.fill('Proxy-AppSecret-0123456789');
+  await save.click();
+  await expect(form.getByTestId('save-state')).toHaveText('✓ Saved');
+  await expect(confirm).toHaveCount(0);
+  await expect(again).toHaveCount(0);
+  const record = readyTerminal.services.audit.search({ actions: ['settings_change'] }, { limit: 1 })
+    .rows[0]!;
+  expect(record.detail).toMatchObject({
+    confirmed_base_url: 'https://proxy.example/wx',
+    typed_again: ['appSecret'],
+  });
+  expect(JSON.stringify(record)).not.toContain('Proxy-AppSecret');
+
+  // A token service over plain http to another computer is refused as well.
+  await form.getByRole('radio', { name: /^Central token service/ }).check();
+  await form.getByLabel('Token service URL').fill('http://tokens.example/token');
+  await save.click();
+  await expect(form.getByLabel('Token service URL')).toHaveAccessibleDescription(
+    /Live mode needs an address starting with https:\/\//,
+  );
+
+  // The same screen in Chinese.
+  await page.getByLabel('Language').selectOption('zh-CN');
+  await expect(page.getByRole('heading', { level: 1, name: '设置' })).toBeVisible();
+  await page.getByRole('radio', { name: /^稳定版令牌/ }).check();
+  await page.getByLabel('微信接口地址').fill('https://proxy2.example');
+  await expect(
+    page.getByLabel('确认：将本终端的微信请求和访问令牌发送到 https://proxy2.example，而不是微信'),
+  ).toBeVisible();
+  await expect(page.getByLabel('AppSecret（为新地址重新输入）')).toBeVisible();
+  await page
+    .getByRole('form', { name: '连接' })
+    .getByRole('button', { name: '保存', exact: true })
+    .click();
+  await expect(page.getByText('使用微信以外的地址须勾选此项。')).toBeVisible();
+  await shot(page, 'settings-connection-proxy-zh.png');
+});
+
+test('a missing settings file reopens no wizard: the sign-in screen says how to recover', async ({
+  page,
+}) => {
+  const first = await startTerminal();
+  await setUpTerminal(first);
+  await stopTerminal(first, { data: true });
+  renameSync(path.join(first.dataDir, 'settings.json'), path.join(first.dataDir, 'moved.json'));
+  const t = await startTerminal({ dataDir: first.dataDir });
+  try {
+    await page.goto(t.url);
+    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Set up this terminal' })).toHaveCount(0);
+    const note = page.getByTestId('setup-recovery');
+    await expect(note).toContainText('This terminal was set up before');
+    await expect(note).toContainText('Its settings file is missing');
+    await expect(note).toContainText(`npm run reset-terminal -- --data-dir "${first.dataDir}"`);
+    await shot(page, 'signin-recovery-en.png');
+    await page
+      .getByLabel('Language')
+      .selectOption('zh-CN')
+      .catch(() => undefined);
+
+    // The manager signs in (the safe settings speak Chinese), and is told to save them again.
+    await signIn(page, MANAGER);
+    await expect(page.getByTestId('operator-name')).toContainText(MANAGER.name);
+    await page.getByRole('link', { name: /^(Settings|设置)$/ }).click();
+    await expect(page.getByTestId('settings-problem')).toContainText('settings.json is missing');
   } finally {
     await stopTerminal(t);
   }

@@ -10,7 +10,7 @@ import type { TFunction } from 'i18next';
 import type { z } from 'zod';
 import type { ConnectionTestInput, ConnectionTestResult, Mode } from '../../../shared/contract';
 import type { AppError } from '../../../shared/errors';
-import { LiveSettings, type TokenProviderKind } from '../../../shared/settings';
+import { isSecureEndpoint, LiveSettings, type TokenProviderKind } from '../../../shared/settings';
 import { api } from '../api';
 import { asAppError, ChoiceCards, ErrorBox, TextField, validate, type FieldErrors } from './form';
 
@@ -26,7 +26,7 @@ export const usesAppSecret = (provider: TokenProviderKind) => provider !== 'toke
 /**
  * Checks the Live fields with the host's LiveSettings schema, plus what Live needs on top
  * (the host's own check when saving): an AppID for stable_token and classic, a URL for a
- * token service. Returns the parsed LiveSettings when valid.
+ * token service, reached over https. Returns the parsed LiveSettings when valid.
  */
 export function validateLive(
   t: TFunction,
@@ -46,6 +46,10 @@ export function validateLive(
     }
     if (draft.provider === 'token_service' && !draft.tokenServiceUrl.trim()) {
       errors[`${prefix}tokenServiceUrl`] ??= t('setup.invalid.urlRequired');
+    }
+    // The host's rule: credentials and tokens travel over https (http only on this computer).
+    if (draft.provider === 'token_service' && !isSecureEndpoint(draft.tokenServiceUrl)) {
+      errors[`${prefix}tokenServiceUrl`] ??= t('setup.invalid.urlNotSecure');
     }
   }
   return result.ok && Object.keys(errors).length === 0 ? { live: result.data, errors } : { errors };

@@ -20,6 +20,7 @@ import {
   validate,
   type FieldErrors,
 } from '../components/form';
+import { RecoveryNote, type Recovery } from '../components/RecoveryNote';
 import { setLanguage } from '../i18n';
 
 const STEPS = ['terminal', 'connection', 'manager'] as const;
@@ -73,7 +74,7 @@ function poiIdValue(text: string): number | undefined {
 
 /** First start: terminal and store, connection, first manager; then signed in as that manager. */
 export function SetupWizard({
-  info: _info,
+  info,
   onDone,
 }: {
   info: AppInfo;
@@ -86,6 +87,8 @@ export function SetupWizard({
   const [serverError, setServerError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | undefined>();
+  /** Set when the host refused set-up because this terminal was set up before. */
+  const [recovery, setRecovery] = useState<Recovery | undefined>();
   const stepRef = useRef<HTMLDivElement>(null);
   const language: Language = isLanguage(i18n.language) ? i18n.language : 'en';
 
@@ -204,8 +207,14 @@ export function SetupWizard({
       await api.completeSetup(input());
       await onDone(language);
     } catch (err) {
-      setServerError(asAppError(err));
+      const error = asAppError(err);
+      setServerError(error);
       setBusy(false);
+      // Set up before (in another window, or its files went missing): say how to recover.
+      if (error.kind === 'forbidden') {
+        const state = await api.getSetupState({}).catch(() => undefined);
+        setRecovery(state?.recovery);
+      }
     }
   }
 
@@ -428,6 +437,7 @@ export function SetupWizard({
         </div>
 
         <ErrorBox error={serverError} />
+        {recovery && <RecoveryNote recovery={recovery} dataDir={info.dataDir} />}
 
         <footer className="wizard-actions">
           {step > 0 ? (

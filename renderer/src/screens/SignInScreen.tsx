@@ -2,13 +2,18 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AppError } from '../../../shared/errors';
 import { api } from '../api';
+import { RecoveryNote, type Recovery } from '../components/RecoveryNote';
 import { errorText } from '../i18n';
 import { useTerminal } from '../shell/terminal-context';
 
-/** Sign-in, and the lock screen after idling or "switch operator" (same form). */
+/**
+ * Sign-in, and the lock screen after idling or "switch operator" (same form). A terminal that
+ * lost its settings or its operators says here how it is recovered.
+ */
 export function SignInScreen() {
   const { t } = useTranslation();
-  const { session, refresh } = useTerminal();
+  const { session, refresh, info } = useTerminal();
+  const [recovery, setRecovery] = useState<Recovery | undefined>();
   const lockedBy = session.locked ? session.operator : undefined;
   const [operatorId, setOperatorId] = useState(lockedBy?.id ?? '');
   const [pin, setPin] = useState('');
@@ -20,6 +25,13 @@ export function SignInScreen() {
   useEffect(() => {
     (lockedBy ? pinRef : idRef).current?.focus();
   }, [lockedBy]);
+
+  useEffect(() => {
+    void api
+      .getSetupState({})
+      .then((s) => setRecovery(s.recovery))
+      .catch(() => undefined);
+  }, []);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -76,6 +88,7 @@ export function SignInScreen() {
         <button type="submit" disabled={busy}>
           {t('ui.signin.submit')}
         </button>
+        {recovery && <RecoveryNote recovery={recovery} dataDir={info.dataDir} />}
       </form>
     </section>
   );

@@ -32,15 +32,29 @@ export default defineMessages(
     role_required_supervisor: 'Only a supervisor or manager can do this. Ask a supervisor.',
     role_required_manager: 'Only a manager can do this. Ask your manager.',
     wrong_pin: 'Operator id or PIN is wrong. Try again.',
-    operator_locked: 'Too many wrong PINs: this operator is locked for {{minutes}} more minute(s).',
+    operator_locked:
+      'Too many wrong PINs: this operator is locked for {{minutes}} more minute(s). A manager can reset the PIN to unlock it now.',
     operator_disabled: 'This operator is disabled. Ask a manager.',
     operator_exists: 'There is already an operator with the id "{{id}}".',
     operator_unknown: 'There is no operator with the id "{{id}}".',
     last_manager:
       'The terminal needs at least one active manager: keep this one, or add another manager first.',
-    already_set_up: 'This terminal is already set up. A manager can change the settings.',
+    already_set_up:
+      'This terminal has been set up before, so it cannot be set up again from here. A manager can sign in and repair the settings. To start over, IT stops CardDesk and runs: npm run reset-terminal -- --data-dir "{{dataDir}}" (the audit log is kept).',
     live_credentials_missing: 'Live mode needs the AppID and the AppSecret.',
     token_service_url_missing: 'Live mode with a token service needs the service URL.',
+    endpoint_not_secure:
+      'In Live mode an address must start with https:// (http:// only for this computer: 127.0.0.1, ::1 or localhost). Not allowed: {{url}}',
+    custom_base_url_unconfirmed:
+      "{{url}} is not WeChat's API address. Every access token of this terminal would go there: tick the confirmation to use it.",
+    app_secret_retype:
+      'The saved AppSecret was entered for another address. Type the AppSecret again to use it with {{url}}.',
+    token_service_auth_retype:
+      'The saved token service credentials were entered for another address. Type them again to use them with {{url}}, or clear them first.',
+    app_secret_other_endpoint:
+      'The saved AppSecret was entered for another address, so it is not sent to {{url}}. A manager must type it again in Settings > Connection.',
+    token_service_auth_other_endpoint:
+      'The saved token service credentials were entered for another address, so they are not sent to {{url}}. A manager must type them again in Settings > Connection.',
     host_unreachable:
       'The terminal service is not answering. Check that CardDesk is still running.',
     host_refused: 'The terminal service refused the request (HTTP {{status}}). Reload the page.',
@@ -71,14 +85,28 @@ export default defineMessages(
     role_required_supervisor: '只有主管或经理可以操作。请联系主管。',
     role_required_manager: '只有经理可以操作。请联系经理。',
     wrong_pin: '操作员编号或 PIN 错误，请重试。',
-    operator_locked: 'PIN 错误次数过多：该操作员已锁定，还需 {{minutes}} 分钟。',
+    operator_locked:
+      'PIN 错误次数过多：该操作员已锁定，还需 {{minutes}} 分钟。经理可重设 PIN 立即解锁。',
     operator_disabled: '该操作员已停用。请联系经理。',
     operator_exists: '已存在编号为“{{id}}”的操作员。',
     operator_unknown: '没有编号为“{{id}}”的操作员。',
     last_manager: '终端至少需要一名在用的经理：请保留此经理，或先添加另一名经理。',
-    already_set_up: '本终端已完成设置。经理可以修改设置。',
+    already_set_up:
+      '本终端之前已设置过，不能在此重新设置。经理可以登录后修复设置。如需从头开始，请 IT 人员先关闭 CardDesk，再运行：npm run reset-terminal -- --data-dir "{{dataDir}}"（审计记录会保留）。',
     live_credentials_missing: '正式模式需要 AppID 和 AppSecret。',
     token_service_url_missing: '使用令牌服务的正式模式需要填写服务地址。',
+    endpoint_not_secure:
+      '正式模式下地址必须以 https:// 开头（http:// 仅限本机：127.0.0.1、::1 或 localhost）。不允许：{{url}}',
+    custom_base_url_unconfirmed:
+      '{{url}} 不是微信的接口地址。本终端的所有访问令牌都会发往该地址：请勾选确认后才能使用。',
+    app_secret_retype:
+      '已保存的 AppSecret 是为其他地址输入的。要用于 {{url}}，请重新输入 AppSecret。',
+    token_service_auth_retype:
+      '已保存的令牌服务凭据是为其他地址输入的。要用于 {{url}}，请重新输入凭据，或先清除凭据。',
+    app_secret_other_endpoint:
+      '已保存的 AppSecret 是为其他地址输入的，因此不会发送到 {{url}}。请经理在“设置 > 连接”中重新输入。',
+    token_service_auth_other_endpoint:
+      '已保存的令牌服务凭据是为其他地址输入的，因此不会发送到 {{url}}。请经理在“设置 > 连接”中重新输入。',
     host_unreachable: '终端服务无响应。请确认 CardDesk 仍在运行。',
     host_refused: '终端服务拒绝了请求（HTTP {{status}}）。请刷新页面。',
   },

@@ -53,7 +53,18 @@ export default defineMessages(
         'When an answer from WeChat is lost, "not done" is concluded only this long after sending. 120 to 3600 s; 120 unless a proxy in between waits longer than 60 s.',
       totalBelowConnect: 'Make it at least as long as the connect timeout.',
       testIntro:
-        'Tries the settings above, including changes not saved yet, with a secret typed but not saved (else the saved one).',
+        'Tries the settings above, including changes not saved yet, with a secret typed but not saved. A saved secret is used only with the address it was entered for.',
+      confirmBaseUrl:
+        "Yes, send this terminal's WeChat requests and access tokens to {{url}} instead of WeChat",
+      confirmBaseUrlHint:
+        'Only for a proxy your IT contact runs. The confirmation is recorded in the audit log.',
+      confirmBaseUrlRequired: "Tick this to use an address other than WeChat's.",
+      retypeAppSecret: 'AppSecret, again for the new address',
+      retypeAppSecretHint:
+        'The saved AppSecret was entered for {{url}}. It is sent only there: type it again to use the new address.',
+      retypeTokenServiceAuth: 'Token service credentials, again for the new address',
+      retypeTokenServiceAuthHint:
+        'The saved credentials were entered for {{url}}. They are sent only there: type them again, or clear them below first.',
     },
     secrets: {
       title: 'Secrets',
@@ -249,7 +260,16 @@ export default defineMessages(
         '微信应答丢失时，须在发送后等待这么久才能判定“未执行”。120 到 3600 秒；除非中间代理的超时超过 60 秒，否则用 120。',
       totalBelowConnect: '总超时不能短于连接超时。',
       testIntro:
-        '使用上面的设置（包括未保存的修改）尝试连接；如输入了新密钥但未保存，也用它测试，否则使用已保存的密钥。',
+        '使用上面的设置（包括未保存的修改）尝试连接；如输入了新密钥但未保存，也用它测试。已保存的密钥只用于输入它时的地址。',
+      confirmBaseUrl: '确认：将本终端的微信请求和访问令牌发送到 {{url}}，而不是微信',
+      confirmBaseUrlHint: '仅用于 IT 人员运行的代理。此确认会记入审计记录。',
+      confirmBaseUrlRequired: '使用微信以外的地址须勾选此项。',
+      retypeAppSecret: 'AppSecret（为新地址重新输入）',
+      retypeAppSecretHint:
+        '已保存的 AppSecret 是为 {{url}} 输入的，只会发往该地址：要使用新地址，请重新输入。',
+      retypeTokenServiceAuth: '令牌服务凭据（为新地址重新输入）',
+      retypeTokenServiceAuthHint:
+        '已保存的凭据是为 {{url}} 输入的，只会发往该地址：请重新输入，或先在下方清除。',
     },
     secrets: {
       title: '密钥',

@@ -68,6 +68,28 @@ export default defineMessages(
       pinHint: '4 to 8 digits.',
       pinRepeat: 'Repeat the PIN',
     },
+    resetTool: {
+      usage: 'usage: npm run reset-terminal -- --data-dir DIR [--yes]',
+      plan: 'Resetting the terminal in {{dir}}. To be removed: {{files}}. Kept: audit.db (the audit log and its chain). Stop CardDesk first.',
+      ask: 'Type RESET to go on:',
+      needsYes: 'Nothing was asked (no terminal to ask on): add --yes to reset.',
+      cancelled: 'Not reset: nothing was removed.',
+      openWrites:
+        'Note: {{count}} redemption(s) or refund(s) were not settled yet. They stay in the audit log; the next set-up settles them once it reaches the same WeChat.',
+      done: 'Reset: {{count}} file(s) removed, the reset recorded as audit record {{id}}. The next start offers the set-up wizard.',
+      notADataFolder: '{{dir}} is not a CardDesk data folder: nothing was removed.',
+      auditFailed:
+        'The reset could not be recorded in the audit log ({{key}}): nothing was removed.',
+    },
+    recovery: {
+      title: 'This terminal was set up before',
+      settings_missing:
+        'Its settings file is missing, but its operators are still here, so the set-up wizard is not offered (it would let anyone make themselves manager). A manager signs in below: the terminal runs in Sandbox, check only, until the manager saves each section in Settings.',
+      no_operators:
+        'No operator is left who could sign in, but the terminal still keeps its secrets, so the set-up wizard is not offered.',
+      reset:
+        'To start over, IT stops CardDesk and runs the command below. It removes the operators, settings, secrets and caches, keeps the audit log and its chain, and records the reset in it.',
+    },
     test: {
       button: 'Test connection',
       running: 'Testing…',
@@ -92,6 +114,8 @@ export default defineMessages(
       poiId: 'A store id is a number, like 465512345. Leave it empty if you do not know it.',
       appId: 'An AppID is wx followed by 16 letters or digits.',
       url: 'Enter a full address starting with https:// (or http://).',
+      urlNotSecure:
+        'Live mode needs an address starting with https:// (http:// only for this computer: 127.0.0.1, ::1 or localhost).',
       appIdRequired: 'Live mode needs the AppID.',
       appSecretRequired: 'Live mode needs the AppSecret.',
       urlRequired: 'Enter the token service URL.',
@@ -155,6 +179,26 @@ export default defineMessages(
       pinHint: '4 到 8 位数字。',
       pinRepeat: '再次输入 PIN',
     },
+    resetTool: {
+      usage: '用法：npm run reset-terminal -- --data-dir 目录 [--yes]',
+      plan: '即将重置 {{dir}} 中的终端。将删除：{{files}}。保留：audit.db（审计记录及其哈希链）。请先关闭 CardDesk。',
+      ask: '输入 RESET 继续：',
+      needsYes: '无法询问确认（没有交互终端）：如需重置，请加上 --yes。',
+      cancelled: '未重置：没有删除任何文件。',
+      openWrites:
+        '注意：还有 {{count}} 笔核销或退款作废尚未确认结果。它们保留在审计记录中；重新设置并连接到同一微信环境后会继续确认。',
+      done: '已重置：删除了 {{count}} 个文件，重置已记入审计记录 {{id}}。下次启动时将显示设置向导。',
+      notADataFolder: '{{dir}} 不是 CardDesk 数据文件夹：没有删除任何文件。',
+      auditFailed: '无法在审计记录中记下此次重置（{{key}}）：没有删除任何文件。',
+    },
+    recovery: {
+      title: '本终端之前已设置过',
+      settings_missing:
+        '设置文件已丢失，但操作员仍在，因此不提供设置向导（否则任何人都能把自己设为经理）。请经理在下方登录：在经理于“设置”中逐项保存之前，终端以沙箱模式、仅查询方式运行。',
+      no_operators: '已没有可以登录的操作员，但终端仍保存着密钥，因此不提供设置向导。',
+      reset:
+        '如需从头开始，请 IT 人员先关闭 CardDesk，再运行下面的命令。它会删除操作员、设置、密钥和缓存，保留审计记录及其哈希链，并在审计记录中记下此次重置。',
+    },
     test: {
       button: '测试连接',
       running: '正在测试…',
@@ -179,6 +223,8 @@ export default defineMessages(
       poiId: '门店 ID 是数字，例如 465512345。不清楚可以不填。',
       appId: 'AppID 是 wx 开头加 16 位字母或数字。',
       url: '请输入以 https://（或 http://）开头的完整地址。',
+      urlNotSecure:
+        '正式模式需要以 https:// 开头的地址（http:// 仅限本机：127.0.0.1、::1 或 localhost）。',
       appIdRequired: '正式模式需要填写 AppID。',
       appSecretRequired: '正式模式需要填写 AppSecret。',
       urlRequired: '请填写令牌服务地址。',

@@ -19,11 +19,12 @@ import {
 } from './rig';
 
 async function goLive(r: Rig, url: string, appid: string, secret: string) {
-  await r.call('setSecret', { name: 'appSecret', value: secret });
   await r.call('updateSettings', {
     mode: 'live',
     live: { provider: 'classic', appId: appid },
     api: { baseUrl: url, connectTimeoutMs: 500, totalTimeoutMs: 1_000 },
+    appSecret: secret,
+    confirmCustomBaseUrl: true,
   });
 }
 

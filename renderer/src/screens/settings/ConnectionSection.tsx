@@ -1,7 +1,17 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppError } from '../../../../shared/errors';
-import { Settings, type SecretName, type SettingsView } from '../../../../shared/settings';
+import {
+  isSecureEndpoint,
+  isWeChatBaseUrl,
+  liveBaseUrl,
+  sameEndpoint,
+  secretEndpoint,
+  secretInUse,
+  Settings,
+  type SecretName,
+  type SettingsView,
+} from '../../../../shared/settings';
 import { api } from '../../api';
 import {
   ConnectionFields,
@@ -13,6 +23,7 @@ import {
 import {
   asAppError,
   ErrorBox,
+  FieldMessages,
   focusFirstError,
   numberFrom,
   TextField,
@@ -24,17 +35,27 @@ import { SectionForm, type SectionProps } from './SectionForm';
 const ApiSettings = Settings.shape.api.unwrap();
 const ORDER = [
   'conn.appId',
+  'conn.appSecret',
   'conn.tokenServiceUrl',
+  'conn.tokenServiceAuth',
   'api.baseUrl',
+  'api.confirmCustomBaseUrl',
   'api.connectTimeoutMs',
   'api.totalTimeoutMs',
   'api.settleWindowSeconds',
 ];
 const SECRET_ORDER: SecretName[] = ['appSecret', 'tokenServiceAuth'];
+const RETYPE_LABEL: Record<SecretName, string> = {
+  appSecret: 'settings.connection.retypeAppSecret',
+  tokenServiceAuth: 'settings.connection.retypeTokenServiceAuth',
+};
 
 /**
  * Sandbox or Live, the token provider, AppID, API address and timeouts; below the form, the
- * secrets (write-only: set or not set, replace, clear) and "Test connection".
+ * secrets (write-only: set or not set, replace, clear) and "Test connection". The host's rules
+ * for endpoints are shown as field errors before anything is sent: Live mode over https (http
+ * only on this computer), a confirmation for an API address other than WeChat's, and a stored
+ * secret typed again when its address changes (it is only ever sent where it was entered for).
  */
 export function ConnectionSection({ view, onSaved }: SectionProps) {
   const { t } = useTranslation();
@@ -55,6 +76,12 @@ export function ConnectionSection({ view, onSaved }: SectionProps) {
     appSecret: '',
     tokenServiceAuth: '',
   });
+  /** Secrets typed again in the form because their address changes (sent with Save). */
+  const [retyped, setRetyped] = useState<Record<SecretName, string>>({
+    appSecret: '',
+    tokenServiceAuth: '',
+  });
+  const [confirmBase, setConfirmBase] = useState(false);
 
   const apiDraft = {
     baseUrl,
@@ -72,7 +99,41 @@ export function ConnectionSection({ view, onSaved }: SectionProps) {
     apiDraft.totalTimeoutMs !== s.api.totalTimeoutMs ||
     apiDraft.settleWindowSeconds !== s.api.settleWindowSeconds;
 
-  function check() {
+  const draftEndpoints = {
+    mode: conn.mode,
+    live: { provider: conn.provider, tokenServiceUrl: conn.tokenServiceUrl },
+    api: { baseUrl },
+  };
+  /** A stored secret the draft would use at an address other than the one it was entered for. */
+  const mustRetype = (name: SecretName) =>
+    secretInUse(name, draftEndpoints) &&
+    view.secrets[name] &&
+    !sameEndpoint(view.secretEndpoints[name], secretEndpoint(name, draftEndpoints));
+  /** Live requests would go to an address not WeChat's that was not confirmed before. */
+  const needsConfirm =
+    conn.mode === 'live' &&
+    !isWeChatBaseUrl(baseUrl) &&
+    liveBaseUrl(draftEndpoints) !== liveBaseUrl(s);
+
+  function retypeField(name: SecretName) {
+    if (!mustRetype(name)) return null;
+    const id = `conn.${name}`;
+    return (
+      <TextField
+        id={id}
+        label={t(RETYPE_LABEL[name])}
+        hint={t(`${RETYPE_LABEL[name]}Hint`, { url: view.secretEndpoints[name] ?? '—' })}
+        type="password"
+        autoComplete="off"
+        value={retyped[name]}
+        onChange={(e) => setRetyped((v) => ({ ...v, [name]: e.target.value }))}
+        error={errors[id]}
+      />
+    );
+  }
+
+  /** Validates the form; what only saving needs (confirmation, secrets again) when `forSave`. */
+  function check(forSave: boolean) {
     const live = validateLive(t, conn, 'conn.');
     const apiResult = validate(t, ApiSettings, apiDraft, {
       prefix: 'api.',
@@ -87,6 +148,17 @@ export function ConnectionSection({ view, onSaved }: SectionProps) {
     ) {
       found['api.totalTimeoutMs'] = t('settings.connection.totalBelowConnect');
     }
+    if (conn.mode === 'live' && !found['api.baseUrl'] && !isSecureEndpoint(baseUrl)) {
+      found['api.baseUrl'] = t('setup.invalid.urlNotSecure');
+    }
+    if (forSave && needsConfirm && !confirmBase) {
+      found['api.confirmCustomBaseUrl'] = t('settings.connection.confirmBaseUrlRequired');
+    }
+    for (const name of SECRET_ORDER) {
+      if (forSave && mustRetype(name) && !retyped[name].trim()) {
+        found[`conn.${name}`] = t('setup.invalid.required');
+      }
+    }
     setErrors(found);
     if (Object.keys(found).length > 0 || !apiResult.ok) {
       focusFirstError(found, ORDER);
@@ -96,9 +168,24 @@ export function ConnectionSection({ view, onSaved }: SectionProps) {
   }
 
   function save() {
-    const valid = check();
+    const valid = check(true);
     if (!valid) return null;
-    return api.updateSettings({ mode: conn.mode, live: valid.live, api: valid.api });
+    const again = (name: SecretName) =>
+      mustRetype(name) && retyped[name].trim() ? { [name]: retyped[name].trim() } : {};
+    return api
+      .updateSettings({
+        mode: conn.mode,
+        live: valid.live,
+        api: valid.api,
+        ...again('appSecret'),
+        ...again('tokenServiceAuth'),
+        ...(needsConfirm && confirmBase ? { confirmCustomBaseUrl: true as const } : {}),
+      })
+      .then((saved) => {
+        setRetyped({ appSecret: '', tokenServiceAuth: '' });
+        setConfirmBase(false);
+        return saved;
+      });
   }
 
   const secretMissing =
@@ -127,8 +214,8 @@ export function ConnectionSection({ view, onSaved }: SectionProps) {
           draft={conn}
           onChange={setConn}
           errors={errors}
-          appSecretSlot={null}
-          authSlot={null}
+          appSecretSlot={retypeField('appSecret')}
+          authSlot={retypeField('tokenServiceAuth')}
           extra={
             <fieldset className="choices group">
               <legend>{t('settings.connection.advanced')}</legend>
@@ -144,6 +231,16 @@ export function ConnectionSection({ view, onSaved }: SectionProps) {
                   onChange={(e) => setBaseUrl(e.target.value)}
                   error={errors['api.baseUrl']}
                 />
+                {needsConfirm && (
+                  <ConfirmField
+                    id="api.confirmCustomBaseUrl"
+                    label={t('settings.connection.confirmBaseUrl', { url: baseUrl.trim() })}
+                    hint={t('settings.connection.confirmBaseUrlHint')}
+                    checked={confirmBase}
+                    onChange={setConfirmBase}
+                    error={errors['api.confirmCustomBaseUrl']}
+                  />
+                )}
                 <TextField
                   id="api.connectTimeoutMs"
                   label={t('settings.connection.connectTimeout')}
@@ -213,10 +310,12 @@ export function ConnectionSection({ view, onSaved }: SectionProps) {
         <p className="muted section-intro">{t('settings.connection.testIntro')}</p>
         <TestConnection
           build={() => {
-            const valid = check();
+            const valid = check(false);
             if (!valid) return null;
-            const secret = typed.appSecret.trim();
-            const auth = typed.tokenServiceAuth.trim();
+            // A secret typed for the new address first, else one typed below but not saved;
+            // without either the host uses the saved one only where it was entered for.
+            const secret = retyped.appSecret.trim() || typed.appSecret.trim();
+            const auth = retyped.tokenServiceAuth.trim() || typed.tokenServiceAuth.trim();
             return {
               mode: conn.mode,
               ...(conn.mode === 'live' ? { live: valid.live } : {}),
@@ -228,6 +327,40 @@ export function ConnectionSection({ view, onSaved }: SectionProps) {
         />
       </section>
     </>
+  );
+}
+
+/** A checkbox that must be ticked deliberately, with its hint and its error. */
+function ConfirmField({
+  id,
+  label,
+  hint,
+  checked,
+  onChange,
+  error,
+}: {
+  id: string;
+  label: string;
+  hint: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  error?: string | undefined;
+}) {
+  return (
+    <div className="field span-all">
+      <label className="check" htmlFor={id}>
+        <input
+          id={id}
+          type="checkbox"
+          checked={checked}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={[`${id}-hint`, error ? `${id}-error` : ''].filter(Boolean).join(' ')}
+          onChange={(e) => onChange(e.target.checked)}
+        />
+        <span>{label}</span>
+      </label>
+      <FieldMessages id={id} hint={hint} error={error} />
+    </div>
   );
 }
 
