@@ -161,6 +161,7 @@ test('offline: queued, blocked at the counter, survives a restart, drains once',
   await scanAtCounter(page, CODE);
   await expect(page.getByTestId('verdict-word')).toHaveText('Outcome pending');
   await expect(page.getByTestId('verdict-panel')).toHaveAttribute('data-tone', 'neutral');
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'counter-outcome-pending.png') });
   expect(sandbox.sim.code(CODE)?.status).toBe('NORMAL');
   expect(sandbox.sim.callCount('/card/code/unavailable')).toBe(0);
 
