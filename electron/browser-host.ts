@@ -19,7 +19,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { CLIENT_HEADER, SECRET_HEADER } from '../shared/contract-kit';
+import { CLIENT_HEADER, SECRET_HEADER, SESSION_HEADER } from '../shared/contract-kit';
 import reviewMessages from '../shared/i18n/messages/review';
 import { DownloadRequest } from '../shared/ops/audit-review';
 import type { Dispatch } from './host/dispatch';
@@ -43,6 +43,8 @@ export interface RunningBrowserHost {
 }
 
 const MAX_BODY = 1024 * 1024;
+/** The operations that start a session for the calling tab. */
+const SESSION_STARTS = new Set(['signIn', 'completeSetup']);
 const DOWNLOAD = /^\/download\/([A-Za-z0-9_-]{8,64})$/;
 
 /** `attachment` with an ASCII fallback name and the exact name in RFC 5987 form. */
@@ -91,11 +93,13 @@ function send(
   status: number,
   body: string,
   type = 'text/plain; charset=utf-8',
+  extra: Record<string, string> = {},
 ) {
   res.writeHead(status, {
     'Content-Type': type,
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
+    ...extra,
   });
   res.end(body);
 }
@@ -120,6 +124,8 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
 
 export async function startBrowserHost(opts: BrowserHostOptions): Promise<RunningBrowserHost> {
   const secret = opts.secret ?? randomBytes(32).toString('base64url');
+  /** The session token issued to each client id by its last sign-in (in memory only). */
+  const sessionTokens = new Map<string, string>();
   const staticRoot = path.resolve(opts.staticDir);
   let port = opts.port;
   let allowedHosts = new Set<string>();
@@ -156,8 +162,26 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Runnin
     } catch {
       return send(res, 400, 'malformed JSON body');
     }
-    const envelope = await opts.dispatch(name, input, { clientId: `browser:${clientId}` });
-    send(res, 200, JSON.stringify(envelope), 'application/json; charset=utf-8');
+    // The client id is the caller's choice, so it alone never reaches a session: a call whose
+    // session token does not match the one issued to that id runs as a stranger (no session).
+    const issued = sessionTokens.get(clientId);
+    const presented = req.headers[SESSION_HEADER];
+    const own =
+      issued === undefined || (typeof presented === 'string' && sameSecret(presented, issued));
+    const ctxId = own
+      ? `browser:${clientId}`
+      : `browser:stranger:${randomBytes(16).toString('hex')}`;
+    const envelope = await opts.dispatch(name, input, { clientId: ctxId });
+    const headers: Record<string, string> = {};
+    if (own && envelope.ok && SESSION_STARTS.has(name)) {
+      // A new token at every sign-in: one read before (in a log, over a shoulder) is worthless.
+      const token = randomBytes(32).toString('base64url');
+      sessionTokens.set(clientId, token);
+      headers[SESSION_HEADER] = token;
+    } else if (own && envelope.ok && name === 'signOut') {
+      sessionTokens.delete(clientId);
+    }
+    send(res, 200, JSON.stringify(envelope), 'application/json; charset=utf-8', headers);
   }
 
   async function handleDownload(

@@ -110,7 +110,11 @@ const END_OF_PARAM = /[&#\s"',;)}\]<>]/;
 const END_OF_FIELD = /[\r\n,}\]"']/;
 const END_OF_LINE = /[\r\n]/;
 const BEARER = /\bBearer\s+[A-Za-z0-9\-._~+/]+=*/gi;
-const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:)[^\s/?#@]+@/gi;
+/**
+ * A URL's userinfo, user and password alike (a key is often passed as the user part), up to
+ * the LAST "@" before the host: a password may hold an unencoded "@".
+ */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi;
 /** Cheap pre-check: text without any of these has nothing the rules could mask. */
 const CANDIDATE = /[:=@]|bearer/i;
 
@@ -198,16 +202,18 @@ function maskNamedValues(text: string): string {
  */
 export function redact(text: string, known: readonly string[] = []): string {
   let out = text;
-  if (CANDIDATE.test(out)) {
-    out = maskNamedValues(out).replace(BEARER, `Bearer ${REDACTED}`);
-    if (out.includes('@')) out = out.replace(URL_PASSWORD, `$1${REDACTED}@`);
-  }
+  // Known values first, whole: the name rules below would otherwise mask a part of one (a
+  // "Credential=" inside it) and leave the rest unrecognisable to this step.
   for (const secret of known) {
     // A header value's credentials may come back without their scheme ("Basic xyz" -> "xyz").
     const credentials = /^(?:Basic|Bearer|Digest|Token)\s+(\S.*)$/i.exec(secret)?.[1];
     for (const s of credentials ? [secret, credentials] : [secret]) {
       if (s.length >= 8 && out.includes(s)) out = out.split(s).join(REDACTED);
     }
+  }
+  if (CANDIDATE.test(out)) {
+    out = maskNamedValues(out).replace(BEARER, `Bearer ${REDACTED}`);
+    if (out.includes('@')) out = out.replace(URL_PASSWORD, `$1${REDACTED}@`);
   }
   return out;
 }

@@ -59,3 +59,9 @@ export type Handlers<C extends ContractShape, Ctx> = {
 export const IPC_PREFIX = 'carddesk:';
 export const SECRET_HEADER = 'x-carddesk-secret';
 export const CLIENT_HEADER = 'x-carddesk-client';
+/**
+ * The browser host's session token: issued in a response header by a successful sign-in (or
+ * set-up), sent back with every call. The client id names a tab and is chosen by the caller;
+ * only this token, which never leaves that tab and is never logged, makes its session usable.
+ */
+export const SESSION_HEADER = 'x-carddesk-session';

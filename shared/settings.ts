@@ -29,6 +29,19 @@ export const HttpUrlSchema = z
       }
     },
     { message: 'an http(s) URL' },
+  )
+  .refine(
+    (v) => {
+      try {
+        const u = new URL(v);
+        return u.username === '' && u.password === '';
+      } catch {
+        return true; // reported above
+      }
+    },
+    // Settings are not secret: a key or password in the address would sit in settings.json,
+    // the journal's settings changes and every log line that names the address.
+    { message: 'no user name or password in the address: put credentials in their own field' },
   );
 
 /** WeChat's own API: any other base URL is a proxy a manager must confirm (it sees every token). */

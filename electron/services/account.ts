@@ -43,6 +43,13 @@ export interface AccountDeps {
   onSettingsChanged?: (settings: Settings) => void;
   /** Writes to WeChat still open: the terminal may not switch to another WeChat meanwhile. */
   openWrites?: () => number;
+  /** The audit log shows a set-up since the last reset (setUpSinceReset). */
+  setUpBefore?: () => boolean;
+  /**
+   * An operator's PIN, role or status changed: what they were handed under the old one (an
+   * export's download link, say) is withdrawn.
+   */
+  onOperatorChanged?: (operatorId: string) => void;
 }
 
 /** The settings file has gone while operators remain (shown until a manager saves settings). */
@@ -54,13 +61,44 @@ const SETTINGS_MISSING = 'settings.json is missing: sign in as a manager and sav
  * let anyone at the counter make themselves manager, or test the stored AppSecret against a
  * server of theirs. Such a terminal is repaired by a manager, or reset (npm run reset-terminal).
  */
-export function needsSetup(deps: Pick<AccountDeps, 'operators' | 'secrets'>): boolean {
+export function needsSetup(
+  deps: Pick<AccountDeps, 'operators' | 'secrets' | 'setUpBefore'>,
+): boolean {
   return (
     !deps.operators.problem &&
+    !(deps.setUpBefore?.() ?? false) &&
     deps.operators.count === 0 &&
     !deps.secrets.has('appSecret') &&
     !deps.secrets.has('tokenServiceAuth')
   );
+}
+
+/**
+ * Whether the audit log shows this terminal was set up since its last reset: its operators
+ * file going missing (moved away, or a Sandbox terminal with no secret) must not reopen the
+ * wizard over its log. Read once at start-up; only the reset tool, with the terminal stopped,
+ * starts a terminal over.
+ */
+export function setUpSinceReset(audit: {
+  search(
+    filter: { actions: string[] },
+    page: { limit: number; before?: number },
+  ): { rows: { id: number; detail: Record<string, unknown> }[]; nextBefore?: number };
+}): boolean {
+  const reset = audit.search({ actions: ['terminal_reset'] }, { limit: 1 }).rows[0]?.id ?? 0;
+  let before: number | undefined;
+  for (;;) {
+    const page = audit.search(
+      { actions: ['settings_change'] },
+      { limit: 500, ...(before !== undefined ? { before } : {}) },
+    );
+    for (const r of page.rows) {
+      if (r.id <= reset) return false;
+      if (r.detail.setup === true) return true;
+    }
+    if (page.nextBefore === undefined) return false;
+    before = page.nextBefore;
+  }
 }
 
 /** What a refused sign-in is recorded as in the per-minute counts. */
@@ -108,13 +146,17 @@ export function createAccountHandlers(deps: AccountDeps) {
 
   /** Ends an operator's other sessions after a change of their PIN or role, and says so. */
   function endSessions(operatorId: string, why: string, ctx: CallContext) {
+    deps.onOperatorChanged?.(operatorId);
     const keep = sessions.operatorId(ctx) === operatorId ? ctx : undefined;
-    for (const client of sessions.endFor(operatorId, keep)) {
+    // The window or tab is not named: a client id is a handle on a session, and the journal
+    // is read by cashiers too.
+    const ended = sessions.endFor(operatorId, keep);
+    for (let i = 0; i < ended.length; i++) {
       audit.append({
         action: 'sign_out',
         outcome: 'ok',
         operator_id: operatorId,
-        detail: { reason: why, by: sessions.operatorId(ctx) ?? null, client },
+        detail: { reason: why, by: sessions.operatorId(ctx) ?? null },
       });
     }
   }
@@ -211,7 +253,9 @@ export function createAccountHandlers(deps: AccountDeps) {
       const result = await operators.verify(input.operatorId, input.pin);
       const durationMs = Math.round(performance.now() - started);
       if (!result.ok) {
-        deps.failures.record(input.operatorId, failureReason(result));
+        // Ids that name no operator are counted together (they answer like real ones).
+        const known = operators.find(input.operatorId) !== undefined;
+        deps.failures.record(input.operatorId, known ? failureReason(result) : 'unknown');
         if (result.justLocked) {
           audit.append({
             action: 'lockout',

@@ -47,6 +47,8 @@ const TITLE_TTL_MS = 10 * 60_000;
 interface ExportJob {
   id: string;
   operatorId: string;
+  /** Made for a cashier (codes shortened): only such a job may reach a cashier. */
+  masked: boolean;
   state: ExportStatus['state'];
   format: 'csv' | 'jsonl';
   target: 'file' | 'download';
@@ -104,6 +106,15 @@ export function createAuditReviewHandlers(
 ): AreaHandlers<typeof auditReviewOps> {
   const exportJobs = new Map<string, ExportJob>();
   const verifyJobs = new Map<string, VerifyJob>();
+  // A demoted, disabled or re-PINned operator keeps no export made under the old role: a
+  // running one stops, a finished one's link is taken back and its file deleted.
+  ctx.onOperatorChanged((operatorId) => {
+    for (const job of exportJobs.values()) {
+      if (job.operatorId !== operatorId) continue;
+      if (job.state === 'running') job.abort.abort();
+      if (job.target === 'download') downloads.revoke(job.id);
+    }
+  });
   const titles = new Map<string, { title: string | null; at: number }>();
 
   function caller(call: CallContext): Caller {
@@ -121,9 +132,19 @@ export function createAuditReviewHandlers(
     };
   }
 
+  /** The longest code prefix a cashier may filter by: the part a shortened code shows. */
+  const MASKED_PREFIX = 4;
+
   /** The filter narrowed to what the caller may see (a cashier: own records, this shift). */
   function restrict(filter: AuditFilter, scope: ReviewScope): AuditFilter {
     if (!scope.own) return filter;
+    // A cashier sees codes shortened to their first and last four: searching (or counting, or
+    // exporting) by a longer prefix would reveal the hidden digits one at a time.
+    if (filter.codePrefix !== undefined && Array.from(filter.codePrefix).length > MASKED_PREFIX) {
+      throw new AppError('invalid_input', 'review.errors.code_prefix_masked', {
+        max: MASKED_PREFIX,
+      });
+    }
     return {
       ...filter,
       operatorId: scope.operatorId,
@@ -201,10 +222,13 @@ export function createAuditReviewHandlers(
     return `carddesk-audit_${terminal}${who}_${range}.${format}`.replace(/[^A-Za-z0-9_.-]/g, '-');
   }
 
-  function exportStatusOf(job: ExportJob, viewer: string): ExportStatus {
-    // The token goes to the operator who made the export, and to nobody else.
+  function exportStatusOf(job: ExportJob, viewer: Caller): ExportStatus {
+    // The token goes to the operator who made the export, and to nobody else; a complete
+    // export only while they still hold a role that may see complete records.
     const offer =
-      viewer === job.operatorId && job.target === 'download'
+      viewer.operator.id === job.operatorId &&
+      job.target === 'download' &&
+      (job.masked || !viewer.scope.own)
         ? downloads.pending(job.id)
         : undefined;
     return {
@@ -514,6 +538,7 @@ export function createAuditReviewHandlers(
       const job: ExportJob = {
         id,
         operatorId: who.operator.id,
+        masked: who.scope.own,
         state: 'running',
         format: input.format,
         target,
@@ -525,19 +550,19 @@ export function createAuditReviewHandlers(
       };
       exportJobs.set(id, job);
       void runExport(job, filter, who.scope.own, out, part);
-      return exportStatusOf(job, who.operator.id);
+      return exportStatusOf(job, who);
     },
 
     async exportStatus(input, call) {
       const who = caller(call);
-      return exportStatusOf(exportJob(input.exportId, who), who.operator.id);
+      return exportStatusOf(exportJob(input.exportId, who), who);
     },
 
     async cancelExport(input, call) {
       const who = caller(call);
       const job = exportJob(input.exportId, who);
       if (job.state === 'running') job.abort.abort();
-      return exportStatusOf(job, who.operator.id);
+      return exportStatusOf(job, who);
     },
 
     async startVerify(_input, call) {

@@ -23,6 +23,8 @@ export interface ServiceContext {
   sessions: SessionManager;
   /** Failed PIN checks, one audit record per operator id and minute. */
   signInFailures: SignInFailureLog;
+  /** Registers for "this operator's PIN, role or status changed" (account.ts). */
+  onOperatorChanged(listener: (operatorId: string) => void): void;
   audit: AuditLog;
   client(): Promise<WeChatClient>;
   cards(): CardCache;

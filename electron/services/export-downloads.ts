@@ -61,6 +61,8 @@ export interface ExportDownloadStore extends ExportDownloads {
   ): { token: string; expires: number };
   /** The token of a download still waiting to be taken. */
   pending(exportId: string): { token: string; expires: number } | undefined;
+  /** Takes an offer back and deletes its file (its token is worthless from then on). */
+  revoke(exportId: string): void;
   /** Deletes every file not yet taken (and forgets its token). */
   close(): void;
 }
@@ -153,6 +155,11 @@ export function createExportDownloads(opts: {
       const stream = handle.createReadStream({ autoClose: true });
       stream.once('close', () => void remove(offer.file));
       return { fileName: offer.fileName, contentType: offer.contentType, bytes, stream };
+    },
+
+    revoke(exportId) {
+      const offer = withdraw(exportId);
+      if (offer) void remove(offer.file);
     },
 
     close() {

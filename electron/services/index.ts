@@ -8,7 +8,7 @@ import { openAuditLog, type AuditLog } from '../audit';
 import { prepareDataDir } from '../data-dir';
 import type { AccessGuard, CallContext, Services } from '../host/dispatch';
 import { listDemoCodes, type RunningSandbox } from '../sandbox';
-import { createAccountHandlers, needsSetup } from './account';
+import { createAccountHandlers, needsSetup, setUpSinceReset } from './account';
 import { createAuditReviewHandlers } from './audit-review';
 import { createBackOfficeHandlers } from './back-office';
 import type { ServiceContext } from './context';
@@ -118,7 +118,9 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
   const client = () => connection.client(settings.settings);
   // Secrets saved before they carried their address are bound to where they were being sent.
   if (settings.current.kind === 'ok') withEndpoints(secrets).adopt(settings.settings);
-  const setupOpen = () => needsSetup({ operators, secrets });
+  // Read once: a terminal set up since its last reset never offers the wizard again.
+  const setUpBefore = setUpSinceReset(audit);
+  const setupOpen = () => needsSetup({ operators, secrets, setUpBefore: () => setUpBefore });
   const sessions = new SessionManager({
     now,
     idleLockMinutes: () => settings.settings.idleLockMinutes,
@@ -128,7 +130,12 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
   const failures = createSignInFailureLog({ db: audit.db, audit, now });
   // Minutes of failed sign-ins that a crash or a stop left open become their records now.
   failures.flushDue();
+  const operatorChanged = new Set<(operatorId: string) => void>();
   const account = createAccountHandlers({
+    setUpBefore: () => setUpBefore,
+    onOperatorChanged: (id) => {
+      for (const listener of operatorChanged) listener(id);
+    },
     failures,
     dataDir: deps.dataDir,
     openWrites: () => {
@@ -189,6 +196,7 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     operators,
     sessions,
     signInFailures: failures,
+    onOperatorChanged: (listener) => operatorChanged.add(listener),
     audit,
     client,
     cards: () => cards,

@@ -16,8 +16,14 @@ export const MAX_FAILURES = 5;
 export const LOCKOUT_MS = 5 * 60_000;
 /** Failed PIN checks older than this no longer count towards a lock. */
 export const FAILURE_WINDOW_MS = 5 * 60_000;
-/** Ids that do not exist, tracked in memory so they lock like real ones (see verify). */
-const MAX_STRANGERS = 1_000;
+/**
+ * Ids that do not exist are tracked in memory so they lock like real ones (see verify). Only
+ * the last lock window matters, and every guess costs a PIN hash, so a few minutes cannot hold
+ * more than some thousands of them: entries are dropped once their window is over, and the cap
+ * is a safety far above what the hashing allows (a flood must not make a made-up id forget its
+ * lock and so tell it apart from a real one).
+ */
+const MAX_STRANGERS = 200_000;
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
 
 function scrypt(pin: string, salt: Buffer, opts: ScryptOptions & { keylen: number }) {
@@ -219,6 +225,14 @@ export class OperatorStore {
     if (state) this.strangers.delete(id);
     else state = { failedChecks: [] };
     this.strangers.set(id, state); // most recently used last
+    // The least recently used first: drop those whose window and lock are over.
+    const now = this.now();
+    for (const [key, s] of this.strangers) {
+      if (key === id) break;
+      const last = s.failedChecks.at(-1) ?? 0;
+      if (now - last < FAILURE_WINDOW_MS || (s.lockedUntil ?? 0) > now) break;
+      this.strangers.delete(key);
+    }
     while (this.strangers.size > MAX_STRANGERS) {
       this.strangers.delete(this.strangers.keys().next().value!);
     }
@@ -237,7 +251,8 @@ export class OperatorStore {
 
   private async verifyNow(id: string, pin: string): Promise<SignInOutcome> {
     const o = this.operators.find((x) => x.id === id);
-    if (o?.disabled) return { ok: false, reason: 'disabled', checked: false };
+    // A disabled operator is checked like any other: "disabled" is said only to the right PIN,
+    // so a guesser cannot tell a disabled id from a wrong PIN, nor from an id that does not exist.
     const state: LockState = o ?? this.stranger(id);
     const lockedReason = o ? 'locked' : 'unknown';
     const started = this.now();
@@ -261,7 +276,7 @@ export class OperatorStore {
       if (until !== undefined) {
         return { ok: false, reason: 'locked', lockedUntil: until, checked: false };
       }
-      // Disabled while the PIN was being checked.
+      // Disabled (before or while the PIN was being checked): said only to the right PIN.
       if (o.disabled) return { ok: false, reason: 'disabled', checked: false };
       return { ok: true, operator: this.view(o) };
     }

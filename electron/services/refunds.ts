@@ -41,9 +41,11 @@ export function createRefundHandlers(ctx: ServiceContext): AreaHandlers<typeof r
             input.supervisor.id,
             check.ok
               ? 'refund_not_supervisor'
-              : check.checked || check.reason === 'wrong_pin'
-                ? 'refund_mismatch'
-                : `refund_${check.reason}`,
+              : !operators.find(input.supervisor.id)
+                ? 'refund_unknown'
+                : check.checked || check.reason === 'wrong_pin'
+                  ? 'refund_mismatch'
+                  : `refund_${check.reason}`,
           );
           if (!check.ok && check.lockedUntil !== undefined) {
             throw new AppError('forbidden', 'errors.operator_locked', {

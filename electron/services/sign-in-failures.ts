@@ -11,6 +11,11 @@ import type { Database } from 'better-sqlite3';
 import type { AuditSink } from './audit-sink';
 
 export const MINUTE_MS = 60_000;
+/**
+ * Ids that name no operator share one row (and one record) per minute: otherwise a script
+ * making up a new id for every guess would still cost a permanent record per guess.
+ */
+const UNKNOWN_IDS = '';
 
 /**
  * Why a sign-in failed: a closed set of names, used as JSON keys in the table and the record
@@ -75,8 +80,9 @@ export function createSignInFailureLog(deps: {
       audit.append({
         action: 'sign_in_failed',
         outcome: 'rejected',
-        operator_id: r.operator_id,
+        operator_id: r.operator_id === UNKNOWN_IDS ? null : r.operator_id,
         detail: {
+          ...(r.operator_id === UNKNOWN_IDS ? { unknown_ids: true } : {}),
           count: r.count,
           first_at: r.first_at,
           last_at: r.last_at,
@@ -113,9 +119,10 @@ export function createSignInFailureLog(deps: {
   return {
     record(operatorId, reason) {
       const at = Math.round(now());
+      const id = reason === 'unknown' || reason === 'refund_unknown' ? UNKNOWN_IDS : operatorId;
       db.transaction(() => {
         writeDue(at);
-        upsert.run({ id: operatorId, minute: at - (at % MINUTE_MS), at, reason });
+        upsert.run({ id, minute: at - (at % MINUTE_MS), at, reason });
       }).immediate();
       schedule();
     },

@@ -8,6 +8,7 @@ import {
   CLIENT_HEADER,
   EnvelopeSchema,
   SECRET_HEADER,
+  SESSION_HEADER,
   type ClientApi,
   type Envelope,
   type WireApi,
@@ -30,6 +31,9 @@ function clientId(): string {
   return id;
 }
 
+/** The session token the host issued at this tab's last sign-in (SESSION_HEADER). */
+const SESSION_KEY = 'carddesk.session';
+
 function httpWire(): WireApi<Contract> {
   const secret = document.querySelector<HTMLMetaElement>('meta[name="carddesk-secret"]')?.content;
   const id = clientId();
@@ -42,6 +46,7 @@ function httpWire(): WireApi<Contract> {
           'Content-Type': 'application/json',
           [SECRET_HEADER]: secret ?? '',
           [CLIENT_HEADER]: id,
+          [SESSION_HEADER]: sessionStorage.getItem(SESSION_KEY) ?? '',
         },
         body: JSON.stringify(input ?? {}),
       });
@@ -51,6 +56,8 @@ function httpWire(): WireApi<Contract> {
         error: { kind: 'unavailable', key: 'errors.host_unreachable', params: {} },
       };
     }
+    const token = response.headers.get(SESSION_HEADER);
+    if (token) sessionStorage.setItem(SESSION_KEY, token);
     if (!response.ok) {
       return {
         ok: false,

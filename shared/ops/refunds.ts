@@ -77,6 +77,8 @@ export const refundOps = {
     access: 'supervisor',
     input: z.object({ includeClosed: z.boolean().default(false) }).strict(),
     output: z.array(OutboxItem),
+    // The refund screen polls it: a poll is not the operator at the till (the idle lock).
+    passive: true,
   }),
   retryOutbox: op({
     access: 'supervisor',

@@ -110,6 +110,8 @@ export class TerminalProcess {
   private child: ChildProcess | undefined;
   private base = '';
   private secret = '';
+  /** The session token the host issued to each client id (as the page keeps it). */
+  private readonly tokens = new Map<string, string>();
   private exited: Promise<void> = Promise.resolve();
   starts = 0;
 
@@ -139,6 +141,7 @@ export class TerminalProcess {
     if (!m) throw new Error('no secret in the page');
     this.secret = m[1]!;
     this.starts += 1;
+    this.tokens.clear(); // a new process knows no session
   }
 
   /** SIGKILL: no clean close, exactly as a power cut or a crash leaves the data folder. */
@@ -161,9 +164,12 @@ export class TerminalProcess {
           'content-type': 'application/json',
           'x-carddesk-secret': this.secret,
           'x-carddesk-client': client,
+          'x-carddesk-session': this.tokens.get(client) ?? '',
         },
         body: JSON.stringify(input),
       });
+      const token = res.headers.get('x-carddesk-session');
+      if (token) this.tokens.set(client, token);
       const json = (await res.json()) as CallResult;
       return json;
     } catch {

@@ -423,6 +423,7 @@ test('statistics: the four reports as charts and tables, CSV, date rules refused
           'content-type': 'application/json',
           'x-carddesk-secret': secret,
           'x-carddesk-client': sessionStorage.getItem('carddesk.clientId')!,
+          'x-carddesk-session': sessionStorage.getItem('carddesk.session') ?? '',
         },
         body: JSON.stringify({ begin: day, end: day, condSource: 0 }),
       });
@@ -559,6 +560,7 @@ test('cashiers and supervisors have no back office: no tab, and the contract ref
             'content-type': 'application/json',
             'x-carddesk-secret': secret,
             'x-carddesk-client': sessionStorage.getItem('carddesk.clientId')!,
+            'x-carddesk-session': sessionStorage.getItem('carddesk.session') ?? '',
           },
           body: JSON.stringify(input),
         });

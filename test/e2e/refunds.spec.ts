@@ -127,6 +127,7 @@ test('a cashier cannot invalidate without a supervisor PIN, and can with one', a
         'content-type': 'application/json',
         'x-carddesk-secret': secret,
         'x-carddesk-client': sessionStorage.getItem('carddesk.clientId')!,
+        'x-carddesk-session': sessionStorage.getItem('carddesk.session') ?? '',
       },
       body: JSON.stringify({ code: '174551011028', reason: 'customer_refund', confirmed: true }),
     });

@@ -220,6 +220,7 @@ test('a cashier has no settings, and the host refuses them anyway', async ({
         'Content-Type': 'application/json',
         'x-carddesk-secret': secret.content,
         'x-carddesk-client': sessionStorage.getItem('carddesk.clientId') ?? '',
+        'x-carddesk-session': sessionStorage.getItem('carddesk.session') ?? '',
       },
       body: '{}',
     });

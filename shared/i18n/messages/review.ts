@@ -257,6 +257,8 @@ export default defineMessages(
       download_gone: 'This download was already used or has expired. Export again.',
       verify_unknown: 'This check is no longer known. Start it again.',
       record_not_found: 'Record {{id}} does not exist, or it is not one you may see.',
+      code_prefix_masked:
+        'Codes are shortened for cashiers: search by at most the first {{max}} characters you can see.',
     },
   },
   {
@@ -500,6 +502,7 @@ export default defineMessages(
       download_gone: '此下载已使用过或已过期。请重新导出。',
       verify_unknown: '找不到这次校验。请重新开始校验。',
       record_not_found: '第 {{id}} 条记录不存在，或您无权查看。',
+      code_prefix_masked: '收银员看到的券码已隐去部分：最多按可见的前 {{max}} 位搜索。',
     },
   },
 );

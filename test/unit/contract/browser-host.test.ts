@@ -358,3 +358,64 @@ describe('browser host: audit export downloads', () => {
     );
   });
 });
+
+describe('session tokens: a client id alone is no session', () => {
+  const call = async (name: string, input: unknown, client: string, token?: string) => {
+    const res = await request({
+      method: 'POST',
+      path: `/api/${name}`,
+      headers: {
+        'content-type': 'application/json',
+        'x-carddesk-secret': host.secret,
+        'x-carddesk-client': client,
+        ...(token !== undefined ? { 'x-carddesk-session': token } : {}),
+      },
+      body: JSON.stringify(input),
+    });
+    return {
+      body: JSON.parse(res.body) as { ok: boolean; value?: unknown; error?: { key: string } },
+      token: res.headers['x-carddesk-session'] as string | undefined,
+    };
+  };
+
+  it('a sign-in issues a token; the same client id without it is a stranger; a new sign-in replaces it', async () => {
+    const tab = 'till-tab-0001';
+    const setup = await call(
+      'completeSetup',
+      {
+        terminalName: 'Counter 1',
+        terminalId: 'T-01',
+        storeName: 'Xuhui',
+        language: 'en',
+        mode: 'sandbox',
+        manager: { id: 'boss', name: 'Boss', pin: '246810' },
+      },
+      tab,
+    );
+    expect(setup.body).toMatchObject({ ok: true });
+    expect(setup.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // The page, with its token: the manager's session.
+    expect((await call('getSession', {}, tab, setup.token)).body).toMatchObject({
+      value: { operator: { id: 'boss' } },
+    });
+    // Someone who knows the tab's id (a log, a journal, a shoulder) but not the token: nothing,
+    // not even who is signed in there.
+    for (const token of [undefined, '', 'x'.repeat(43)]) {
+      expect((await call('getSession', {}, tab, token)).body).toMatchObject({ ok: true });
+      expect((await call('getSession', {}, tab, token)).body.value).not.toHaveProperty('operator');
+      expect((await call('listOperators', {}, tab, token)).body).toMatchObject({
+        ok: false,
+        error: { key: 'errors.not_signed_in' },
+      });
+    }
+    // A new sign-in in the tab rotates the token: the old one is worthless from then on.
+    const again = await call('signIn', { operatorId: 'boss', pin: '246810' }, tab, setup.token);
+    expect(again.token).toBeDefined();
+    expect(again.token).not.toBe(setup.token);
+    expect((await call('listOperators', {}, tab, setup.token)).body).toMatchObject({ ok: false });
+    expect((await call('listOperators', {}, tab, again.token)).body).toMatchObject({ ok: true });
+    // Signing out from a stranger's call signs nobody out.
+    await call('signOut', {}, tab, 'forged');
+    expect((await call('listOperators', {}, tab, again.token)).body).toMatchObject({ ok: true });
+  });
+});

@@ -161,3 +161,39 @@ describe('dispatch', () => {
     }
   });
 });
+
+describe('polls', () => {
+  it('every operation a screen polls on a timer is passive, so a poll never keeps the idle lock away', async () => {
+    const { readFileSync, readdirSync, statSync } = await import('node:fs');
+    const path = await import('node:path');
+    const { contract } = await import('../../../shared/contract');
+    const root = path.resolve(__dirname, '..', '..', '..', 'renderer', 'src');
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const f of readdirSync(dir)) {
+        const p = path.join(dir, f);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (/\.tsx?$/.test(f)) files.push(p);
+      }
+    };
+    walk(root);
+    const polled = new Set<string>();
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      for (const m of text.matchAll(/setInterval\((\w+|\(\) =>)/g)) {
+        // The function a timer runs: a named one is the code from its definition to the timer,
+        // an inline one the code that follows.
+        const named = m[1] !== '() =>' ? text.lastIndexOf(`const ${m[1]} =`, m.index) : -1;
+        const body = named >= 0 ? text.slice(named, m.index) : text.slice(m.index, m.index + 400);
+        for (const call of body.matchAll(/api\s*\.(\w+)\(/g)) polled.add(call[1]!);
+      }
+    }
+    // The idle timer's one call locks the session: an action, not a poll.
+    polled.delete('lockSession');
+    expect([...polled].sort()).toEqual(expect.arrayContaining(['getPendingWork', 'listOutbox']));
+    const active = [...polled].filter(
+      (name) => !(contract as Record<string, { passive?: boolean }>)[name]?.passive,
+    );
+    expect(active).toEqual([]);
+  });
+});
