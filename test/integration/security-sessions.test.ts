@@ -30,10 +30,10 @@ describe('attack: keeping a session after the PIN or the role changed', () => {
         key: 'errors.not_signed_in',
       });
     }
+    // One sign-out record per session ended; the tab is not named (a client id is a handle on
+    // a session, and cashiers read the journal).
     expect(signOuts(r, CASHIER.id).map((x) => x.detail)).toEqual(
-      ['till-1', 'till-2', 'tablet'].map((client) =>
-        expect.objectContaining({ reason: 'pin_reset', by: MANAGER.id, client }),
-      ),
+      ['till-1', 'till-2', 'tablet'].map(() => ({ reason: 'pin_reset', by: MANAGER.id })),
     );
     expect(
       await r.fail('signIn', { operatorId: CASHIER.id, pin: CASHIER.pin }, 'till-1'),
@@ -54,7 +54,7 @@ describe('attack: keeping a session after the PIN or the role changed', () => {
       key: 'errors.not_signed_in',
     });
     expect(signOuts(r, SUPERVISOR.id).map((x) => x.detail)).toEqual([
-      expect.objectContaining({ reason: 'role_changed', client: 'desk' }),
+      { reason: 'role_changed', by: MANAGER.id },
     ]);
     // Signed in again, with the new role only.
     await signInAs(r, SUPERVISOR, 'desk');
@@ -70,8 +70,8 @@ describe('attack: keeping a session after the PIN or the role changed', () => {
     await signInAs(r, CASHIER, 'till-2');
     await r.call('updateOperator', { id: CASHIER.id, disabled: true });
     expect(signOuts(r, CASHIER.id).map((x) => x.detail)).toEqual([
-      expect.objectContaining({ reason: 'disabled', client: 'till-1' }),
-      expect.objectContaining({ reason: 'disabled', client: 'till-2' }),
+      { reason: 'disabled', by: MANAGER.id },
+      { reason: 'disabled', by: MANAGER.id },
     ]);
     expect(await signedIn(r, 'till-1')).toBeUndefined();
     expect(await signedIn(r, 'till-2')).toBeUndefined();

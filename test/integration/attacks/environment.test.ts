@@ -53,7 +53,18 @@ describe('attack: switching WeChat under open writes', () => {
     await sleep(500);
     expect(live.sim.callCount('/card/code/unavailable')).toBe(0);
     // Once the training refund is cancelled, the switch goes through, and sends nothing.
-    await r.call('cancelOutbox', { id: (queued.item as { id: number }).id, why: 'training' });
+    // The queue retries the refund in the background; a cancel that meets a retry on the wire
+    // is refused (errors.write_in_flight) and the supervisor tries again, as on screen.
+    const id = (queued.item as { id: number }).id;
+    await expect
+      .poll(async () => {
+        const res = (await r.raw('cancelOutbox', { id, why: 'training' })) as {
+          ok: boolean;
+          error?: { key: string };
+        };
+        return res.ok ? 'cancelled' : res.error?.key;
+      }, settleTime)
+      .toBe('cancelled');
     await goLive(r, live.url, live.app.appid, live.app.secret);
     await sleep(500);
     expect(applied(live, code)).toEqual([]);
