@@ -151,8 +151,9 @@ test('a camera showing no code shows nothing and asks WeChat nothing', async ({
           (window as { __cardDeskCamera?: { attempts: number } }).__cardDeskCamera?.attempts ?? 0,
       );
     const before = await attempts();
-    await page.waitForTimeout(4_000);
-    expect(await attempts()).toBeGreaterThan(before + 10); // it was looking all along
+    // It keeps looking (decode attempts go on; how fast is bench:camera's business, not this
+    // test's: a busy machine decodes fewer frames a second).
+    await expect.poll(attempts, { timeout: 30_000 }).toBeGreaterThan(before + 10);
     await expect(page.getByTestId('verdict-panel')).toHaveCount(0);
     await expect(page.getByTestId('verdict')).toHaveText('Ready for the next scan');
     expect(readyTerminal.sandbox.sim.callCount('/card/code/get')).toBe(0);
