@@ -5,10 +5,8 @@
  */
 import { z } from 'zod';
 import { ErrorInfo } from './errors';
+import type { Role } from './role';
 
-/** Who may call an operation. Each role includes the ones before it. */
-export const Role = z.enum(['cashier', 'supervisor', 'manager']);
-export type Role = z.infer<typeof Role>;
 /**
  * 'public': no signed-in operator needed (app info, sign-in itself).
  * 'setup': anyone while the terminal is not set up yet (first-run wizard), a manager after.

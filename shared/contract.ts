@@ -5,7 +5,8 @@
  * here, a handler in electron/services, and a screen.
  */
 import { z } from 'zod';
-import { op, Role } from './contract-kit';
+import { op } from './contract-kit';
+import { Role } from './role';
 import { ErrorInfo } from './errors';
 import { auditReviewOps } from './ops/audit-review';
 import { backOfficeOps } from './ops/back-office';

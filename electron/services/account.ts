@@ -14,7 +14,7 @@ import {
   type SessionView,
   type SettingsView,
 } from '../../shared/settings';
-import type { CallContext } from '../host/dispatch';
+import type { CallContext } from './call-context';
 import { diff, maskSecrets, type AuditSink } from './audit-sink';
 import { planEndpointChange, type EndpointChange } from './endpoint-rules';
 import { KeyedQueue } from './keyed-queue';

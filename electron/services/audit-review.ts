@@ -32,7 +32,7 @@ import {
 } from '../../shared/ops/audit-review';
 import { roleAllows, type OperatorView } from '../../shared/settings';
 import { countSql, parseFilter } from '../audit/filter-sql';
-import type { CallContext } from '../host/dispatch';
+import type { CallContext } from './call-context';
 import { PRIVATE_FILE_MODE } from '../private-files';
 import type { AreaHandlers, ServiceContext } from './context';
 import { createExportDownloads, type ExportDownloadStore } from './export-downloads';

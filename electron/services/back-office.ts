@@ -21,7 +21,7 @@ import { previewStock } from '../../shared/office/stock-rules';
 import type { backOfficeOps, CardSummary } from '../../shared/ops/back-office';
 import { maskOpenid } from '../../shared/verdict';
 import { cardBody, type Card, type CardUpdateFields } from '../../shared/wechat/card';
-import type { CallContext } from '../host/dispatch';
+import type { CallContext } from './call-context';
 import { OutcomeUnknownError, WeChatApiError, WeChatUnavailableError } from '../wechat';
 import type { AreaHandlers, ServiceContext } from './context';
 

@@ -6,7 +6,7 @@
 import type { ContractShape, Handlers } from '../../shared/contract-kit';
 import type { Settings } from '../../shared/settings';
 import type { AuditLog } from '../audit';
-import type { CallContext } from '../host/dispatch';
+import type { CallContext } from './call-context';
 import type { WeChatClient } from '../wechat';
 import type { CardCache } from './card-cache';
 import type { Counter } from './counter';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Settings } from '../../shared/settings';
 import { openAuditLog, type AuditLog } from '../audit';
 import { prepareDataDir } from '../data-dir';
-import type { AccessGuard, CallContext, Services } from '../host/dispatch';
+import type { AccessGuard, CallContext, Services } from './call-context';
 import { listDemoCodes, type RunningSandbox } from '../sandbox';
 import { createAccountHandlers, needsSetup, setUpSinceReset } from './account';
 import { createAuditReviewHandlers } from './audit-review';

@@ -6,7 +6,7 @@
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { z } from 'zod';
-import { Role } from '../../shared/contract-kit';
+import { Role } from '../../shared/role';
 import { AppError } from '../../shared/errors';
 import type { OperatorView } from '../../shared/settings';
 import { readJsonFile, writeFileAtomic } from './json-file';

@@ -25,7 +25,8 @@ import {
   VerifyResult,
   type AuditOutcome,
 } from '../audit';
-import { op, Role } from '../contract-kit';
+import { op } from '../contract-kit';
+import { Role } from '../role';
 import { ErrorInfo } from '../errors';
 
 // ---------------------------------------------------------------------------------------------
