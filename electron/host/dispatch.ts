@@ -1,6 +1,6 @@
 /**
  * The single place where a call from the renderer becomes a service call, shared by the
- * Electron binding (ipc.ts) and the browser host: look the operation up in the contract, check
+ * Electron binding (ipc.ts) and the browser host (browser-host.ts): look the operation up in the contract, check
  * the caller's access, validate the input with its schema, run the handler, and shape the
  * result (parsed by the result schema, so a field a service adds by mistake never leaves).
  *

@@ -3,9 +3,9 @@
  * invoke), each checking that the message comes from the app's own page in the main frame
  * before the dispatcher checks the operator's role, validates the input and runs the service.
  */
-import { opNames } from '../shared/contract';
-import { IPC_PREFIX } from '../shared/contract-kit';
-import type { Dispatch } from './host/dispatch';
+import { opNames } from '../../shared/contract';
+import { IPC_PREFIX } from '../../shared/contract-kit';
+import type { Dispatch } from './dispatch';
 
 /** The part of Electron's IpcMainInvokeEvent the binding reads (so it is testable in Node). */
 export interface InvokeEventLike {

@@ -19,11 +19,11 @@ import { createReadStream, promises as fs } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { CLIENT_HEADER, SECRET_HEADER, SESSION_HEADER } from '../shared/contract-kit';
-import reviewMessages from '../shared/i18n/messages/review';
-import { DownloadRequest } from '../shared/ops/audit-review';
-import type { Dispatch } from './host/dispatch';
-import type { ExportDownloads } from './services/export-downloads';
+import { CLIENT_HEADER, SECRET_HEADER, SESSION_HEADER } from '../../shared/contract-kit';
+import reviewMessages from '../../shared/i18n/messages/review';
+import { DownloadRequest } from '../../shared/ops/audit-review';
+import type { Dispatch } from './dispatch';
+import type { ExportDownloads } from '../services/export-downloads';
 
 export interface BrowserHostOptions {
   port: number;
