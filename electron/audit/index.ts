@@ -5,6 +5,8 @@
  */
 export { openAuditLog, type AuditLog, type OpenAuditLogOptions } from './log';
 export type { ExportOptions, ExportSink } from './export';
+/** Checks a filter the way search, count and export will (throws invalid_input). */
+export { parseFilter } from './filter-sql';
 export type { VerifyOptions } from './verify';
 export { LATEST_VERSION, MIGRATIONS, migrate, type Migration } from './migrations';
 export { canonicalRecord, chainHash, GENESIS_HASH } from './canonical';
