@@ -6,6 +6,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import {
+  AUDIT_FIELDS,
   AUDIT_PAGE_DEFAULT,
   AuditPage,
   AuditRecord,
@@ -18,12 +19,10 @@ import { countSql, pageIdsSql, parseFilter, type Source } from './filter-sql';
 import type { SearchIndex } from './search-index';
 import { audit } from './storage-errors';
 
-export const RECORD_COLUMNS =
-  'id, ts, terminal_id, operator_id, action, code, card_id, outcome, errcode, errmsg, duration_ms, nonce, detail, prev_hash, hash';
+/** The stored columns, in the one field order (shared/audit.ts). */
+export const RECORD_COLUMNS = AUDIT_FIELDS.join(', ');
 /** The same columns taken from alias `a`. */
-export const A_RECORD_COLUMNS = RECORD_COLUMNS.split(', ')
-  .map((c) => `a.${c}`)
-  .join(', ');
+export const A_RECORD_COLUMNS = AUDIT_FIELDS.map((c) => `a.${c}`).join(', ');
 
 type Row = Record<string, unknown>;
 

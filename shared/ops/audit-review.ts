@@ -132,7 +132,6 @@ export function localDate(ms: number, timeZone: string): string {
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-export const LocalDateSchema = z.string().regex(DATE, { message: 'a date is YYYY-MM-DD' });
 
 /** The instant local midnight of `date` (YYYY-MM-DD) begins in the zone. */
 export function localDayStart(date: string, timeZone: string): number {
