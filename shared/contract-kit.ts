@@ -22,6 +22,9 @@ export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodTy
   passive?: boolean;
 }
 
+/** The input of an operation that takes none. */
+export const NoInput = z.object({}).strict();
+
 export function op<I extends z.ZodType, O extends z.ZodType>(def: OperationDef<I, O>) {
   return def;
 }

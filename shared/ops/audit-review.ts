@@ -25,7 +25,7 @@ import {
   VerifyResult,
   type AuditOutcome,
 } from '../audit';
-import { op } from '../contract-kit';
+import { NoInput as Empty, op } from '../contract-kit';
 import { Role } from '../role';
 import { ErrorInfo } from '../errors';
 
@@ -205,7 +205,6 @@ export function rangeBounds(
 // ---------------------------------------------------------------------------------------------
 // Schemas
 
-const Empty = z.object({}).strict();
 const Id = z.number().int().positive();
 
 /** What the caller may see: everything, or (a cashier) their own records since `since`. */
