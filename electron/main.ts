@@ -30,7 +30,7 @@ import {
   registerContractPreload,
 } from './security';
 import { createTerminalServices } from './services';
-import type { SecretProtector } from './services/secret-store';
+import type { SecretProtector } from './services/account/secret-store';
 import {
   applyApplicationMenu,
   isDevelopment,

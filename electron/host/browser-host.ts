@@ -23,7 +23,7 @@ import { CLIENT_HEADER, SECRET_HEADER, SESSION_HEADER } from '../../shared/contr
 import reviewMessages from '../../shared/i18n/messages/review';
 import { DownloadRequest } from '../../shared/ops/audit-review';
 import type { Dispatch } from './dispatch';
-import type { ExportDownloads } from '../services/export-downloads';
+import type { ExportDownloads } from '../services/audit-review/export-downloads';
 
 export interface BrowserHostOptions {
   port: number;

@@ -2,7 +2,7 @@
  * Who is calling, as the services see it: the hosts (IPC and HTTP) build a CallContext for
  * each call, and the services read only this, never the transport.
  */
-import type { Handlers } from '../../shared/contract-kit';
+import type { ContractShape, Handlers } from '../../shared/contract-kit';
 import type { Contract, OpName } from '../../shared/contract';
 
 export interface CallContext {
@@ -22,3 +22,9 @@ export interface AccessGuard {
     passive?: boolean,
   ): void;
 }
+
+/** The handlers of one area's operations (shared/ops/<area>.ts). */
+export type AreaHandlers<Ops extends ContractShape> = Handlers<Ops, CallContext>;
+
+/** The signed-in operator of a call, if any (for audit records and role rules). */
+export type OperatorOf = (call: CallContext) => string | undefined;

@@ -12,8 +12,8 @@
  *   as not done, and the cashier may try again; a refused invalidation waits in the queue and
  *   is sent again with backoff (the customer has gone; a supervisor sees the queue).
  */
+import type { AuditTables } from '../../audit';
 import { randomUUID } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
 import type { NewAuditRecord } from '../../../shared/audit';
 import { AppError } from '../../../shared/errors';
 import { reasonText, utf8Bytes, type RefundReasonKey } from '../../../shared/refund-reason';
@@ -45,7 +45,7 @@ import { backoffMs, WriteTimings, type WriteTimingsInput } from './timings';
 export type { WriteOutcome, WriteResult } from './outcomes';
 
 export interface WriteEngineDeps {
-  db: Database;
+  db: AuditTables;
   audit: AuditPort;
   client(): Promise<WeChatClient>;
   /** The WeChat writes go to now (writeEnvironment of the settings in force). */

@@ -15,7 +15,7 @@ import { createDispatcher } from '../../../electron/host/dispatch';
 import { LogFile } from '../../../electron/log-file';
 import { startSandbox } from '../../../electron/sandbox';
 import { createTerminalServices, type TerminalServices } from '../../../electron/services';
-import { resetTerminal } from '../../../electron/services/terminal-reset';
+import { resetTerminal } from '../../../electron/services/account/terminal-reset';
 import type { ExportStatus } from '../../../shared/ops/audit-review';
 
 const posix = process.platform !== 'win32';

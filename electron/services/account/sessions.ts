@@ -3,11 +3,11 @@
  * service: whatever the renderer sends, an operation runs only for an operator whose role
  * allows it, in a session that has not idled into the lock.
  */
-import type { Access } from '../../shared/contract-kit';
-import type { Role } from '../../shared/role';
-import { AppError } from '../../shared/errors';
-import { roleAllows, type OperatorView, type SessionView } from '../../shared/settings';
-import type { AccessGuard, CallContext } from './call-context';
+import type { Access } from '../../../shared/contract-kit';
+import type { Role } from '../../../shared/role';
+import { AppError } from '../../../shared/errors';
+import { roleAllows, type OperatorView, type SessionView } from '../../../shared/settings';
+import type { AccessGuard, CallContext } from '../call-context';
 
 interface Session {
   operatorId: string;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../../electron/host/dispatch';
 import { createTerminalServices } from '../../../electron/services';
-import { OperatorStore } from '../../../electron/services/operators';
+import { OperatorStore } from '../../../electron/services/account/operators';
 import { opNames, contract } from '../../../shared/contract';
 import type { AuditRecord } from '../../../shared/audit';
 

@@ -6,9 +6,9 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import type { SecretName } from '../../shared/settings';
-import { chmodPrivate } from '../private-files';
-import { readJsonFile, writeFileAtomic } from './json-file';
+import type { SecretName } from '../../../shared/settings';
+import { chmodPrivate } from '../../private-files';
+import { readJsonFile, writeFileAtomic } from '../json-file';
 
 export interface SecretProtector {
   kind: 'os-keystore' | 'key-file';

@@ -3,37 +3,47 @@
  * operations, with every change audit-logged, and failed sign-ins counted per operator id and
  * minute (sign-in-failures.ts) so a flood of guesses cannot fill the log.
  */
-import type { Contract } from '../../shared/contract';
-import type { OpOutput, OpParsedInput } from '../../shared/contract-kit';
-import { writeEnvironment } from '../../shared/writes';
-import { AppError } from '../../shared/errors';
+import type { Contract } from '../../../shared/contract';
+import type { OpOutput, OpParsedInput } from '../../../shared/contract-kit';
+import { writeEnvironment } from '../../../shared/writes';
+import { AppError } from '../../../shared/errors';
 import {
   secretEndpoint,
   Settings,
   type SecretName,
   type SessionView,
   type SettingsView,
-} from '../../shared/settings';
-import type { CallContext } from './call-context';
-import { diff, maskSecrets, type AuditSink } from './audit-sink';
+} from '../../../shared/settings';
+import type { AreaHandlers, CallContext } from '../call-context';
+import type { accountOps } from '../../../shared/ops/account';
+import type { AuditAppend } from '../../audit';
+import { diff, maskSecrets } from './settings-diff';
 import { planEndpointChange, type EndpointChange } from './endpoint-rules';
-import { KeyedQueue } from './keyed-queue';
+import { KeyedQueue } from '../keyed-queue';
+import type { WeChatConnection } from '../wechat-connection';
 import type { OperatorStore, SignInOutcome } from './operators';
 import { withEndpoints, type EndpointSecrets } from './secret-endpoints';
 import type { SecretStore } from './secret-store';
 import type { SessionManager } from './sessions';
 import type { SettingsStore } from './settings-store';
 import type { FailureReason, SignInFailureLog } from './sign-in-failures';
+import { needsSetup, SETTINGS_MISSING } from './setup-state';
+
+export { needsSetup, setUpSinceReset } from './setup-state';
 
 type In<K extends keyof Contract> = OpParsedInput<Contract, K>;
 type Out<K extends keyof Contract> = OpOutput<Contract, K>;
 
 export interface AccountDeps {
+  /** What getAppInfo says about the build and the host it runs in. */
+  app: { version: string; host: 'electron' | 'browser'; osLocale: string };
+  /** Tests a connection (the wizard's and the settings' "Test connection"). */
+  connection: Pick<WeChatConnection, 'test'>;
   settings: SettingsStore;
   operators: OperatorStore;
   secrets: SecretStore;
   sessions: SessionManager;
-  audit: AuditSink;
+  audit: AuditAppend;
   /** Failed sign-ins, one audit record per operator id and minute. */
   failures: SignInFailureLog;
   now: () => number;
@@ -52,62 +62,13 @@ export interface AccountDeps {
   onOperatorChanged?: (operatorId: string) => void;
 }
 
-/** The settings file has gone while operators remain (shown until a manager saves settings). */
-const SETTINGS_MISSING = 'settings.json is missing: sign in as a manager and save each section';
-
-/**
- * The wizard is offered only to a terminal that was never set up: no operator and no stored
- * secret. A missing settings file, or a damaged operators file, does not reopen it: that would
- * let anyone at the counter make themselves manager, or test the stored AppSecret against a
- * server of theirs. Such a terminal is repaired by a manager, or reset (npm run reset-terminal).
- */
-export function needsSetup(
-  deps: Pick<AccountDeps, 'operators' | 'secrets' | 'setUpBefore'>,
-): boolean {
-  return (
-    !deps.operators.problem &&
-    !(deps.setUpBefore?.() ?? false) &&
-    deps.operators.count === 0 &&
-    !deps.secrets.has('appSecret') &&
-    !deps.secrets.has('tokenServiceAuth')
-  );
-}
-
-/**
- * Whether the audit log shows this terminal was set up since its last reset: its operators
- * file going missing (moved away, or a Sandbox terminal with no secret) must not reopen the
- * wizard over its log. Read once at start-up; only the reset tool, with the terminal stopped,
- * starts a terminal over.
- */
-export function setUpSinceReset(audit: {
-  search(
-    filter: { actions: string[] },
-    page: { limit: number; before?: number },
-  ): { rows: { id: number; detail: Record<string, unknown> }[]; nextBefore?: number };
-}): boolean {
-  const reset = audit.search({ actions: ['terminal_reset'] }, { limit: 1 }).rows[0]?.id ?? 0;
-  let before: number | undefined;
-  for (;;) {
-    const page = audit.search(
-      { actions: ['settings_change'] },
-      { limit: 500, ...(before !== undefined ? { before } : {}) },
-    );
-    for (const r of page.rows) {
-      if (r.id <= reset) return false;
-      if (r.detail.setup === true) return true;
-    }
-    if (page.nextBefore === undefined) return false;
-    before = page.nextBefore;
-  }
-}
-
 /** What a refused sign-in is recorded as in the per-minute counts. */
 function failureReason(r: Extract<SignInOutcome, { ok: false }>): FailureReason {
   if (r.checked) return 'mismatch';
   return r.reason === 'wrong_pin' ? 'mismatch' : r.reason;
 }
 
-export function createAccountHandlers(deps: AccountDeps) {
+export function createAccountHandlers(deps: AccountDeps): AreaHandlers<typeof accountOps> {
   const { settings, operators, sessions, audit } = deps;
   const secrets: EndpointSecrets = withEndpoints(deps.secrets);
   /** One set-up at a time: a second one waits, then finds the first one's manager. */
@@ -205,6 +166,23 @@ export function createAccountHandlers(deps: AccountDeps) {
   }
 
   return {
+    async getAppInfo() {
+      return {
+        name: 'CardDesk',
+        version: deps.app.version,
+        mode: settings.settings.mode,
+        host: deps.app.host,
+        terminalId: settings.settings.terminal.id,
+        osLocale: deps.app.osLocale,
+        dataDir: deps.dataDir,
+      };
+    },
+
+    async testConnection(input) {
+      // Set-up never uses a stored secret (see needsSetup).
+      return deps.connection.test(input, settings.settings, { stored: !needsSetup(deps) });
+    },
+
     async getSetupState(): Promise<Out<'getSetupState'>> {
       const setup = needsSetup(deps);
       const why = problem();

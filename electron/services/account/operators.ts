@@ -6,11 +6,11 @@
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { z } from 'zod';
-import { Role } from '../../shared/role';
-import { AppError } from '../../shared/errors';
-import type { OperatorView } from '../../shared/settings';
-import { readJsonFile, writeFileAtomic } from './json-file';
-import { KeyedQueue } from './keyed-queue';
+import { Role } from '../../../shared/role';
+import { AppError } from '../../../shared/errors';
+import type { OperatorView } from '../../../shared/settings';
+import { readJsonFile, writeFileAtomic } from '../json-file';
+import { KeyedQueue } from '../keyed-queue';
 
 export const MAX_FAILURES = 5;
 export const LOCKOUT_MS = 5 * 60_000;

@@ -1,5 +1,5 @@
 /**
- * The PIN lock of the operators file on its own (electron/services/operators.ts): at most 5
+ * The PIN lock of the operators file on its own (electron/services/account/operators.ts): at most 5
  * failed checks per operator in 5 minutes, counted before the hashing, with a clock the test
  * moves, on a real operators.json.
  */
@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LOCKOUT_MS, OperatorStore } from '../../../electron/services/operators';
+import { LOCKOUT_MS, OperatorStore } from '../../../electron/services/account/operators';
 
 const T0 = Date.parse('2026-11-25T10:00:00Z');
 const MIN = 60_000;

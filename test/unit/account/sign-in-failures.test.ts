@@ -1,5 +1,5 @@
 /**
- * Failed sign-ins counted per operator id and minute (electron/services/sign-in-failures.ts),
+ * Failed sign-ins counted per operator id and minute (electron/services/account/sign-in-failures.ts),
  * on a real audit log: one record per id and minute, written when the minute is over (at the
  * next failure, on the timer, at start-up), none lost by a restart.
  */
@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openAuditLog, type AuditLog } from '../../../electron/audit';
-import { createSignInFailureLog } from '../../../electron/services/sign-in-failures';
+import { createSignInFailureLog } from '../../../electron/services/account/sign-in-failures';
 
 const T0 = Date.parse('2026-11-25T10:00:00Z');
 const logs: AuditLog[] = [];

@@ -3,20 +3,34 @@
  * let a supervisor see, retry or cancel what is queued. A cashier may invalidate only with a
  * supervisor's id and PIN entered on the spot (checked here, recorded as both).
  */
-import { AppError } from '../../shared/errors';
-import type { refundOps } from '../../shared/ops/refunds';
-import { roleAllows } from '../../shared/settings';
-import type { AreaHandlers, ServiceContext } from './context';
+import { AppError } from '../../../shared/errors';
+import type { refundOps } from '../../../shared/ops/refunds';
+import { roleAllows } from '../../../shared/settings';
+import type { AreaHandlers, OperatorOf } from '../call-context';
+import type { OperatorStore } from '../account/operators';
+import type { SignInFailureLog } from '../account/sign-in-failures';
+import type { Lookup } from '../lookup';
+import type { WriteEngine } from '../writes/engine';
 
-export function createRefundHandlers(ctx: ServiceContext): AreaHandlers<typeof refundOps> {
-  const { writes, operators, sessions, lookup } = ctx;
+export interface RefundDeps {
+  lookup: Pick<Lookup, 'lookup' | 'codeForWrite'>;
+  writes: Pick<WriteEngine, 'openFor' | 'invalidate' | 'list' | 'get' | 'retryNow' | 'cancel'>;
+  operators: Pick<OperatorStore, 'find' | 'verify'>;
+  /** A supervisor's PIN typed wrongly at a cashier's refund counts like a failed sign-in. */
+  signInFailures: Pick<SignInFailureLog, 'record'>;
+  operatorOf: OperatorOf;
+  now(): number;
+}
+
+export function createRefundHandlers(deps: RefundDeps): AreaHandlers<typeof refundOps> {
+  const { writes, operators, lookup, operatorOf } = deps;
 
   return {
     async refundPreview(input, call) {
       const verdict = await lookup.lookup({
         raw: input.code,
         purpose: 'refund',
-        operatorId: ctx.operatorOf(call),
+        operatorId: operatorOf(call),
       });
       const code = verdict.code;
       const open = code ? writes.openFor(code) : undefined;
@@ -28,7 +42,7 @@ export function createRefundHandlers(ctx: ServiceContext): AreaHandlers<typeof r
     },
 
     async invalidateCode(input, call) {
-      const operatorId = ctx.operatorOf(call);
+      const operatorId = operatorOf(call);
       const me = operatorId ? operators.find(operatorId) : undefined;
       let supervisorId: string | undefined;
       if (!me || !roleAllows(me.role, 'supervisor')) {
@@ -37,7 +51,7 @@ export function createRefundHandlers(ctx: ServiceContext): AreaHandlers<typeof r
         const check = await operators.verify(input.supervisor.id, input.supervisor.pin);
         if (!check.ok || !roleAllows(check.operator.role, 'supervisor')) {
           // Counted per id and minute like sign-ins: a flood of guesses costs a few records.
-          ctx.signInFailures.record(
+          deps.signInFailures.record(
             input.supervisor.id,
             check.ok
               ? 'refund_not_supervisor'
@@ -49,7 +63,7 @@ export function createRefundHandlers(ctx: ServiceContext): AreaHandlers<typeof r
           );
           if (!check.ok && check.lockedUntil !== undefined) {
             throw new AppError('forbidden', 'errors.operator_locked', {
-              minutes: Math.max(1, Math.ceil((check.lockedUntil - ctx.now()) / 60_000)),
+              minutes: Math.max(1, Math.ceil((check.lockedUntil - deps.now()) / 60_000)),
               until: check.lockedUntil,
             });
           }
@@ -104,7 +118,7 @@ export function createRefundHandlers(ctx: ServiceContext): AreaHandlers<typeof r
     },
 
     async cancelOutbox(input, call) {
-      return writes.cancel(input.id, sessions.operatorId(call), input.why);
+      return writes.cancel(input.id, operatorOf(call), input.why);
     },
   };
 }

@@ -5,8 +5,8 @@
  * replaced only when a manager saves settings again.
  */
 import { copyFileSync } from 'node:fs';
-import { Settings, type SettingsPatch } from '../../shared/settings';
-import { readJsonFile, writeFileAtomic } from './json-file';
+import { Settings, type SettingsPatch } from '../../../shared/settings';
+import { readJsonFile, writeFileAtomic } from '../json-file';
 
 export type SettingsState =
   | { kind: 'first-run' }

@@ -7,8 +7,7 @@
  * becomes its record, and its row goes, in one transaction: at the next failure, on a timer,
  * and at start-up for the minutes a crash left open.
  */
-import type { Database } from 'better-sqlite3';
-import type { AuditSink } from './audit-sink';
+import type { AuditAppend, AuditTables } from '../../audit';
 
 export const MINUTE_MS = 60_000;
 /**
@@ -52,8 +51,8 @@ interface Row {
 }
 
 export function createSignInFailureLog(deps: {
-  db: Database;
-  audit: AuditSink;
+  db: AuditTables;
+  audit: AuditAppend;
   now: () => number;
 }): SignInFailureLog {
   const { db, audit, now } = deps;

@@ -12,7 +12,7 @@ import {
   secretEndpoint,
   type SecretName,
   type Settings,
-} from '../../shared/settings';
+} from '../../../shared/settings';
 import type { SecretStore } from './secret-store';
 
 /** Marks a value saved with its address; anything else was saved before addresses were kept. */

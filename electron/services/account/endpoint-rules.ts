@@ -5,7 +5,7 @@
  * secret goes only where it was entered for, so moving an endpoint needs its secret typed again
  * in the same request; and Live mode has the credentials it needs.
  */
-import { AppError } from '../../shared/errors';
+import { AppError } from '../../../shared/errors';
 import {
   isSecureEndpoint,
   isWeChatBaseUrl,
@@ -14,7 +14,7 @@ import {
   secretInUse,
   SecretName,
   type Settings,
-} from '../../shared/settings';
+} from '../../../shared/settings';
 import type { EndpointSecrets } from './secret-endpoints';
 
 export interface EndpointChange {

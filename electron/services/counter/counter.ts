@@ -3,9 +3,9 @@
  * redeem it at most once (the durable write engine, services/writes/). A lost answer is
  * settled by the engine from the code's status, never by sending consume again.
  */
-import type { RedeemOutcome } from '../../shared/contract';
-import type { Lookup, ScanSource } from './lookup';
-import type { WriteEngine } from './writes/engine';
+import type { RedeemOutcome } from '../../../shared/ops/counter';
+import type { Lookup, ScanSource } from '../lookup';
+import type { WriteEngine } from '../writes/engine';
 
 export interface CounterDeps {
   lookup: Lookup;

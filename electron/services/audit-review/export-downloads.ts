@@ -18,7 +18,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { mkdirPrivate } from '../private-files';
+import { mkdirPrivate } from '../../private-files';
 
 /** How long a finished download waits for its one use. */
 export const DOWNLOAD_TTL_MS = 10 * 60_000;

@@ -1,15 +1,5 @@
-/**
- * What the services need from the audit log: append one record, durably, before the caller is
- * told the action happened. The terminal wires this to the SQLite audit log (electron/audit).
- */
-import type { NewAuditRecord } from '../../shared/audit';
-import { redactValue } from '../redact';
-
-export type AuditEntry = NewAuditRecord;
-
-export interface AuditSink {
-  append(entry: AuditEntry): void;
-}
+/** What a settings change records: before and after of what changed, secrets masked. */
+import { redactValue } from '../../redact';
 
 /**
  * Settings before/after for the audit record, with the values of secret names masked and

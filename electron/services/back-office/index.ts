@@ -7,38 +7,34 @@
  * the change was made is it reported done ("settled"); otherwise the manager is told the
  * outcome is unknown.
  */
-import type { NewAuditRecord } from '../../shared/audit';
-import { AppError, toErrorInfo } from '../../shared/errors';
-import { checkUpdateFields, type EditProblem } from '../../shared/office/card-edit';
-import { checkNewCode } from '../../shared/office/custom-code';
-import {
-  checkDatacubeRange,
-  MAX_RANGE_DAYS,
-  PLATFORM_TIME_ZONE,
-  platformToday,
-} from '../../shared/office/date-rules';
-import { previewStock } from '../../shared/office/stock-rules';
-import type { backOfficeOps, CardSummary } from '../../shared/ops/back-office';
-import { maskOpenid } from '../../shared/verdict';
-import { cardBody, type Card, type CardUpdateFields } from '../../shared/wechat/card';
-import type { CallContext } from './call-context';
-import { OutcomeUnknownError, WeChatApiError, WeChatUnavailableError } from '../wechat';
-import type { AreaHandlers, ServiceContext } from './context';
+import { AppError, toErrorInfo } from '../../../shared/errors';
+import { checkUpdateFields, type EditProblem } from '../../../shared/office/card-edit';
+import { checkNewCode } from '../../../shared/office/custom-code';
+import { previewStock } from '../../../shared/office/stock-rules';
+import { summarise } from '../../../shared/office/card-summary';
+import type { backOfficeOps } from '../../../shared/ops/back-office';
+import { maskOpenid } from '../../../shared/verdict';
+import { cardBody, type Card, type CardUpdateFields } from '../../../shared/wechat/card';
+import { OutcomeUnknownError } from '../../wechat';
+import type { AreaHandlers, OperatorOf } from '../call-context';
+import type { AuditAppend } from '../../audit';
+import type { CardCache } from '../card-cache';
+import type { Lookup } from '../lookup';
+import type { WriteEngine } from '../writes/engine';
+import type { WeChatClient } from '../../wechat';
+import { createAudited } from './audited';
+import { createStatisticsHandlers } from './statistics';
 
-type Outcome = NewAuditRecord['outcome'];
-
-interface AuditNote {
-  action: string;
-  card_id?: string | undefined;
-  code?: string | undefined;
-  detail?: Record<string, unknown>;
-}
-
-/** What a handler reports for the audit record beside its value. */
-interface Done<T> {
-  value: T;
-  outcome?: Outcome;
-  detail?: Record<string, unknown>;
+export interface BackOfficeDeps {
+  audit: AuditAppend;
+  client(): Promise<WeChatClient>;
+  /** The counter's card cache: forgotten after a change, so the counter shows the card as it is. */
+  cards(): CardCache;
+  lookup: Pick<Lookup, 'lookup'>;
+  /** A code with a write open here keeps its name until the write settles. */
+  writes: Pick<WriteEngine, 'openFor'>;
+  operatorOf: OperatorOf;
+  now(): number;
 }
 
 /** A refusal before anything was sent: what the platform would have refused. */
@@ -52,23 +48,6 @@ function problemText(problems: readonly EditProblem[]): string {
       p.problem === 'too_long' ? `${p.field}: too_long (${p.max})` : `${p.field}: ${p.problem}`,
     )
     .join('; ');
-}
-
-export function summarise(card: Card): CardSummary {
-  const b = cardBody(card).base_info;
-  return {
-    cardId: b.id,
-    title: b.title,
-    brand: b.brand_name,
-    cardType: card.card_type,
-    status: b.status,
-    ...(b.color ? { color: b.color } : {}),
-    quantity: b.sku.quantity,
-    ...(b.sku.total_quantity !== undefined ? { total: b.sku.total_quantity } : {}),
-    customCode: b.use_custom_code === true,
-    dateType: b.date_info.type,
-    ...(b.update_time !== undefined ? { updateTime: b.update_time } : {}),
-  };
 }
 
 /** Runs `tasks` at most `limit` at a time, keeping their order. */
@@ -87,77 +66,8 @@ async function pool<T>(limit: number, tasks: (() => Promise<T>)[]): Promise<T[]>
 
 const equalJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-export function createBackOfficeHandlers(ctx: ServiceContext): AreaHandlers<typeof backOfficeOps> {
-  /**
-   * Runs one back-office call and writes its audit record: ok (or settled) with what the
-   * handler reports, rejected when WeChat (or the checks before sending) refused, failed when
-   * WeChat could not be reached, unknown when a write's answer was lost.
-   */
-  async function audited<T>(
-    call: CallContext,
-    note: AuditNote,
-    run: () => Promise<Done<T>>,
-  ): Promise<T> {
-    const started = performance.now();
-    const base = {
-      action: note.action,
-      operator_id: ctx.operatorOf(call),
-      card_id: note.card_id ?? null,
-      code: note.code ?? null,
-    };
-    try {
-      const done = await run();
-      ctx.audit.append({
-        ...base,
-        outcome: done.outcome ?? 'ok',
-        errcode: done.outcome === 'failed' ? null : 0,
-        duration_ms: performance.now() - started,
-        detail: { ...note.detail, ...done.detail },
-      });
-      return done.value;
-    } catch (err) {
-      const record = {
-        ...base,
-        duration_ms: performance.now() - started,
-      };
-      if (err instanceof WeChatApiError) {
-        ctx.audit.append({
-          ...record,
-          outcome: 'rejected',
-          errcode: err.errcode,
-          errmsg: err.errmsg,
-          detail: { ...note.detail, call: err.call },
-        });
-      } else if (err instanceof OutcomeUnknownError) {
-        ctx.audit.append({
-          ...record,
-          outcome: 'unknown',
-          errmsg: err.reason,
-          detail: { ...note.detail, call: err.call, reason: err.reason },
-        });
-      } else if (err instanceof AppError && err.kind === 'invalid_input') {
-        ctx.audit.append({
-          ...record,
-          outcome: 'rejected',
-          detail: { ...note.detail, refused_before_sending: err.key, ...err.params },
-        });
-      } else {
-        const info = toErrorInfo(err);
-        ctx.audit.append({
-          ...record,
-          outcome: 'failed',
-          errmsg: info.key,
-          detail: {
-            ...note.detail,
-            ...(err instanceof WeChatUnavailableError
-              ? { call: err.call, reason: err.reason }
-              : {}),
-          },
-        });
-      }
-      throw err;
-    }
-  }
+export function createBackOfficeHandlers(ctx: BackOfficeDeps): AreaHandlers<typeof backOfficeOps> {
+  const audited = createAudited(ctx);
 
   async function freshCard(cardId: string): Promise<Card> {
     const card = await (await ctx.client()).cardGet(cardId);
@@ -190,12 +100,6 @@ export function createBackOfficeHandlers(ctx: ServiceContext): AreaHandlers<type
 
   function usable(card: Card) {
     if (cardBody(card).base_info.status === 'CARD_STATUS_DELETE') throw refused('card_deleted');
-  }
-
-  function checkRange(begin: string, end: string) {
-    const today = platformToday(ctx.now());
-    const check = checkDatacubeRange({ begin, end }, today);
-    if (!check.ok) throw refused(`dates_${check.problems[0]!}`, { today, maxDays: MAX_RANGE_DAYS });
   }
 
   return {
@@ -531,89 +435,7 @@ export function createBackOfficeHandlers(ctx: ServiceContext): AreaHandlers<type
       });
     },
 
-    async officeStatsInfo() {
-      return {
-        today: platformToday(ctx.now()),
-        maxDays: MAX_RANGE_DAYS,
-        timeZone: PLATFORM_TIME_ZONE,
-      };
-    },
-
-    async officeCouponSummary(input, call) {
-      const detail = {
-        report: 'getcardbizuininfo',
-        begin: input.begin,
-        end: input.end,
-        cond_source: input.condSource,
-      };
-      return audited(call, { action: 'datacube', detail }, async () => {
-        checkRange(input.begin, input.end);
-        const rows = await (
-          await ctx.client()
-        ).datacube.getCardBizUinInfo({
-          begin_date: input.begin,
-          end_date: input.end,
-          cond_source: input.condSource,
-        });
-        return { value: { rows }, detail: { rows: rows.length } };
-      });
-    },
-
-    async officeCouponCards(input, call) {
-      const detail = {
-        report: 'getcardcardinfo',
-        begin: input.begin,
-        end: input.end,
-        cond_source: input.condSource,
-      };
-      return audited(call, { action: 'datacube', card_id: input.cardId, detail }, async () => {
-        checkRange(input.begin, input.end);
-        const rows = await (
-          await ctx.client()
-        ).datacube.getCardCardInfo({
-          begin_date: input.begin,
-          end_date: input.end,
-          cond_source: input.condSource,
-          ...(input.cardId ? { card_id: input.cardId } : {}),
-        });
-        return { value: { rows }, detail: { rows: rows.length } };
-      });
-    },
-
-    async officeMemberSummary(input, call) {
-      const detail = {
-        report: 'getcardmembercardinfo',
-        begin: input.begin,
-        end: input.end,
-        cond_source: input.condSource,
-      };
-      return audited(call, { action: 'datacube', detail }, async () => {
-        checkRange(input.begin, input.end);
-        const rows = await (
-          await ctx.client()
-        ).datacube.getCardMemberCardInfo({
-          begin_date: input.begin,
-          end_date: input.end,
-          cond_source: input.condSource,
-        });
-        return { value: { rows }, detail: { rows: rows.length } };
-      });
-    },
-
-    async officeMemberCard(input, call) {
-      const detail = { report: 'getcardmembercarddetail', begin: input.begin, end: input.end };
-      return audited(call, { action: 'datacube', card_id: input.cardId, detail }, async () => {
-        checkRange(input.begin, input.end);
-        const rows = await (
-          await ctx.client()
-        ).datacube.getCardMemberCardDetail({
-          begin_date: input.begin,
-          end_date: input.end,
-          card_id: input.cardId,
-        });
-        return { value: { rows }, detail: { rows: rows.length } };
-      });
-    },
+    ...createStatisticsHandlers({ ...ctx, audited }),
   };
 }
 

@@ -17,8 +17,8 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import type { AuditFilter, AuditRecord, AuditSummary, VerifyResult } from '../../shared/audit';
-import { AppError, toErrorInfo, type ErrorInfo } from '../../shared/errors';
+import type { AuditFilter, AuditRecord, AuditSummary, VerifyResult } from '../../../shared/audit';
+import { AppError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import {
   localDate,
   maskCode,
@@ -29,13 +29,36 @@ import {
   type MaskedAuditRecord,
   type ReviewScope,
   type VerifyStatus,
-} from '../../shared/ops/audit-review';
-import { roleAllows, type OperatorView } from '../../shared/settings';
-import { parseFilter } from '../audit';
-import type { CallContext } from './call-context';
-import { PRIVATE_FILE_MODE } from '../private-files';
-import type { AreaHandlers, ServiceContext } from './context';
-import { createExportDownloads, type ExportDownloadStore } from './export-downloads';
+} from '../../../shared/ops/audit-review';
+import { roleAllows, type OperatorView } from '../../../shared/settings';
+import { parseFilter } from '../../audit';
+import type { CallContext } from '../call-context';
+import { PRIVATE_FILE_MODE } from '../../private-files';
+import type { AuditLog } from '../../audit';
+import type { OperatorStore } from '../account/operators';
+import type { AreaHandlers, OperatorOf } from '../call-context';
+import type { ExportDownloadStore } from './export-downloads';
+
+export interface AuditReviewDeps {
+  audit: Pick<
+    AuditLog,
+    'append' | 'search' | 'count' | 'get' | 'byNonce' | 'summary' | 'export' | 'verify'
+  >;
+  operators: Pick<OperatorStore, 'find' | 'list'>;
+  operatorOf: OperatorOf;
+  /** Registers for "this operator's PIN, role or status changed". */
+  onOperatorChanged(listener: (operatorId: string) => void): void;
+  /** Keeps the browser host's finished exports until they are downloaded. */
+  downloads: ExportDownloadStore;
+  /**
+   * Asks the operator where to save an export (Electron's save dialog); resolves undefined when
+   * the dialog is closed. Absent in the browser host, where exports become one-time downloads.
+   */
+  chooseExportFile?: (suggestedName: string) => Promise<string | undefined>;
+  terminalId(): string;
+  timeZone: string;
+  now(): number;
+}
 
 /** How long finished exports and verifies stay visible to status calls. */
 const KEEP_MS = 30 * 60_000;
@@ -93,17 +116,11 @@ const CONTENT_TYPES = {
   jsonl: 'application/jsonl; charset=utf-8',
 } as const;
 
-/**
- * The review handlers. `downloads` keeps the browser host's finished exports until they are
- * downloaded (the host's download route takes them from it directly).
- */
+/** The review handlers (the host's download route takes finished exports from `downloads`). */
 export function createAuditReviewHandlers(
-  ctx: ServiceContext,
-  downloads: ExportDownloadStore = createExportDownloads({
-    dir: path.join(ctx.dataDir, 'exports'),
-    now: ctx.now,
-  }),
+  ctx: AuditReviewDeps,
 ): AreaHandlers<typeof auditReviewOps> {
+  const { downloads } = ctx;
   const exportJobs = new Map<string, ExportJob>();
   const verifyJobs = new Map<string, VerifyJob>();
   // A demoted, disabled or re-PINned operator keeps no export made under the old role: a
@@ -193,7 +210,7 @@ export function createAuditReviewHandlers(
     };
   }
 
-  function audited(rec: Parameters<ServiceContext['audit']['append']>[0]) {
+  function audited(rec: Parameters<AuditReviewDeps['audit']['append']>[0]) {
     try {
       ctx.audit.append(rec);
     } catch (err) {
@@ -218,7 +235,7 @@ export function createAuditReviewHandlers(
     const range =
       first === undefined ? `until_${last}` : first === last ? first : `${first}_${last}`;
     const who = filter.operatorId ? `_${filter.operatorId}` : '';
-    const terminal = ctx.settings().terminal.id;
+    const terminal = ctx.terminalId();
     return `carddesk-audit_${terminal}${who}_${range}.${format}`.replace(/[^A-Za-z0-9_.-]/g, '-');
   }
 
@@ -424,7 +441,7 @@ export function createAuditReviewHandlers(
       return {
         timeZone: ctx.timeZone,
         now: ctx.now(),
-        terminalId: ctx.settings().terminal.id,
+        terminalId: ctx.terminalId(),
         role: who.operator.role,
         scope: who.scope,
         operators: operators.map((o) => ({ id: o.id, name: o.name, role: o.role })),

@@ -1,5 +1,5 @@
 /**
- * Where secrets and tokens may go (shared/settings.ts, electron/services/endpoint-rules.ts and
+ * Where secrets and tokens may go (shared/settings.ts, electron/services/account/endpoint-rules.ts and
  * secret-endpoints.ts): https or this computer, WeChat's own base URL or a confirmed one, and a
  * stored secret only with the address it was entered for.
  */
@@ -7,9 +7,12 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planEndpointChange } from '../../../electron/services/endpoint-rules';
-import { withEndpoints } from '../../../electron/services/secret-endpoints';
-import { createKeyFileProtector, createSecretStore } from '../../../electron/services/secret-store';
+import { planEndpointChange } from '../../../electron/services/account/endpoint-rules';
+import { withEndpoints } from '../../../electron/services/account/secret-endpoints';
+import {
+  createKeyFileProtector,
+  createSecretStore,
+} from '../../../electron/services/account/secret-store';
 import {
   isSecureEndpoint,
   isWeChatBaseUrl,

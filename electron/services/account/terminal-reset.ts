@@ -8,10 +8,10 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Settings } from '../../shared/settings';
-import { openAuditLog } from '../audit';
-import { readJsonFile } from './json-file';
-import { SANDBOX_STATE_FILE } from './wechat-connection';
+import { Settings } from '../../../shared/settings';
+import { openAuditLog } from '../../audit';
+import { readJsonFile } from '../json-file';
+import { SANDBOX_STATE_FILE } from '../wechat-connection';
 
 export const AUDIT_FILE = 'audit.db';
 
