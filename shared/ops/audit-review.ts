@@ -3,7 +3,7 @@
  * one record with the records of its intent, a summary of a range, export to a file (Electron's
  * save dialog) or a one-time download (browser host), and the chain check.
  *
- * Who sees what is decided by the host (electron/services/audit-review.ts), never only by the
+ * Who sees what is decided by the host (electron/services/audit-review/), never only by the
  * screens: supervisors and managers see every record; a cashier sees only their own records of
  * their shift, which is "since the start of today in the terminal's time zone" (a shop's shifts
  * end by midnight; a sign-in based shift would hide records of a cashier who signed in twice).

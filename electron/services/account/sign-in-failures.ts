@@ -25,7 +25,7 @@ export type FailureReason =
   | 'locked'
   | 'unknown'
   | 'disabled'
-  /** A supervisor's id and PIN typed at a cashier's refund (refunds.ts). */
+  /** A supervisor's id and PIN typed at a cashier's refund (services/refunds/). */
   | 'refund_mismatch'
   | 'refund_locked'
   | 'refund_unknown'

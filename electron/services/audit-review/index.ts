@@ -14,11 +14,10 @@
  * browser host asks directly: it is no contract operation). Export and verify run in the
  * background with progress and cancel, and each is recorded in the log when it ends.
  */
-import { randomBytes } from 'node:crypto';
 import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import type { AuditFilter, AuditRecord, AuditSummary, VerifyResult } from '../../../shared/audit';
-import { AppError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
+import type { AuditFilter, AuditRecord, AuditSummary } from '../../../shared/audit';
+import { AppError, type ErrorInfo } from '../../../shared/errors';
 import {
   localDate,
   maskCode,
@@ -28,7 +27,6 @@ import {
   type JournalRow,
   type MaskedAuditRecord,
   type ReviewScope,
-  type VerifyStatus,
 } from '../../../shared/ops/audit-review';
 import { roleAllows, type OperatorView } from '../../../shared/settings';
 import { parseFilter } from '../../audit';
@@ -38,6 +36,8 @@ import type { AuditLog } from '../../audit';
 import type { OperatorStore } from '../account/operators';
 import type { AreaHandlers, OperatorOf } from '../call-context';
 import type { ExportDownloadStore } from './export-downloads';
+import { forget, newId } from './jobs';
+import { createVerifyHandlers } from './verify-jobs';
 
 export interface AuditReviewDeps {
   audit: Pick<
@@ -60,8 +60,6 @@ export interface AuditReviewDeps {
   now(): number;
 }
 
-/** How long finished exports and verifies stay visible to status calls. */
-const KEEP_MS = 30 * 60_000;
 /** Card titles looked up in the log are remembered this long (a missing one is asked again). */
 const TITLE_TTL_MS = 10 * 60_000;
 
@@ -85,25 +83,10 @@ interface ExportJob {
   finishedAt?: number;
 }
 
-interface VerifyJob {
-  id: string;
-  operatorId: string;
-  state: VerifyStatus['state'];
-  checked: number;
-  total: number;
-  startedAt: number;
-  result?: VerifyResult;
-  error?: ErrorInfo;
-  abort: AbortController;
-  finishedAt?: number;
-}
-
 interface Caller {
   operator: OperatorView;
   scope: ReviewScope;
 }
-
-const newId = () => randomBytes(12).toString('base64url');
 
 /** A record as a cashier may see it: code masked, no hash, prev_hash or nonce. */
 function maskedRecord(rec: AuditRecord): MaskedAuditRecord {
@@ -122,7 +105,6 @@ export function createAuditReviewHandlers(
 ): AreaHandlers<typeof auditReviewOps> {
   const { downloads } = ctx;
   const exportJobs = new Map<string, ExportJob>();
-  const verifyJobs = new Map<string, VerifyJob>();
   // A demoted, disabled or re-PINned operator keeps no export made under the old role: a
   // running one stops, a finished one's link is taken back and its file deleted.
   ctx.onOperatorChanged((operatorId) => {
@@ -216,13 +198,6 @@ export function createAuditReviewHandlers(
     } catch (err) {
       // The export or verify itself is done; a log that cannot be written says so elsewhere.
       console.error('[carddesk] could not record', rec.action, err);
-    }
-  }
-
-  function forget<T extends { finishedAt?: number }>(jobs: Map<string, T>) {
-    const now = ctx.now();
-    for (const [id, job] of jobs) {
-      if (job.finishedAt !== undefined && now - job.finishedAt > KEEP_MS) jobs.delete(id);
     }
   }
 
@@ -365,75 +340,6 @@ export function createAuditReviewHandlers(
     });
   }
 
-  // --- verify -------------------------------------------------------------------------------
-
-  function verifyStatusOf(job: VerifyJob): VerifyStatus {
-    return {
-      verifyId: job.id,
-      state: job.state,
-      checked: job.checked,
-      total: job.total,
-      startedAt: job.startedAt,
-      ...(job.result ? { result: job.result } : {}),
-      ...(job.error ? { error: job.error } : {}),
-    };
-  }
-
-  function verifyJob(id: string): VerifyJob {
-    const job = verifyJobs.get(id);
-    if (!job) throw new AppError('invalid_input', 'review.errors.verify_unknown');
-    return job;
-  }
-
-  async function runVerify(job: VerifyJob) {
-    try {
-      const result = await ctx.audit.verify({
-        signal: job.abort.signal,
-        onProgress: (done, total) => {
-          job.checked = done;
-          job.total = total;
-        },
-      });
-      job.result = result;
-      job.state = 'done';
-      if (result.ok) job.checked = job.total = result.count;
-      else job.checked = result.checked;
-    } catch (err) {
-      const cancelled = err instanceof AppError && err.key === 'audit.cancelled';
-      job.state = cancelled ? 'cancelled' : 'failed';
-      if (!cancelled) job.error = toErrorInfo(err);
-    } finally {
-      job.finishedAt = ctx.now();
-    }
-    const r = job.result;
-    audited({
-      action: 'verify',
-      outcome: job.state === 'cancelled' ? 'cancelled' : r?.ok ? 'ok' : 'failed',
-      operator_id: job.operatorId,
-      detail: r
-        ? r.ok
-          ? {
-              result: 'intact',
-              count: r.count,
-              ...(r.head ? { head_id: r.head.id, head_hash: r.head.hash } : {}),
-              ...(r.warnings.length ? { warnings: r.warnings } : {}),
-            }
-          : {
-              result: 'broken',
-              problem: r.problem,
-              first_bad_id: r.firstBadId,
-              checked: r.checked,
-              ...(r.lastBadId !== undefined ? { last_bad_id: r.lastBadId } : {}),
-              message: r.detail,
-            }
-        : {
-            result: job.state,
-            checked: job.checked,
-            ...(job.error ? { error: job.error.key } : {}),
-          },
-    });
-  }
-
   return {
     async reviewInfo(_input, call) {
       const who = caller(call);
@@ -518,7 +424,7 @@ export function createAuditReviewHandlers(
 
     async startExport(input, call) {
       const who = caller(call);
-      forget(exportJobs);
+      forget(exportJobs, ctx.now());
       for (const job of exportJobs.values()) {
         if (job.operatorId === who.operator.id && job.state === 'running') {
           throw new AppError('invalid_input', 'review.errors.export_running');
@@ -575,34 +481,11 @@ export function createAuditReviewHandlers(
       return exportStatusOf(job, who);
     },
 
-    async startVerify(_input, call) {
-      const who = caller(call);
-      forget(verifyJobs);
-      for (const job of verifyJobs.values()) {
-        if (job.state === 'running') return verifyStatusOf(job); // one check at a time
-      }
-      const job: VerifyJob = {
-        id: newId(),
-        operatorId: who.operator.id,
-        state: 'running',
-        checked: 0,
-        total: 0,
-        startedAt: ctx.now(),
-        abort: new AbortController(),
-      };
-      verifyJobs.set(job.id, job);
-      void runVerify(job);
-      return verifyStatusOf(job);
-    },
-
-    async verifyStatus(input) {
-      return verifyStatusOf(verifyJob(input.verifyId));
-    },
-
-    async cancelVerify(input) {
-      const job = verifyJob(input.verifyId);
-      if (job.state === 'running') job.abort.abort();
-      return verifyStatusOf(job);
-    },
+    ...createVerifyHandlers({
+      audit: ctx.audit,
+      now: ctx.now,
+      operatorId: (call) => caller(call).operator.id,
+      record: audited,
+    }),
   };
 }
