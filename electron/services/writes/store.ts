@@ -301,8 +301,6 @@ export function createWriteStore(db: AuditTables, audit: AuditPort, now: () => n
   };
 }
 
-export type WriteStore = ReturnType<typeof createWriteStore>;
-
 /** A step refused because the row moved on (e.g. cancel of a write that is being sent). */
 export function notInState(row: WriteRow | undefined, action: string): AppError {
   return new AppError('invalid_input', 'errors.write_not_in_state', {
