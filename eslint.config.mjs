@@ -4,6 +4,17 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// Import boundaries (test/unit/architecture/import-rules.test.ts holds them in place).
+const PLAIN_NODE = { name: 'electron', message: 'plain Node only' };
+const NO_HOSTS = {
+  regex: '^(\\.\\./)+(host(/.*)?|ipc|browser-host(-main)?|main)$',
+  message: 'services never import the hosts: what they need of a call is in call-context.ts',
+};
+const NO_ELECTRON_SIDE = {
+  regex: '(^|/)electron(/.*)?$',
+  message: 'the renderer talks to the main process only through the contract in shared/',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -45,14 +56,19 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   {
-    // The services, the WeChat client, the audit log and the sandbox are plain Node.
+    // The services, the WeChat client, the audit log, the sandbox and the hosts are plain Node.
     files: ['electron/{services,wechat,audit,sandbox,host}/**/*.ts', 'electron/browser-host*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'electron', message: 'plain Node only' }] },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { paths: [PLAIN_NODE] }] },
+  },
+  {
+    // The services know who is calling (services/call-context.ts), never the transport.
+    files: ['electron/services/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [PLAIN_NODE], patterns: [NO_HOSTS] }] },
+  },
+  {
+    // The renderer reaches the main process only through the contract (shared/).
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_ELECTRON_SIDE] }] },
   },
   {
     files: ['**/*.cjs'],

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startBrowserHost } from './browser-host';
+import { startBrowserHost } from './host/browser-host';
 import { defaultDataDir } from './data-dir';
 import { createDispatcher } from './host/dispatch';
 import { LogFile } from './log-file';

@@ -1,6 +1,6 @@
 /**
  * The Electron shell: lifecycle, the window, the app:// protocol, the OS key store. Thin: all
- * logic lives in the services, bound to IPC by ipc.ts; every security setting comes from
+ * logic lives in the services, bound to IPC by host/ipc.ts; every security setting comes from
  * security.ts and what differs between a packaged build and development from shell-policy.ts,
  * both tested with stand-ins for Electron's objects.
  */
@@ -19,9 +19,9 @@ import {
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Settings } from '../shared/settings';
-import { CONTENT_SECURITY_POLICY } from './browser-host';
+import { CONTENT_SECURITY_POLICY } from './host/browser-host';
 import { createDispatcher } from './host/dispatch';
-import { bindIpc } from './ipc';
+import { bindIpc } from './host/ipc';
 import { LogFile } from './log-file';
 import {
   createMainWindow,
@@ -30,7 +30,7 @@ import {
   registerContractPreload,
 } from './security';
 import { createTerminalServices } from './services';
-import type { SecretProtector } from './services/secret-store';
+import type { SecretProtector } from './services/account/secret-store';
 import {
   applyApplicationMenu,
   isDevelopment,

@@ -1,14 +1,16 @@
 /**
  * Exposes exactly the contract's operations to the renderer, one function each, under
- * `window.carddesk`. Nothing else: no ipcRenderer, no generic invoke.
+ * `window.carddesk` (typed once, in shared/carddesk-api.ts). Nothing else: no ipcRenderer, no
+ * generic invoke.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { opNames, type Contract } from '../shared/contract';
-import { IPC_PREFIX, type WireApi } from '../shared/contract-kit';
+import { wireApi } from '../shared/carddesk-api';
+import { IPC_PREFIX } from '../shared/contract-kit';
 
-const api = Object.fromEntries(
-  opNames.map((name) => [name, (input: unknown) => ipcRenderer.invoke(IPC_PREFIX + name, input)]),
-) as unknown as WireApi<Contract>;
+// Checked against the page's global type, the one the renderer calls.
+const api = wireApi((name, input) =>
+  ipcRenderer.invoke(IPC_PREFIX + name, input),
+) satisfies NonNullable<typeof globalThis.carddesk>;
 
 // Registered for the session's frames: only the app's own top-level page gets the contract.
 // (The preload is type-checked with the main process, without the DOM's types.)

@@ -1,7 +1,7 @@
 /**
  * The one rule set that keeps secrets out of everything the terminal writes down: the log file
  * (electron/log-file.ts), audit record details and texts (electron/audit/canonical.ts, and the
- * settings diffs of services/audit-sink.ts) and error texts (electron/wechat). Before this there
+ * settings diffs of services/account/settings-diff.ts) and error texts (electron/wechat). Before this there
  * were three rule sets, and each missed what another caught (`Authorization: Basic ...`,
  * `tokenServiceAuth`, a secret with spaces in it).
  *

@@ -1,6 +1,6 @@
 /**
  * `npm run reset-terminal -- --data-dir DIR [--yes]`: starts a terminal over (see
- * services/terminal-reset.ts). Stop CardDesk first. Asks before removing anything unless
+ * services/account/terminal-reset.ts). Stop CardDesk first. Asks before removing anything unless
  * --yes is given; without a terminal to ask on, --yes is required. Exit codes: 0 reset,
  * 1 not confirmed, 2 wrong arguments or the folder cannot be reset. Messages follow LANG.
  */
@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { AppError } from '../shared/errors';
 import { pickLanguage } from '../shared/i18n';
 import setup from '../shared/i18n/messages/setup';
-import { filesToReset, NotADataFolder, resetTerminal } from './services/terminal-reset';
+import { filesToReset, NotADataFolder, resetTerminal } from './services/account/terminal-reset';
 
 const lang = pickLanguage([process.env.LC_ALL, process.env.LC_MESSAGES, process.env.LANG]);
 const table = setup[lang].resetTool as Record<string, string>;

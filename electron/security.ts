@@ -3,8 +3,8 @@
  * directly (Electron's security checklist). Only types come from 'electron' here.
  */
 import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
-import { CONTENT_SECURITY_POLICY as CSP } from './browser-host';
-import { APP_ORIGIN } from './ipc';
+import { CONTENT_SECURITY_POLICY as CSP } from './host/browser-host';
+import { APP_ORIGIN } from './host/ipc';
 
 /** Electron's BrowserWindow class, or a test's stand-in for it. */
 export type BrowserWindowClass<W> = new (options: BrowserWindowConstructorOptions) => W;
@@ -59,7 +59,7 @@ export function createMainWindow<W>(
 
 /**
  * Registers the preload that exposes the contract, for the frames of the app's session. The
- * session has one page (navigation, new windows and webviews are refused, and ipc.ts answers
+ * session has one page (navigation, new windows and webviews are refused, and host/ipc.ts answers
  * only the top frame of app://carddesk), and the preload itself exposes nothing anywhere else.
  * Registered on the session rather than in webPreferences, the window's options carry no
  * script path at all.

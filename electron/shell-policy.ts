@@ -1,7 +1,7 @@
 /**
  * What the Electron shell allows in a packaged build (the till) and in development: the menu,
  * DevTools and the native-module override. Each takes the Electron objects it needs as plain
- * parameters, as ipc.ts does, so the rules are tested in Node with fakes (Electron cannot run
+ * parameters, as host/ipc.ts does, so the rules are tested in Node with fakes (Electron cannot run
  * on our CI machines). Only types come from 'electron' here.
  *
  * Why: Electron's default menu has View > Reload and Toggle Developer Tools, and their

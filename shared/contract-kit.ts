@@ -5,10 +5,8 @@
  */
 import { z } from 'zod';
 import { ErrorInfo } from './errors';
+import type { Role } from './role';
 
-/** Who may call an operation. Each role includes the ones before it. */
-export const Role = z.enum(['cashier', 'supervisor', 'manager']);
-export type Role = z.infer<typeof Role>;
 /**
  * 'public': no signed-in operator needed (app info, sign-in itself).
  * 'setup': anyone while the terminal is not set up yet (first-run wizard), a manager after.
@@ -23,6 +21,9 @@ export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodTy
   /** Background calls (polls) that must not count as operator activity for the idle lock. */
   passive?: boolean;
 }
+
+/** The input of an operation that takes none. */
+export const NoInput = z.object({}).strict();
 
 export function op<I extends z.ZodType, O extends z.ZodType>(def: OperationDef<I, O>) {
   return def;

@@ -4,7 +4,7 @@
  * encrypted in their own file and the renderer only ever learns whether one is set.
  */
 import { z } from 'zod';
-import { Role } from './contract-kit';
+import { Role } from './role';
 
 export const TerminalIdSchema = z
   .string()

@@ -46,7 +46,6 @@ export type WriteState = z.infer<typeof WriteState>;
 /** A write in one of these states may still change the code: no other write of it meanwhile. */
 export const OPEN_WRITE_STATES = ['queued', 'checking', 'sending', 'settling'] as const;
 export type OpenWriteState = (typeof OPEN_WRITE_STATES)[number];
-/** The write happened (confirmed, or settled from the code's status). */
 export const DONE_WRITE_STATES = ['applied', 'settled'] as const;
 
 export function isOpenState(state: WriteState): state is OpenWriteState {

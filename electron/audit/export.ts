@@ -17,7 +17,11 @@
  */
 import { once } from 'node:events';
 import type { Database, Statement } from 'better-sqlite3';
-import { AuditExportFormat, type AuditExportFormat as Format } from '../../shared/audit';
+import {
+  AUDIT_FIELDS,
+  AuditExportFormat,
+  type AuditExportFormat as Format,
+} from '../../shared/audit';
 import { AppError } from '../../shared/errors';
 import { cleanText, mayHoldSecret, rescrubDetail } from './canonical';
 import { countSql, parseFilter, whereFor, type ParsedFilter, type Source } from './filter-sql';
@@ -41,24 +45,12 @@ export interface ExportOptions {
   maskCode?: (code: string) => string;
 }
 
+/** The stored fields in their one order, with the time in UTC and local after `ts`. */
 export const CSV_COLUMNS = [
-  'id',
-  'ts',
+  ...AUDIT_FIELDS.slice(0, 2),
   'time_utc',
   'time_local',
-  'terminal_id',
-  'operator_id',
-  'action',
-  'code',
-  'card_id',
-  'outcome',
-  'errcode',
-  'errmsg',
-  'duration_ms',
-  'nonce',
-  'detail',
-  'prev_hash',
-  'hash',
+  ...AUDIT_FIELDS.slice(2),
 ] as const;
 
 /** The columns of a masked export: no nonce, prev_hash or hash (see ExportOptions.maskCode). */

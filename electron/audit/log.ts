@@ -62,6 +62,8 @@ export interface AuditLog {
   get(id: number): AuditRecord | undefined;
   /** A page of the filtered journal, newest first; pass `nextBefore` back as `before`. */
   search(filter: AuditFilter, page?: AuditPage): AuditSearchResult;
+  /** How many records the filter matches (the search index is brought up to date first). */
+  count(filter: AuditFilter): number;
   /** Counts by action x outcome, operator, card and local hour; see AuditSummaryRange. */
   summary(range: AuditSummaryRange): AuditSummary;
   /** The latest redemption of `code` by this terminal ('ok' or 'settled'). */
@@ -283,6 +285,7 @@ export function openAuditLog(file: string, opts: OpenAuditLogOptions): AuditLog 
     byNonce: (nonce) => call(() => queries.byNonce(nonce)),
     get: (id) => call(() => queries.get(id)),
     search: (filter, page) => call(() => queries.search(filter, page)),
+    count: (filter) => call(() => queries.count(filter)),
     summary: (range) => call(() => summary(range)),
     lastRedemption: (code) => call(() => queries.lastRedemption(code)),
     export: (out, filter, format, exportOpts) =>

@@ -246,7 +246,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 5,
     name: 'failed sign-ins counted per operator id and minute',
     up(db) {
-      // Working state of electron/services/sign-in-failures.ts: a flood of wrong PINs costs one
+      // Working state of electron/services/account/sign-in-failures.ts: a flood of wrong PINs costs one
       // audit record per id and minute, not one each. A failure is counted here durably before
       // its answer leaves; a minute that is over becomes one `sign_in_failed` record and its row
       // goes, in one transaction (at the next failure, on a timer, or at start-up).

@@ -1,11 +1,12 @@
 /**
- * Reading records back: one record, a page of a filtered journal, the records of one intent,
+ * Reading records back: one record, a page of a filtered journal and its count, the records of one intent,
  * the intents still open, a code's last redemption. Rows from disk are parsed with the shared
  * schema, so a record that does not fit it (only a hand-edited file has one) is reported as
  * damage instead of flowing on as a wrong type.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import {
+  AUDIT_FIELDS,
   AUDIT_PAGE_DEFAULT,
   AuditPage,
   AuditRecord,
@@ -14,16 +15,14 @@ import {
   type AuditSearchResult,
 } from '../../shared/audit';
 import { AppError } from '../../shared/errors';
-import { pageIdsSql, parseFilter, type Source } from './filter-sql';
+import { countSql, pageIdsSql, parseFilter, type Source } from './filter-sql';
 import type { SearchIndex } from './search-index';
 import { audit } from './storage-errors';
 
-export const RECORD_COLUMNS =
-  'id, ts, terminal_id, operator_id, action, code, card_id, outcome, errcode, errmsg, duration_ms, nonce, detail, prev_hash, hash';
+/** The stored columns, in the one field order (shared/audit.ts). */
+export const RECORD_COLUMNS = AUDIT_FIELDS.join(', ');
 /** The same columns taken from alias `a`. */
-export const A_RECORD_COLUMNS = RECORD_COLUMNS.split(', ')
-  .map((c) => `a.${c}`)
-  .join(', ');
+export const A_RECORD_COLUMNS = AUDIT_FIELDS.map((c) => `a.${c}`).join(', ');
 
 type Row = Record<string, unknown>;
 
@@ -44,6 +43,7 @@ export function rowToRecord(row: Row, file: string): AuditRecord {
 export interface Queries {
   get(id: number): AuditRecord | undefined;
   search(filter: unknown, page?: unknown): AuditSearchResult;
+  count(filter: unknown): number;
   byNonce(nonce: string): AuditRecord[];
   unsettledIntents(): AuditRecord[];
   lastRedemption(code: string): AuditRecord | undefined;
@@ -134,6 +134,14 @@ export function createQueries(
       if (!Number.isSafeInteger(id) || id < 1) return undefined;
       const row = byId.get(id) as Row | undefined;
       return row ? rowToRecord(row, file) : undefined;
+    },
+
+    count(filter) {
+      const f = parseFilter(filter);
+      const q = countSql(f, ready(), Number.MAX_SAFE_INTEGER);
+      return prepared(q.sql)
+        .pluck()
+        .get(...q.params) as number;
     },
 
     search(filter, page) {

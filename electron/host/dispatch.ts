@@ -1,6 +1,6 @@
 /**
  * The single place where a call from the renderer becomes a service call, shared by the
- * Electron binding (ipc.ts) and the browser host: look the operation up in the contract, check
+ * Electron binding (ipc.ts) and the browser host (browser-host.ts): look the operation up in the contract, check
  * the caller's access, validate the input with its schema, run the handler, and shape the
  * result (parsed by the result schema, so a field a service adds by mistake never leaves).
  *
@@ -11,26 +11,10 @@
  * Plain Node: never imports 'electron'.
  */
 import type { z } from 'zod';
-import { contract, type Contract, type OpName } from '../../shared/contract';
-import type { Envelope, Handlers } from '../../shared/contract-kit';
+import { contract, type OpName } from '../../shared/contract';
+import type { Envelope } from '../../shared/contract-kit';
 import { AppError, toErrorInfo } from '../../shared/errors';
-
-export interface CallContext {
-  /** Identifies the window (Electron webContents) or browser tab that called. */
-  clientId: string;
-}
-
-export type Services = Handlers<Contract, CallContext>;
-
-export interface AccessGuard {
-  /** Throws AppError('forbidden') if the caller may not use an operation with this access. */
-  check(
-    access: Contract[OpName]['access'],
-    ctx: CallContext,
-    name: OpName,
-    passive?: boolean,
-  ): void;
-}
+import type { AccessGuard, CallContext, Services } from '../services/call-context';
 
 export interface DispatchOptions {
   services: Services;

@@ -4,7 +4,7 @@
  * are {"error": "..."} with a 4xx status. See docs/sandbox.md.
  *
  * It listens on loopback, where any web page the user opens can send it requests. So, like the
- * browser host (electron/browser-host.ts), it refuses a Host that is not its own (DNS
+ * browser host (electron/host/browser-host.ts), it refuses a Host that is not its own (DNS
  * rebinding), a foreign Origin or a cross-site fetch, and a state-changing request that is not
  * `Content-Type: application/json` (the only kind a page cannot send without a CORS preflight,
  * which the sandbox never grants). See refuseControl.

@@ -4,31 +4,33 @@
  */
 import path from 'node:path';
 import type { Settings } from '../../shared/settings';
-import { openAuditLog, type AuditLog } from '../audit';
+import { writeEnvironment } from '../../shared/writes';
+import { openAuditLog, type AuditLog, type AuditTables } from '../audit';
 import { prepareDataDir } from '../data-dir';
-import type { AccessGuard, CallContext, Services } from '../host/dispatch';
-import { listDemoCodes, type RunningSandbox } from '../sandbox';
+import type { RunningSandbox } from '../sandbox';
 import { createAccountHandlers, needsSetup, setUpSinceReset } from './account';
+import { OperatorStore } from './account/operators';
+import {
+  createKeyFileProtector,
+  createSecretStore,
+  type SecretProtector,
+} from './account/secret-store';
+import { withEndpoints } from './account/secret-endpoints';
+import { SessionManager } from './account/sessions';
+import { SettingsStore } from './account/settings-store';
+import { createSignInFailureLog } from './account/sign-in-failures';
 import { createAuditReviewHandlers } from './audit-review';
+import { createExportDownloads, type ExportDownloads } from './audit-review/export-downloads';
 import { createBackOfficeHandlers } from './back-office';
-import type { ServiceContext } from './context';
-import { createRefundHandlers } from './refunds';
+import type { AccessGuard, CallContext, Services } from './call-context';
 import { CardCache } from './card-cache';
-import { createCounter } from './counter';
-import { createExportDownloads, type ExportDownloads } from './export-downloads';
+import { createCounter, createCounterHandlers } from './counter';
 import { createLookup } from './lookup';
-import { OperatorStore } from './operators';
-import { createKeyFileProtector, createSecretStore, type SecretProtector } from './secret-store';
-import { withEndpoints } from './secret-endpoints';
-import { SessionManager } from './sessions';
-import { SettingsStore } from './settings-store';
-import { createSignInFailureLog } from './sign-in-failures';
+import { createRefundHandlers } from './refunds';
 import { WeChatConnection } from './wechat-connection';
 import type { CrashHook } from './writes/crash-points';
 import { createWriteEngine } from './writes/engine';
 import type { WriteTimingsInput } from './writes/timings';
-import type { PendingItem } from '../../shared/contract';
-import { isOpenState, writeEnvironment, type WriteItem } from '../../shared/writes';
 
 export interface ServiceDeps {
   host: 'electron' | 'browser';
@@ -70,27 +72,6 @@ export interface TerminalServices {
   close(): Promise<void>;
 }
 
-/** A redemption as the counter's notices show it. */
-function pendingItem(w: WriteItem): PendingItem {
-  const state =
-    w.state === 'applied' || w.state === 'settled'
-      ? 'redeemed'
-      : isOpenState(w.state)
-        ? 'unsettled'
-        : 'not_redeemed';
-  return {
-    nonce: w.nonce,
-    action: 'redeem',
-    code: w.code,
-    ...(w.cardId ? { cardId: w.cardId } : {}),
-    ...(w.operatorId ? { operatorId: w.operatorId } : {}),
-    at: w.createdAt,
-    state,
-    ...(w.closedAt !== undefined ? { settledAt: w.closedAt } : {}),
-    ...(w.state === 'settled' ? { settled: true } : {}),
-  };
-}
-
 export async function createTerminalServices(deps: ServiceDeps): Promise<TerminalServices> {
   const now = deps.now ?? Date.now;
   const timeZone = deps.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -127,11 +108,15 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     needsSetup: setupOpen,
     operator: (id) => operators.find(id),
   });
-  const failures = createSignInFailureLog({ db: audit.db, audit, now });
+  // The two kernels whose rows commit with their audit record share the log's connection.
+  const tables: AuditTables = audit.db;
+  const failures = createSignInFailureLog({ db: tables, audit, now });
   // Minutes of failed sign-ins that a crash or a stop left open become their records now.
   failures.flushDue();
   const operatorChanged = new Set<(operatorId: string) => void>();
   const account = createAccountHandlers({
+    app: { version: deps.version, host: deps.host, osLocale: deps.osLocale },
+    connection,
     setUpBefore: () => setUpBefore,
     onOperatorChanged: (id) => {
       for (const listener of operatorChanged) listener(id);
@@ -156,7 +141,7 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
   });
 
   const writes = createWriteEngine({
-    db: audit.db,
+    db: tables,
     audit,
     client,
     env: () => writeEnvironment(settings.settings),
@@ -191,82 +176,44 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     dir: path.join(deps.dataDir, 'exports'),
     now,
   });
-  const context: ServiceContext = {
-    settings: () => settings.settings,
-    operators,
-    sessions,
-    signInFailures: failures,
-    onOperatorChanged: (listener) => operatorChanged.add(listener),
-    audit,
-    client,
-    cards: () => cards,
-    connection,
-    counter,
-    lookup,
-    writes,
-    now,
-    timeZone,
-    dataDir: deps.dataDir,
-    ...(deps.chooseExportFile ? { chooseExportFile: deps.chooseExportFile } : {}),
-    operatorOf,
-  };
 
   const services: Services = {
-    getAppInfo: async () => ({
-      name: 'CardDesk',
-      version: deps.version,
-      mode: settings.settings.mode,
-      host: deps.host,
-      terminalId: settings.settings.terminal.id,
-      osLocale: deps.osLocale,
-      dataDir: deps.dataDir,
+    ...account,
+    ...createCounterHandlers({
+      counter,
+      writes,
+      operatorOf,
+      mode: () => settings.settings.mode,
+      sandbox: () => connection.ensureSandbox(),
     }),
-    getSetupState: account.getSetupState,
-    completeSetup: account.completeSetup,
-    testConnection: async (input) =>
-      connection.test(input, settings.settings, { stored: !setupOpen() }),
-    getTerminalConfig: account.getTerminalConfig,
-    getSession: account.getSession,
-    signIn: account.signIn,
-    signOut: account.signOut,
-    lockSession: account.lockSession,
-    getSettings: account.getSettings,
-    updateSettings: account.updateSettings,
-    setSecret: account.setSecret,
-    listOperators: account.listOperators,
-    addOperator: account.addOperator,
-    updateOperator: account.updateOperator,
-    resetPin: account.resetPin,
-    lookupCode: async (input, ctx) => counter.lookup(input.code, input.source, operatorOf(ctx)),
-    redeemCode: async (input, ctx) => counter.redeem(input.code, input.cardId, operatorOf(ctx)),
-    listDemoCodes: async () => {
-      if (settings.settings.mode !== 'sandbox') return { available: false, codes: [] };
-      const sb = await connection.ensureSandbox();
-      const codes = listDemoCodes(sb.sim.seed, sb.sim.clock.now()).map((c) => ({
-        code: c.code,
-        cardId: c.card_id,
-        title: c.title,
-        cardType: c.card_type,
-        // What the code is now, not what the seed said: redeemed demo codes show as such.
-        status: sb.sim.code(c.code)?.user_card_status ?? c.status,
-        codeType: c.code_type,
-        note: c.note,
-        redeemable: c.redeemable && sb.sim.code(c.code)?.user_card_status === 'NORMAL',
-        customCode: c.use_custom_code,
-      }));
-      return { available: true, codes };
-    },
-    getPendingWork: async () => {
-      const { open, settled } = writes.pending();
-      return {
-        unsettled: open.filter((w) => w.kind === 'consume').map(pendingItem),
-        recentlySettled: settled.filter((w) => w.kind === 'consume').map(pendingItem),
-        outbox: open.filter((w) => w.kind === 'invalidate').length,
-      };
-    },
-    ...createRefundHandlers(context),
-    ...createAuditReviewHandlers(context, exportDownloads),
-    ...createBackOfficeHandlers(context),
+    ...createRefundHandlers({
+      lookup,
+      writes,
+      operators,
+      signInFailures: failures,
+      operatorOf,
+      now,
+    }),
+    ...createAuditReviewHandlers({
+      audit,
+      operators,
+      operatorOf,
+      onOperatorChanged: (listener) => operatorChanged.add(listener),
+      downloads: exportDownloads,
+      ...(deps.chooseExportFile ? { chooseExportFile: deps.chooseExportFile } : {}),
+      terminalId: () => settings.settings.terminal.id,
+      timeZone,
+      now,
+    }),
+    ...createBackOfficeHandlers({
+      audit,
+      client,
+      cards: () => cards,
+      lookup,
+      writes,
+      operatorOf,
+      now,
+    }),
   };
 
   return {

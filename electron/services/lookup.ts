@@ -8,7 +8,7 @@
  *   failed    the terminal could not tell (grey: network, quota, permissions...)
  *   ok        WeChat answered about the code (the verdict, red or green, is in the detail)
  */
-import type { NewAuditRecord } from '../../shared/audit';
+import type { AuditAppend } from '../audit';
 import { AppError, toErrorInfo, type ErrorInfo } from '../../shared/errors';
 import { normaliseCode } from '../../shared/scan-code';
 import {
@@ -29,7 +29,7 @@ export type ScanSource = 'scanner' | 'camera' | 'manual';
 export interface LookupDeps {
   client(): Promise<WeChatClient>;
   cards(): CardCache;
-  audit: { append(rec: NewAuditRecord): unknown };
+  audit: AuditAppend;
   /** This terminal's writes of a code: an open one blocks it, a done one is "redeemed here". */
   writes: {
     openFor(code: string): WriteItem | undefined;

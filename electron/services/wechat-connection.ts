@@ -24,8 +24,8 @@ import {
   type TokenProvider,
   type WeChatClient,
 } from '../wechat';
-import { withEndpoints, type EndpointSecrets } from './secret-endpoints';
-import type { SecretProtector, SecretStore } from './secret-store';
+import { withEndpoints, type EndpointSecrets } from './account/secret-endpoints';
+import type { SecretProtector, SecretStore } from './account/secret-store';
 
 export interface ConnectionDeps {
   dataDir: string;

@@ -3,6 +3,7 @@
  * `window.carddesk`; in a plain browser the same functions are built over HTTP to the browser
  * host, using the per-launch secret the host wrote into the page.
  */
+import { wireApi, type CardDeskApi } from '../../shared/carddesk-api';
 import { opNames, type Contract, type OpName } from '../../shared/contract';
 import {
   CLIENT_HEADER,
@@ -11,15 +12,8 @@ import {
   SESSION_HEADER,
   type ClientApi,
   type Envelope,
-  type WireApi,
 } from '../../shared/contract-kit';
 import { AppError } from '../../shared/errors';
-
-declare global {
-  interface Window {
-    carddesk?: WireApi<Contract>;
-  }
-}
 
 function clientId(): string {
   const key = 'carddesk.clientId';
@@ -34,7 +28,7 @@ function clientId(): string {
 /** The session token the host issued at this tab's last sign-in (SESSION_HEADER). */
 const SESSION_KEY = 'carddesk.session';
 
-function httpWire(): WireApi<Contract> {
+function httpWire(): CardDeskApi {
   const secret = document.querySelector<HTMLMetaElement>('meta[name="carddesk-secret"]')?.content;
   const id = clientId();
   const call = async (name: OpName, input: unknown): Promise<Envelope<unknown>> => {
@@ -73,16 +67,14 @@ function httpWire(): WireApi<Contract> {
       ? (parsed.data as Envelope<unknown>)
       : { ok: false, error: { kind: 'internal', key: 'errors.internal', params: {} } };
   };
-  return Object.fromEntries(
-    opNames.map((name) => [name, (input: unknown) => call(name, input)]),
-  ) as unknown as WireApi<Contract>;
+  return wireApi(call);
 }
 
 /** Screens listen for this to return to the sign-in screen when the host says so. */
 export const authEvents = new EventTarget();
 const AUTH_LOST = new Set(['errors.not_signed_in', 'errors.session_locked']);
 
-function unwrap(wire: WireApi<Contract>): ClientApi<Contract> {
+function unwrap(wire: CardDeskApi): ClientApi<Contract> {
   return Object.fromEntries(
     opNames.map((name) => [
       name,
@@ -101,4 +93,3 @@ function unwrap(wire: WireApi<Contract>): ClientApi<Contract> {
 }
 
 export const api: ClientApi<Contract> = unwrap(window.carddesk ?? httpWire());
-export const isElectron = window.carddesk !== undefined;

@@ -8,7 +8,13 @@
  */
 import { CardUpdateFieldsByType, cardBody, type Card, type CardUpdateFields } from '../wechat/card';
 import { CODE_TYPES, type CardType } from '../wechat/enums';
-import { parseDay, platformDate, platformDayStart } from './date-rules';
+import {
+  parseDay,
+  parsePlatformDateTime,
+  platformDate,
+  platformDateTime,
+  platformDayStart,
+} from './date-rules';
 
 export type FieldKind =
   | 'text'
@@ -141,10 +147,6 @@ export function cssColor(value: string | undefined): string | undefined {
 /** Every field card/update accepts for this type, common fields first. */
 export function editableFields(type: CardType): readonly EditField[] {
   return [...BASE_FIELDS, ...(TYPE_FIELDS[type] ?? [])];
-}
-
-export function fieldSpec(type: CardType, name: string): EditField | undefined {
-  return editableFields(type).find((f) => f.name === name);
 }
 
 export type EditProblem =
@@ -334,25 +336,6 @@ export function checkUpdateFields(card: Card, fields: unknown): CheckedUpdate {
 /** What the edit form holds per field: text as typed, booleans, and the parts of compounds. */
 export type DraftValue = string | boolean | Readonly<Record<string, string>>;
 export type Draft = Readonly<Record<string, DraftValue>>;
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** 'YYYY-MM-DDTHH:mm' in the platform's time (UTC+8), for datetime-local inputs. */
-export function platformDateTime(unixSeconds: number): string {
-  const d = new Date((unixSeconds + 8 * 3600) * 1000);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(
-    d.getUTCHours(),
-  )}:${pad(d.getUTCMinutes())}`;
-}
-
-/** Unix seconds of a 'YYYY-MM-DDTHH:mm' platform time, or undefined. */
-export function parsePlatformDateTime(text: string): number | undefined {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$/.exec(text);
-  if (!m) return undefined;
-  const [, date, hh, mm] = m;
-  if (parseDay(date!) === undefined || Number(hh) > 23 || Number(mm) > 59) return undefined;
-  return platformDayStart(date!) + Number(hh) * 3600 + Number(mm) * 60;
-}
 
 function draftOf(spec: EditField, value: unknown): DraftValue {
   switch (spec.kind) {

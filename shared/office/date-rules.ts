@@ -52,6 +52,25 @@ export function platformDayStart(date: string): number {
   return (day * DAY_MS - PLATFORM_OFFSET_MS) / 1000;
 }
 
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** 'YYYY-MM-DDTHH:mm' in the platform's time, for datetime-local inputs. */
+export function platformDateTime(unixSeconds: number): string {
+  const d = new Date(unixSeconds * 1000 + PLATFORM_OFFSET_MS);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(
+    d.getUTCHours(),
+  )}:${pad(d.getUTCMinutes())}`;
+}
+
+/** Unix seconds of a 'YYYY-MM-DDTHH:mm' platform time, or undefined. */
+export function parsePlatformDateTime(text: string): number | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$/.exec(text);
+  if (!m) return undefined;
+  const [, date, hh, mm] = m;
+  if (parseDay(date!) === undefined || Number(hh) > 23 || Number(mm) > 59) return undefined;
+  return platformDayStart(date!) + Number(hh) * 3600 + Number(mm) * 60;
+}
+
 /** 'YYYY-MM-DD' (Asia/Shanghai) of unix seconds. */
 export function platformDate(unixSeconds: number): string {
   return formatDay(platformDay(unixSeconds * 1000));

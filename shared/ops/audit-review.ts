@@ -3,7 +3,7 @@
  * one record with the records of its intent, a summary of a range, export to a file (Electron's
  * save dialog) or a one-time download (browser host), and the chain check.
  *
- * Who sees what is decided by the host (electron/services/audit-review.ts), never only by the
+ * Who sees what is decided by the host (electron/services/audit-review/), never only by the
  * screens: supervisors and managers see every record; a cashier sees only their own records of
  * their shift, which is "since the start of today in the terminal's time zone" (a shop's shifts
  * end by midnight; a sign-in based shift would hide records of a cashier who signed in twice).
@@ -25,7 +25,8 @@ import {
   VerifyResult,
   type AuditOutcome,
 } from '../audit';
-import { op, Role } from '../contract-kit';
+import { NoInput as Empty, op } from '../contract-kit';
+import { Role } from '../role';
 import { ErrorInfo } from '../errors';
 
 // ---------------------------------------------------------------------------------------------
@@ -131,7 +132,6 @@ export function localDate(ms: number, timeZone: string): string {
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-export const LocalDateSchema = z.string().regex(DATE, { message: 'a date is YYYY-MM-DD' });
 
 /** The instant local midnight of `date` (YYYY-MM-DD) begins in the zone. */
 export function localDayStart(date: string, timeZone: string): number {
@@ -205,7 +205,6 @@ export function rangeBounds(
 // ---------------------------------------------------------------------------------------------
 // Schemas
 
-const Empty = z.object({}).strict();
 const Id = z.number().int().positive();
 
 /** What the caller may see: everything, or (a cashier) their own records since `since`. */

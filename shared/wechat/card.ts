@@ -188,7 +188,6 @@ export const Card = z.discriminatedUnion('card_type', [
   z.looseObject({ card_type: z.literal('BUS_TICKET'), bus_ticket: BusTicketBody }),
 ]);
 export type Card = z.infer<typeof Card>;
-export type CardOf<T extends CardType> = Extract<Card, { card_type: T }>;
 
 /** The fields every card shares (base_info, advanced_info), whatever its type. */
 export function cardBody(card: Card): CardBody {

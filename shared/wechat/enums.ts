@@ -21,7 +21,6 @@ export const CardType = z.enum(CARD_TYPES);
 export type CardType = z.infer<typeof CardType>;
 
 /** card/get and card/update nest a card's fields under its type in lower case: "cash": {...}. */
-export type CardTypeKey = Lowercase<CardType>;
 export function cardTypeKey<T extends CardType>(type: T): Lowercase<T> {
   return type.toLowerCase() as Lowercase<T>;
 }

@@ -54,8 +54,3 @@ const CLASSES: Record<number, { cls: ErrcodeClass; why: string }> = {
 export function classifyErrcode(errcode: number): ErrcodeClass {
   return CLASSES[errcode]?.cls ?? 'terminal';
 }
-
-/** Why an errcode is in its class (for logs and the IT person). */
-export function errcodeReason(errcode: number): string {
-  return CLASSES[errcode]?.why ?? 'not an errcode CardDesk knows: treated as a terminal problem';
-}

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { startBrowserHost } from '../../electron/browser-host';
+import { startBrowserHost } from '../../electron/host/browser-host';
 import { createDispatcher } from '../../electron/host/dispatch';
 import { demoSeed, startSandbox, type SandboxSeed } from '../../electron/sandbox';
 import { createTerminalServices } from '../../electron/services';

@@ -7,7 +7,7 @@ import type { Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startBrowserHost, type RunningBrowserHost } from '../../electron/browser-host';
+import { startBrowserHost, type RunningBrowserHost } from '../../electron/host/browser-host';
 import { createDispatcher } from '../../electron/host/dispatch';
 import { startSandbox, type RunningSandbox } from '../../electron/sandbox';
 import { createTerminalServices, type TerminalServices } from '../../electron/services';

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openAuditLog, type AuditLog } from '../../electron/audit';
 import { LogFile } from '../../electron/log-file';
 import { isSecretName, redact } from '../../electron/redact';
-import { diff, maskSecrets } from '../../electron/services/audit-sink';
+import { diff, maskSecrets } from '../../electron/services/account/settings-diff';
 import { redact as redactWeChatError } from '../../electron/wechat/redact';
 
 const BASIC = 'Basic Ym9zczpob3JzZSBiYXR0ZXJ5IHN0YXBsZQ=='; // boss:horse battery staple

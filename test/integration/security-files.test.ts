@@ -21,7 +21,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startBrowserHost, type RunningBrowserHost } from '../../electron/browser-host';
+import { startBrowserHost, type RunningBrowserHost } from '../../electron/host/browser-host';
 import { createDispatcher } from '../../electron/host/dispatch';
 import { LogFile } from '../../electron/log-file';
 import { createTerminalServices, type TerminalServices } from '../../electron/services';

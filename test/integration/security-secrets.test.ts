@@ -13,9 +13,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../electron/host/dispatch';
 import { startSandbox, type RunningSandbox } from '../../electron/sandbox';
 import { createTerminalServices, type TerminalServices } from '../../electron/services';
-import { createKeyFileProtector, createSecretStore } from '../../electron/services/secret-store';
+import {
+  createKeyFileProtector,
+  createSecretStore,
+} from '../../electron/services/account/secret-store';
 import { WeChatConnection } from '../../electron/services/wechat-connection';
-import { withEndpoints } from '../../electron/services/secret-endpoints';
+import { withEndpoints } from '../../electron/services/account/secret-endpoints';
 import { Settings } from '../../shared/settings';
 import { startRecorder, type Recorder } from './security-recorder';
 

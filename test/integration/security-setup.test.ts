@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../electron/host/dispatch';
 import { startSandbox, type RunningSandbox } from '../../electron/sandbox';
 import { createTerminalServices, type TerminalServices } from '../../electron/services';
-import { resetTerminal } from '../../electron/services/terminal-reset';
+import { resetTerminal } from '../../electron/services/account/terminal-reset';
 import { startRecorder } from './security-recorder';
 
 const MANAGER = { id: 'boss', name: 'Boss', pin: '246810' };

@@ -12,8 +12,8 @@
  *   as not done, and the cashier may try again; a refused invalidation waits in the queue and
  *   is sent again with backoff (the customer has gone; a supervisor sees the queue).
  */
+import type { AuditTables } from '../../audit';
 import { randomUUID } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
 import type { NewAuditRecord } from '../../../shared/audit';
 import { AppError } from '../../../shared/errors';
 import { reasonText, utf8Bytes, type RefundReasonKey } from '../../../shared/refund-reason';
@@ -45,7 +45,7 @@ import { backoffMs, WriteTimings, type WriteTimingsInput } from './timings';
 export type { WriteOutcome, WriteResult } from './outcomes';
 
 export interface WriteEngineDeps {
-  db: Database;
+  db: AuditTables;
   audit: AuditPort;
   client(): Promise<WeChatClient>;
   /** The WeChat writes go to now (writeEnvironment of the settings in force). */
@@ -58,8 +58,6 @@ export interface WriteEngineDeps {
   /** The settling window in force (a setting); the timings' own when absent. */
   settleWindowMs?: () => number;
   crash?: CrashHook;
-  /** Told after a write is closed or changes state (the renderer polls; tests wait on it). */
-  onChange?: () => void;
 }
 
 export function createWriteEngine(deps: WriteEngineDeps) {
@@ -79,7 +77,6 @@ export function createWriteEngine(deps: WriteEngineDeps) {
   let closed = false;
   let startedAt = mono();
 
-  const changed = () => deps.onChange?.();
   const windowMs = () => deps.settleWindowMs?.() ?? timings.settleWindowMs;
 
   function settleGap(): number {
@@ -161,7 +158,6 @@ export function createWriteEngine(deps: WriteEngineDeps) {
       store.transition(row.id, [from], step.to, step.patch, { result: step.result });
     try {
       const after = write();
-      changed();
       if (!after) return resultOf(store.get(row.id) ?? row);
       if (after.state === 'settling' || after.state === 'queued') pump();
       return resultOf(after);
@@ -272,7 +268,6 @@ export function createWriteEngine(deps: WriteEngineDeps) {
       },
     );
     if ('blockedBy' in begun) return { outcome: 'busy', item: toItem(begun.blockedBy) };
-    changed();
     crash('after_intent');
     return checkSendAndRecord(begun.row);
   }
@@ -437,7 +432,6 @@ export function createWriteEngine(deps: WriteEngineDeps) {
       },
     );
     if (!claimed) return; // cancelled, or taken, meanwhile
-    changed();
     await checkSendAndRecord(claimed);
   }
 
@@ -472,7 +466,6 @@ export function createWriteEngine(deps: WriteEngineDeps) {
       try {
         record();
         unrecorded.delete(id);
-        changed();
       } catch {
         // still failing: the next pump tries again
       }
@@ -487,7 +480,6 @@ export function createWriteEngine(deps: WriteEngineDeps) {
       if (row.state === 'queued') await sendQueued(row);
       else if (row.state === 'settling') await settleOnce(row);
       failures.delete(row.id);
-      changed();
     } catch {
       // The disk refused a record: the row is unchanged. It is held back with backoff, so the
       // reads before the write do not hammer WeChat (and its daily quota) meanwhile.
@@ -597,7 +589,6 @@ export function createWriteEngine(deps: WriteEngineDeps) {
           ? new AppError('invalid_input', 'errors.write_in_flight', { id })
           : notInState(now, 'cancel');
       }
-      changed();
       pump();
       return toItem(after);
     },

@@ -4,7 +4,7 @@
  * transition from a state the row is no longer in changes nothing and writes nothing, so a
  * cancel and a finishing send can never both win.
  */
-import type { Database } from 'better-sqlite3';
+import type { AuditLog, AuditTables } from '../../audit';
 import type { NewAuditIntent, NewAuditRecord } from '../../../shared/audit';
 import { AppError, type ErrorInfo } from '../../../shared/errors';
 import {
@@ -72,11 +72,8 @@ export type RowPatch = Partial<
   >
 > & { last_error?: ErrorInfo | null };
 
-export interface AuditPort {
-  append(rec: NewAuditRecord): unknown;
-  appendIntent(rec: NewAuditIntent): { nonce: string | null };
-  appendResult(nonce: string, rec: NewAuditRecord): unknown;
-}
+/** What the engine writes to the audit log, in the same transaction as its row. */
+export type AuditPort = Pick<AuditLog, 'append' | 'appendIntent' | 'appendResult'>;
 
 const OPEN_SQL = OPEN_WRITE_STATES.map((s) => `'${s}'`).join(', ');
 
@@ -116,7 +113,7 @@ export interface NewWrite {
   supervisorId?: string | undefined;
 }
 
-export function createWriteStore(db: Database, audit: AuditPort, now: () => number) {
+export function createWriteStore(db: AuditTables, audit: AuditPort, now: () => number) {
   const q = {
     get: db.prepare('SELECT * FROM writes WHERE id = ?'),
     openForCode: db.prepare(`SELECT * FROM writes WHERE code = ? AND state IN (${OPEN_SQL})`),
@@ -303,8 +300,6 @@ export function createWriteStore(db: Database, audit: AuditPort, now: () => numb
     },
   };
 }
-
-export type WriteStore = ReturnType<typeof createWriteStore>;
 
 /** A step refused because the row moved on (e.g. cancel of a write that is being sent). */
 export function notInState(row: WriteRow | undefined, action: string): AppError {

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { contract, opNames } from '../../../shared/contract';
 import { roleAllows } from '../../../shared/settings';
-import type { Role } from '../../../shared/contract-kit';
+import type { Role } from '../../../shared/role';
 import { CASHIER, MANAGER, SUPERVISOR, signInAs, terminal } from './rig';
 
 const GARBAGE = { zzz: 1, filter: 'x', id: -1, code: 7, name: {}, pin: [] };

@@ -8,7 +8,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startBrowserHost, type RunningBrowserHost } from '../../../electron/browser-host';
+import { startBrowserHost, type RunningBrowserHost } from '../../../electron/host/browser-host';
 import { createDispatcher } from '../../../electron/host/dispatch';
 import type { ExportStatus } from '../../../shared/ops/audit-review';
 import { CASHIER, SUPERVISOR, signInAs, terminal, type Rig } from './rig';

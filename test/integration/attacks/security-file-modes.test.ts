@@ -10,12 +10,12 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startBrowserHost, type RunningBrowserHost } from '../../../electron/browser-host';
+import { startBrowserHost, type RunningBrowserHost } from '../../../electron/host/browser-host';
 import { createDispatcher } from '../../../electron/host/dispatch';
 import { LogFile } from '../../../electron/log-file';
 import { startSandbox } from '../../../electron/sandbox';
 import { createTerminalServices, type TerminalServices } from '../../../electron/services';
-import { resetTerminal } from '../../../electron/services/terminal-reset';
+import { resetTerminal } from '../../../electron/services/account/terminal-reset';
 import type { ExportStatus } from '../../../shared/ops/audit-review';
 
 const posix = process.platform !== 'win32';

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startBrowserHost, type RunningBrowserHost } from '../../../electron/browser-host';
+import { startBrowserHost, type RunningBrowserHost } from '../../../electron/host/browser-host';
 import { createDispatcher } from '../../../electron/host/dispatch';
 import { startSandbox, type RunningSandbox } from '../../../electron/sandbox';
 import { createTerminalServices, type TerminalServices } from '../../../electron/services';

@@ -9,7 +9,7 @@ import type {
   WebContents,
 } from 'electron';
 import { describe, expect, it } from 'vitest';
-import { isTrustedSender } from '../../../electron/ipc';
+import { isTrustedSender } from '../../../electron/host/ipc';
 import {
   createMainWindow,
   hardenWebContents,

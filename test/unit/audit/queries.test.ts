@@ -135,6 +135,21 @@ describe('search', () => {
     },
   );
 
+  it.each(FILTERS.map((f) => [JSON.stringify(f), f] as const))(
+    'counts exactly the matching records: %s',
+    (_name, f) => {
+      expect(log.count(f)).toBe(records.filter((r) => matches(r, f)).length);
+    },
+  );
+
+  it('counts records appended a moment ago, and refuses a malformed filter', () => {
+    const fresh = open(':memory:', { now: clock(T0) });
+    for (let i = 0; i < 3; i++) fresh.append(record(i, { operator_id: 'op9' }));
+    // No search ran in between: count brings the search index up to date itself.
+    expect(fresh.count({ operatorId: 'op9' })).toBe(3);
+    expectAppError(() => fresh.count({ outcomes: ['maybe' as 'ok'] }), 'audit.invalid_query');
+  });
+
   it('gives whole records, and no nextBefore on the last page', () => {
     const first = log.search({ operatorId: 'op1' }, { limit: 3 });
     expect(first.rows).toHaveLength(3);

@@ -14,7 +14,7 @@ import {
   attachmentHeader,
   startBrowserHost,
   type RunningBrowserHost,
-} from '../../../electron/browser-host';
+} from '../../../electron/host/browser-host';
 import { createDispatcher } from '../../../electron/host/dispatch';
 import { createTerminalServices } from '../../../electron/services';
 

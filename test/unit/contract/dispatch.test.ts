@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contract, opNames } from '../../../shared/contract';
-import { createDispatcher, type AccessGuard, type Services } from '../../../electron/host/dispatch';
+import { createDispatcher } from '../../../electron/host/dispatch';
+import type { AccessGuard, Services } from '../../../electron/services/call-context';
 import { createTerminalServices } from '../../../electron/services';
 import { AppError } from '../../../shared/errors';
 import { mkdtempSync } from 'node:fs';

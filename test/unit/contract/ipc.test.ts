@@ -7,7 +7,7 @@ import {
   isTrustedSender,
   type IpcMainLike,
   type InvokeEventLike,
-} from '../../../electron/ipc';
+} from '../../../electron/host/ipc';
 import { createTerminalServices } from '../../../electron/services';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';

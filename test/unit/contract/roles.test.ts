@@ -16,10 +16,12 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDispatcher, type Dispatch, type Services } from '../../../electron/host/dispatch';
+import { createDispatcher, type Dispatch } from '../../../electron/host/dispatch';
+import type { Services } from '../../../electron/services/call-context';
 import { createTerminalServices, type TerminalServices } from '../../../electron/services';
 import { contract, opNames, type Contract, type OpName } from '../../../shared/contract';
-import type { Access, OpInput, Role } from '../../../shared/contract-kit';
+import type { Access, OpInput } from '../../../shared/contract-kit';
+import type { Role } from '../../../shared/role';
 
 /** One valid input per non-public operation; harmless when it runs (unknown ids, no-ops). */
 const VALID_INPUT: { [K in OpName]?: OpInput<Contract, K> } = {

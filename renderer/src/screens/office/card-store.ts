@@ -7,7 +7,7 @@ import { useEffect, useSyncExternalStore } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { BATCH_MAX, type CardSummary } from '../../../../shared/ops/back-office';
 import type { Card } from '../../../../shared/wechat/card';
-import { cardBody } from '../../../../shared/wechat/card';
+import { summarise } from '../../../../shared/office/card-summary';
 import { api } from '../../api';
 import { asInfo } from './common';
 
@@ -86,22 +86,8 @@ export function forgetSummaries() {
 
 /** A card as read or changed by the back office replaces its summary. */
 export function putCard(card: Card) {
-  const b = cardBody(card).base_info;
-  entries.set(b.id, {
-    summary: {
-      cardId: b.id,
-      title: b.title,
-      brand: b.brand_name,
-      cardType: card.card_type,
-      status: b.status,
-      ...(b.color ? { color: b.color } : {}),
-      quantity: b.sku.quantity,
-      ...(b.sku.total_quantity !== undefined ? { total: b.sku.total_quantity } : {}),
-      customCode: b.use_custom_code === true,
-      dateType: b.date_info.type,
-      ...(b.update_time !== undefined ? { updateTime: b.update_time } : {}),
-    },
-  });
+  const summary = summarise(card);
+  entries.set(summary.cardId, { summary });
   changed();
 }
 

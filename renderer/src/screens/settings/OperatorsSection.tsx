@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract } from '../../../../shared/contract';
-import { Role } from '../../../../shared/contract-kit';
+import { Role } from '../../../../shared/role';
 import type { AppError } from '../../../../shared/errors';
 import { PinSchema, type OperatorView } from '../../../../shared/settings';
 import { api } from '../../api';

@@ -1,0 +1,91 @@
+/**
+ * Contract operations of the counter: look a scanned code up, redeem it, the redemptions whose
+ * outcome is pending, and the sandbox's demo codes to scan from the screen.
+ */
+import { z } from 'zod';
+import { NoInput as Empty, op } from '../contract-kit';
+import { ErrorInfo } from '../errors';
+import { Verdict } from '../verdict';
+
+/** A code as it arrives from a scanner, the camera or the keyboard, before normalisation. */
+export const ScannedCode = z.string().max(512, { message: 'too long to be a code' });
+
+export const LookupInput = z.object({
+  code: ScannedCode,
+  source: z.enum(['scanner', 'camera', 'manual']).default('manual'),
+});
+
+export const RedeemInput = z
+  .object({
+    code: z.string().min(1).max(64),
+    /** From the verdict: needed for custom-code cards. */
+    cardId: z.string().max(32).optional(),
+  })
+  .strict();
+
+export const RedeemOutcome = z.object({
+  /**
+   * redeemed: WeChat confirmed it. rejected: WeChat refused, or this terminal redeemed it
+   * already (the verdict says why). failed: certainly not done (network down before sending,
+   * quota...). unknown: sent, answer lost: do not hand over goods; the terminal settles it.
+   * busy: an earlier write of this code here is unsettled (the verdict says so).
+   */
+  outcome: z.enum(['redeemed', 'rejected', 'failed', 'unknown', 'busy']),
+  code: z.string(),
+  nonce: z.string().optional(),
+  at: z.number(),
+  verdict: Verdict.optional(),
+  error: ErrorInfo.optional(),
+});
+export type RedeemOutcome = z.infer<typeof RedeemOutcome>;
+
+export const PendingItem = z.object({
+  nonce: z.string(),
+  action: z.string(),
+  code: z.string(),
+  cardId: z.string().optional(),
+  operatorId: z.string().optional(),
+  at: z.number(),
+  /** pending: being sent or settled. settled results carry what happened. */
+  state: z.enum(['unsettled', 'redeemed', 'not_redeemed']),
+  settledAt: z.number().optional(),
+  /** Redeemed, settled from the code's status: our answer was lost ("not confirmed here"). */
+  settled: z.boolean().optional(),
+});
+export type PendingItem = z.infer<typeof PendingItem>;
+
+export const PendingWork = z.object({
+  /** Redemptions whose outcome is not known yet. */
+  unsettled: z.array(PendingItem),
+  /** Settled in the last minutes: shown to the cashier once. */
+  recentlySettled: z.array(PendingItem),
+  /** Refunds waiting in the outbox (issue 9). */
+  outbox: z.number(),
+});
+export type PendingWork = z.infer<typeof PendingWork>;
+
+export const DemoCodes = z.object({
+  /** False outside Sandbox mode: demo codes exist only in the built-in sandbox. */
+  available: z.boolean(),
+  codes: z.array(
+    z.object({
+      code: z.string(),
+      cardId: z.string(),
+      title: z.string(),
+      cardType: z.string(),
+      status: z.string(),
+      codeType: z.string(),
+      note: z.string(),
+      redeemable: z.boolean(),
+      customCode: z.boolean(),
+    }),
+  ),
+});
+export type DemoCodes = z.infer<typeof DemoCodes>;
+
+export const counterOps = {
+  lookupCode: op({ access: 'cashier', input: LookupInput.strict(), output: Verdict }),
+  redeemCode: op({ access: 'cashier', input: RedeemInput, output: RedeemOutcome }),
+  getPendingWork: op({ access: 'cashier', input: Empty, output: PendingWork, passive: true }),
+  listDemoCodes: op({ access: 'cashier', input: Empty, output: DemoCodes }),
+};

@@ -1,0 +1,115 @@
+/**
+ * The PIN lock of the operators file on its own (electron/services/account/operators.ts): at most 5
+ * failed checks per operator in 5 minutes, counted before the hashing, with a clock the test
+ * moves, on a real operators.json.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LOCKOUT_MS, OperatorStore } from '../../../electron/services/account/operators';
+
+const T0 = Date.parse('2026-11-25T10:00:00Z');
+const MIN = 60_000;
+
+async function store() {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'carddesk-ops-')), 'operators.json');
+  const clock = { now: T0 };
+  const ops = new OperatorStore(file, () => clock.now);
+  await ops.add({ id: 'ann', name: 'Ann', role: 'cashier', pin: '1357' });
+  return { file, clock, ops };
+}
+
+describe('the PIN lock', () => {
+  it('counts a check before its PIN is hashed: a crash mid-check still costs the attempt', async () => {
+    const { file, ops } = await store();
+    const checking = ops.verify('ann', '0000');
+    await new Promise((resolve) => setImmediate(resolve)); // the check has started hashing
+    // The process dies here, while scrypt runs: what is on disk is what the next start sees.
+    const onDisk = JSON.parse(readFileSync(file, 'utf8')) as {
+      operators: { failedChecks: number[] }[];
+    };
+    expect(onDisk.operators[0]!.failedChecks).toEqual([T0]);
+    await checking;
+  });
+
+  it('5 failures within 5 minutes lock for 5 minutes from the fifth; older ones no longer count', async () => {
+    const { clock, ops } = await store();
+    // Four typos, one a minute...
+    for (let i = 0; i < 4; i++) {
+      expect(await ops.verify('ann', '0000')).toMatchObject({ ok: false, reason: 'wrong_pin' });
+      clock.now += MIN;
+    }
+    // ...then a quiet spell: the first two leave the window.
+    clock.now = T0 + 6 * MIN;
+    expect(await ops.verify('ann', '0000')).toMatchObject({ reason: 'wrong_pin' });
+    expect(await ops.verify('ann', '0000')).toMatchObject({ reason: 'wrong_pin' });
+    const fifth = await ops.verify('ann', '0000');
+    expect(fifth).toMatchObject({
+      ok: false,
+      reason: 'locked',
+      justLocked: true,
+      lockedUntil: clock.now + LOCKOUT_MS,
+    });
+    clock.now += LOCKOUT_MS - 1;
+    expect(await ops.verify('ann', '1357')).toMatchObject({ ok: false, reason: 'locked' });
+    clock.now += 1;
+    expect(await ops.verify('ann', '1357')).toMatchObject({ ok: true });
+  });
+
+  it('a right PIN neither lifts a lock nor wipes earlier failures', async () => {
+    const { clock, ops } = await store();
+    for (let i = 0; i < 3; i++) await ops.verify('ann', '0000');
+    expect(await ops.verify('ann', '1357')).toMatchObject({ ok: true });
+    await ops.verify('ann', '0000');
+    expect(await ops.verify('ann', '0000')).toMatchObject({ reason: 'locked' });
+    expect(ops.find('ann')?.lockedUntil).toBe(clock.now + LOCKOUT_MS);
+    expect(await ops.verify('ann', '1357')).toMatchObject({ ok: false, reason: 'locked' });
+  });
+
+  it('a manager resetting the PIN lifts the lock', async () => {
+    const { ops } = await store();
+    for (let i = 0; i < 5; i++) await ops.verify('ann', '0000');
+    expect(ops.find('ann')?.lockedUntil).toBeDefined();
+    await ops.resetPin('ann', '2468');
+    expect(ops.find('ann')?.lockedUntil).toBeUndefined();
+    expect(await ops.verify('ann', '2468')).toMatchObject({ ok: true });
+  });
+
+  it('the lock survives a restart, and a clock set back does not forget failures', async () => {
+    const { file, clock, ops } = await store();
+    for (let i = 0; i < 4; i++) await ops.verify('ann', '0000');
+    clock.now -= 10 * MIN;
+    const again = new OperatorStore(file, () => clock.now);
+    expect(await again.verify('ann', '0000')).toMatchObject({ reason: 'locked' });
+  });
+
+  it('reads an operators file of the version before (a plain failure counter)', async () => {
+    const { file, clock } = await store();
+    const old = JSON.parse(readFileSync(file, 'utf8')) as { operators: object[] };
+    const legacy = old.operators.map((o) => {
+      const { failedChecks: _f, ...rest } = o as { failedChecks: number[] };
+      return { ...rest, failures: 3 };
+    });
+    writeFileSync(file, JSON.stringify({ operators: legacy }));
+    const ops = new OperatorStore(file, () => clock.now);
+    expect(ops.problem).toBeUndefined();
+    expect(await ops.verify('ann', '1357')).toMatchObject({ ok: true });
+  });
+
+  it('an unknown id is hashed and locked like a real one, in memory only', async () => {
+    const { file, ops } = await store();
+    const before = readFileSync(file, 'utf8');
+    const answers = [];
+    for (let i = 0; i < 6; i++) answers.push(await ops.verify('ghost', '0000'));
+    expect(answers.map((a) => (a.ok ? 'ok' : a.lockedUntil !== undefined))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+});
