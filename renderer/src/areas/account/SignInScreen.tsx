@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AppError } from '../../../../shared/errors';
+import type { ErrorInfo } from '../../../../shared/errors';
 import { api } from '../../api';
 import { RecoveryNote, type Recovery } from '../../kit/form/RecoveryNote';
-import { errorText } from '../../i18n';
 import { useTerminal } from '../../shell/terminal-context';
+import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 
 /**
  * Sign-in, and the lock screen after idling or "switch operator" (same form). A terminal that
@@ -17,7 +17,7 @@ export function SignInScreen() {
   const lockedBy = session.locked ? session.operator : undefined;
   const [operatorId, setOperatorId] = useState(lockedBy?.id ?? '');
   const [pin, setPin] = useState('');
-  const [error, setError] = useState<AppError | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
   const [busy, setBusy] = useState(false);
   const idRef = useRef<HTMLInputElement>(null);
   const pinRef = useRef<HTMLInputElement>(null);
@@ -41,7 +41,7 @@ export function SignInScreen() {
       await api.signIn({ operatorId, pin });
       await refresh();
     } catch (err) {
-      setError(err instanceof AppError ? err : new AppError('internal', 'errors.internal'));
+      setError(caught(err));
       setPin('');
       pinRef.current?.focus();
     } finally {
@@ -80,11 +80,7 @@ export function SignInScreen() {
             required
           />
         </label>
-        {error && (
-          <p className="form-error" role="alert">
-            {errorText(error)}
-          </p>
-        )}
+        {error && <ErrorNotice error={error} look="line" />}
         <button type="submit" disabled={busy}>
           {t('ui.signin.submit')}
         </button>

@@ -7,11 +7,10 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AppError } from '../../../../shared/errors';
+import type { ErrorInfo } from '../../../../shared/errors';
 import type { ReviewInfo } from '../../../../shared/ops/audit-review';
 import { api } from '../../api';
 import { scanBus } from '../../scan/scan-bus';
-import { errorText } from '../../i18n';
 import { navigate, routeHref, useRoute } from '../../shell/route';
 import { useTerminal } from '../../shell/terminal-context';
 import { JournalView } from './JournalView';
@@ -21,6 +20,7 @@ import { ReviewContext, type Review } from './review-context';
 import { SummaryView } from './SummaryView';
 import { VerifyView } from './VerifyView';
 import './audit-review.css';
+import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 
 function currentQuery(): URLSearchParams {
   return new URLSearchParams(location.hash.split('?')[1] ?? '');
@@ -45,7 +45,7 @@ export function AuditScreen() {
   const [route] = useRoute();
   const now = useNow();
   const operatorId = session.operator?.id;
-  const [loaded, setLoaded] = useState<{ for?: string; info?: ReviewInfo; error?: AppError }>({});
+  const [loaded, setLoaded] = useState<{ for?: string; info?: ReviewInfo; error?: ErrorInfo }>({});
 
   useEffect(() => {
     let live = true;
@@ -55,7 +55,7 @@ export function AuditScreen() {
         live &&
         setLoaded({
           for: operatorId,
-          error: err instanceof AppError ? err : new AppError('internal', 'errors.internal'),
+          error: caught(err),
         }),
     );
     return () => {
@@ -111,11 +111,7 @@ export function AuditScreen() {
   }, [info, paramsKey, now, update]);
 
   if (loaded.error && loaded.for === operatorId) {
-    return (
-      <p className="form-error" role="alert">
-        {errorText(loaded.error)}
-      </p>
-    );
+    return <ErrorNotice error={loaded.error} look="line" />;
   }
   if (!review) return <p className="muted">{t('review.journal.loading')}</p>;
 

@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditExportFormat, AuditFilter } from '../../../../shared/audit';
-import { AppError, type ErrorInfo } from '../../../../shared/errors';
+import type { ErrorInfo } from '../../../../shared/errors';
 import type { ExportStatus } from '../../../../shared/ops/audit-review';
 import { api } from '../../api';
 import { errorText } from '../../i18n';
@@ -15,9 +15,7 @@ import { actionName, dateIn, outcomeName } from './review-text';
 import { Progress } from './Progress';
 import { useReview } from './review-context';
 import { usePoll } from './use-poll';
-
-const infoOf = (err: unknown): ErrorInfo =>
-  err instanceof AppError ? err.toInfo() : { kind: 'internal', key: 'errors.internal', params: {} };
+import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 
 export function ExportDialog({
   filter,
@@ -46,7 +44,7 @@ export function ExportDialog({
     try {
       setStatus(await api.exportStatus({ exportId: status.exportId }));
     } catch (err) {
-      setError(infoOf(err));
+      setError(caught(err));
     }
   });
 
@@ -76,7 +74,7 @@ export function ExportDialog({
       if (s) setStatus(s);
       else setDismissed(true);
     } catch (err) {
-      setError(infoOf(err));
+      setError(caught(err));
     } finally {
       setStarting(false);
     }
@@ -87,7 +85,7 @@ export function ExportDialog({
     try {
       setStatus(await api.cancelExport({ exportId: status.exportId }));
     } catch (err) {
-      setError(infoOf(err));
+      setError(caught(err));
     }
   }
 
@@ -188,17 +186,12 @@ export function ExportDialog({
           )}
           {status?.state === 'failed' && (
             <p className="result-box bad">
-              {t('review.export.failed')}{' '}
-              {status.error && errorText(AppError.fromInfo(status.error))}
+              {t('review.export.failed')} {status.error && errorText(status.error)}
             </p>
           )}
           {dismissed && <p className="result-box neutral">{t('review.export.dialogClosed')}</p>}
         </div>
-        {error && (
-          <p className="form-error" role="alert">
-            {errorText(AppError.fromInfo(error))}
-          </p>
-        )}
+        {error && <ErrorNotice error={error} look="line" />}
         <div className="confirm-actions">
           {running ? (
             <button type="button" className="secondary" onClick={() => void cancel()}>

@@ -8,16 +8,16 @@ import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-tab
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AppError, type ErrorInfo } from '../../../../shared/errors';
+import type { ErrorInfo } from '../../../../shared/errors';
 import type { JournalRow } from '../../../../shared/ops/audit-review';
 import { api } from '../../api';
-import { errorText } from '../../i18n';
 import { navigate } from '../../shell/route';
 import { ExportDialog } from './ExportDialog';
 import { JournalFilters } from './Filters';
 import { actionName, dateTimeIn, duration, OUTCOME_ICON, outcomeName } from './review-text';
 import { toFilter } from './params';
 import { useReview } from './review-context';
+import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 
 const PAGE = 200;
 const ROW_HEIGHT = 46;
@@ -33,9 +33,6 @@ interface Loaded {
 /** The journal as it was left, so Back from a record returns to the same rows and place. */
 let kept: { data: Loaded; scrollTop: number; count?: number; at: number } | undefined;
 const KEEP_MS = 5 * 60_000;
-
-const infoOf = (err: unknown): ErrorInfo =>
-  err instanceof AppError ? err.toInfo() : { kind: 'internal', key: 'errors.internal', params: {} };
 
 const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, JournalRow>();
@@ -86,7 +83,7 @@ export function JournalView() {
     const filterNow = JSON.parse(key) as typeof filter;
     api.searchAudit({ filter: filterNow, limit: PAGE }).then(
       (r) => live && setData({ key: fetchKey, rows: r.rows, nextBefore: r.nextBefore }),
-      (err: unknown) => live && setData({ key: fetchKey, rows: [], error: infoOf(err) }),
+      (err: unknown) => live && setData({ key: fetchKey, rows: [], error: caught(err) }),
     );
     api.countAudit({ filter: filterNow }).then(
       (r) => live && setCounted({ key: fetchKey, count: r.count }),
@@ -136,7 +133,7 @@ export function JournalView() {
           : d,
       );
     } catch (err) {
-      setData((d) => (d.key === from.key ? { ...d, error: infoOf(err) } : d));
+      setData((d) => (d.key === from.key ? { ...d, error: caught(err) } : d));
     } finally {
       inflight.current = undefined;
     }
@@ -257,11 +254,7 @@ export function JournalView() {
           {t('review.export.button')}
         </button>
       </div>
-      {current?.error && (
-        <p className="form-error" role="alert">
-          {errorText(AppError.fromInfo(current.error))}
-        </p>
-      )}
+      {current?.error && <ErrorNotice error={current.error} look="line" />}
       <div
         className="journal-table"
         role="table"

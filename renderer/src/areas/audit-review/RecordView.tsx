@@ -6,13 +6,13 @@
 import { Fragment, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { JsonValue } from '../../../../shared/audit';
-import { AppError } from '../../../../shared/errors';
+import type { ErrorInfo } from '../../../../shared/errors';
 import type { RecordView as RecordData } from '../../../../shared/ops/audit-review';
 import { api } from '../../api';
-import { errorText } from '../../i18n';
 import { actionName, dateTimeIn, duration, errcodeMeaning } from './review-text';
 import { OutcomeBadge } from './JournalView';
 import { useReview } from './review-context';
+import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 
 /** A detail value as text: strings as they are, anything else as compact JSON. */
 function valueText(v: JsonValue): string {
@@ -60,7 +60,7 @@ export function RecordView({ id }: { id: number }) {
   const { info, href, operatorName } = useReview();
   const lang = i18n.language;
   const tz = info.timeZone;
-  const [loaded, setLoaded] = useState<{ id: number; data?: RecordData; error?: AppError }>();
+  const [loaded, setLoaded] = useState<{ id: number; data?: RecordData; error?: ErrorInfo }>();
 
   useEffect(() => {
     let live = true;
@@ -71,7 +71,7 @@ export function RecordView({ id }: { id: number }) {
         live &&
         setLoaded({
           id,
-          error: err instanceof AppError ? err : new AppError('internal', 'errors.internal'),
+          error: caught(err),
         }),
     );
     return () => {
@@ -107,9 +107,7 @@ export function RecordView({ id }: { id: number }) {
     return (
       <div className="record-view">
         {back}
-        <p className="form-error" role="alert">
-          {current.error ? errorText(current.error) : ''}
-        </p>
+        {current.error && <ErrorNotice error={current.error} look="line" />}
       </div>
     );
   }

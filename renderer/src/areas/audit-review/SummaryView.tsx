@@ -7,7 +7,7 @@
 import { createColumnHelper } from '@tanstack/react-table';
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AppError } from '../../../../shared/errors';
+import type { ErrorInfo } from '../../../../shared/errors';
 import {
   KIND_RULES,
   REVIEW_KINDS,
@@ -15,7 +15,6 @@ import {
   type SummaryOutput,
 } from '../../../../shared/ops/audit-review';
 import { api } from '../../api';
-import { errorText } from '../../i18n';
 import { StaticTable, type Features } from '../../kit/table/StaticTable';
 import { RangePicker } from './Filters';
 import { actionName, count, dateIn, dayHourIn, errcodeMeaning, hourIn } from './review-text';
@@ -24,6 +23,7 @@ import { KIND_COLOURS } from './kind-colours';
 import { toFilter, type ReviewParams } from './params';
 import { useReview } from './review-context';
 import { summaryModel, type KindCounts } from './summary-model';
+import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 
 const HourChart = lazy(() => import('./HourChart'));
 
@@ -50,7 +50,7 @@ export function SummaryView() {
   const to = filter.to;
   const rangeKey = from !== undefined && to !== undefined && to > from ? `${from}-${to}` : '';
 
-  const [loaded, setLoaded] = useState<{ key: string; data?: SummaryOutput; error?: AppError }>();
+  const [loaded, setLoaded] = useState<{ key: string; data?: SummaryOutput; error?: ErrorInfo }>();
   useEffect(() => {
     if (!rangeKey) return;
     let live = true;
@@ -61,7 +61,7 @@ export function SummaryView() {
         live &&
         setLoaded({
           key: rangeKey,
-          error: err instanceof AppError ? err : new AppError('internal', 'errors.internal'),
+          error: caught(err),
         }),
     );
     return () => {
@@ -291,11 +291,7 @@ export function SummaryView() {
           <span className="muted small"> · {tz}</span>
         </p>
       )}
-      {current?.error && (
-        <p className="form-error" role="alert">
-          {errorText(current.error)}
-        </p>
-      )}
+      {current?.error && <ErrorNotice error={current.error} look="line" />}
       {!current && rangeKey && <p className="muted">{t('review.journal.loading')}</p>}
       {data && model && (
         <>

@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AppError, type ErrorInfo } from '../../../../shared/errors';
+import type { ErrorInfo } from '../../../../shared/errors';
 import type { VerifyStatus } from '../../../../shared/ops/audit-review';
 import { api } from '../../api';
 import { errorText } from '../../i18n';
@@ -13,9 +13,7 @@ import { dateTimeIn } from './review-text';
 import { Progress } from './Progress';
 import { useReview } from './review-context';
 import { usePoll } from './use-poll';
-
-const infoOf = (err: unknown): ErrorInfo =>
-  err instanceof AppError ? err.toInfo() : { kind: 'internal', key: 'errors.internal', params: {} };
+import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 
 export function VerifyView() {
   const { t, i18n } = useTranslation();
@@ -30,7 +28,7 @@ export function VerifyView() {
     try {
       setStatus(await api.verifyStatus({ verifyId: status.verifyId }));
     } catch (err) {
-      setError(infoOf(err));
+      setError(caught(err));
     }
   });
 
@@ -42,7 +40,7 @@ export function VerifyView() {
     try {
       setStatus(await api.startVerify({}));
     } catch (err) {
-      setError(infoOf(err));
+      setError(caught(err));
     } finally {
       setStarting(false);
     }
@@ -53,7 +51,7 @@ export function VerifyView() {
     try {
       setStatus(await api.cancelVerify({ verifyId: status.verifyId }));
     } catch (err) {
-      setError(infoOf(err));
+      setError(caught(err));
     }
   }
 
@@ -83,11 +81,7 @@ export function VerifyView() {
           />
         )}
       </section>
-      {error && (
-        <p className="form-error" role="alert">
-          {errorText(AppError.fromInfo(error))}
-        </p>
-      )}
+      {error && <ErrorNotice error={error} look="line" />}
       <div role="status" data-testid="verify-result">
         {result?.ok && (
           <section className="result-box ok verify-result">
@@ -145,7 +139,7 @@ export function VerifyView() {
         )}
         {status?.state === 'failed' && (
           <p className="result-box bad">
-            {t('review.verify.failed')} {status.error && errorText(AppError.fromInfo(status.error))}
+            {t('review.verify.failed')} {status.error && errorText(status.error)}
           </p>
         )}
         {status && status.state !== 'running' && (

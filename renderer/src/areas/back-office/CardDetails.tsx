@@ -13,20 +13,12 @@ import { money, valueText } from '../../kit/verdict/verdict-text';
 import { routeHref } from '../../shell/route';
 import { forgetCardIds } from './card-ids';
 import { putCard } from './card-summaries';
-import {
-  asInfo,
-  cardHref,
-  ErrorLine,
-  Row,
-  StatusBadge,
-  Swatch,
-  TypeLabel,
-  useFormat,
-} from './common';
+import { cardHref, ErrorLine, Row, StatusBadge, Swatch, TypeLabel, useFormat } from './common';
 import { CustomCodePanel } from './CustomCodePanel';
 import { DeletePanel } from './DeletePanel';
 import { EditCardPanel } from './EditCardPanel';
 import { StockPanel } from './StockPanel';
+import { caught } from '../../kit/errors/ErrorNotice';
 
 export type CardAction = 'edit' | 'stock' | 'code' | 'delete';
 const ACTIONS: readonly CardAction[] = ['edit', 'stock', 'code', 'delete'];
@@ -61,7 +53,7 @@ export function CardDetails({
       },
       (err: unknown) => {
         if (!live) return;
-        setError(asInfo(err));
+        setError(caught(err));
         setLoadedFor(cardId);
       },
     );

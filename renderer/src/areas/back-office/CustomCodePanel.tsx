@@ -15,7 +15,8 @@ import type { CodeCheck } from '../../../../shared/ops/back-office';
 import { cardBody, type Card } from '../../../../shared/wechat/card';
 import { api } from '../../api';
 import { dateTime } from '../../kit/verdict/verdict-text';
-import { asInfo, ErrorLine, useFormat } from './common';
+import { ErrorLine, useFormat } from './common';
+import { caught } from '../../kit/errors/ErrorNotice';
 
 export function CustomCodePanel({ card }: { card: Card }) {
   const { t } = useTranslation();
@@ -41,7 +42,7 @@ export function CustomCodePanel({ card }: { card: Card }) {
     try {
       setChecked(await api.officeCheckCode({ cardId: b.id, code }));
     } catch (err) {
-      setError(asInfo(err));
+      setError(caught(err));
     } finally {
       setBusy(false);
     }
@@ -62,7 +63,7 @@ export function CustomCodePanel({ card }: { card: Card }) {
       setOldCode('');
       setNewCode('');
     } catch (err) {
-      setError(asInfo(err));
+      setError(caught(err));
     } finally {
       setBusy(false);
     }

@@ -11,7 +11,8 @@ import { VerdictPanel } from '../../kit/verdict/VerdictPanel';
 import { navigate } from '../../shell/route';
 import { useCardIds } from './card-ids';
 import { summaryOf, useSummaries } from './card-summaries';
-import { asInfo, cardHref, ErrorLine, Swatch, TypeLabel } from './common';
+import { cardHref, ErrorLine, Swatch, TypeLabel } from './common';
+import { caught } from '../../kit/errors/ErrorNotice';
 
 interface Item {
   code: string;
@@ -54,7 +55,7 @@ export function CustomerCoupons({
       setResult({ openid: id, ...r });
     } catch (err) {
       setResult(undefined);
-      setError(asInfo(err));
+      setError(caught(err));
     } finally {
       setBusy(false);
     }
@@ -66,7 +67,7 @@ export function CustomerCoupons({
       const verdict = await api.officeCodeVerdict({ code: item.code, cardId: item.cardId });
       setVerdicts((v) => ({ ...v, [item.code]: { verdict } }));
     } catch (err) {
-      setVerdicts((v) => ({ ...v, [item.code]: { error: asInfo(err) } }));
+      setVerdicts((v) => ({ ...v, [item.code]: { error: caught(err) } }));
     }
   }
 

@@ -9,7 +9,8 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import { cardBody, type Card } from '../../../../shared/wechat/card';
 import { api } from '../../api';
 import { navigate } from '../../shell/route';
-import { asInfo, ErrorLine } from './common';
+import { ErrorLine } from './common';
+import { caught } from '../../kit/errors/ErrorNotice';
 
 export function DeletePanel({ card, onChanged }: { card: Card; onChanged: (card: Card) => void }) {
   const { t } = useTranslation();
@@ -28,7 +29,7 @@ export function DeletePanel({ card, onChanged }: { card: Card; onChanged: (card:
       onChanged(r.card);
       navigate('office', { view: 'card', id: b.id }, true);
     } catch (err) {
-      setError(asInfo(err));
+      setError(caught(err));
     } finally {
       setBusy(false);
     }

@@ -26,7 +26,8 @@ import {
 import { addDays, platformDate } from '../../../../shared/office/date-rules';
 import { cardBody, type Card } from '../../../../shared/wechat/card';
 import { api } from '../../api';
-import { asInfo, ErrorLine, Swatch, useFormat } from './common';
+import { ErrorLine, Swatch, useFormat } from './common';
+import { caught } from '../../kit/errors/ErrorNotice';
 
 const GROUPS = ['look', 'receiving', 'type', 'links'] as const;
 type Group = (typeof GROUPS)[number];
@@ -115,7 +116,7 @@ export function EditCardPanel({
       setUnderstood(false);
       onChanged(r.card);
     } catch (err) {
-      setError(asInfo(err));
+      setError(caught(err));
     } finally {
       setBusy(false);
     }

@@ -41,9 +41,10 @@ import { money } from '../../kit/verdict/verdict-text';
 import { routeHref } from '../../shell/route';
 import { useCardIds } from './card-ids';
 import { summaryOf, useSummaries } from './card-summaries';
-import { asInfo, downloadText, ErrorLine, useFormat } from './common';
+import { downloadText, ErrorLine, useFormat } from './common';
 import { VirtualTable, fitWidth, type DataColumn } from '../../kit/table/VirtualTable';
 import { REPORTS, type Report } from './reports';
+import { caught } from '../../kit/errors/ErrorNotice';
 
 const FREE_COUPONS: readonly CardType[] = ['DISCOUNT', 'CASH', 'GIFT', 'GENERAL_COUPON', 'GROUPON'];
 /** getcardcardinfo's numeric card_type. */
@@ -77,7 +78,7 @@ export default function Statistics({ report }: { report: Report }) {
   const [infoError, setInfoError] = useState<ErrorInfo>();
 
   useEffect(() => {
-    api.officeStatsInfo({}).then(setInfo, (err: unknown) => setInfoError(asInfo(err)));
+    api.officeStatsInfo({}).then(setInfo, (err: unknown) => setInfoError(caught(err)));
   }, []);
 
   return (
@@ -168,7 +169,7 @@ function ReportView({ report, info }: { report: Report; info: StatsInfo }) {
       setData(next);
       setShown(q);
     } catch (err) {
-      setError(asInfo(err));
+      setError(caught(err));
     } finally {
       setBusy(false);
     }

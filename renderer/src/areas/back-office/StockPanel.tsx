@@ -13,7 +13,8 @@ import {
 } from '../../../../shared/office/stock-rules';
 import { cardBody, type Card } from '../../../../shared/wechat/card';
 import { api } from '../../api';
-import { asInfo, ErrorLine, useFormat } from './common';
+import { ErrorLine, useFormat } from './common';
+import { caught } from '../../kit/errors/ErrorNotice';
 
 export function StockPanel({ card, onChanged }: { card: Card; onChanged: (card: Card) => void }) {
   const { t } = useTranslation();
@@ -43,7 +44,7 @@ export function StockPanel({ card, onChanged }: { card: Card; onChanged: (card: 
       setAmountText('');
       onChanged(r.card);
     } catch (err) {
-      setError(asInfo(err));
+      setError(caught(err));
     } finally {
       setBusy(false);
     }

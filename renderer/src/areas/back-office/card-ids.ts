@@ -7,7 +7,7 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import { BATCH_MAX } from '../../../../shared/ops/back-office';
 import type { CardStatus } from '../../../../shared/wechat/enums';
 import { api } from '../../api';
-import { asInfo } from './common';
+import { caught } from '../../kit/errors/ErrorNotice';
 
 export interface IdList {
   ids: string[];
@@ -50,7 +50,7 @@ async function load(key: string) {
       if (done) return;
     }
   } catch (err) {
-    if (generation.get(key) === gen) set(key, { ids, loading: false, error: asInfo(err) });
+    if (generation.get(key) === gen) set(key, { ids, loading: false, error: caught(err) });
   }
 }
 

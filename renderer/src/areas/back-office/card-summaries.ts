@@ -9,7 +9,7 @@ import { BATCH_MAX, type CardSummary } from '../../../../shared/ops/back-office'
 import type { Card } from '../../../../shared/wechat/card';
 import { cardBody } from '../../../../shared/wechat/card';
 import { api } from '../../api';
-import { asInfo } from './common';
+import { caught } from '../../kit/errors/ErrorNotice';
 
 export interface Entry {
   summary?: CardSummary;
@@ -50,11 +50,11 @@ async function flush() {
       for (const item of items) {
         entries.set(
           item.cardId,
-          item.summary ? { summary: item.summary } : { error: item.error ?? asInfo(null) },
+          item.summary ? { summary: item.summary } : { error: item.error ?? caught(null) },
         );
       }
     } catch (err) {
-      for (const id of ids) entries.set(id, { error: asInfo(err) });
+      for (const id of ids) entries.set(id, { error: caught(err) });
     }
     changed();
   }

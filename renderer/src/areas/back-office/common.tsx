@@ -5,33 +5,24 @@
  */
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AppError, type ErrorInfo } from '../../../../shared/errors';
+import type { ErrorInfo } from '../../../../shared/errors';
 import { cssColor } from '../../../../shared/office/card-edit';
 import type { CardStatus, CardType } from '../../../../shared/wechat/enums';
 import { dateTime } from '../../kit/verdict/verdict-text';
-import { errorText } from '../../i18n';
 import { routeHref } from '../../shell/route';
+import { ErrorNotice } from '../../kit/errors/ErrorNotice';
 
-export function asInfo(err: unknown): ErrorInfo {
-  return err instanceof AppError
-    ? err.toInfo()
-    : { kind: 'internal', key: 'errors.internal', params: {} };
-}
-
-/** What went wrong and what to do, with the errcode in small type for the IT person. */
+/** The back office's errors: with the "outcome unknown" note and test ids of their own. */
 export function ErrorLine({ error, testId }: { error: ErrorInfo; testId?: string }) {
   const { t } = useTranslation();
   return (
-    <div className="form-error office-error" role="alert" data-testid={testId ?? 'office-error'}>
-      <span aria-hidden="true">⚠ </span>
-      {errorText(AppError.fromInfo(error))}
-      {error.kind === 'outcome_unknown' && <span>{t('office.unknownNote')}</span>}
-      {error.errcode !== undefined && (
-        <small className="errcode" data-testid="office-errcode">
-          {t('ui.app.errcode', { errcode: error.errcode })}
-        </small>
-      )}
-    </div>
+    <ErrorNotice
+      error={error}
+      className="office-error"
+      testId={testId ?? 'office-error'}
+      errcodeTestId="office-errcode"
+      note={error.kind === 'outcome_unknown' && <span>{t('office.unknownNote')}</span>}
+    />
   );
 }
 

@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RedeemOutcome } from '../../../../shared/contract';
-import { AppError, type ErrorInfo } from '../../../../shared/errors';
+import type { ErrorInfo } from '../../../../shared/errors';
 import type { Verdict } from '../../../../shared/verdict';
 import { api } from '../../api';
 import { CameraPanel } from '../../scan/CameraPanel';
@@ -15,6 +15,7 @@ import { playSound } from '../../kit/verdict/sound';
 import { VerdictPanel } from '../../kit/verdict/VerdictPanel';
 import { errorText } from '../../i18n';
 import { useTerminal } from '../../shell/terminal-context';
+import { caught } from '../../kit/errors/ErrorNotice';
 
 type Phase =
   | { k: 'idle' }
@@ -25,12 +26,6 @@ type Phase =
   | { k: 'unknown'; verdict: Verdict; nonce?: string | undefined }
   | { k: 'refused'; verdict: Verdict; outcome: RedeemOutcome }
   | { k: 'error'; error: ErrorInfo };
-
-function toInfo(err: unknown): ErrorInfo {
-  return err instanceof AppError
-    ? err.toInfo()
-    : { kind: 'internal', key: 'errors.internal', params: {} };
-}
 
 export function CounterScreen() {
   const { t, i18n } = useTranslation();
@@ -64,7 +59,7 @@ export function CounterScreen() {
           playSound('reject', config.sound);
         }
       } catch (err) {
-        setPhase({ k: 'error', error: toInfo(err) });
+        setPhase({ k: 'error', error: caught(err) });
         playSound('reject', config.sound);
       } finally {
         busy.current = false;
@@ -88,7 +83,7 @@ export function CounterScreen() {
           config.sound,
         );
       } catch (err) {
-        setPhase({ k: 'error', error: toInfo(err) });
+        setPhase({ k: 'error', error: caught(err) });
         playSound('reject', config.sound);
       } finally {
         busy.current = false;
@@ -232,15 +227,13 @@ export function CounterScreen() {
           <VerdictPanel
             verdict={phase.verdict}
             checkOnly={checkOnly}
-            {...(phase.outcome.error
-              ? { hint: errorText(AppError.fromInfo(phase.outcome.error)) }
-              : {})}
+            {...(phase.outcome.error ? { hint: errorText(phase.outcome.error) } : {})}
           />
         )}
         {phase.k === 'error' && (
           <div className="verdict-panel tone-neutral" role="alert">
             <h2 className="verdict-word">{t('verdict.title.could_not_check')}</h2>
-            <p className="verdict-hint">{errorText(AppError.fromInfo(phase.error))}</p>
+            <p className="verdict-hint">{errorText(phase.error)}</p>
             {phase.error.errcode !== undefined && (
               <small>{t('ui.app.errcode', { errcode: phase.error.errcode })}</small>
             )}

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AppError, type ErrorInfo } from '../../../../shared/errors';
+import type { ErrorInfo } from '../../../../shared/errors';
 import {
   REFUND_REASONS,
   type InvalidateOutcome,
@@ -20,26 +20,9 @@ import { scanBus } from '../../scan/scan-bus';
 import { VerdictPanel } from '../../kit/verdict/VerdictPanel';
 import { errorText } from '../../i18n';
 import { useTerminal } from '../../shell/terminal-context';
+import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 
 type Reason = (typeof REFUND_REASONS)[number];
-
-function info(err: unknown): ErrorInfo {
-  return err instanceof AppError
-    ? err.toInfo()
-    : { kind: 'internal', key: 'errors.internal', params: {} };
-}
-
-function ErrorLine({ error }: { error: ErrorInfo }) {
-  const { t } = useTranslation();
-  return (
-    <p className="form-error" role="alert">
-      {errorText(AppError.fromInfo(error))}
-      {error.errcode !== undefined && (
-        <small> ({t('ui.app.errcode', { errcode: error.errcode })})</small>
-      )}
-    </p>
-  );
-}
 
 export function RefundScreen() {
   const { t, i18n } = useTranslation();
@@ -71,7 +54,7 @@ export function RefundScreen() {
       setPreview(p);
       setCode(p.verdict.code || raw.trim());
     } catch (err) {
-      setError(info(err));
+      setError(caught(err));
     } finally {
       setChecking(false);
     }
@@ -112,7 +95,7 @@ export function RefundScreen() {
       setQueueVersion((v) => v + 1);
       void refresh();
     } catch (err) {
-      setError(info(err));
+      setError(caught(err));
       setConfirming(false);
     } finally {
       setBusy(false);
@@ -161,7 +144,7 @@ export function RefundScreen() {
           </button>
         </form>
 
-        {error && <ErrorLine error={error} />}
+        {error && <ErrorNotice error={error} look="line" />}
 
         {v && (
           <div className="refund-preview" data-testid="refund-preview">
@@ -264,7 +247,7 @@ export function RefundScreen() {
           >
             <p>
               {t(`refunds.outcome.${result.outcome}`, {
-                reason: result.error ? errorText(AppError.fromInfo(result.error)) : '',
+                reason: result.error ? errorText(result.error) : '',
               })}
             </p>
             <button type="button" className="secondary" onClick={reset}>
@@ -339,7 +322,7 @@ function OutboxQueue({ version }: { version: number }) {
       api
         .listOutbox({ includeClosed: showClosed })
         .then((x) => !stop && setItems(x))
-        .catch((err: unknown) => !stop && setError(info(err)));
+        .catch((err: unknown) => !stop && setError(caught(err)));
     void load();
     const timer = window.setInterval(load, 3_000);
     return () => {
@@ -355,7 +338,7 @@ function OutboxQueue({ version }: { version: number }) {
         setWhy('');
         setTick((x) => x + 1);
       })
-      .catch((err: unknown) => setError(info(err)));
+      .catch((err: unknown) => setError(caught(err)));
 
   return (
     <div className="outbox panel" data-testid="outbox">
@@ -370,7 +353,7 @@ function OutboxQueue({ version }: { version: number }) {
           {t('refunds.showClosed')}
         </label>
       </div>
-      {error && <ErrorLine error={error} />}
+      {error && <ErrorNotice error={error} look="line" />}
       {items.length === 0 ? (
         <p className="muted">{t('refunds.queueEmpty')}</p>
       ) : (
@@ -398,7 +381,7 @@ function OutboxQueue({ version }: { version: number }) {
                 </td>
                 <td>{t(`refunds.states.${it.state}`)}</td>
                 <td>{it.attempts}</td>
-                <td>{it.lastError ? errorText(AppError.fromInfo(it.lastError)) : '—'}</td>
+                <td>{it.lastError ? errorText(it.lastError) : '—'}</td>
                 <td>{it.nextAt ? dateTime(it.nextAt, i18n.language) : '—'}</td>
                 <td>
                   {(it.state === 'checking' || it.state === 'sending') && (

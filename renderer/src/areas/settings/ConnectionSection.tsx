@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppError } from '../../../../shared/errors';
+import type { ErrorInfo } from '../../../../shared/errors';
 import {
   isSecureEndpoint,
   isWeChatBaseUrl,
@@ -21,8 +21,6 @@ import {
   type ConnectionDraft,
 } from '../../kit/form/ConnectionFields';
 import {
-  asAppError,
-  ErrorBox,
   FieldMessages,
   focusFirstError,
   numberFrom,
@@ -31,6 +29,7 @@ import {
   type FieldErrors,
 } from '../../kit/form/form';
 import { SectionForm, type SectionProps } from './SectionForm';
+import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 
 const ApiSettings = Settings.shape.api.unwrap();
 const ORDER = [
@@ -385,7 +384,7 @@ function SecretRow({
   const [confirming, setConfirming] = useState(false);
   const [message, setMessage] = useState('');
   const [fieldError, setFieldError] = useState<string | undefined>();
-  const [error, setError] = useState<AppError | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
   const id = `secret.${name}`;
 
   async function run(next: string | null) {
@@ -399,7 +398,7 @@ function SecretRow({
       setMessage(next === null ? k('cleared') : k('saved'));
       onSaved(view);
     } catch (err) {
-      setError(asAppError(err));
+      setError(caught(err));
     } finally {
       setBusy(false);
     }
@@ -484,7 +483,7 @@ function SecretRow({
           {message}
         </p>
       )}
-      <ErrorBox error={error} />
+      {error && <ErrorNotice error={error} />}
     </form>
   );
 }

@@ -2,22 +2,16 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract } from '../../../../shared/contract';
 import { Role } from '../../../../shared/contract-kit';
-import type { AppError } from '../../../../shared/errors';
+import type { ErrorInfo } from '../../../../shared/errors';
 import { PinSchema, type OperatorView } from '../../../../shared/settings';
 import { api } from '../../api';
-import {
-  asAppError,
-  ErrorBox,
-  focusFirstError,
-  TextField,
-  validate,
-  type FieldErrors,
-} from '../../kit/form/form';
+import { focusFirstError, TextField, validate, type FieldErrors } from '../../kit/form/form';
 import { useTerminal } from '../../shell/terminal-context';
+import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 
 type Editing = { id: string; kind: 'role' | 'pin' | 'disable' } | null;
 /** What the last change did, shown where it was made: under an operator's row, or in "Add". */
-type Feedback = { at: string; text?: string; error?: AppError } | null;
+type Feedback = { at: string; text?: string; error?: ErrorInfo } | null;
 const ADD = '\u0000add';
 const ROLES = Role.options;
 const digits = (s: string) => s.replace(/\D/g, '').slice(0, 8);
@@ -30,13 +24,13 @@ export function OperatorsSection() {
   const { t, i18n } = useTranslation();
   const { session, refresh } = useTerminal();
   const [operators, setOperators] = useState<OperatorView[] | null>(null);
-  const [loadError, setLoadError] = useState<AppError | null>(null);
+  const [loadError, setLoadError] = useState<ErrorInfo | null>(null);
   const [editing, setEditing] = useState<Editing>(null);
   const [feedback, setFeedback] = useState<Feedback>(null);
   const self = session.operator?.id;
 
   useEffect(() => {
-    void api.listOperators({}).then(setOperators, (err: unknown) => setLoadError(asAppError(err)));
+    void api.listOperators({}).then(setOperators, (err: unknown) => setLoadError(caught(err)));
   }, []);
 
   const time = new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit' });
@@ -61,7 +55,7 @@ export function OperatorsSection() {
       if (op.id === self) await refresh();
       return true;
     } catch (err) {
-      setFeedback({ at, error: asAppError(err) });
+      setFeedback({ at, error: caught(err) });
       return false;
     }
   }
@@ -93,7 +87,7 @@ export function OperatorsSection() {
     <section className="settings-section" aria-labelledby="operators-title">
       <h2 id="operators-title">{t('settings.sections.operators')}</h2>
       <p className="muted section-intro">{t('settings.operators.intro')}</p>
-      <ErrorBox error={loadError} />
+      {loadError && <ErrorNotice error={loadError} />}
       {operators === null && !loadError && <p className="muted">{t('settings.loading')}</p>}
       {operators && (
         <table className="operators-table">
@@ -522,7 +516,7 @@ function FeedbackLine({ feedback }: { feedback: Feedback }) {
           {feedback.text}
         </p>
       )}
-      <ErrorBox error={feedback?.error ?? null} />
+      {feedback?.error && <ErrorNotice error={feedback.error} />}
     </div>
   );
 }

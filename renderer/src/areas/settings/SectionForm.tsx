@@ -5,9 +5,9 @@
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppError } from '../../../../shared/errors';
+import type { ErrorInfo } from '../../../../shared/errors';
 import type { SettingsView } from '../../../../shared/settings';
-import { asAppError, ErrorBox } from '../../kit/form/form';
+import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 
 export interface SectionProps {
   view: SettingsView;
@@ -38,7 +38,7 @@ export function SectionForm({
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -53,7 +53,7 @@ export function SectionForm({
       setSaved(true);
       onSaved(view);
     } catch (err) {
-      setError(asAppError(err));
+      setError(caught(err));
     } finally {
       setBusy(false);
     }
@@ -69,7 +69,7 @@ export function SectionForm({
       <h2 id={`${id}-title`}>{title}</h2>
       {intro && <p className="muted section-intro">{intro}</p>}
       {children}
-      <ErrorBox error={error} />
+      {error && <ErrorNotice error={error} />}
       <div className="save-bar">
         {note}
         <span className="save-state" role="status" data-testid="save-state">

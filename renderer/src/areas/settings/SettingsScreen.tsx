@@ -1,9 +1,8 @@
 import { useEffect, useState, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppError } from '../../../../shared/errors';
+import type { ErrorInfo } from '../../../../shared/errors';
 import type { SettingsView } from '../../../../shared/settings';
 import { api } from '../../api';
-import { asAppError, ErrorBox } from '../../kit/form/form';
 import { routeHref, useRoute } from '../../shell/route';
 import { useTerminal } from '../../shell/terminal-context';
 import { CardIdsSection } from './CardIdsSection';
@@ -15,6 +14,7 @@ import { SecuritySection } from './SecuritySection';
 import { SoundsSection } from './SoundsSection';
 import { TerminalSection } from './TerminalSection';
 import { WindowSection } from './WindowSection';
+import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 
 const SECTIONS = [
   'terminal',
@@ -51,12 +51,12 @@ export function SettingsScreen() {
   const { refresh } = useTerminal();
   const [route] = useRoute();
   const [view, setView] = useState<SettingsView | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
   const param = route.params.get('section');
   const section: Section = isSection(param) ? param : 'terminal';
 
   useEffect(() => {
-    void api.getSettings({}).then(setView, (err: unknown) => setError(asAppError(err)));
+    void api.getSettings({}).then(setView, (err: unknown) => setError(caught(err)));
   }, []);
 
   function saved(next: SettingsView) {
@@ -93,7 +93,7 @@ export function SettingsScreen() {
             <small>{view.problem}</small>
           </div>
         )}
-        <ErrorBox error={error} />
+        {error && <ErrorNotice error={error} />}
         {section === 'operators' ? (
           <OperatorsSection />
         ) : !view ? (

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SetupInput, type AppInfo } from '../../../../shared/contract';
-import type { AppError } from '../../../../shared/errors';
+import type { ErrorInfo } from '../../../../shared/errors';
 import { isLanguage, LANGUAGES, type Language } from '../../../../shared/i18n';
 import { api } from '../../api';
 import {
@@ -12,9 +12,7 @@ import {
   type ConnectionDraft,
 } from '../../kit/form/ConnectionFields';
 import {
-  asAppError,
   ChoiceCards,
-  ErrorBox,
   focusFirstError,
   TextField,
   validate,
@@ -22,6 +20,7 @@ import {
 } from '../../kit/form/form';
 import { RecoveryNote, type Recovery } from '../../kit/form/RecoveryNote';
 import { setLanguage } from '../../i18n';
+import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 
 const STEPS = ['terminal', 'connection', 'manager'] as const;
 const LANGUAGE_NAMES: Record<Language, string> = { 'zh-CN': '中文', en: 'English' };
@@ -84,7 +83,7 @@ export function SetupWizard({
   const [step, setStep] = useState(0);
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [errors, setErrors] = useState<FieldErrors>({});
-  const [serverError, setServerError] = useState<AppError | null>(null);
+  const [serverError, setServerError] = useState<ErrorInfo | null>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | undefined>();
   /** Set when the host refused set-up because this terminal was set up before. */
@@ -207,7 +206,7 @@ export function SetupWizard({
       await api.completeSetup(input());
       await onDone(language);
     } catch (err) {
-      const error = asAppError(err);
+      const error = caught(err);
       setServerError(error);
       setBusy(false);
       // Set up before (in another window, or its files went missing): say how to recover.
@@ -436,7 +435,7 @@ export function SetupWizard({
           )}
         </div>
 
-        <ErrorBox error={serverError} />
+        {serverError && <ErrorNotice error={serverError} />}
         {recovery && <RecoveryNote recovery={recovery} dataDir={info.dataDir} />}
 
         <footer className="wizard-actions">

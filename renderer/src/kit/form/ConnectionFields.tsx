@@ -9,14 +9,15 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { z } from 'zod';
 import type { ConnectionTestInput, ConnectionTestResult, Mode } from '../../../../shared/contract';
-import type { AppError } from '../../../../shared/errors';
+import type { ErrorInfo } from '../../../../shared/errors';
 import {
   isSecureEndpoint,
   LiveSettings,
   type TokenProviderKind,
 } from '../../../../shared/settings';
 import { api } from '../../api';
-import { asAppError, ChoiceCards, ErrorBox, TextField, validate, type FieldErrors } from './form';
+import { ChoiceCards, TextField, validate, type FieldErrors } from './form';
+import { caught, ErrorNotice } from '../errors/ErrorNotice';
 
 export interface ConnectionDraft {
   mode: Mode;
@@ -171,7 +172,7 @@ export function TestConnection({
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<TestResult | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
 
   async function run() {
     const input = build();
@@ -182,7 +183,7 @@ export function TestConnection({
     try {
       setResult(await api.testConnection(input));
     } catch (err) {
-      setError(asAppError(err));
+      setError(caught(err));
     } finally {
       setBusy(false);
     }
@@ -211,7 +212,7 @@ export function TestConnection({
             </small>
           </p>
         )}
-        <ErrorBox error={error} />
+        {error && <ErrorNotice error={error} />}
       </div>
     </div>
   );

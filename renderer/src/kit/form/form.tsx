@@ -1,16 +1,12 @@
 /**
  * Small form parts shared by the set-up wizard and the settings screen: a labelled field with
- * its hint and error (linked for screen readers), choice cards for radio groups, the error
- * box for AppErrors from the host, and the translation of zod issues into field messages.
+ * its hint and error (linked for screen readers), choice cards for radio groups, and the translation of zod issues into field messages.
  * Validation always runs the same zod schemas as the host (shared/settings.ts,
  * shared/contract.ts); only the wording is the renderer's.
  */
 import type { InputHTMLAttributes, ReactNode, Ref } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { z } from 'zod';
-import { AppError } from '../../../../shared/errors';
-import { errorText } from '../../i18n';
 
 /** Field id → message, for the fields of one form. */
 export type FieldErrors = Record<string, string>;
@@ -235,25 +231,6 @@ export function CheckField({
         <span>{label}</span>
       </label>
       <FieldMessages id={id} hint={hint} />
-    </div>
-  );
-}
-
-export function asAppError(err: unknown): AppError {
-  return err instanceof AppError ? err : new AppError('internal', 'errors.internal');
-}
-
-/** An error from the host: what happened and what to do, with the errcode in small type. */
-export function ErrorBox({ error }: { error: AppError | null }) {
-  const { t } = useTranslation();
-  if (!error) return null;
-  return (
-    <div className="form-error" role="alert">
-      <span aria-hidden="true">⚠ </span>
-      {errorText(error)}
-      {error.errcode !== undefined && (
-        <small className="errcode">{t('ui.app.errcode', { errcode: error.errcode })}</small>
-      )}
     </div>
   );
 }

@@ -1,8 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { Verdict } from '../../../../shared/verdict';
-import { errorText } from '../../i18n';
-import { AppError } from '../../../../shared/errors';
 import { dateTime, timeOfDay, valueText, warningText } from './verdict-text';
+import { ErrorNotice } from '../errors/ErrorNotice';
 
 const ICONS: Record<Verdict['tone'], string> = {
   accept: '✓',
@@ -129,14 +128,7 @@ export function VerdictPanel({
           )}
         </dd>
       </dl>
-      {v.error && (
-        <p className="verdict-error">
-          {errorText(AppError.fromInfo(v.error))}
-          {v.error.errcode !== undefined && (
-            <small> ({t('ui.app.errcode', { errcode: v.error.errcode })})</small>
-          )}
-        </p>
-      )}
+      {v.error && <ErrorNotice error={v.error} look="verdict" />}
     </div>
   );
 }
