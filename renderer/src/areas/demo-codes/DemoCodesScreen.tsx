@@ -6,6 +6,8 @@ import { toSVG } from 'bwip-js/browser';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DemoCodes } from '../../../../shared/contract';
+import { decideVerdict, type VerdictKind } from '../../../../shared/verdict';
+import { UserCardStatus } from '../../../../shared/wechat/enums';
 import { api } from '../../api';
 
 type DemoCode = DemoCodes['codes'][number];
@@ -31,15 +33,25 @@ function svgDataUrl(c: DemoCode): string | undefined {
   return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 }
 
-const STATUS_VERDICT: Record<string, string> = {
-  NORMAL: 'redeemable',
-  CONSUMED: 'already_redeemed',
-  EXPIRE: 'expired',
-  GIFTING: 'gifting',
-  GIFT_TIMEOUT: 'gift_timeout',
-  DELETE: 'deleted',
-  UNAVAILABLE: 'invalidated',
-};
+/** What the counter will say about a code that is not redeemable: the shared verdict rules. */
+function expectedVerdict(c: DemoCode): VerdictKind {
+  const status = UserCardStatus.safeParse(c.status);
+  if (!status.success) return 'not_allowed';
+  return decideVerdict({
+    code: c.code,
+    lookup: {
+      kind: 'found',
+      result: {
+        card: { card_id: c.cardId },
+        openid: '',
+        can_consume: true,
+        user_card_status: status.data,
+      },
+    },
+    now: Date.now(),
+    timeZone: 'UTC',
+  }).kind;
+}
 
 export function DemoCodesScreen() {
   const { t } = useTranslation();
@@ -79,7 +91,7 @@ export function DemoCodesScreen() {
       <ul className="demo-grid" data-testid="demo-grid">
         {codes.map((c) => {
           const img = svgDataUrl(c);
-          const expect = c.redeemable ? 'redeemable' : (STATUS_VERDICT[c.status] ?? 'not_allowed');
+          const expect = c.redeemable ? 'redeemable' : expectedVerdict(c);
           return (
             <li key={c.code} className={`demo-card ${c.redeemable ? 'ok' : 'not-ok'}`}>
               <div className="demo-symbol">
