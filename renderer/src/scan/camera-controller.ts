@@ -27,12 +27,12 @@ export type CameraStatus =
   | 'unsupported'
   | 'error';
 
-export interface CameraDevice {
+interface CameraDevice {
   deviceId: string;
   label: string;
 }
 
-export interface CameraView {
+interface CameraView {
   status: CameraStatus;
   /** Paused after a read, for the scanner's cool-down. */
   paused: boolean;
@@ -85,7 +85,7 @@ function store(key: string, value: string | undefined) {
 }
 
 /** What the counter exposes for the camera benchmark and tests: counters only, no codes. */
-export interface CameraProbe {
+interface CameraProbe {
   readonly status: CameraStatus;
   readonly attempts: number;
   readonly activeMs: number;

@@ -33,7 +33,7 @@ export interface LoopStats {
   hits: number;
 }
 
-export interface CameraLoopOptions {
+interface CameraLoopOptions {
   video: HTMLVideoElement;
   formats: readonly CodeFormat[];
   /** The scan box, fractions of the frame. */
@@ -62,7 +62,7 @@ const TARGET_ATTEMPT_MS = 30;
 /** Most time the decoder may start new steps in, per attempt. */
 const MAX_BUDGET_MS = 20;
 
-export function createDecodeWorker(): Worker {
+function createDecodeWorker(): Worker {
   return new Worker(new URL('./decode-worker.ts', import.meta.url), { type: 'module' });
 }
 

@@ -65,20 +65,20 @@ export type { Frame, Rect } from './gray';
 export const ALL_FORMATS = ['QR_CODE', 'CODE_128', 'EAN_13', 'CODE_39', 'ITF', 'PDF_417'] as const;
 export type CodeFormat = (typeof ALL_FORMATS)[number];
 /** What WeChat coupons use. */
-export const DEFAULT_FORMATS: readonly CodeFormat[] = ['QR_CODE', 'CODE_128'];
+const DEFAULT_FORMATS: readonly CodeFormat[] = ['QR_CODE', 'CODE_128'];
 
 export interface Decoded {
   text: string;
   format: CodeFormat;
 }
 
-export interface DecodeOptions {
+interface DecodeOptions {
   formats?: readonly CodeFormat[];
   /** The scan box, as fractions of the frame; tried first. */
   roi?: Rect | undefined;
 }
 
-export interface AttemptOptions extends DecodeOptions {
+interface AttemptOptions extends DecodeOptions {
   /** Where in the plan the previous attempt stopped (its `next`). */
   fromStep?: number;
   /** No further step is started once this many ms have passed (a step runs to its end). */
@@ -89,7 +89,7 @@ export interface AttemptOptions extends DecodeOptions {
   now?: () => number;
 }
 
-export interface AttemptResult {
+interface AttemptResult {
   /** A read that counts. */
   result?: Decoded | undefined;
   /** A 1D read seen on one scan line only: counts if the next frame reads the same. */

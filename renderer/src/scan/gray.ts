@@ -63,7 +63,7 @@ export interface Rect {
   height: number;
 }
 
-export function channelsOf(frame: Frame): 1 | 4 {
+function channelsOf(frame: Frame): 1 | 4 {
   const n = frame.width * frame.height;
   if (frame.data.length >= n * 4) return 4;
   if (frame.data.length >= n) return 1;

@@ -26,9 +26,9 @@ import { applyZxingFixes } from './zxing-fixes';
 
 applyZxingFixes();
 
-export type LinearFormat = 'CODE_128' | 'EAN_13' | 'CODE_39' | 'ITF';
+type LinearFormat = 'CODE_128' | 'EAN_13' | 'CODE_39' | 'ITF';
 
-export interface LinearRead {
+interface LinearRead {
   text: string;
   format: LinearFormat;
   confirmed: boolean;
@@ -119,12 +119,7 @@ const EDGE_SCALE = 4;
  * by a pixel, which for 3-pixel modules is a misread or a miss), and narrow elements a blur has
  * flattened still count as long as they stand out. The row is 4x as long as the image.
  */
-export function edgeRow(
-  g: Gray,
-  y: number,
-  row: BitArray | undefined,
-  smooth = 1,
-): BitArray | undefined {
+function edgeRow(g: Gray, y: number, row: BitArray | undefined, smooth = 1): BitArray | undefined {
   const { width: w, height: h, data } = g;
   const buf = rowBuffer(w);
   const y0 = Math.max(0, y - smooth);

@@ -4,9 +4,9 @@
  * the scan to the screen that is listening (the counter, or the refund screen).
  */
 export type ScanSource = 'scanner' | 'camera' | 'manual';
-export type ScanListener = (code: string, source: ScanSource) => void;
+type ScanListener = (code: string, source: ScanSource) => void;
 
-export class ScanBus {
+class ScanBus {
   private listener: ScanListener | undefined;
   private last: { code: string; at: number } | undefined;
 

@@ -17,7 +17,7 @@ export interface WedgeOptions {
   prefix: string;
 }
 
-export interface KeyLike {
+interface KeyLike {
   key: string;
   timeStamp: number;
   ctrlKey?: boolean;
@@ -28,7 +28,7 @@ export interface KeyLike {
   stopPropagation?(): void;
 }
 
-export interface WedgeCallbacks {
+interface WedgeCallbacks {
   onScan(code: string): void;
   /** Hands characters typed by a person on to whatever has the focus. */
   onReplay(text: string): void;

@@ -6,7 +6,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-export interface MultiPickProps {
+interface MultiPickProps {
   label: string;
   /** What the button says when nothing is chosen (no narrowing). */
   anyLabel: string;

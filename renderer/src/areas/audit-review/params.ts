@@ -6,7 +6,7 @@
 import { AUDIT_OUTCOMES, type AuditFilter } from '../../../../shared/audit';
 import { RANGE_PRESETS, rangeBounds, type RangePreset } from '../../../../shared/ops/audit-review';
 
-export const VIEWS = ['journal', 'record', 'summary', 'verify'] as const;
+const VIEWS = ['journal', 'record', 'summary', 'verify'] as const;
 export type View = (typeof VIEWS)[number];
 
 export interface ReviewParams {
@@ -79,5 +79,3 @@ export function toFilter(r: ReviewParams, now: number, timeZone: string): AuditF
     ...(text ? { text } : {}),
   };
 }
-
-export const EMPTY_PARAMS: ReviewParams = { range: 'today', actions: [], outcomes: [] };

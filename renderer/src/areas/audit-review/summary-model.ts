@@ -25,7 +25,7 @@ function add(into: KindCounts, action: string, outcome: string, count: number) {
   if (kind) into[kind] += count;
 }
 
-export interface SummaryModel {
+interface SummaryModel {
   kinds: KindCounts;
   hours: ({ hour: number } & KindCounts)[];
   /** The hour with the most records of any kind (the earliest of equals); none if empty. */

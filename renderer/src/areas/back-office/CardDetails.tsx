@@ -20,7 +20,7 @@ import { EditCardPanel } from './EditCardPanel';
 import { StockPanel } from './StockPanel';
 import { caught } from '../../kit/errors/ErrorNotice';
 
-export type CardAction = 'edit' | 'stock' | 'code' | 'delete';
+type CardAction = 'edit' | 'stock' | 'code' | 'delete';
 const ACTIONS: readonly CardAction[] = ['edit', 'stock', 'code', 'delete'];
 
 export function parseAction(value: string | null): CardAction | undefined {

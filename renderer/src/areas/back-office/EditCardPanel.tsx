@@ -58,7 +58,7 @@ function groupOf(spec: EditField): Group {
   return 'look';
 }
 
-export function problemText(t: TFunction, p: EditProblem): string {
+function problemText(t: TFunction, p: EditProblem): string {
   return p.problem === 'too_long'
     ? t('office.problem.too_long', { max: p.max, chinese: Math.floor(p.max / 3) })
     : t(`office.problem.${p.problem}`);

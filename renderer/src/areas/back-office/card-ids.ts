@@ -9,7 +9,7 @@ import type { CardStatus } from '../../../../shared/wechat/enums';
 import { api } from '../../api';
 import { caught } from '../../kit/errors/ErrorNotice';
 
-export interface IdList {
+interface IdList {
   ids: string[];
   total?: number;
   loading: boolean;
@@ -32,7 +32,7 @@ function subscribe(listener: () => void) {
   return () => listeners.delete(listener);
 }
 
-export const statusKey = (statuses: readonly CardStatus[]) => [...statuses].sort().join(',');
+const statusKey = (statuses: readonly CardStatus[]) => [...statuses].sort().join(',');
 
 async function load(key: string) {
   const gen = (generation.get(key) ?? 0) + 1;

@@ -11,7 +11,7 @@ import { cardBody } from '../../../../shared/wechat/card';
 import { api } from '../../api';
 import { caught } from '../../kit/errors/ErrorNotice';
 
-export interface Entry {
+interface Entry {
   summary?: CardSummary;
   error?: ErrorInfo;
   loading?: boolean;

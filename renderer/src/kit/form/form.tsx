@@ -16,7 +16,7 @@ export type FieldErrors = Record<string, string>;
  * key, for fields whose rule has its own wording (formats); everything else gets a generic
  * message from the issue's kind (required, too long, out of range, not a number).
  */
-export function issueText(t: TFunction, issue: z.core.$ZodIssue, override?: string): string {
+function issueText(t: TFunction, issue: z.core.$ZodIssue, override?: string): string {
   if (override) return t(override);
   switch (issue.code) {
     case 'invalid_type':
@@ -143,7 +143,7 @@ export function TextField({
   );
 }
 
-export interface ChoiceOption<V extends string> {
+interface ChoiceOption<V extends string> {
   value: V;
   label: string;
   hint?: string;
