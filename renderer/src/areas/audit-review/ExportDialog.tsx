@@ -11,11 +11,12 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import type { ExportStatus } from '../../../../shared/ops/audit-review';
 import { api } from '../../api';
 import { errorText } from '../../i18n';
-import { actionName, dateIn, outcomeName } from './review-text';
+import { actionName, outcomeName } from './review-text';
 import { Progress } from './Progress';
 import { useReview } from './review-context';
 import { usePoll } from './use-poll';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
+import { calendarDate } from '../../kit/date-time';
 
 export function ExportDialog({
   filter,
@@ -112,12 +113,12 @@ export function ExportDialog({
             {[
               filter.from !== undefined && filter.to !== undefined
                 ? filter.to - filter.from <= 86_400_000 + 3_600_000
-                  ? dateIn(filter.from, lang, tz)
-                  : `${dateIn(filter.from, lang, tz)} – ${dateIn(filter.to - 1, lang, tz)}`
+                  ? calendarDate(filter.from, lang, tz, { weekday: true })
+                  : `${calendarDate(filter.from, lang, tz, { weekday: true })} – ${calendarDate(filter.to - 1, lang, tz, { weekday: true })}`
                 : filter.from !== undefined
-                  ? `${dateIn(filter.from, lang, tz)} –`
+                  ? `${calendarDate(filter.from, lang, tz, { weekday: true })} –`
                   : filter.to !== undefined
-                    ? `– ${dateIn(filter.to - 1, lang, tz)}`
+                    ? `– ${calendarDate(filter.to - 1, lang, tz, { weekday: true })}`
                     : t('review.export.allTime'),
               filter.operatorId && operatorName(filter.operatorId),
               filter.actions?.map((a) => actionName(a, t)).join(t('review.filters.listSeparator')),

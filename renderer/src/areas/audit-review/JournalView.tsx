@@ -14,10 +14,11 @@ import { api } from '../../api';
 import { navigate } from '../../shell/route';
 import { ExportDialog } from './ExportDialog';
 import { JournalFilters } from './Filters';
-import { actionName, dateTimeIn, duration, OUTCOME_ICON, outcomeName } from './review-text';
+import { actionName, duration, OUTCOME_ICON, outcomeName } from './review-text';
 import { toFilter } from './params';
 import { useReview } from './review-context';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
+import { dateTime } from '../../kit/date-time';
 
 const PAGE = 200;
 const ROW_HEIGHT = 46;
@@ -156,7 +157,7 @@ export function JournalView() {
         }),
         helper.accessor('ts', {
           header: () => t('review.journal.columns.time'),
-          cell: (c) => dateTimeIn(c.getValue(), lang, tz),
+          cell: (c) => dateTime(c.getValue(), lang, tz, { seconds: true }),
         }),
         helper.accessor('operator_id', {
           header: () => t('review.journal.columns.operator'),
@@ -224,9 +225,7 @@ export function JournalView() {
   }, []);
 
   const sinceText =
-    info.scope.own && info.scope.since !== undefined
-      ? dateTimeIn(info.scope.since, lang, tz, false)
-      : '';
+    info.scope.own && info.scope.since !== undefined ? dateTime(info.scope.since, lang, tz) : '';
 
   return (
     <div className="journal">

@@ -9,10 +9,11 @@ import type { JsonValue } from '../../../../shared/audit';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { RecordView as RecordData } from '../../../../shared/ops/audit-review';
 import { api } from '../../api';
-import { actionName, dateTimeIn, duration, errcodeMeaning } from './review-text';
+import { actionName, duration, errcodeMeaning } from './review-text';
 import { OutcomeBadge } from './JournalView';
 import { useReview } from './review-context';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
+import { dateTime } from '../../kit/date-time';
 
 /** A detail value as text: strings as they are, anything else as compact JSON. */
 function valueText(v: JsonValue): string {
@@ -142,7 +143,9 @@ export function RecordView({ id }: { id: number }) {
       <div className="record-columns">
         <section className="panel record-fields">
           <dl className="kv">
-            <Field label={t('review.record.fields.time')}>{dateTimeIn(r.ts, lang, tz)}</Field>
+            <Field label={t('review.record.fields.time')}>
+              {dateTime(r.ts, lang, tz, { seconds: true })}
+            </Field>
             <Field label={t('review.record.fields.timeUtc')}>
               <span className="mono small">{new Date(r.ts).toISOString()}</span>
             </Field>
@@ -235,7 +238,7 @@ export function RecordView({ id }: { id: number }) {
                   aria-current={l.id === r.id ? 'page' : undefined}
                 >
                   <span className="linked-id">#{l.id}</span>
-                  <span>{dateTimeIn(l.ts, lang, tz)}</span>
+                  <span>{dateTime(l.ts, lang, tz, { seconds: true })}</span>
                   <span>{actionName(l.action, t)}</span>
                   <OutcomeBadge outcome={l.outcome} />
                   <span className="muted">

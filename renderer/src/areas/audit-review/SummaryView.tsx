@@ -17,13 +17,14 @@ import {
 import { api } from '../../api';
 import { StaticTable, type Features } from '../../kit/table/StaticTable';
 import { RangePicker } from './Filters';
-import { actionName, count, dateIn, dayHourIn, errcodeMeaning, hourIn } from './review-text';
+import { actionName, count, errcodeMeaning } from './review-text';
 import { OutcomeBadge } from './JournalView';
 import { KIND_COLOURS } from './kind-colours';
 import { toFilter, type ReviewParams } from './params';
 import { useReview } from './review-context';
 import { summaryModel, type KindCounts } from './summary-model';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
+import { calendarDate, dayAndTime, timeOfDay } from '../../kit/date-time';
 
 const HourChart = lazy(() => import('./HourChart'));
 
@@ -73,7 +74,7 @@ export function SummaryView() {
   const data = current?.data;
   const model = useMemo(() => (data ? summaryModel(data) : undefined), [data]);
   const multiDay = from !== undefined && to !== undefined && to - from > DAY_MS + 3_600_000;
-  const hourLabel = (h: number) => (multiDay ? dayHourIn(h, lang, tz) : hourIn(h, lang, tz));
+  const hourLabel = (h: number) => (multiDay ? dayAndTime(h, lang, tz) : timeOfDay(h, lang, tz));
 
   /** The journal for this range, narrowed further by `patch`. */
   const journal = (patch: Record<string, string>) =>
@@ -251,10 +252,10 @@ export function SummaryView() {
     const bars = new Map<string, { label: string } & Record<ReviewKind, number>>();
     for (const h of hours) {
       const label = byDay
-        ? dateIn(h.hour, lang, tz)
+        ? calendarDate(h.hour, lang, tz, { weekday: true })
         : multiDay
-          ? dayHourIn(h.hour, lang, tz)
-          : hourIn(h.hour, lang, tz);
+          ? dayAndTime(h.hour, lang, tz)
+          : timeOfDay(h.hour, lang, tz);
       const bar = bars.get(label) ?? {
         label,
         redemptions: 0,
@@ -286,8 +287,8 @@ export function SummaryView() {
       )}
       {from !== undefined && to !== undefined && (
         <p className="summary-range" data-testid="summary-range">
-          {dateIn(from, lang, tz)}
-          {to - from > DAY_MS ? ` – ${dateIn(to - 1, lang, tz)}` : ''}
+          {calendarDate(from, lang, tz, { weekday: true })}
+          {to - from > DAY_MS ? ` – ${calendarDate(to - 1, lang, tz, { weekday: true })}` : ''}
           <span className="muted small"> · {tz}</span>
         </p>
       )}
@@ -326,12 +327,12 @@ export function SummaryView() {
               <span className="tile-label">{t('review.summary.busiest')}</span>
               <span className="tile-value">
                 {busiest
-                  ? `${hourIn(busiest.hour, lang, tz)}–${hourIn(busiest.hour + 3_600_000, lang, tz)}`
+                  ? `${timeOfDay(busiest.hour, lang, tz)}–${timeOfDay(busiest.hour + 3_600_000, lang, tz)}`
                   : t('review.summary.nothing')}
               </span>
               <span className="tile-hint">
                 {busiest
-                  ? `${multiDay ? `${dateIn(busiest.hour, lang, tz)} · ` : ''}${t(
+                  ? `${multiDay ? `${calendarDate(busiest.hour, lang, tz, { weekday: true })} · ` : ''}${t(
                       'review.summary.busiestValue',
                       { count: busiest.count },
                     )}`

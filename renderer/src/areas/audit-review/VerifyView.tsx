@@ -9,11 +9,11 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import type { VerifyStatus } from '../../../../shared/ops/audit-review';
 import { api } from '../../api';
 import { errorText } from '../../i18n';
-import { dateTimeIn } from './review-text';
 import { Progress } from './Progress';
 import { useReview } from './review-context';
 import { usePoll } from './use-poll';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
+import { dateTime } from '../../kit/date-time';
 
 export function VerifyView() {
   const { t, i18n } = useTranslation();
@@ -145,7 +145,7 @@ export function VerifyView() {
         {status && status.state !== 'running' && (
           <p className="muted small">
             {t('review.verify.checkedAt', {
-              time: dateTimeIn(status.startedAt, i18n.language, info.timeZone),
+              time: dateTime(status.startedAt, i18n.language, info.timeZone, { seconds: true }),
             })}
           </p>
         )}

@@ -1,56 +1,9 @@
 /**
- * Dates, durations and names on the review screens: always in the terminal's time zone (from
- * reviewInfo), in the operator's language.
+ * Counts, durations and names on the review screens, in the operator's language (their dates
+ * and times: kit/date-time.ts, in the terminal's time zone from reviewInfo).
  */
 import type { TFunction } from 'i18next';
 import i18next from 'i18next';
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-function format(lang: string, timeZone: string, opts: Intl.DateTimeFormatOptions) {
-  const key = `${lang}|${timeZone}|${JSON.stringify(opts)}`;
-  let f = formats.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(lang, { timeZone, hourCycle: 'h23', ...opts });
-    formats.set(key, f);
-  }
-  return f;
-}
-
-/** 2024-05-01 14:03:27 (with the locale's separators). */
-export function dateTimeIn(ms: number, lang: string, timeZone: string, seconds = true): string {
-  return format(lang, timeZone, {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    ...(seconds ? { second: '2-digit' } : {}),
-  }).format(ms);
-}
-
-export function dateIn(ms: number, lang: string, timeZone: string): string {
-  return format(lang, timeZone, {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    weekday: 'short',
-  }).format(ms);
-}
-
-/** 14:00 */
-export function hourIn(ms: number, lang: string, timeZone: string): string {
-  return format(lang, timeZone, { hour: '2-digit', minute: '2-digit' }).format(ms);
-}
-
-/** 05/01 14:00, for hours of a range longer than a day. */
-export function dayHourIn(ms: number, lang: string, timeZone: string): string {
-  return format(lang, timeZone, {
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(ms);
-}
 
 export function count(n: number, lang: string): string {
   return new Intl.NumberFormat(lang).format(n);

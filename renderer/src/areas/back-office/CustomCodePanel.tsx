@@ -14,9 +14,9 @@ import {
 import type { CodeCheck } from '../../../../shared/ops/back-office';
 import { cardBody, type Card } from '../../../../shared/wechat/card';
 import { api } from '../../api';
-import { dateTime } from '../../kit/verdict/verdict-text';
 import { ErrorLine, useFormat } from './common';
 import { caught } from '../../kit/errors/ErrorNotice';
+import { dateTime, LOCAL_ZONE } from '../../kit/date-time';
 
 export function CustomCodePanel({ card }: { card: Card }) {
   const { t } = useTranslation();
@@ -111,8 +111,8 @@ export function CustomCodePanel({ card }: { card: Card }) {
               <>
                 <dt>{t('office.details.window')}</dt>
                 <dd>
-                  {checked.begin ? dateTime(checked.begin, fmt.lang) : '…'} –{' '}
-                  {checked.end ? dateTime(checked.end, fmt.lang) : '…'}
+                  {checked.begin ? dateTime(checked.begin, fmt.lang, LOCAL_ZONE) : '…'} –{' '}
+                  {checked.end ? dateTime(checked.end, fmt.lang, LOCAL_ZONE) : '…'}
                 </dd>
               </>
             )}

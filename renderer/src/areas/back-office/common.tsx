@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { cssColor } from '../../../../shared/office/card-edit';
 import type { CardStatus, CardType } from '../../../../shared/wechat/enums';
-import { dateTime } from '../../kit/verdict/verdict-text';
+import { calendarDate, dateTime, LOCAL_ZONE } from '../../kit/date-time';
 import { routeHref } from '../../shell/route';
 import { ErrorNotice } from '../../kit/errors/ErrorNotice';
 
@@ -76,7 +76,8 @@ export function useFormat() {
     lang,
     number: (n: number) => num.format(n),
     /** Unix seconds as date and time in the terminal's time zone. */
-    seconds: (s: number, withTime = true) => dateTime(s * 1000, lang, withTime),
+    seconds: (s: number, withTime = true) =>
+      withTime ? dateTime(s * 1000, lang, LOCAL_ZONE) : calendarDate(s * 1000, lang, LOCAL_ZONE),
     list: (items: string[]) => items.join(lang.startsWith('zh') ? '、' : ', '),
   };
 }

@@ -9,13 +9,13 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import type { Verdict } from '../../../../shared/verdict';
 import { api } from '../../api';
 import { CameraPanel } from '../../scan/CameraPanel';
-import { timeOfDay } from '../../kit/verdict/verdict-text';
 import { scanBus, type ScanSource } from '../../scan/scan-bus';
 import { playSound } from '../../kit/verdict/sound';
 import { VerdictPanel } from '../../kit/verdict/VerdictPanel';
 import { errorText } from '../../i18n';
 import { useTerminal } from '../../shell/terminal-context';
 import { caught } from '../../kit/errors/ErrorNotice';
+import { LOCAL_ZONE, timeOfDay } from '../../kit/date-time';
 
 type Phase =
   | { k: 'idle' }
@@ -173,7 +173,10 @@ export function CounterScreen() {
           {pending.recentlySettled.slice(0, 3).map((s) => (
             <li key={s.nonce}>
               {s.state === 'redeemed'
-                ? t('ui.counter.settledRedeemed', { code: s.code, time: timeOfDay(s.at, lang) })
+                ? t('ui.counter.settledRedeemed', {
+                    code: s.code,
+                    time: timeOfDay(s.at, lang, LOCAL_ZONE),
+                  })
                 : t('ui.counter.settledNotRedeemed', { code: s.code })}
             </li>
           ))}
@@ -196,7 +199,7 @@ export function CounterScreen() {
             verdict={phase.verdict}
             checkOnly={checkOnly}
             title={t('ui.counter.redeemed')}
-            hint={t('ui.counter.redeemedAt', { time: timeOfDay(phase.at, lang) })}
+            hint={t('ui.counter.redeemedAt', { time: timeOfDay(phase.at, lang, LOCAL_ZONE) })}
           />
         )}
         {phase.k === 'unknown' && !settledNow && (

@@ -15,12 +15,12 @@ import {
 import { noteBytesLeft } from '../../../../shared/refund-reason';
 import { roleAllows } from '../../../../shared/settings';
 import { api } from '../../api';
-import { dateTime } from '../../kit/verdict/verdict-text';
 import { scanBus } from '../../scan/scan-bus';
 import { VerdictPanel } from '../../kit/verdict/VerdictPanel';
 import { errorText } from '../../i18n';
 import { useTerminal } from '../../shell/terminal-context';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
+import { dateTime, LOCAL_ZONE } from '../../kit/date-time';
 
 type Reason = (typeof REFUND_REASONS)[number];
 
@@ -152,7 +152,7 @@ export function RefundScreen() {
             <p className="refund-history" data-testid="refund-history">
               {preview?.redeemedHere
                 ? t('refunds.redeemedHere', {
-                    time: dateTime(preview.redeemedHere.at, lang),
+                    time: dateTime(preview.redeemedHere.at, lang, LOCAL_ZONE),
                     name: preview.redeemedHere.operatorName,
                   })
                 : t('refunds.notRedeemedHere')}
@@ -382,7 +382,7 @@ function OutboxQueue({ version }: { version: number }) {
                 <td>{t(`refunds.states.${it.state}`)}</td>
                 <td>{it.attempts}</td>
                 <td>{it.lastError ? errorText(it.lastError) : '—'}</td>
-                <td>{it.nextAt ? dateTime(it.nextAt, i18n.language) : '—'}</td>
+                <td>{it.nextAt ? dateTime(it.nextAt, i18n.language, LOCAL_ZONE) : '—'}</td>
                 <td>
                   {(it.state === 'checking' || it.state === 'sending') && (
                     <small className="muted">{t('refunds.inFlight')}</small>

@@ -7,6 +7,7 @@ import { PinSchema, type OperatorView } from '../../../../shared/settings';
 import { api } from '../../api';
 import { focusFirstError, TextField, validate, type FieldErrors } from '../../kit/form/form';
 import { useTerminal } from '../../shell/terminal-context';
+import { LOCAL_ZONE, timeOfDay } from '../../kit/date-time';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 
 type Editing = { id: string; kind: 'role' | 'pin' | 'disable' } | null;
@@ -33,7 +34,6 @@ export function OperatorsSection() {
     void api.listOperators({}).then(setOperators, (err: unknown) => setLoadError(caught(err)));
   }, []);
 
-  const time = new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit' });
   const role = (r: Role) => t(`ui.roles.${r}`);
 
   /** Runs one change, shows what happened, and keeps the table in step with the host. */
@@ -72,7 +72,9 @@ export function OperatorsSection() {
       return (
         <span className="op-status locked">
           <span aria-hidden="true">◷ </span>
-          {t('settings.operators.status.locked', { time: time.format(o.lockedUntil) })}
+          {t('settings.operators.status.locked', {
+            time: timeOfDay(o.lockedUntil, i18n.language, LOCAL_ZONE, { localeClock: true }),
+          })}
         </span>
       );
     return (

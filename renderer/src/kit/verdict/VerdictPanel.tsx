@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { Verdict } from '../../../../shared/verdict';
-import { dateTime, timeOfDay, valueText, warningText } from './verdict-text';
+import { valueText, warningText } from './verdict-text';
 import { ErrorNotice } from '../errors/ErrorNotice';
+import { calendarDate, dateTime, LOCAL_ZONE, timeOfDay } from '../date-time';
 
 const ICONS: Record<Verdict['tone'], string> = {
   accept: '✓',
@@ -52,10 +53,10 @@ export function VerdictPanel({
   const h = hintKey(v, checkOnly);
   const params: Record<string, string> = {
     ...h.params,
-    ...(v.redeemedHere ? { time: timeOfDay(v.redeemedHere.at, lang) } : {}),
-    ...(v.window?.end ? { date: dateTime(v.window.end, lang, false) } : {}),
+    ...(v.redeemedHere ? { time: timeOfDay(v.redeemedHere.at, lang, LOCAL_ZONE) } : {}),
+    ...(v.window?.end ? { date: calendarDate(v.window.end, lang, LOCAL_ZONE) } : {}),
     ...(v.kind === 'not_yet_valid' && v.window?.begin
-      ? { date: dateTime(v.window.begin, lang) }
+      ? { date: dateTime(v.window.begin, lang, LOCAL_ZONE) }
       : {}),
   };
   return (
@@ -106,8 +107,8 @@ export function VerdictPanel({
           <>
             <dt>{t('verdict.label.window')}</dt>
             <dd data-testid="verdict-window">
-              {v.window.begin ? dateTime(v.window.begin, lang) : '…'} –{' '}
-              {v.window.end ? dateTime(v.window.end, lang) : '…'}
+              {v.window.begin ? dateTime(v.window.begin, lang, LOCAL_ZONE) : '…'} –{' '}
+              {v.window.end ? dateTime(v.window.end, lang, LOCAL_ZONE) : '…'}
             </dd>
           </>
         )}

@@ -1,4 +1,4 @@
-/** Money, dates and verdict details in the operator's language and the terminal's time zone. */
+/** Money and verdict details in the operator's language. */
 import type { TFunction } from 'i18next';
 import type { CardValue, Warning } from '../../../../shared/verdict';
 
@@ -9,23 +9,6 @@ export function money(cents: number, lang: string): string {
     currencyDisplay: 'narrowSymbol',
     minimumFractionDigits: cents % 100 === 0 ? 0 : 2,
   }).format(cents / 100);
-}
-
-export function dateTime(ms: number, lang: string, withTime = true): string {
-  return new Intl.DateTimeFormat(lang, {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    ...(withTime ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : {}),
-  }).format(new Date(ms));
-}
-
-export function timeOfDay(ms: number, lang: string): string {
-  return new Intl.DateTimeFormat(lang, {
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(ms));
 }
 
 export function valueText(value: CardValue, t: TFunction, lang: string): string {
