@@ -30,6 +30,7 @@ import {
 } from '../../kit/form/form';
 import { SectionForm, type SectionProps } from './SectionForm';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
+import { settingLimits } from '../../kit/form/setting-limits';
 
 const ApiSettings = Settings.shape.api.unwrap();
 const ORDER = [
@@ -245,8 +246,7 @@ export function ConnectionSection({ view, onSaved }: SectionProps) {
                   label={t('settings.connection.connectTimeout')}
                   hint={t('settings.connection.connectTimeoutHint')}
                   type="number"
-                  min={500}
-                  max={30000}
+                  {...settingLimits('api.connectTimeoutMs')}
                   step={100}
                   unit={t('settings.units.ms')}
                   value={connectMs}
@@ -258,8 +258,7 @@ export function ConnectionSection({ view, onSaved }: SectionProps) {
                   label={t('settings.connection.totalTimeout')}
                   hint={t('settings.connection.totalTimeoutHint')}
                   type="number"
-                  min={1000}
-                  max={60000}
+                  {...settingLimits('api.totalTimeoutMs')}
                   step={100}
                   unit={t('settings.units.ms')}
                   value={totalMs}
@@ -271,8 +270,7 @@ export function ConnectionSection({ view, onSaved }: SectionProps) {
                   label={t('settings.connection.settleWindow')}
                   hint={t('settings.connection.settleWindowHint')}
                   type="number"
-                  min={120}
-                  max={3600}
+                  {...settingLimits('api.settleWindowSeconds')}
                   step={10}
                   unit={t('settings.units.seconds')}
                   value={settleS}

@@ -17,6 +17,7 @@ import {
   type FieldErrors,
 } from '../../kit/form/form';
 import { SectionForm, type SectionProps } from './SectionForm';
+import { settingLimits } from '../../kit/form/setting-limits';
 
 const ScanSettings = Settings.shape.scan.unwrap();
 type Scan = Settings['scan'];
@@ -113,8 +114,7 @@ export function CounterSection({ view, onSaved }: SectionProps) {
           label={t('settings.counter.cooldown')}
           hint={t('settings.counter.cooldownHint')}
           type="number"
-          min={0}
-          max={30}
+          {...settingLimits('scan.cooldownMs', 1000)}
           step={0.5}
           unit={t('settings.units.seconds')}
           value={cooldown}
@@ -131,8 +131,7 @@ export function CounterSection({ view, onSaved }: SectionProps) {
             label={t('settings.counter.maxGap')}
             hint={t('settings.counter.maxGapHint')}
             type="number"
-            min={5}
-            max={200}
+            {...settingLimits('scan.scanner.maxInterKeyMs')}
             unit={t('settings.units.ms')}
             value={maxGap}
             onChange={(e) => setMaxGap(e.target.value)}
@@ -143,8 +142,7 @@ export function CounterSection({ view, onSaved }: SectionProps) {
             label={t('settings.counter.minLength')}
             hint={t('settings.counter.minLengthHint')}
             type="number"
-            min={1}
-            max={64}
+            {...settingLimits('scan.scanner.minLength')}
             unit={t('settings.units.chars')}
             value={minLength}
             onChange={(e) => setMinLength(e.target.value)}

@@ -10,6 +10,7 @@ import {
   type FieldErrors,
 } from '../../kit/form/form';
 import { SectionForm, type SectionProps } from './SectionForm';
+import { settingLimits } from '../../kit/form/setting-limits';
 
 /** How long the terminal may sit idle before it locks and asks for a PIN. */
 export function SecuritySection({ view, onSaved }: SectionProps) {
@@ -46,8 +47,7 @@ export function SecuritySection({ view, onSaved }: SectionProps) {
           label={t('settings.security.idleLock')}
           hint={t('settings.security.idleLockHint')}
           type="number"
-          min={0}
-          max={240}
+          {...settingLimits('idleLockMinutes')}
           unit={t('settings.units.minutes')}
           value={minutes}
           onChange={(e) => setMinutes(e.target.value)}

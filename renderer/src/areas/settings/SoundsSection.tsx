@@ -5,6 +5,7 @@ import { api } from '../../api';
 import { CheckField, validate } from '../../kit/form/form';
 import { playSound, type SoundKind } from '../../kit/verdict/sound';
 import { SectionForm, type SectionProps } from './SectionForm';
+import { settingLimits } from '../../kit/form/setting-limits';
 
 const SoundSettings = Settings.shape.sound.unwrap();
 
@@ -43,8 +44,7 @@ export function SoundsSection({ view, onSaved }: SectionProps) {
           <input
             id="sound.volume"
             type="range"
-            min={0}
-            max={100}
+            {...settingLimits('sound.volume', 0.01)}
             step={5}
             value={percent}
             disabled={muted}
