@@ -5,8 +5,9 @@ import { Role } from '../../../../shared/contract-kit';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { PinSchema, type OperatorView } from '../../../../shared/settings';
 import { api } from '../../api';
-import { focusFirstError, TextField, validate, type FieldErrors } from '../../kit/form/form';
+import { focusFirstError, validate, type FieldErrors } from '../../kit/form/form';
 import { useTerminal } from '../../shell/terminal-context';
+import { checkPinRepeat, OperatorFields, PinFields } from '../../kit/form/OperatorFields';
 import { LOCAL_ZONE, timeOfDay } from '../../kit/date-time';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 
@@ -15,7 +16,6 @@ type Editing = { id: string; kind: 'role' | 'pin' | 'disable' } | null;
 type Feedback = { at: string; text?: string; error?: ErrorInfo } | null;
 const ADD = '\u0000add';
 const ROLES = Role.options;
-const digits = (s: string) => s.replace(/\D/g, '').slice(0, 8);
 
 /**
  * The terminal's operators: add, change role, reset PIN, disable or enable. Never delete, so
@@ -292,11 +292,7 @@ function RoleEditor({
       <div className="field">
         <label htmlFor={id}>{t('settings.operators.newRole', { name: operator.name })}</label>
         <select id={id} autoFocus value={value} onChange={(e) => setValue(e.target.value as Role)}>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {t(`ui.roles.${r}`)}
-            </option>
-          ))}
+          <RoleOptions />
         </select>
       </div>
       <div className="confirm-actions">
@@ -327,6 +323,7 @@ function PinEditor({
   const [busy, setBusy] = useState(false);
   const pinId = `pin-${operator.id}`;
   const repeatId = `pin-repeat-${operator.id}`;
+  const ids = { pin: pinId, repeat: repeatId };
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -334,7 +331,7 @@ function PinEditor({
       prefix: pinId,
       overrides: { '': 'setup.invalid.pin' },
     }).errors;
-    if (!found[pinId] && pin !== repeat) found[repeatId] = t('setup.invalid.pinMismatch');
+    checkPinRepeat(found, ids, { pin, repeat }, t);
     setErrors(found);
     if (Object.keys(found).length > 0) {
       focusFirstError(found, [pinId, repeatId]);
@@ -358,29 +355,16 @@ function PinEditor({
           <small className="muted"> {t('settings.operators.unlockHint')}</small>
         )}
       </p>
-      <TextField
-        id={pinId}
-        label={t('settings.operators.newPin')}
-        hint={t('setup.fields.pinHint')}
-        type="password"
-        inputMode="numeric"
-        autoComplete="new-password"
+      <PinFields
+        ids={ids}
+        value={{ pin, repeat }}
+        onChange={(p) => {
+          if (p.pin !== undefined) setPin(p.pin);
+          if (p.repeat !== undefined) setRepeat(p.repeat);
+        }}
+        errors={errors}
+        pinLabel={t('settings.operators.newPin')}
         autoFocus
-        maxLength={8}
-        value={pin}
-        onChange={(e) => setPin(digits(e.target.value))}
-        error={errors[pinId]}
-      />
-      <TextField
-        id={repeatId}
-        label={t('setup.fields.pinRepeat')}
-        type="password"
-        inputMode="numeric"
-        autoComplete="new-password"
-        maxLength={8}
-        value={repeat}
-        onChange={(e) => setRepeat(digits(e.target.value))}
-        error={errors[repeatId]}
       />
       <div className="confirm-actions">
         <button type="submit" disabled={busy}>
@@ -395,7 +379,8 @@ function PinEditor({
 }
 
 const EMPTY_OPERATOR = { id: '', name: '', role: 'cashier' as Role, pin: '', repeat: '' };
-const ADD_ORDER = ['add.id', 'add.name', 'add.pin', 'add.repeat'];
+const ADD_IDS = { id: 'add.id', name: 'add.name', pin: 'add.pin', repeat: 'add.repeat' };
+const ADD_ORDER = Object.values(ADD_IDS);
 
 function AddOperator({
   onAdd,
@@ -412,14 +397,13 @@ function AddOperator({
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const { repeat, ...input } = draft;
+    const { repeat: _repeat, ...input } = draft;
     const result = validate(t, contract.addOperator.input, input, {
       prefix: 'add.',
       overrides: { id: 'setup.invalid.operatorId', pin: 'setup.invalid.pin' },
     });
     const found = { ...result.errors };
-    if (!found['add.pin'] && input.pin !== repeat)
-      found['add.repeat'] = t('setup.invalid.pinMismatch');
+    checkPinRepeat(found, ADD_IDS, draft, t);
     setErrors(found);
     if (!result.ok || Object.keys(found).length > 0) {
       focusFirstError(found, ADD_ORDER);
@@ -439,65 +423,19 @@ function AddOperator({
     >
       <h3 id="add-operator-title">{t('settings.operators.addTitle')}</h3>
       <div className="field-grid">
-        <TextField
-          id="add.id"
-          label={t('setup.fields.operatorId')}
-          hint={t('setup.fields.operatorIdHint')}
-          value={draft.id}
-          autoComplete="off"
-          autoCapitalize="off"
-          spellCheck={false}
-          maxLength={32}
-          onChange={(e) => set({ id: e.target.value })}
-          error={errors['add.id']}
-        />
-        <TextField
-          id="add.name"
-          label={t('setup.fields.name')}
-          value={draft.name}
-          maxLength={64}
-          autoComplete="off"
-          onChange={(e) => set({ name: e.target.value })}
-          error={errors['add.name']}
-        />
-        <div className="field">
-          <label htmlFor="add.role">{t('settings.operators.role')}</label>
-          <select
-            id="add.role"
-            value={draft.role}
-            onChange={(e) => set({ role: e.target.value as Role })}
-          >
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`ui.roles.${r}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <span />
-        <TextField
-          id="add.pin"
-          label={t('setup.fields.pin')}
-          hint={t('setup.fields.pinHint')}
-          type="password"
-          inputMode="numeric"
-          autoComplete="new-password"
-          maxLength={8}
-          value={draft.pin}
-          onChange={(e) => set({ pin: digits(e.target.value) })}
-          error={errors['add.pin']}
-        />
-        <TextField
-          id="add.repeat"
-          label={t('setup.fields.pinRepeat')}
-          type="password"
-          inputMode="numeric"
-          autoComplete="new-password"
-          maxLength={8}
-          value={draft.repeat}
-          onChange={(e) => set({ repeat: digits(e.target.value) })}
-          error={errors['add.repeat']}
-        />
+        <OperatorFields ids={ADD_IDS} value={draft} onChange={set} errors={errors}>
+          <div className="field">
+            <label htmlFor="add.role">{t('settings.operators.role')}</label>
+            <select
+              id="add.role"
+              value={draft.role}
+              onChange={(e) => set({ role: e.target.value as Role })}
+            >
+              <RoleOptions />
+            </select>
+          </div>
+          <span />
+        </OperatorFields>
       </div>
       <div>
         <button type="submit" disabled={busy}>
@@ -521,4 +459,13 @@ function FeedbackLine({ feedback }: { feedback: Feedback }) {
       {feedback?.error && <ErrorNotice error={feedback.error} />}
     </div>
   );
+}
+
+function RoleOptions() {
+  const { t } = useTranslation();
+  return ROLES.map((r) => (
+    <option key={r} value={r}>
+      {t(`ui.roles.${r}`)}
+    </option>
+  ));
 }

@@ -21,6 +21,7 @@ import {
 import { RecoveryNote, type Recovery } from '../../kit/form/RecoveryNote';
 import { setLanguage } from '../../i18n';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
+import { checkPinRepeat, OperatorFields } from '../../kit/form/OperatorFields';
 
 const STEPS = ['terminal', 'connection', 'manager'] as const;
 const LANGUAGE_NAMES: Record<Language, string> = { 'zh-CN': '中文', en: 'English' };
@@ -62,7 +63,12 @@ const EMPTY: Draft = {
   pinRepeat: '',
 };
 
-const digits = (s: string) => s.replace(/\D/g, '').slice(0, 8);
+const MANAGER_IDS = {
+  id: 'manager.id',
+  name: 'manager.name',
+  pin: 'manager.pin',
+  repeat: 'pinRepeat',
+};
 
 /** The optional store id: empty is "none", anything but digits is refused by the schema. */
 function poiIdValue(text: string): number | undefined {
@@ -151,10 +157,7 @@ export function SetupWizard({
         overrides: { id: 'setup.invalid.operatorId', pin: 'setup.invalid.pin' },
       },
     ).errors;
-    if (e['manager.pin'] === undefined && draft.pin !== draft.pinRepeat) {
-      e.pinRepeat = t('setup.invalid.pinMismatch');
-    }
-    return e;
+    return checkPinRepeat(e, MANAGER_IDS, { pin: draft.pin, repeat: draft.pinRepeat }, t);
   }
 
   function input(): SetupInput {
@@ -388,48 +391,23 @@ export function SetupWizard({
 
           {step === 2 && (
             <div className="field-grid">
-              <TextField
-                id="manager.id"
-                label={t('setup.fields.operatorId')}
-                hint={t('setup.fields.operatorIdHint')}
-                value={draft.managerId}
-                autoComplete="off"
-                autoCapitalize="off"
-                spellCheck={false}
-                maxLength={32}
-                onChange={(e) => set({ managerId: e.target.value })}
-                error={errors['manager.id']}
-              />
-              <TextField
-                id="manager.name"
-                label={t('setup.fields.name')}
-                value={draft.managerName}
-                maxLength={64}
-                onChange={(e) => set({ managerName: e.target.value })}
-                error={errors['manager.name']}
-              />
-              <TextField
-                id="manager.pin"
-                label={t('setup.fields.pin')}
-                hint={t('setup.fields.pinHint')}
-                type="password"
-                inputMode="numeric"
-                autoComplete="new-password"
-                maxLength={8}
-                value={draft.pin}
-                onChange={(e) => set({ pin: digits(e.target.value) })}
-                error={errors['manager.pin']}
-              />
-              <TextField
-                id="pinRepeat"
-                label={t('setup.fields.pinRepeat')}
-                type="password"
-                inputMode="numeric"
-                autoComplete="new-password"
-                maxLength={8}
-                value={draft.pinRepeat}
-                onChange={(e) => set({ pinRepeat: digits(e.target.value) })}
-                error={errors.pinRepeat}
+              <OperatorFields
+                ids={MANAGER_IDS}
+                value={{
+                  id: draft.managerId,
+                  name: draft.managerName,
+                  pin: draft.pin,
+                  repeat: draft.pinRepeat,
+                }}
+                onChange={(p) =>
+                  set({
+                    ...(p.id !== undefined && { managerId: p.id }),
+                    ...(p.name !== undefined && { managerName: p.name }),
+                    ...(p.pin !== undefined && { pin: p.pin }),
+                    ...(p.repeat !== undefined && { pinRepeat: p.repeat }),
+                  })
+                }
+                errors={errors}
               />
             </div>
           )}
