@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { api } from './api';
 import { initI18n, initialLanguage } from './i18n';
+import './kit/tokens.css';
 import './styles.css';
 
 async function boot() {
