@@ -1,9 +1,10 @@
+import './kit/tokens.css';
+import './kit/utilities.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { api } from './api';
 import { initI18n, initialLanguage } from './i18n';
-import './kit/tokens.css';
 import './styles.css';
 
 async function boot() {

@@ -1,5 +1,6 @@
 /**
- * The stylesheets' rules: colours only as design tokens (kit/tokens.css).
+ * The stylesheets' rules: colours only as design tokens (kit/tokens.css), and each class
+ * styled by one area's stylesheet at most, so that no area's rules spill onto another's.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +19,27 @@ function stylesheets(dir: string): string[] {
 
 const withoutComments = (css: string) => css.replace(/\/\*[\s\S]*?\*\//g, '');
 
+/**
+ * The classes a stylesheet styles: of each selector's last compound (its subject), the first
+ * class (`.result-box.ok` styles result-box, in its ok variant).
+ */
+function styledClasses(css: string): Set<string> {
+  const classes = new Set<string>();
+  for (const [, selectors] of withoutComments(css).matchAll(/([^{}]+)\{[^{}]*\}/g)) {
+    if (selectors!.trim().startsWith('@')) continue;
+    for (const selector of selectors!.split(',')) {
+      const subject =
+        selector
+          .trim()
+          .split(/[\s>+~]+/)
+          .pop() ?? '';
+      const first = /\.([\w-]+)/.exec(subject)?.[1];
+      if (first) classes.add(first);
+    }
+  }
+  return classes;
+}
+
 describe('stylesheets', () => {
   it('write no hex colour outside the token sheet', () => {
     const found = stylesheets(SRC)
@@ -28,5 +50,21 @@ describe('stylesheets', () => {
         ),
       );
     expect(found).toEqual([]);
+  });
+
+  it('style each class in one area stylesheet at most', () => {
+    const areas = stylesheets(path.join(SRC, 'areas'));
+    expect(areas.length).toBeGreaterThan(1);
+    const owner = new Map<string, string>();
+    const twice: string[] = [];
+    for (const file of areas) {
+      const area = path.relative(path.join(SRC, 'areas'), file).split(path.sep)[0]!;
+      for (const name of styledClasses(readFileSync(file, 'utf8'))) {
+        const first = owner.get(name);
+        if (first && first !== area) twice.push(`.${name}: ${first} and ${area}`);
+        else owner.set(name, area);
+      }
+    }
+    expect(twice).toEqual([]);
   });
 });

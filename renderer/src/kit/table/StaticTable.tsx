@@ -1,5 +1,6 @@
 /** A plain, non-virtualised table over TanStack Table (the summary's short tables). */
 import { tableFeatures, useTable, type ColumnDef, type RowData } from '@tanstack/react-table';
+import './table.css';
 
 const features = tableFeatures({});
 export type Features = typeof features;
@@ -22,7 +23,7 @@ export function StaticTable<T extends RowData>({
 }) {
   const table = useTable({ features, columns, data, getRowId: (r) => rowId(r) });
   return (
-    <table className="table data-table" data-testid={testId}>
+    <table className="table data-table data-table--static" data-testid={testId}>
       {caption && <caption className="sr-only">{caption}</caption>}
       <thead>
         {table.getHeaderGroups().map((g) => (

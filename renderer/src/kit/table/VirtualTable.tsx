@@ -17,6 +17,7 @@ import {
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import './table.css';
 
 const features = tableFeatures({
   rowSortingFeature,
@@ -128,7 +129,7 @@ export function VirtualTable<Row extends RowData>({
   const byId = new Map(columns.map((c) => [c.id, c]));
   return (
     <div
-      className="data-table"
+      className="data-table data-table--virtual"
       role="table"
       aria-label={label}
       aria-rowcount={tableRows.length + 1}
