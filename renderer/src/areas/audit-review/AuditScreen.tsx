@@ -102,6 +102,7 @@ export function AuditScreen() {
     const names = new Map(info.operators.map((o) => [o.id, o.name]));
     return {
       info,
+      source: api,
       params: p,
       now,
       update,

@@ -9,7 +9,6 @@ import { useTranslation } from 'react-i18next';
 import type { AuditExportFormat, AuditFilter } from '../../../../shared/audit';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { ExportStatus } from '../../../../shared/ops/audit-review';
-import { api } from '../../api';
 import { errorText } from '../../i18n';
 import { actionName, outcomeName } from './review-text';
 import { Progress } from './Progress';
@@ -28,7 +27,7 @@ export function ExportDialog({
   onClose(): void;
 }) {
   const { t, i18n } = useTranslation();
-  const { info, operatorName } = useReview();
+  const { info, source, operatorName } = useReview();
   const lang = i18n.language;
   const tz = info.timeZone;
   const [format, setFormat] = useState<AuditExportFormat>('csv');
@@ -43,7 +42,7 @@ export function ExportDialog({
   usePoll(running, 300, async () => {
     if (!status) return;
     try {
-      setStatus(await api.exportStatus({ exportId: status.exportId }));
+      setStatus(await source.exportStatus({ exportId: status.exportId }));
     } catch (err) {
       setError(caught(err));
     }
@@ -71,7 +70,7 @@ export function ExportDialog({
     setError(undefined);
     setDismissed(false);
     try {
-      const s = await api.startExport({ filter, format });
+      const s = await source.startExport({ filter, format });
       if (s) setStatus(s);
       else setDismissed(true);
     } catch (err) {
@@ -84,7 +83,7 @@ export function ExportDialog({
   async function cancel() {
     if (!status) return;
     try {
-      setStatus(await api.cancelExport({ exportId: status.exportId }));
+      setStatus(await source.cancelExport({ exportId: status.exportId }));
     } catch (err) {
       setError(caught(err));
     }

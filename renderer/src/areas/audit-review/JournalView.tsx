@@ -10,7 +10,6 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { useTranslation } from 'react-i18next';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { JournalRow } from '../../../../shared/ops/audit-review';
-import { api } from '../../api';
 import { navigate } from '../../shell/route';
 import { ExportDialog } from './ExportDialog';
 import { JournalFilters } from './Filters';
@@ -53,6 +52,7 @@ export function OutcomeBadge({ outcome }: { outcome: string }) {
 export function JournalView() {
   const { t, i18n } = useTranslation();
   const review = useReview();
+  const { source } = review;
   const { info, params, now, update, href, operatorName } = review;
   const lang = i18n.language;
   const tz = info.timeZone;
@@ -82,18 +82,18 @@ export function JournalView() {
     }
     let live = true;
     const filterNow = JSON.parse(key) as typeof filter;
-    api.searchAudit({ filter: filterNow, limit: PAGE }).then(
+    source.searchAudit({ filter: filterNow, limit: PAGE }).then(
       (r) => live && setData({ key: fetchKey, rows: r.rows, nextBefore: r.nextBefore }),
       (err: unknown) => live && setData({ key: fetchKey, rows: [], error: caught(err) }),
     );
-    api.countAudit({ filter: filterNow }).then(
+    source.countAudit({ filter: filterNow }).then(
       (r) => live && setCounted({ key: fetchKey, count: r.count }),
       () => undefined,
     );
     return () => {
       live = false;
     };
-  }, [fetchKey, key]);
+  }, [fetchKey, key, source]);
 
   const current = data.key === fetchKey ? data : undefined;
   const rows = current?.rows ?? EMPTY;
@@ -118,27 +118,30 @@ export function JournalView() {
     [],
   );
 
-  const loadMore = useCallback(async (from: Loaded) => {
-    const before = from.nextBefore;
-    if (before === undefined || inflight.current === before) return;
-    inflight.current = before;
-    try {
-      const r = await api.searchAudit({
-        filter: JSON.parse(from.key.slice(0, from.key.lastIndexOf('#'))) as typeof filter,
-        before,
-        limit: PAGE,
-      });
-      setData((d) =>
-        d.key === from.key && d.nextBefore === before
-          ? { ...d, rows: [...d.rows, ...r.rows], nextBefore: r.nextBefore }
-          : d,
-      );
-    } catch (err) {
-      setData((d) => (d.key === from.key ? { ...d, error: caught(err) } : d));
-    } finally {
-      inflight.current = undefined;
-    }
-  }, []);
+  const loadMore = useCallback(
+    async (from: Loaded) => {
+      const before = from.nextBefore;
+      if (before === undefined || inflight.current === before) return;
+      inflight.current = before;
+      try {
+        const r = await source.searchAudit({
+          filter: JSON.parse(from.key.slice(0, from.key.lastIndexOf('#'))) as typeof filter,
+          before,
+          limit: PAGE,
+        });
+        setData((d) =>
+          d.key === from.key && d.nextBefore === before
+            ? { ...d, rows: [...d.rows, ...r.rows], nextBefore: r.nextBefore }
+            : d,
+        );
+      } catch (err) {
+        setData((d) => (d.key === from.key ? { ...d, error: caught(err) } : d));
+      } finally {
+        inflight.current = undefined;
+      }
+    },
+    [source],
+  );
 
   const columns = useMemo(
     () =>

@@ -8,7 +8,6 @@ import { useTranslation } from 'react-i18next';
 import type { JsonValue } from '../../../../shared/audit';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { RecordView as RecordData } from '../../../../shared/ops/audit-review';
-import { api } from '../../api';
 import { actionName, duration, errcodeMeaning } from './review-text';
 import { OutcomeBadge } from './JournalView';
 import { useReview } from './review-context';
@@ -58,7 +57,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 
 export function RecordView({ id }: { id: number }) {
   const { t, i18n } = useTranslation();
-  const { info, href, operatorName } = useReview();
+  const { info, source, href, operatorName } = useReview();
   const lang = i18n.language;
   const tz = info.timeZone;
   const [loaded, setLoaded] = useState<{ id: number; data?: RecordData; error?: ErrorInfo }>();
@@ -66,7 +65,7 @@ export function RecordView({ id }: { id: number }) {
   useEffect(() => {
     let live = true;
     if (!Number.isSafeInteger(id) || id < 1) return;
-    api.getAuditRecord({ id }).then(
+    source.getAuditRecord({ id }).then(
       (data) => live && setLoaded({ id, data }),
       (err: unknown) =>
         live &&
@@ -78,7 +77,7 @@ export function RecordView({ id }: { id: number }) {
     return () => {
       live = false;
     };
-  }, [id]);
+  }, [id, source]);
 
   const back = (
     <a className="back-link" href={href('journal')}>

@@ -14,7 +14,6 @@ import {
   type ReviewKind,
   type SummaryOutput,
 } from '../../../../shared/ops/audit-review';
-import { api } from '../../api';
 import { StaticTable, type Features } from '../../kit/table/StaticTable';
 import { RangePicker } from './Filters';
 import { actionName, count, errcodeMeaning } from './review-text';
@@ -38,7 +37,7 @@ type HourRow = { hour: number } & KindCounts;
 
 export function SummaryView() {
   const { t, i18n } = useTranslation();
-  const { info, params: raw, now, update, href, operatorName } = useReview();
+  const { info, source, params: raw, now, update, href, operatorName } = useReview();
   const lang = i18n.language;
   const tz = info.timeZone;
   // A summary needs a range with both ends: "all time" shows today.
@@ -56,7 +55,7 @@ export function SummaryView() {
     if (!rangeKey) return;
     let live = true;
     const [f, tt] = rangeKey.split('-').map(Number) as [number, number];
-    api.auditSummary({ from: f, to: tt }).then(
+    source.auditSummary({ from: f, to: tt }).then(
       (data) => live && setLoaded({ key: rangeKey, data }),
       (err: unknown) =>
         live &&
@@ -68,7 +67,7 @@ export function SummaryView() {
     return () => {
       live = false;
     };
-  }, [rangeKey]);
+  }, [rangeKey, source]);
 
   const current = loaded?.key === rangeKey ? loaded : undefined;
   const data = current?.data;

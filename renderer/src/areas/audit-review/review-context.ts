@@ -1,10 +1,16 @@
-/** What every review view gets from the audit screen: who may see what, and navigation. */
+/**
+ * What every review view gets from the audit screen: who may see what, where to read the log,
+ * and navigation.
+ */
 import { createContext, useContext } from 'react';
 import type { ReviewInfo } from '../../../../shared/ops/audit-review';
 import type { ReviewParams, View } from './params';
+import type { ReviewSource } from './review-source';
 
 export interface Review {
   info: ReviewInfo;
+  /** Where the views read the log from. */
+  source: ReviewSource;
   params: ReviewParams;
   /** The current time (refreshed every minute): "today" moves at midnight. */
   now: number;
