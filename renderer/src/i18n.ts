@@ -1,7 +1,7 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { isLanguage, pickLanguage, resources, type Language } from '../../shared/i18n';
-import type { AppError } from '../../shared/errors';
+import type { ErrorInfo } from '../../shared/errors';
 
 const STORAGE_KEY = 'carddesk.language';
 
@@ -40,6 +40,6 @@ export async function setLanguage(lang: Language) {
   await i18next.changeLanguage(lang);
 }
 
-export function errorText(err: AppError): string {
+export function errorText(err: Pick<ErrorInfo, 'key' | 'params'>): string {
   return i18next.t(err.key, { ...err.params, defaultValue: i18next.t('errors.internal') });
 }

@@ -1,3 +1,5 @@
+import './kit/tokens.css';
+import './kit/utilities.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

@@ -2,7 +2,7 @@
  * npm run bench:decode -- [folder]   (default: test/fixtures/decode)
  *
  * Decodes every PNG / JPEG under the folder (and its sub-folders) with our camera decoder
- * (renderer/scan/decoder.ts, every format it supports enabled) and, side by side, with
+ * (renderer/src/scan/decoder.ts, every format it supports enabled) and, side by side, with
  * zxing-cpp (the zxing-wasm package, loaded from node_modules, never a CDN) asked for the same
  * formats with its default effort (tryHarder, tryRotate, tryInvert, tryDownscale) and one
  * symbol. `x.png` with `x.txt` beside it expects exactly that text; without a .txt it expects
@@ -19,7 +19,7 @@ import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { prepareZXingModule, readBarcodes, type ReaderOptions } from 'zxing-wasm/reader';
-import { ALL_FORMATS, decode, type Frame } from '../../renderer/scan/decoder';
+import { ALL_FORMATS, decode, type Frame } from '../../renderer/src/scan/decoder';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 

@@ -7,7 +7,7 @@ import { useTerminal } from './terminal-context';
 
 const LANGUAGE_NAMES: Record<Language, string> = { 'zh-CN': '中文', en: 'English' };
 
-export function LanguagePicker() {
+function LanguagePicker() {
   const { t, i18n } = useTranslation();
   return (
     <select

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 
-export interface Route {
+interface Route {
   screen: string;
   params: URLSearchParams;
 }

@@ -10,9 +10,9 @@ import {
   decode,
   type CodeFormat,
   type Frame,
-} from '../../../renderer/scan/decoder';
+} from '../../../renderer/src/scan/decoder';
 import { BitArray, Code128Reader } from '@zxing/library';
-import { gtinCheckDigitOk, selfChecked } from '../../../renderer/scan/linear';
+import { gtinCheckDigitOk, selfChecked } from '../../../renderer/src/scan/linear';
 import { makeSymbol, prng, renderScene, type SceneSpec } from '../../bench/make-decode-corpus';
 
 const QR = '178847660332'; // sandbox: 满100减10元代金券 (QR card)
@@ -132,7 +132,7 @@ describe('decoder: what counts as a read', () => {
 
   it('reads Code 128 with something dark before it on the row (the library bug fixed)', () => {
     // @zxing/library 0.23 finds the start code only if it is the first dark thing in the row;
-    // in a camera frame the phone's bezel comes first. renderer/scan/zxing-fixes.ts fixes it.
+    // in a camera frame the phone's bezel comes first. renderer/src/scan/zxing-fixes.ts fixes it.
     const sym = makeSymbol('code128', BAR);
     if (sym.type !== 'linear') throw new Error('not a linear symbol');
     const m = 3;

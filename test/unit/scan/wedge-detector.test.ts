@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WedgeDetector, type WedgeOptions } from '../../../renderer/scan/wedge-detector';
+import { WedgeDetector, type WedgeOptions } from '../../../renderer/src/scan/wedge-detector';
 
 const OPTS: WedgeOptions = { maxInterKeyMs: 35, minLength: 6, suffix: 'either', prefix: '' };
 

@@ -1,0 +1,258 @@
+/**
+ * The counter: scan → verdict → Enter redeems → ready for the next customer, without a click.
+ * Scans arrive from the USB scanner (anywhere in the window), the camera, or the code field.
+ */
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { RedeemOutcome } from '../../../../shared/contract';
+import type { ErrorInfo } from '../../../../shared/errors';
+import type { Verdict } from '../../../../shared/verdict';
+import { api } from '../../api';
+import { CameraPanel } from '../../scan/CameraPanel';
+import { scanBus, type ScanSource } from '../../scan/scan-bus';
+import { playSound } from '../../kit/verdict/sound';
+import { VerdictPanel } from '../../kit/verdict/VerdictPanel';
+import { errorText } from '../../i18n';
+import { useTerminal } from '../../shell/terminal-context';
+import { caught } from '../../kit/errors/ErrorNotice';
+import { LOCAL_ZONE, timeOfDay } from '../../kit/date-time';
+
+type Phase =
+  | { k: 'idle' }
+  | { k: 'checking'; code: string }
+  | { k: 'verdict'; verdict: Verdict }
+  | { k: 'redeeming'; verdict: Verdict }
+  | { k: 'redeemed'; verdict: Verdict; at: number }
+  | { k: 'unknown'; verdict: Verdict; nonce?: string | undefined }
+  | { k: 'refused'; verdict: Verdict; outcome: RedeemOutcome }
+  | { k: 'error'; error: ErrorInfo };
+
+export function CounterScreen() {
+  const { t, i18n } = useTranslation();
+  const { config, pending } = useTerminal();
+  const [phase, setPhase] = useState<Phase>({ k: 'idle' });
+  const [typed, setTyped] = useState('');
+  const input = useRef<HTMLInputElement>(null);
+  const busy = useRef(false);
+  const checkOnly = config.scan.mode === 'check_only';
+
+  const redeem = useCallback(
+    async (verdict: Verdict) => {
+      if (busy.current || verdict.kind !== 'redeemable' || checkOnly) return;
+      busy.current = true;
+      setPhase({ k: 'redeeming', verdict });
+      try {
+        const out = await api.redeemCode({
+          code: verdict.code,
+          ...(verdict.cardId ? { cardId: verdict.cardId } : {}),
+        });
+        if (out.outcome === 'redeemed') {
+          setPhase({ k: 'redeemed', verdict, at: out.at });
+          playSound('accept', config.sound);
+        } else if (out.outcome === 'unknown') {
+          setPhase({ k: 'unknown', verdict, nonce: out.nonce });
+          playSound('warning', config.sound);
+        } else if (out.outcome === 'busy' && !out.verdict) {
+          return;
+        } else {
+          setPhase({ k: 'refused', verdict: out.verdict ?? verdict, outcome: out });
+          playSound('reject', config.sound);
+        }
+      } catch (err) {
+        setPhase({ k: 'error', error: caught(err) });
+        playSound('reject', config.sound);
+      } finally {
+        busy.current = false;
+        input.current?.focus();
+      }
+    },
+    [checkOnly, config.sound],
+  );
+
+  const lookUp = useCallback(
+    async (code: string, source: ScanSource) => {
+      if (busy.current) return; // a redemption is running: repeat scans are ignored
+      busy.current = true;
+      setPhase({ k: 'checking', code });
+      let verdict: Verdict | undefined;
+      try {
+        verdict = await api.lookupCode({ code, source });
+        setPhase({ k: 'verdict', verdict });
+        playSound(
+          verdict.tone === 'accept' ? 'accept' : verdict.tone === 'warning' ? 'warning' : 'reject',
+          config.sound,
+        );
+      } catch (err) {
+        setPhase({ k: 'error', error: caught(err) });
+        playSound('reject', config.sound);
+      } finally {
+        busy.current = false;
+      }
+      // "Redeem on scan" redeems a clean green verdict at once; amber still needs the cashier.
+      if (
+        verdict?.kind === 'redeemable' &&
+        verdict.tone === 'accept' &&
+        config.scan.mode === 'redeem_on_scan'
+      ) {
+        await redeem(verdict);
+      }
+    },
+    [config.scan.mode, config.sound, redeem],
+  );
+
+  useEffect(() => scanBus.listen((code, source) => void lookUp(code, source)), [lookUp]);
+
+  const clear = useCallback(() => {
+    if (busy.current) return;
+    setPhase({ k: 'idle' });
+    setTyped('');
+    scanBus.forget();
+    input.current?.focus();
+  }, []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'F2') {
+        e.preventDefault();
+        input.current?.focus();
+        input.current?.select();
+      } else if (e.key === 'Escape') {
+        e.preventDefault();
+        clear();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [clear]);
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    // Read the field itself: the scanner hook may have just handed it characters.
+    const text = input.current?.value ?? typed;
+    if (text.trim()) {
+      setTyped('');
+      scanBus.submit(text, 'manual');
+    } else if (phase.k === 'verdict') {
+      void redeem(phase.verdict); // Enter on an empty field redeems the green verdict
+    }
+  }
+
+  const lang = i18n.language;
+  // The settlement of the intent on screen, once the terminal has it from WeChat.
+  const settledNow =
+    phase.k === 'unknown'
+      ? pending?.recentlySettled.find((x) => x.nonce === phase.nonce)
+      : undefined;
+  const canRedeem = phase.k === 'verdict' && phase.verdict.kind === 'redeemable' && !checkOnly;
+
+  return (
+    <section className="counter">
+      <CameraPanel />
+      <form className="scan-form" onSubmit={submit}>
+        <label htmlFor="scan-input">{t('ui.counter.scanLabel')}</label>
+        <div className="scan-row">
+          <input
+            id="scan-input"
+            ref={input}
+            autoFocus
+            autoComplete="off"
+            spellCheck={false}
+            value={typed}
+            placeholder={t('ui.counter.scanPlaceholder')}
+            onChange={(e) => setTyped(e.target.value)}
+          />
+          <button type="submit" className="secondary">
+            {t('ui.counter.lookUp')}
+          </button>
+        </div>
+        <p className="keys muted">{t('ui.counter.keys')}</p>
+      </form>
+
+      {pending && pending.recentlySettled.length > 0 && (
+        <ul className="settled-list" data-testid="settled-list" aria-live="polite">
+          {pending.recentlySettled.slice(0, 3).map((s) => (
+            <li key={s.nonce}>
+              {s.state === 'redeemed'
+                ? t('ui.counter.settledRedeemed', {
+                    code: s.code,
+                    time: timeOfDay(s.at, lang, LOCAL_ZONE),
+                  })
+                : t('ui.counter.settledNotRedeemed', { code: s.code })}
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <div className="verdict" data-testid="verdict" aria-live="polite">
+        {phase.k === 'idle' && <p className="hint">{t('ui.counter.ready')}</p>}
+        {phase.k === 'checking' && <p className="hint">{t('ui.counter.checking')}</p>}
+        {phase.k === 'verdict' && <VerdictPanel verdict={phase.verdict} checkOnly={checkOnly} />}
+        {phase.k === 'redeeming' && (
+          <VerdictPanel
+            verdict={phase.verdict}
+            checkOnly={checkOnly}
+            hint={t('ui.counter.redeeming')}
+          />
+        )}
+        {phase.k === 'redeemed' && (
+          <VerdictPanel
+            verdict={phase.verdict}
+            checkOnly={checkOnly}
+            title={t('ui.counter.redeemed')}
+            hint={t('ui.counter.redeemedAt', { time: timeOfDay(phase.at, lang, LOCAL_ZONE) })}
+          />
+        )}
+        {phase.k === 'unknown' && !settledNow && (
+          <VerdictPanel
+            verdict={{ ...phase.verdict, tone: 'neutral' }}
+            checkOnly={checkOnly}
+            title={t('ui.counter.unknownTitle')}
+            hint={t('ui.counter.unknownHint')}
+          />
+        )}
+        {phase.k === 'unknown' && settledNow?.state === 'redeemed' && (
+          <VerdictPanel
+            verdict={{ ...phase.verdict, tone: 'accept' }}
+            checkOnly={checkOnly}
+            title={t('ui.counter.redeemed')}
+            hint={t('ui.counter.settledRedeemedHint')}
+          />
+        )}
+        {phase.k === 'unknown' && settledNow?.state === 'not_redeemed' && (
+          <VerdictPanel
+            verdict={{ ...phase.verdict, tone: 'reject' }}
+            checkOnly={checkOnly}
+            title={t('ui.counter.notRedeemed')}
+            hint={t('ui.counter.settledNotRedeemedHint')}
+          />
+        )}
+        {phase.k === 'refused' && (
+          <VerdictPanel
+            verdict={phase.verdict}
+            checkOnly={checkOnly}
+            {...(phase.outcome.error ? { hint: errorText(phase.outcome.error) } : {})}
+          />
+        )}
+        {phase.k === 'error' && (
+          <div className="verdict-panel tone-neutral" role="alert">
+            <h2 className="verdict-word">{t('verdict.title.could_not_check')}</h2>
+            <p className="verdict-hint">{errorText(phase.error)}</p>
+            {phase.error.errcode !== undefined && (
+              <small>{t('ui.app.errcode', { errcode: phase.error.errcode })}</small>
+            )}
+          </div>
+        )}
+      </div>
+
+      {canRedeem && (
+        <button
+          type="button"
+          className="redeem-button"
+          onClick={() => phase.k === 'verdict' && void redeem(phase.verdict)}
+        >
+          {t('ui.counter.redeemButton')}
+        </button>
+      )}
+    </section>
+  );
+}

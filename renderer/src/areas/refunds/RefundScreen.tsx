@@ -1,0 +1,447 @@
+/**
+ * Refunds: check the code, choose a reason, have a supervisor authorise, confirm deliberately
+ * (a separate dialog; Enter never invalidates), see the result. Supervisors also see the
+ * outbox queue with retry and cancel.
+ */
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ErrorInfo } from '../../../../shared/errors';
+import {
+  REFUND_REASONS,
+  type InvalidateOutcome,
+  type OutboxItem,
+  type RefundPreview,
+} from '../../../../shared/ops/refunds';
+import { noteBytesLeft } from '../../../../shared/refund-reason';
+import { roleAllows } from '../../../../shared/settings';
+import { api } from '../../api';
+import { scanBus } from '../../scan/scan-bus';
+import { VerdictPanel } from '../../kit/verdict/VerdictPanel';
+import { errorText } from '../../i18n';
+import { useTerminal } from '../../shell/terminal-context';
+import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
+import { dateTime, LOCAL_ZONE } from '../../kit/date-time';
+
+type Reason = (typeof REFUND_REASONS)[number];
+
+export function RefundScreen() {
+  const { t, i18n } = useTranslation();
+  const { session, refresh } = useTerminal();
+  const isSupervisor = !!session.operator && roleAllows(session.operator.role, 'supervisor');
+  const [code, setCode] = useState('');
+  const [preview, setPreview] = useState<RefundPreview>();
+  const [checking, setChecking] = useState(false);
+  const [reason, setReason] = useState<Reason>('customer_refund');
+  const [note, setNote] = useState('');
+  const [supId, setSupId] = useState('');
+  const [supPin, setSupPin] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const [understood, setUnderstood] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<InvalidateOutcome>();
+  const [error, setError] = useState<ErrorInfo>();
+  const [queueVersion, setQueueVersion] = useState(0);
+  const codeRef = useRef<HTMLInputElement>(null);
+  const lang = i18n.language;
+
+  const check = useCallback(async (raw: string) => {
+    setChecking(true);
+    setError(undefined);
+    setResult(undefined);
+    setPreview(undefined);
+    try {
+      const p = await api.refundPreview({ code: raw });
+      setPreview(p);
+      setCode(p.verdict.code || raw.trim());
+    } catch (err) {
+      setError(caught(err));
+    } finally {
+      setChecking(false);
+    }
+  }, []);
+
+  // Scans arrive here while this screen is open.
+  useEffect(() => scanBus.listen((c) => void check(c)), [check]);
+
+  function reset() {
+    setCode('');
+    setPreview(undefined);
+    setResult(undefined);
+    setError(undefined);
+    setNote('');
+    setSupId('');
+    setSupPin('');
+    setConfirming(false);
+    setUnderstood(false);
+    scanBus.forget();
+    codeRef.current?.focus();
+  }
+
+  async function invalidate() {
+    if (!preview || !understood) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const out = await api.invalidateCode({
+        code: preview.verdict.code,
+        ...(preview.verdict.cardId ? { cardId: preview.verdict.cardId } : {}),
+        reason,
+        note,
+        ...(!isSupervisor ? { supervisor: { id: supId, pin: supPin } } : {}),
+        confirmed: true,
+      });
+      setResult(out);
+      setConfirming(false);
+      setQueueVersion((v) => v + 1);
+      void refresh();
+    } catch (err) {
+      setError(caught(err));
+      setConfirming(false);
+    } finally {
+      setBusy(false);
+      setUnderstood(false);
+      setSupPin('');
+    }
+  }
+
+  function submitCode(e: FormEvent) {
+    e.preventDefault();
+    if (code.trim()) void check(code);
+  }
+
+  const v = preview?.verdict;
+  const canInvalidate =
+    !!v &&
+    !result &&
+    !preview?.queued &&
+    v.kind !== 'invalid_scan' &&
+    v.kind !== 'unknown_code' &&
+    v.kind !== 'invalidated' &&
+    v.kind !== 'write_pending' &&
+    v.kind !== 'could_not_check';
+  const needsNote = reason === 'other' && !note.trim();
+  const bytesLeft = noteBytesLeft(reason, note);
+  const needsSupervisor = !isSupervisor && (!supId.trim() || !/^\d{4,8}$/.test(supPin));
+
+  return (
+    <section className="refunds">
+      <div className="refund-flow">
+        <h1>{t('refunds.title')}</h1>
+        <p className="muted">{t('refunds.intro')}</p>
+        <form className="scan-row" onSubmit={submitCode}>
+          <label className="grow">
+            {t('refunds.codeLabel')}
+            <input
+              ref={codeRef}
+              autoFocus
+              autoComplete="off"
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+            />
+          </label>
+          <button type="submit" className="secondary align-end" disabled={checking}>
+            {checking ? t('refunds.checking') : t('refunds.check')}
+          </button>
+        </form>
+
+        {error && <ErrorNotice error={error} look="line" />}
+
+        {v && (
+          <div className="refund-preview" data-testid="refund-preview">
+            <VerdictPanel verdict={v} checkOnly />
+            <p className="refund-history" data-testid="refund-history">
+              {preview?.redeemedHere
+                ? t('refunds.redeemedHere', {
+                    time: dateTime(preview.redeemedHere.at, lang, LOCAL_ZONE),
+                    name: preview.redeemedHere.operatorName,
+                  })
+                : t('refunds.notRedeemedHere')}
+            </p>
+            {preview?.queued && (
+              <p className="form-error">
+                {t('refunds.alreadyQueued', { state: t(`refunds.states.${preview.queued.state}`) })}
+              </p>
+            )}
+          </div>
+        )}
+
+        {canInvalidate && (
+          <div className="refund-form panel">
+            <fieldset className="reasons">
+              <legend>{t('refunds.reasonLabel')}</legend>
+              {REFUND_REASONS.map((r) => (
+                <label key={r} className="check">
+                  <input
+                    type="radio"
+                    name="reason"
+                    value={r}
+                    checked={reason === r}
+                    onChange={() => setReason(r)}
+                  />
+                  {t(`refunds.reasons.${r}`)}
+                </label>
+              ))}
+            </fieldset>
+            <label>
+              {t('refunds.noteLabel')}
+              <input
+                value={note}
+                aria-describedby="note-bytes"
+                aria-invalid={bytesLeft < 0}
+                onChange={(e) => setNote(e.target.value)}
+              />
+              <small
+                id="note-bytes"
+                data-testid="note-bytes"
+                className={bytesLeft < 0 ? 'form-error' : 'muted'}
+              >
+                {bytesLeft < 0
+                  ? t('refunds.noteTooLong', { over: -bytesLeft })
+                  : t('refunds.noteBytes', { left: bytesLeft })}
+              </small>
+            </label>
+            {!isSupervisor && (
+              <fieldset className="supervisor">
+                <legend>{t('refunds.supervisorTitle')}</legend>
+                <p className="muted">{t('refunds.supervisorHint')}</p>
+                <div className="row">
+                  <label>
+                    {t('refunds.supervisorId')}
+                    <input
+                      value={supId}
+                      autoComplete="off"
+                      onChange={(e) => setSupId(e.target.value)}
+                    />
+                  </label>
+                  <label>
+                    {t('refunds.supervisorPin')}
+                    <input
+                      type="password"
+                      inputMode="numeric"
+                      autoComplete="off"
+                      maxLength={8}
+                      value={supPin}
+                      onChange={(e) => setSupPin(e.target.value.replace(/\D/g, ''))}
+                    />
+                  </label>
+                </div>
+              </fieldset>
+            )}
+            <button
+              type="button"
+              className="danger big"
+              disabled={needsNote || needsSupervisor || bytesLeft < 0}
+              onClick={() => setConfirming(true)}
+            >
+              {t('refunds.invalidate')}
+            </button>
+          </div>
+        )}
+
+        {result && (
+          <div
+            className={`refund-result outcome-${result.outcome}`}
+            role="status"
+            data-testid="refund-result"
+            data-outcome={result.outcome}
+          >
+            <p>
+              {t(`refunds.outcome.${result.outcome}`, {
+                reason: result.error ? errorText(result.error) : '',
+              })}
+            </p>
+            <button type="button" className="secondary" onClick={reset}>
+              {t('refunds.newRefund')}
+            </button>
+          </div>
+        )}
+      </div>
+
+      {isSupervisor ? (
+        <OutboxQueue version={queueVersion} />
+      ) : (
+        <p className="muted">{t('refunds.supervisorOnlyQueue')}</p>
+      )}
+
+      {confirming && v && (
+        <div className="dialog-backdrop">
+          <div
+            className="dialog danger-dialog"
+            role="alertdialog"
+            aria-modal="true"
+            aria-labelledby="confirm-title"
+            // Enter must never invalidate: only a deliberate click on the button does.
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') e.preventDefault();
+              if (e.key === 'Escape') setConfirming(false);
+            }}
+          >
+            <h2 id="confirm-title">{t('refunds.confirmTitle')}</h2>
+            <p>{t('refunds.confirmText', { code: v.code })}</p>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={understood}
+                autoFocus
+                onChange={(e) => setUnderstood(e.target.checked)}
+              />
+              {t('refunds.confirmCheck')}
+            </label>
+            <div className="row">
+              <button type="button" className="secondary" onClick={() => setConfirming(false)}>
+                {t('refunds.cancel')}
+              </button>
+              <button
+                type="button"
+                className="danger"
+                disabled={!understood || busy}
+                onClick={() => void invalidate()}
+              >
+                {t('refunds.confirmButton')}
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function OutboxQueue({ version }: { version: number }) {
+  const { t, i18n } = useTranslation();
+  const [items, setItems] = useState<OutboxItem[]>([]);
+  const [showClosed, setShowClosed] = useState(false);
+  const [cancelling, setCancelling] = useState<number>();
+  const [why, setWhy] = useState('');
+  const [error, setError] = useState<ErrorInfo>();
+  const [tick, setTick] = useState(0);
+
+  useEffect(() => {
+    let stop = false;
+    const load = () =>
+      api
+        .listOutbox({ includeClosed: showClosed })
+        .then((x) => !stop && setItems(x))
+        .catch((err: unknown) => !stop && setError(caught(err)));
+    void load();
+    const timer = window.setInterval(load, 3_000);
+    return () => {
+      stop = true;
+      window.clearInterval(timer);
+    };
+  }, [showClosed, version, tick]);
+
+  const act = (p: Promise<unknown>) =>
+    p
+      .then(() => {
+        setCancelling(undefined);
+        setWhy('');
+        setTick((x) => x + 1);
+      })
+      .catch((err: unknown) => setError(caught(err)));
+
+  return (
+    <div className="outbox panel" data-testid="outbox">
+      <div className="row spread">
+        <h2>{t('refunds.queueTitle')}</h2>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={showClosed}
+            onChange={(e) => setShowClosed(e.target.checked)}
+          />
+          {t('refunds.showClosed')}
+        </label>
+      </div>
+      {error && <ErrorNotice error={error} look="line" />}
+      {items.length === 0 ? (
+        <p className="muted">{t('refunds.queueEmpty')}</p>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>{t('refunds.columns.code')}</th>
+              <th>{t('refunds.columns.state')}</th>
+              <th>{t('refunds.columns.attempts')}</th>
+              <th>{t('refunds.columns.lastError')}</th>
+              <th>{t('refunds.columns.nextTry')}</th>
+              <th>{t('refunds.columns.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((it) => (
+              <tr key={it.id} data-testid={`outbox-${it.code}`} data-state={it.state}>
+                <td className="mono">
+                  {it.code}
+                  <br />
+                  <small className="muted">
+                    {it.reasonKey ? t(`refunds.reasons.${it.reasonKey}`) : ''}
+                    {it.note ? `：${it.note}` : ''}
+                  </small>
+                </td>
+                <td>{t(`refunds.states.${it.state}`)}</td>
+                <td>{it.attempts}</td>
+                <td>{it.lastError ? errorText(it.lastError) : '—'}</td>
+                <td>{it.nextAt ? dateTime(it.nextAt, i18n.language, LOCAL_ZONE) : '—'}</td>
+                <td>
+                  {(it.state === 'checking' || it.state === 'sending') && (
+                    <small className="muted">{t('refunds.inFlight')}</small>
+                  )}
+                  {it.state === 'settling' && (
+                    <div className="row">
+                      <small className="muted">{t('refunds.inFlight')}</small>
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => void act(api.retryOutbox({ id: it.id }))}
+                      >
+                        {t('refunds.retryNow')}
+                      </button>
+                    </div>
+                  )}
+                  {it.cancellable && (
+                    <div className="row">
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => void act(api.retryOutbox({ id: it.id }))}
+                      >
+                        {t('refunds.retryNow')}
+                      </button>
+                      {cancelling === it.id ? (
+                        <>
+                          <input
+                            aria-label={t('refunds.cancelWhy')}
+                            placeholder={t('refunds.cancelWhy')}
+                            value={why}
+                            onChange={(e) => setWhy(e.target.value)}
+                          />
+                          <button
+                            type="button"
+                            className="danger"
+                            disabled={why.trim().length < 3}
+                            onClick={() => void act(api.cancelOutbox({ id: it.id, why }))}
+                          >
+                            {t('refunds.cancelConfirm')}
+                          </button>
+                        </>
+                      ) : (
+                        <button
+                          type="button"
+                          className="danger"
+                          onClick={() => setCancelling(it.id)}
+                        >
+                          {t('refunds.cancelItem')}
+                        </button>
+                      )}
+                    </div>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

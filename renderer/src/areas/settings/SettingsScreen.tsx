@@ -1,0 +1,107 @@
+import { useEffect, useState, type ComponentType } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ErrorInfo } from '../../../../shared/errors';
+import type { SettingsView } from '../../../../shared/settings';
+import { api } from '../../api';
+import { routeHref, useRoute } from '../../shell/route';
+import { useTerminal } from '../../shell/terminal-context';
+import { CardIdsSection } from './CardIdsSection';
+import { ConnectionSection } from './ConnectionSection';
+import { CounterSection } from './CounterSection';
+import { OperatorsSection } from './OperatorsSection';
+import type { SectionProps } from './SectionForm';
+import { SecuritySection } from './SecuritySection';
+import { SoundsSection } from './SoundsSection';
+import { TerminalSection } from './TerminalSection';
+import { WindowSection } from './WindowSection';
+import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
+
+const SECTIONS = [
+  'terminal',
+  'connection',
+  'counter',
+  'sounds',
+  'security',
+  'window',
+  'cardIds',
+  'operators',
+] as const;
+type Section = (typeof SECTIONS)[number];
+
+const FORMS: Record<Exclude<Section, 'operators'>, ComponentType<SectionProps>> = {
+  terminal: TerminalSection,
+  connection: ConnectionSection,
+  counter: CounterSection,
+  sounds: SoundsSection,
+  security: SecuritySection,
+  window: WindowSection,
+  cardIds: CardIdsSection,
+};
+
+function isSection(value: string | null): value is Section {
+  return (SECTIONS as readonly (string | null)[]).includes(value);
+}
+
+/**
+ * Manager settings at `#/settings?section=…`: one section at a time, each saved on its own.
+ * After a save the terminal's config is re-read, so the counter picks the change up at once.
+ */
+export function SettingsScreen() {
+  const { t } = useTranslation();
+  const { refresh } = useTerminal();
+  const [route] = useRoute();
+  const [view, setView] = useState<SettingsView | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const param = route.params.get('section');
+  const section: Section = isSection(param) ? param : 'terminal';
+
+  useEffect(() => {
+    void api.getSettings({}).then(setView, (err: unknown) => setError(caught(err)));
+  }, []);
+
+  function saved(next: SettingsView) {
+    setView(next);
+    void refresh();
+  }
+
+  const Form = section === 'operators' ? null : FORMS[section];
+
+  return (
+    <div className="settings">
+      <nav className="settings-nav" aria-label={t('settings.navLabel')}>
+        <h1>{t('settings.title')}</h1>
+        <ul>
+          {SECTIONS.map((s) => (
+            <li key={s}>
+              <a
+                href={routeHref('settings', { section: s })}
+                aria-current={s === section ? 'page' : undefined}
+              >
+                {t(`settings.sections.${s}`)}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <div className="settings-body">
+        {view?.problem && (
+          <div className="settings-problem" role="alert" data-testid="settings-problem">
+            <p>
+              <strong>{t('settings.problem.title')}</strong>
+            </p>
+            <p>{t('settings.problem.todo')}</p>
+            <small>{view.problem}</small>
+          </div>
+        )}
+        {error && <ErrorNotice error={error} />}
+        {section === 'operators' ? (
+          <OperatorsSection />
+        ) : !view ? (
+          !error && <p className="muted">{t('settings.loading')}</p>
+        ) : (
+          Form && <Form key={section} view={view} onSaved={saved} />
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,135 @@
+import { useTranslation } from 'react-i18next';
+import type { Verdict } from '../../../../shared/verdict';
+import { valueText, warningText } from './verdict-text';
+import { ErrorNotice } from '../errors/ErrorNotice';
+import { calendarDate, dateTime, LOCAL_ZONE, timeOfDay } from '../date-time';
+
+const ICONS: Record<Verdict['tone'], string> = {
+  accept: '✓',
+  reject: '✕',
+  warning: '!',
+  neutral: '?',
+};
+
+function hintKey(v: Verdict, checkOnly: boolean): { key: string; params?: Record<string, string> } {
+  switch (v.kind) {
+    case 'redeemable':
+      return { key: checkOnly ? 'verdict.hint.redeemable_check_only' : 'verdict.hint.redeemable' };
+    case 'already_redeemed':
+      return v.redeemedHere
+        ? {
+            key: v.redeemedHere.settled
+              ? 'verdict.hint.already_redeemed_here_settled'
+              : 'verdict.hint.already_redeemed_here',
+            params: { name: v.redeemedHere.operatorName },
+          }
+        : { key: 'verdict.hint.already_redeemed' };
+    case 'write_pending':
+      return { key: `verdict.hint.write_pending_${v.pending?.action ?? 'redeem'}` };
+    case 'expired':
+      return v.window?.end
+        ? { key: 'verdict.hint.expired' }
+        : { key: 'verdict.hint.expired_nodate' };
+    default:
+      return { key: `verdict.hint.${v.kind}` };
+  }
+}
+
+export function VerdictPanel({
+  verdict,
+  checkOnly,
+  title,
+  hint,
+}: {
+  verdict: Verdict;
+  checkOnly: boolean;
+  /** Overrides the verdict's word (e.g. "Redeemed" after the redemption). */
+  title?: string;
+  hint?: string;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const v = verdict;
+  const h = hintKey(v, checkOnly);
+  const params: Record<string, string> = {
+    ...h.params,
+    ...(v.redeemedHere ? { time: timeOfDay(v.redeemedHere.at, lang, LOCAL_ZONE) } : {}),
+    ...(v.window?.end ? { date: calendarDate(v.window.end, lang, LOCAL_ZONE) } : {}),
+    ...(v.kind === 'not_yet_valid' && v.window?.begin
+      ? { date: dateTime(v.window.begin, lang, LOCAL_ZONE) }
+      : {}),
+  };
+  return (
+    <div
+      className={`verdict-panel tone-${v.tone}`}
+      data-testid="verdict-panel"
+      data-kind={v.kind}
+      data-tone={v.tone}
+    >
+      <div className="verdict-head">
+        <span className="verdict-icon" aria-hidden="true">
+          {ICONS[v.tone]}
+        </span>
+        <div>
+          <h2 className="verdict-word" data-testid="verdict-word">
+            {title ?? t(`verdict.title.${v.kind}`)}
+          </h2>
+          <p className="verdict-hint" data-testid="verdict-hint">
+            {hint ?? t(h.key, params)}
+          </p>
+        </div>
+      </div>
+      {v.card?.value && (
+        <p className="verdict-value" data-testid="verdict-value">
+          {valueText(v.card.value, t, lang)}
+        </p>
+      )}
+      {v.warnings.length > 0 && (
+        <ul className="verdict-warnings" data-testid="verdict-warnings">
+          {v.warnings.map((w, i) => (
+            <li key={i} className={`warning-${w.kind}`}>
+              ⚠ {warningText(w, t, lang)}
+            </li>
+          ))}
+        </ul>
+      )}
+      <dl className="verdict-details">
+        {v.card && (
+          <>
+            <dt>{t('verdict.label.card')}</dt>
+            <dd data-testid="verdict-title">
+              <span className="swatch" style={{ background: v.card.color ?? 'transparent' }} />
+              {v.card.title} <small>· {v.card.brand}</small>
+            </dd>
+          </>
+        )}
+        {v.window && (v.window.begin || v.window.end) && (
+          <>
+            <dt>{t('verdict.label.window')}</dt>
+            <dd data-testid="verdict-window">
+              {v.window.begin ? dateTime(v.window.begin, lang, LOCAL_ZONE) : '…'} –{' '}
+              {v.window.end ? dateTime(v.window.end, lang, LOCAL_ZONE) : '…'}
+            </dd>
+          </>
+        )}
+        {v.card?.notice && (
+          <>
+            <dt>{t('verdict.label.notice')}</dt>
+            <dd>{v.card.notice}</dd>
+          </>
+        )}
+        <dt>{t('verdict.label.code')}</dt>
+        <dd data-testid="verdict-code" className="mono">
+          {v.code}
+          {v.owner && (
+            <small>
+              {' '}
+              · {t('verdict.label.owner')} {v.owner}
+            </small>
+          )}
+        </dd>
+      </dl>
+      {v.error && <ErrorNotice error={v.error} look="verdict" />}
+    </div>
+  );
+}

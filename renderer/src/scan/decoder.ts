@@ -1,0 +1,377 @@
+/**
+ * The camera's barcode decoder: pure (no DOM), so the same code runs in Node (tests,
+ * benchmark) and in the decode Web Worker.
+ *
+ * Input: an RGBA or luminance frame. Output: `{ text, format }` or nothing. Not one call to
+ * @zxing/library but a plan of steps, cheapest and likeliest first:
+ *
+ *   roi        the scan box at full resolution: QR (hybrid binarizer), 1D rows, PDF417
+ *   full       the whole frame, shrunk to a working size for 2D; 1D rows at full resolution
+ *   sideways   1D codes held sideways (the image turned 90°), scan box then whole frame
+ *   local      a local-mean binarizer for 2D (faint codes, glare); zxing's row threshold for 1D
+ *   global     the global histogram binarizer for 2D; locally thresholded rows for 1D
+ *   inverted   light-on-dark codes (dark-mode wallets), upright and sideways
+ *   enhanced   contrast stretched and smoothed: faint screens, moiré, sensor noise
+ *   harder     TRY_HARDER for QR at full resolution (frames that were shrunk), dense 1D rows
+ *   small      the scan box enlarged 2x and sharpened: small codes far away, soft focus
+ *
+ * 1D rows are binarized by their edges to a quarter pixel (linear.ts); tilted QR codes get a
+ * fourth-corner rescue (qr.ts); a bug in the library's Code 128 reader is fixed at load
+ * (zxing-fixes.ts).
+ *
+ * `decode()` runs the whole plan on one image (the benchmark, tests). The live loop calls
+ * `Decoder.attempt()` once per frame with a time budget: it always runs the first step on the
+ * new frame, then goes on round the rest of the plan where the previous frame stopped, so the
+ * strategies are spread over successive frames and no frame blows the budget.
+ *
+ * Misreads are worse than misses: QR and PDF417 carry Reed-Solomon error correction and stand
+ * alone; a 1D read needs two agreeing scan lines or a passing check digit (see linear.ts), and
+ * a 1D read seen on one line only is returned as a `candidate`, never as a result.
+ */
+import {
+  BarcodeFormat,
+  BinaryBitmap,
+  DecodeHintType,
+  GlobalHistogramBinarizer,
+  HybridBinarizer,
+  PDF417Reader,
+  QRCodeReader,
+  RGBLuminanceSource,
+  type Binarizer,
+} from '@zxing/library';
+import {
+  blur,
+  crop,
+  enlarge,
+  grayOf,
+  invert,
+  sharpen,
+  shrink,
+  shrinkFactorFor,
+  stretch,
+  toPixels,
+  transpose,
+  type Frame,
+  type Gray,
+  type PixelRect,
+  type Rect,
+} from './gray';
+import { LocalMeanBinarizer } from './binarizers';
+import { LinearReaders, scanRows, type RowScanOptions, type SeenLine } from './linear';
+import { readQr } from './qr';
+
+export type { Frame, Rect } from './gray';
+
+export const ALL_FORMATS = ['QR_CODE', 'CODE_128', 'EAN_13', 'CODE_39', 'ITF', 'PDF_417'] as const;
+export type CodeFormat = (typeof ALL_FORMATS)[number];
+/** What WeChat coupons use. */
+const DEFAULT_FORMATS: readonly CodeFormat[] = ['QR_CODE', 'CODE_128'];
+
+export interface Decoded {
+  text: string;
+  format: CodeFormat;
+}
+
+interface DecodeOptions {
+  formats?: readonly CodeFormat[];
+  /** The scan box, as fractions of the frame; tried first. */
+  roi?: Rect | undefined;
+}
+
+interface AttemptOptions extends DecodeOptions {
+  /** Where in the plan the previous attempt stopped (its `next`). */
+  fromStep?: number;
+  /** No further step is started once this many ms have passed (a step runs to its end). */
+  budgetMs?: number;
+  /** The same picture as the previous attempt: its first step has been tried on it. */
+  skipFirst?: boolean;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+interface AttemptResult {
+  /** A read that counts. */
+  result?: Decoded | undefined;
+  /** A 1D read seen on one scan line only: counts if the next frame reads the same. */
+  candidate?: Decoded | undefined;
+  /** Where the next attempt should go on in the plan. */
+  next: number;
+  /** Names of the steps run, in order. */
+  steps: string[];
+  ms: number;
+}
+
+/** Work size for 2D detection: about a 640x480 frame. Bigger frames are shrunk first. */
+const WORK_PIXELS = 330_000;
+/** The scan box is kept at full resolution up to a 720p webcam's (about 920x520). */
+const ROI_WORK_PIXELS = 520_000;
+
+type Bin = 'hybrid' | 'global' | 'local';
+
+type Step = {
+  name: string;
+  run(ctx: FrameContext): Decoded | undefined;
+};
+
+const HARDER = new Map<DecodeHintType, unknown>([[DecodeHintType.TRY_HARDER, true]]);
+
+/** Lazily computed views of one frame, shared by the steps of one attempt. */
+class FrameContext {
+  private cache = new Map<string, Gray | undefined>();
+  private bitmaps = new Map<string, BinaryBitmap>();
+  readonly roiRect: PixelRect | undefined;
+  /** 1D reads seen so far in this frame (key: format + text), with their scan lines. */
+  readonly seen = new Map<string, SeenLine[]>();
+  candidate: Decoded | undefined;
+
+  constructor(
+    readonly frame: Frame,
+    roi: Rect | undefined,
+  ) {
+    const r = roi ? toPixels(roi, frame.width, frame.height) : undefined;
+    // A scan box covering (almost) the whole frame is the whole frame.
+    this.roiRect = r && r.width * r.height < frame.width * frame.height * 0.85 ? r : undefined;
+  }
+
+  gray(key: string, make: () => Gray | undefined): Gray | undefined {
+    if (!this.cache.has(key)) this.cache.set(key, make());
+    return this.cache.get(key);
+  }
+
+  /** Full frame at full resolution. */
+  get full(): Gray {
+    return this.gray('full', () => grayOf(this.frame))!;
+  }
+
+  /** Full frame at working size for 2D detection. */
+  get fullWork(): Gray {
+    return this.gray('fullWork', () => {
+      const k = shrinkFactorFor(this.frame.width, this.frame.height, WORK_PIXELS);
+      return k === 1 ? this.full : shrink(this.full, k);
+    })!;
+  }
+
+  /** The scan box at full resolution (undefined without one). */
+  get roi(): Gray | undefined {
+    return this.gray('roi', () => (this.roiRect ? crop(this.full, this.roiRect) : undefined));
+  }
+
+  /** The scan box at working size. */
+  get roiWork(): Gray | undefined {
+    return this.gray('roiWork', () => {
+      const g = this.roi;
+      if (!g) return undefined;
+      const k = shrinkFactorFor(g.width, g.height, ROI_WORK_PIXELS);
+      return k === 1 ? g : shrink(g, k);
+    });
+  }
+
+  bitmap(key: string, g: Gray, binarizer: Bin): BinaryBitmap {
+    const id = `${key}/${binarizer}`;
+    let b = this.bitmaps.get(id);
+    if (!b) {
+      const source = new RGBLuminanceSource(g.data, g.width, g.height);
+      const bin: Binarizer =
+        binarizer === 'hybrid'
+          ? new HybridBinarizer(source)
+          : binarizer === 'local'
+            ? new LocalMeanBinarizer(source)
+            : new GlobalHistogramBinarizer(source);
+      b = new BinaryBitmap(bin);
+      this.bitmaps.set(id, b);
+    }
+    return b;
+  }
+}
+
+export class Decoder {
+  readonly formats: readonly CodeFormat[];
+  private readonly qr: QRCodeReader | undefined;
+  private readonly pdf: PDF417Reader | undefined;
+  private readonly linear: LinearReaders;
+  private readonly plan: Step[];
+
+  constructor(formats: readonly CodeFormat[] = DEFAULT_FORMATS) {
+    this.formats = ALL_FORMATS.filter((f) => formats.includes(f));
+    this.qr = this.formats.includes('QR_CODE') ? new QRCodeReader() : undefined;
+    this.pdf = this.formats.includes('PDF_417') ? new PDF417Reader() : undefined;
+    this.linear = new LinearReaders(this.formats);
+    this.plan = this.makePlan();
+  }
+
+  /** Names of the plan's steps, in order. */
+  get stepNames(): string[] {
+    return this.plan.map((s) => s.name);
+  }
+
+  private qrCode(c: FrameContext, key: string, g: Gray | undefined, bin: Bin, harder = false) {
+    if (!this.qr || !g) return undefined;
+    const text = readQr(this.qr, c.bitmap(key, g, bin), { harder });
+    return text ? { text, format: 'QR_CODE' as const } : undefined;
+  }
+
+  private pdf417(c: FrameContext, key: string, g: Gray | undefined, bin: Bin, harder = false) {
+    if (!this.pdf || !g) return undefined;
+    try {
+      const r = this.pdf.decode(c.bitmap(key, g, bin), harder ? HARDER : undefined);
+      if (r.getText() && r.getBarcodeFormat() === BarcodeFormat.PDF_417) {
+        return { text: r.getText(), format: 'PDF_417' as const };
+      }
+    } catch {
+      // no PDF417 here
+    }
+    return undefined;
+  }
+
+  private oneD(
+    ctx: FrameContext,
+    g: Gray | undefined,
+    lines: number,
+    binarizer: RowScanOptions['binarizer'] = 'edges',
+    extra: { matrixKey?: string; smooth?: number } = {},
+  ): Decoded | undefined {
+    if (!g || !this.linear.any) return undefined;
+    const read = scanRows(g, this.linear, {
+      lines,
+      binarizer,
+      seen: ctx.seen,
+      ...(extra.smooth !== undefined ? { smooth: extra.smooth } : {}),
+      ...(binarizer === 'local' && extra.matrixKey
+        ? { matrix: ctx.bitmap(extra.matrixKey, g, 'local').getBlackMatrix() }
+        : {}),
+    });
+    if (!read) return undefined;
+    if (read.confirmed) return { text: read.text, format: read.format };
+    ctx.candidate ??= { text: read.text, format: read.format };
+    return undefined;
+  }
+
+  private makePlan(): Step[] {
+    const steps: Step[] = [];
+    const add = (name: string, run: (c: FrameContext) => Decoded | undefined) =>
+      steps.push({ name, run });
+    const sideways = (c: FrameContext) => c.gray('fullT', () => transpose(c.full));
+
+    // The scan box: QR, 1D rows, PDF417. Without a scan box: the whole frame.
+    add('roi', (c) => {
+      if (!c.roiRect) return this.fullStep(c);
+      return (
+        this.qrCode(c, 'roiWork', c.roiWork, 'hybrid') ??
+        this.oneD(c, c.roi, 12) ??
+        this.pdf417(c, 'roiWork', c.roiWork, 'hybrid')
+      );
+    });
+    add('full', (c) => (c.roiRect ? this.fullStep(c) : undefined));
+    if (this.linear.any) {
+      add('sideways', (c) => {
+        const roi = c.roi && c.gray('roiT', () => transpose(c.roi!));
+        return this.oneD(c, roi, 12) ?? this.oneD(c, sideways(c), 16);
+      });
+    }
+    // The local-mean binarizer: faint codes, glare gradients; 1D with zxing's row threshold.
+    add(
+      'local',
+      (c) =>
+        this.qrCode(c, 'fullWork', c.fullWork, 'local') ??
+        this.oneD(c, c.full, 16, 'histogram') ??
+        this.pdf417(c, 'fullWork', c.fullWork, 'local'),
+    );
+    add(
+      'global',
+      (c) =>
+        this.qrCode(c, 'fullWork', c.fullWork, 'global') ??
+        this.oneD(c, c.fullWork, 16, 'local', { matrixKey: 'fullWork' }) ??
+        this.pdf417(c, 'fullWork', c.fullWork, 'global'),
+    );
+    add('inverted', (c) => {
+      const g = c.gray('fullWorkInv', () => invert(c.fullWork));
+      const full = c.gray('fullInv', () => invert(c.full));
+      return (
+        this.qrCode(c, 'fullWorkInv', g, 'hybrid') ??
+        this.oneD(c, full, 16) ??
+        this.oneD(
+          c,
+          c.gray('fullInvT', () => transpose(full!)),
+          16,
+        ) ??
+        this.pdf417(c, 'fullWorkInv', g, 'hybrid')
+      );
+    });
+    // Smoothed and stretched: sensor noise, moiré, a washed-out screen.
+    add('enhanced', (c) => {
+      const g = c.gray('fullWorkEnh', () => stretch(blur(c.fullWork)));
+      return (
+        this.qrCode(c, 'fullWorkEnh', g, 'local') ??
+        this.qrCode(c, 'fullWorkEnh', g, 'hybrid') ??
+        this.oneD(c, c.full, 24, 'edges', { smooth: 3 }) ??
+        this.oneD(c, sideways(c), 24, 'edges', { smooth: 3 })
+      );
+    });
+    add(
+      'harder',
+      (c) =>
+        // TRY_HARDER at full resolution; at 640x480 or less the QR finder already looked at
+        // every third row, so only frames that were shrunk gain from it
+        (c.full !== c.fullWork ? this.qrCode(c, 'full', c.full, 'hybrid', true) : undefined) ??
+        this.oneD(c, c.full, Math.min(96, c.full.height >> 2)) ??
+        this.pdf417(c, 'full', c.full, 'hybrid', true),
+    );
+    add('small', (c) => {
+      const base = c.roi ?? c.fullWork;
+      if (base.width * base.height > WORK_PIXELS) return undefined; // not small then
+      // enlarged, and sharpened: small codes far away, and soft ones out of focus
+      const g = c.gray('big', () => enlarge(sharpen(base)));
+      return (
+        this.qrCode(c, 'big', g, 'hybrid') ??
+        this.qrCode(c, 'big', g, 'local') ??
+        this.oneD(c, g, 12)
+      );
+    });
+    return steps;
+  }
+
+  private fullStep(c: FrameContext): Decoded | undefined {
+    return (
+      this.qrCode(c, 'fullWork', c.fullWork, 'hybrid') ??
+      this.oneD(c, c.full, 16) ??
+      this.pdf417(c, 'fullWork', c.fullWork, 'hybrid')
+    );
+  }
+
+  /**
+   * One attempt on one frame: the first step, then the plan from `fromStep` on, until a read
+   * counts, the budget is spent, or the plan has gone round once.
+   */
+  attempt(frame: Frame, opts: AttemptOptions = {}): AttemptResult {
+    const now = opts.now ?? (() => performance.now());
+    const t0 = now();
+    const budget = opts.budgetMs ?? Infinity;
+    const ctx = new FrameContext(frame, opts.roi);
+    const n = this.plan.length;
+    const order = opts.skipFirst && n > 1 ? [] : [0];
+    const from = Math.max(1, (opts.fromStep ?? 1) % n || 1);
+    for (let i = 0; i < n - 1; i++) order.push(1 + ((from - 1 + i) % (n - 1)));
+    const steps: string[] = [];
+    let next = from;
+    for (const index of order) {
+      if (steps.length > 0 && now() - t0 >= budget) break;
+      const step = this.plan[index]!;
+      steps.push(step.name);
+      if (index !== 0) next = index + 1 >= n ? 1 : index + 1;
+      const found = step.run(ctx);
+      if (found) return { result: found, next, steps, ms: now() - t0 };
+    }
+    return { candidate: ctx.candidate, next, steps, ms: now() - t0 };
+  }
+}
+
+const decoders = new Map<string, Decoder>();
+
+/** The whole plan on one image: the code's text and format, or undefined. */
+export function decode(frame: Frame, opts: DecodeOptions = {}): Decoded | undefined {
+  const formats = opts.formats ?? DEFAULT_FORMATS;
+  const key = [...formats].sort().join(',');
+  let decoder = decoders.get(key);
+  if (!decoder) decoders.set(key, (decoder = new Decoder(formats)));
+  return decoder.attempt(frame, { roi: opts.roi }).result;
+}

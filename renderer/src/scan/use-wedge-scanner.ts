@@ -1,0 +1,59 @@
+import { useEffect } from 'react';
+import type { TerminalConfig } from '../../../shared/contract';
+import { WedgeDetector } from './wedge-detector';
+import { scanBus } from './scan-bus';
+
+function isEditable(el: Element | null): el is HTMLInputElement | HTMLTextAreaElement {
+  if (el instanceof HTMLTextAreaElement) return !el.readOnly && !el.disabled;
+  if (el instanceof HTMLInputElement) {
+    return (
+      !el.readOnly && !el.disabled && /^(text|search|number|tel|url|email|password|)$/.test(el.type)
+    );
+  }
+  return false;
+}
+
+/** Typed characters held back by the detector, handed on to the focused field as typed. */
+function replay(text: string) {
+  const el = document.activeElement;
+  if (!isEditable(el)) return;
+  // insertText keeps the caret, undo history and React's onChange working.
+  if (!document.execCommand('insertText', false, text)) {
+    el.setRangeText(
+      text,
+      el.selectionStart ?? el.value.length,
+      el.selectionEnd ?? el.value.length,
+      'end',
+    );
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }
+}
+
+/** Listens for USB scanner bursts anywhere in the window while an operator is signed in. */
+export function useWedgeScanner(scan: TerminalConfig['scan'] | undefined) {
+  useEffect(() => {
+    if (!scan) return;
+    scanBus.cooldownMs = scan.cooldownMs;
+    const detector = new WedgeDetector(scan.scanner, {
+      onScan: (code) => scanBus.submit(code, 'scanner'),
+      onReplay: replay,
+      setTimer: (fn, ms) => window.setTimeout(fn, ms),
+      clearTimer: (h) => window.clearTimeout(h as number),
+    });
+    const onKey = (e: KeyboardEvent) => {
+      if (e.repeat) return;
+      detector.handle(e);
+    };
+    const onBlur = () => detector.reset();
+    window.addEventListener('keydown', onKey, { capture: true });
+    window.addEventListener('blur', onBlur);
+    // Lets the page (and its tests) know scans are being listened for.
+    document.body.dataset.scanner = 'ready';
+    return () => {
+      delete document.body.dataset.scanner;
+      window.removeEventListener('keydown', onKey, { capture: true });
+      window.removeEventListener('blur', onBlur);
+      detector.reset();
+    };
+  }, [scan]);
+}
