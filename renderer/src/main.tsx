@@ -1,11 +1,23 @@
 import './kit/tokens.css';
 import './kit/utilities.css';
+import './kit/side-nav.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { api } from './api';
 import { initI18n, initialLanguage } from './i18n';
-import './styles.css';
+// Stylesheets in cascade order: the shell, then each area's and kit's own sheet.
+import './shell/shell.css';
+import './areas/counter/counter.css';
+import './areas/account/sign-in.css';
+import './kit/form/form.css';
+import './kit/verdict/verdict.css';
+import './areas/setup/setup.css';
+import './areas/settings/settings.css';
+import './areas/demo-codes/demo-codes.css';
+import './areas/refunds/refunds.css';
+import './scan/camera.css';
+import './areas/about/about.css';
 
 async function boot() {
   const info = await api.getAppInfo({});

@@ -46,4 +46,28 @@ test('each area at 1366x768', async ({ page, readyTerminal }) => {
   const sections = page.getByRole('navigation', { name: 'Settings sections' });
   await sections.getByRole('link', { name: 'Operators' }).click();
   await shot(page, 'settings-operators');
+  await page
+    .getByRole('button', { name: /^Reset the PIN of / })
+    .first()
+    .click();
+  await expect(page.getByRole('button', { name: 'Save PIN' })).toBeVisible();
+  await shot(page, 'settings-operators-pin');
+  await sections.getByRole('link', { name: 'Connection' }).click();
+  await expect(page.getByRole('form', { name: 'AppSecret' })).toBeVisible();
+  await shot(page, 'settings-connection');
+
+  await page.getByRole('link', { name: 'Demo codes' }).click();
+  await expect(page.getByTestId('demo-grid')).toBeVisible();
+  await page.waitForTimeout(1_500); // the codes are drawn after the list arrives
+  await shot(page, 'demo-codes');
+
+  const openid = readyTerminal.sandbox.sim.code('178847660332')!.openid;
+  await page.getByRole('link', { name: 'Back office' }).click();
+  await page.getByRole('link', { name: "Customer's coupons" }).click();
+  await page.getByLabel('Customer openid').fill(openid);
+  await page.getByRole('button', { name: 'Show coupons' }).click();
+  const row = page.locator('[data-testid="customer-code"][data-code="178847660332"]');
+  await row.getByRole('button', { name: 'Check' }).click();
+  await expect(row.getByTestId('verdict-word')).toHaveText('Redeemable');
+  await shot(page, 'customer-coupons');
 });

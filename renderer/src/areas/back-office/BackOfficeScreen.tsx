@@ -41,8 +41,8 @@ export function BackOfficeScreen() {
   else body = <CardsList statuses={parseStatuses(p.get('status'))} />;
 
   return (
-    <div className="office">
-      <nav className="office-nav" aria-label={t('office.navLabel')}>
+    <div className="side-layout office">
+      <nav className="side-nav" aria-label={t('office.navLabel')}>
         <h1>{t('office.title')}</h1>
         <ul>
           {SECTIONS.map((s) => (

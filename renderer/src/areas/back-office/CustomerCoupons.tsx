@@ -81,7 +81,7 @@ export function CustomerCoupons({
       <h2 id="customer-title">{t('office.customer.title')}</h2>
       <p className="muted">{t('office.customer.intro')}</p>
       <form className="row customer-form" onSubmit={(e) => void search(e)}>
-        <div className="field grow">
+        <div className="field field--wide grow">
           <label htmlFor="customer-openid">{t('office.customer.openid')}</label>
           <input
             id="customer-openid"
@@ -92,7 +92,7 @@ export function CustomerCoupons({
             onChange={(e) => setOpenid(e.target.value)}
           />
         </div>
-        <div className="field grow">
+        <div className="field field--wide grow">
           <label htmlFor="customer-card">{t('office.customer.card')}</label>
           <select id="customer-card" value={cardId} onChange={(e) => setCardId(e.target.value)}>
             <option value="">{t('office.customer.anyCard')}</option>
@@ -170,6 +170,7 @@ export function CustomerCoupons({
                       <VerdictPanel
                         verdict={v.verdict}
                         checkOnly
+                        size="compact"
                         {...(v.verdict.kind === 'redeemable'
                           ? { hint: t('office.customer.redeemableHint') }
                           : {})}

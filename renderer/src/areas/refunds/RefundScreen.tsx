@@ -148,7 +148,7 @@ export function RefundScreen() {
 
         {v && (
           <div className="refund-preview" data-testid="refund-preview">
-            <VerdictPanel verdict={v} checkOnly />
+            <VerdictPanel verdict={v} checkOnly size="medium" />
             <p className="refund-history" data-testid="refund-history">
               {preview?.redeemedHere
                 ? t('refunds.redeemedHere', {

@@ -433,6 +433,7 @@ function SecretRow({
       <div className="secret-edit">
         <TextField
           id={id}
+          className="field--grow"
           label={isSet ? k('replace') : k('enter')}
           type="password"
           autoComplete="off"

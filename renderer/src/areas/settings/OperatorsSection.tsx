@@ -289,7 +289,7 @@ function RoleEditor({
   }
   return (
     <form className="inline-editor" onSubmit={(e) => void submit(e)}>
-      <div className="field">
+      <div className="field field--inline">
         <label htmlFor={id}>{t('settings.operators.newRole', { name: operator.name })}</label>
         <select id={id} autoFocus value={value} onChange={(e) => setValue(e.target.value as Role)}>
           <RoleOptions />
@@ -357,6 +357,7 @@ function PinEditor({
       </p>
       <PinFields
         ids={ids}
+        fieldClassName="field--inline"
         value={{ pin, repeat }}
         onChange={(p) => {
           if (p.pin !== undefined) setPin(p.pin);

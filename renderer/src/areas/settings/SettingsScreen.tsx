@@ -67,8 +67,8 @@ export function SettingsScreen() {
   const Form = section === 'operators' ? null : FORMS[section];
 
   return (
-    <div className="settings">
-      <nav className="settings-nav" aria-label={t('settings.navLabel')}>
+    <div className="side-layout settings">
+      <nav className="side-nav" aria-label={t('settings.navLabel')}>
         <h1>{t('settings.title')}</h1>
         <ul>
           {SECTIONS.map((s) => (

@@ -40,8 +40,11 @@ export function PinFields({
   errors,
   pinLabel,
   autoFocus,
+  fieldClassName,
 }: {
   ids: Pick<OperatorFieldIds, 'pin' | 'repeat'>;
+  /** A size modifier for both fields (e.g. field--inline in a row editor). */
+  fieldClassName?: string;
   value: Pick<OperatorDraft, 'pin' | 'repeat'>;
   onChange: (patch: Partial<OperatorDraft>) => void;
   errors: FieldErrors;
@@ -53,6 +56,7 @@ export function PinFields({
     <>
       <TextField
         id={ids.pin}
+        className={fieldClassName}
         label={pinLabel ?? t('setup.fields.pin')}
         hint={t('setup.fields.pinHint')}
         type="password"
@@ -66,6 +70,7 @@ export function PinFields({
       />
       <TextField
         id={ids.repeat}
+        className={fieldClassName}
         label={t('setup.fields.pinRepeat')}
         type="password"
         inputMode="numeric"

@@ -40,8 +40,11 @@ export function VerdictPanel({
   checkOnly,
   title,
   hint,
+  size = 'large',
 }: {
   verdict: Verdict;
+  /** large at the counter; medium on the refund screen; compact in lists (back office). */
+  size?: 'large' | 'medium' | 'compact';
   checkOnly: boolean;
   /** Overrides the verdict's word (e.g. "Redeemed" after the redemption). */
   title?: string;
@@ -61,7 +64,7 @@ export function VerdictPanel({
   };
   return (
     <div
-      className={`verdict-panel tone-${v.tone}`}
+      className={`verdict-panel${size === 'large' ? '' : ` verdict-panel--${size}`} tone-${v.tone}`}
       data-testid="verdict-panel"
       data-kind={v.kind}
       data-tone={v.tone}
