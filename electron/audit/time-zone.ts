@@ -5,6 +5,7 @@
  * per-record loops.
  */
 import { AppError } from '../../shared/errors';
+import { zoneOffsetMinutes } from '../../shared/local-days';
 
 export const QUARTER_MS = 15 * 60_000;
 const HOUR_MS = 3_600_000;
@@ -32,17 +33,8 @@ export function resolveZone(opts: { tzOffsetMinutes?: number; timeZone?: string 
     return { name: offsetName(fixed), offsetAt: () => fixed };
   }
   const name = opts.timeZone ?? hostTimeZone();
-  let format: Intl.DateTimeFormat;
   try {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: name,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    });
+    zoneOffsetMinutes(0, name); // an unknown zone throws here, not in the middle of an export
   } catch {
     throw new AppError('invalid_input', 'audit.invalid_query', {
       detail: `unknown time zone ${name}`,
@@ -55,17 +47,7 @@ export function resolveZone(opts: { tzOffsetMinutes?: number; timeZone?: string 
       const quarter = Math.floor(ms / QUARTER_MS);
       let offset = cache.get(quarter);
       if (offset === undefined) {
-        const at = quarter * QUARTER_MS;
-        const parts: Record<string, number> = {};
-        for (const p of format.formatToParts(at)) parts[p.type] = Number(p.value);
-        const local = Date.UTC(
-          parts.year!,
-          parts.month! - 1,
-          parts.day!,
-          parts.hour!,
-          parts.minute!,
-        );
-        offset = Math.round((local - at) / 60_000);
+        offset = zoneOffsetMinutes(quarter * QUARTER_MS, name);
         if (cache.size > 10_000) cache.clear();
         cache.set(quarter, offset);
       }

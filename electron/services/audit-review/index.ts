@@ -18,10 +18,9 @@ import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { AuditFilter, AuditRecord, AuditSummary } from '../../../shared/audit';
 import { AppError, type ErrorInfo } from '../../../shared/errors';
+import { localDate, startOfLocalDay } from '../../../shared/local-days';
 import {
-  localDate,
   maskCode,
-  startOfLocalDay,
   type auditReviewOps,
   type ExportStatus,
   type JournalRow,

@@ -1,6 +1,6 @@
 /** The journal's filters in the location, and back. */
 import { describe, expect, it } from 'vitest';
-import { localDayStart } from '../../../shared/ops/audit-review';
+import { localDayStart } from '../../../shared/local-days';
 import {
   readParams,
   readView,

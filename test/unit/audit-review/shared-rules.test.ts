@@ -2,14 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   addDays,
-  kindOf,
   localDate,
   localDayStart,
-  maskCode,
-  rangeBounds,
   startOfLocalDay,
   zoneOffsetMinutes,
-} from '../../../shared/ops/audit-review';
+} from '../../../shared/local-days';
+import { kindOf, maskCode, rangeBounds } from '../../../shared/ops/audit-review';
 
 describe('maskCode', () => {
   it('keeps four digits at each end of a usual code', () => {
