@@ -6,8 +6,8 @@
  * and the log stays usable between chunks; progress after each chunk; cancel with an
  * AbortSignal.
  *
- * A masked export (a cashier's: `maskCode`) maps each record before it is serialised: the code
- * through the mask, and no nonce, prev_hash or hash. Each hash is over the record with the FULL
+ * A masked export (a cashier's) passes `mapRecord`, which maps each record before it is
+ * serialised (the code through the mask), and `chain: false`: no nonce, prev_hash or hash. Each hash is over the record with the FULL
  * code, so with the hash a masked 12-digit code falls to 10,000 tries; the chain is checked on
  * the complete log (or a complete export) by a supervisor instead.
  *
@@ -39,10 +39,15 @@ export interface ExportOptions {
   /** Or a fixed offset for `time_local`, in minutes east of UTC. */
   tzOffsetMinutes?: number;
   /**
-   * A masked export: each code through this function, and none of the chain fields (nonce,
-   * prev_hash, hash), from which the full code could be recovered by trying the masked digits.
+   * Maps each record before it is serialised (a masked export: the code through the mask).
+   * Never sees a serialised line, so nothing is parsed back.
    */
-  maskCode?: (code: string) => string;
+  mapRecord?: (record: ExportRecord) => ExportRecord;
+  /**
+   * false: none of the chain fields (nonce, prev_hash, hash), from which a masked code could be
+   * recovered by trying the masked digits. Default true.
+   */
+  chain?: boolean;
 }
 
 /** The stored fields in their one order, with the time in UTC and local after `ts`. */
@@ -53,7 +58,7 @@ export const CSV_COLUMNS = [
   ...AUDIT_FIELDS.slice(2),
 ] as const;
 
-/** The columns of a masked export: no nonce, prev_hash or hash (see ExportOptions.maskCode). */
+/** The columns of an export without the chain fields (ExportOptions.chain false). */
 export const MASKED_CSV_COLUMNS = CSV_COLUMNS.filter(
   (c) => c !== 'nonce' && c !== 'prev_hash' && c !== 'hash',
 );
@@ -86,7 +91,8 @@ export function csvCell(value: string | number | null): string {
   return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-type Raw = [
+/** A record as the export reads it, in AUDIT_FIELDS order (a row, not an object: hot path). */
+export type ExportRecord = readonly [
   number, // id
   number, // ts
   string, // terminal_id
@@ -111,7 +117,7 @@ function safeText(text: string | null): string | null {
   return text === null ? null : cleanText(text);
 }
 
-function csvLine(r: Raw, offsetAt: (ms: number) => number): string {
+function csvLine(r: ExportRecord, offsetAt: (ms: number) => number): string {
   // Concatenation, not an array and join: this runs once per exported row.
   return (
     `${r[0]},${r[1]},${formatTime(r[1])},${formatTime(r[1], offsetAt(r[1]))},` +
@@ -121,16 +127,11 @@ function csvLine(r: Raw, offsetAt: (ms: number) => number): string {
   );
 }
 
-/** The masked form of a row: the cells a masked CSV line has, in its column order. */
-function maskedCsvLine(
-  r: Raw,
-  offsetAt: (ms: number) => number,
-  maskCode: (code: string) => string,
-): string {
-  const code = r[5] === null ? null : maskCode(r[5]);
+/** A CSV line without the chain fields (MASKED_CSV_COLUMNS). */
+function unchainedCsvLine(r: ExportRecord, offsetAt: (ms: number) => number): string {
   return (
     `${r[0]},${r[1]},${formatTime(r[1])},${formatTime(r[1], offsetAt(r[1]))},` +
-    `${csvCell(r[2])},${csvCell(r[3])},${csvCell(r[4])},${csvCell(code)},${csvCell(r[6])},` +
+    `${csvCell(r[2])},${csvCell(r[3])},${csvCell(r[4])},${csvCell(r[5])},${csvCell(r[6])},` +
     `${csvCell(r[7])},${csvCell(r[8])},${csvCell(safeText(r[9]))},${csvCell(r[10])},` +
     `${csvCell(safeDetail(r[12]))}${CRLF}`
   );
@@ -138,7 +139,7 @@ function maskedCsvLine(
 
 const q = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
 
-function jsonLine(r: Raw): string {
+function jsonLine(r: ExportRecord): string {
   // The stored detail is canonical JSON already: spliced in, not parsed and re-serialised.
   return (
     `{"id":${r[0]},"ts":${r[1]},"terminal_id":${q(r[2])},"operator_id":${q(r[3])},` +
@@ -148,11 +149,10 @@ function jsonLine(r: Raw): string {
   );
 }
 
-function maskedJsonLine(r: Raw, maskCode: (code: string) => string): string {
-  const code = r[5] === null ? null : maskCode(r[5]);
+function unchainedJsonLine(r: ExportRecord): string {
   return (
     `{"id":${r[0]},"ts":${r[1]},"terminal_id":${q(r[2])},"operator_id":${q(r[3])},` +
-    `"action":${q(r[4])},"code":${q(code)},"card_id":${q(r[6])},"outcome":${q(r[7])},` +
+    `"action":${q(r[4])},"code":${q(r[5])},"card_id":${q(r[6])},"outcome":${q(r[7])},` +
     `"errcode":${r[8] ?? 'null'},"errmsg":${q(safeText(r[9]))},"duration_ms":${r[10] ?? 'null'},` +
     `"detail":${safeDetail(r[12])}}\n`
   );
@@ -289,15 +289,17 @@ export function createExporter(db: Database, ctx: { ready: () => Source; file: s
 
     const writer = toWriter(out);
     const csv = fmt.data === 'csv';
-    const { maskCode } = opts;
-    const line = maskCode
+    const chain = opts.chain ?? true;
+    const serialise = chain
       ? csv
-        ? (r: Raw) => maskedCsvLine(r, offsetAt, maskCode)
-        : (r: Raw) => maskedJsonLine(r, maskCode)
+        ? (r: ExportRecord) => csvLine(r, offsetAt)
+        : jsonLine
       : csv
-        ? (r: Raw) => csvLine(r, offsetAt)
-        : jsonLine;
-    const columns = maskCode ? MASKED_CSV_COLUMNS : CSV_COLUMNS;
+        ? (r: ExportRecord) => unchainedCsvLine(r, offsetAt)
+        : unchainedJsonLine;
+    const { mapRecord } = opts;
+    const line = mapRecord ? (r: ExportRecord) => serialise(mapRecord(r)) : serialise;
+    const columns = chain ? CSV_COLUMNS : MASKED_CSV_COLUMNS;
     let done = 0;
     try {
       if (csv) await writer.write(BOM + columns.join(',') + CRLF);
@@ -308,7 +310,7 @@ export function createExporter(db: Database, ctx: { ready: () => Source; file: s
         let text = '';
         let read = 0;
         let lastId = next - 1;
-        for (const r of chunkStmt.all(next, hi, ...where.params) as Raw[]) {
+        for (const r of chunkStmt.all(next, hi, ...where.params) as ExportRecord[]) {
           read++;
           lastId = r[0];
           if (textSet && !textSet.has(r[0])) continue;

@@ -19,7 +19,7 @@ export type AuditAppend = Pick<AuditLog, 'append'>;
  * are handed it, by the composition root; no area reaches the database.
  */
 export type AuditTables = Pick<AuditLog['db'], 'prepare' | 'transaction'>;
-export type { ExportOptions, ExportSink } from './export';
+export type { ExportOptions, ExportRecord, ExportSink } from './export';
 /** Checks a filter the way search, count and export will (throws invalid_input). */
 export { parseFilter } from './filter-sql';
 export type { VerifyOptions } from './verify';

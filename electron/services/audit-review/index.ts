@@ -31,7 +31,7 @@ import { roleAllows, type OperatorView } from '../../../shared/settings';
 import { parseFilter } from '../../audit';
 import type { CallContext } from '../call-context';
 import { PRIVATE_FILE_MODE } from '../../private-files';
-import type { AuditLog } from '../../audit';
+import type { AuditLog, ExportRecord } from '../../audit';
 import type { OperatorStore } from '../account/operators';
 import type { AreaHandlers, OperatorOf } from '../call-context';
 import type { ExportDownloadStore } from './export-downloads';
@@ -88,6 +88,15 @@ interface Caller {
 }
 
 /** A record as a cashier may see it: code masked, no hash, prev_hash or nonce. */
+
+/** A cashier's export record: the code masked (index 5 in AUDIT_FIELDS order), all else kept. */
+function maskRecord(r: ExportRecord): ExportRecord {
+  if (r[5] === null) return r;
+  const out = [...r] as [...ExportRecord];
+  out[5] = maskCode(r[5]);
+  return out;
+}
+
 function maskedRecord(rec: AuditRecord): MaskedAuditRecord {
   const { hash: _hash, prev_hash: _prev, nonce: _nonce, ...rest } = rec;
   return { ...rest, code: rec.code === null ? null : maskCode(rec.code) };
@@ -275,7 +284,7 @@ export function createAuditReviewHandlers(
         signal: job.abort.signal,
         timeZone: ctx.timeZone,
         // Masked before serialising: the code, and no chain fields (see the header).
-        ...(masked ? { maskCode } : {}),
+        ...(masked ? { mapRecord: maskRecord, chain: false } : {}),
         onProgress: (done, total) => {
           job.rows = done;
           job.total = total;

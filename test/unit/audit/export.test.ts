@@ -10,7 +10,8 @@ import {
 } from '../../../electron/audit/export';
 import { canonicalRecord, chainHash, GENESIS_HASH } from '../../../electron/audit/canonical';
 import { A_RECORD_COLUMNS } from '../../../electron/audit/queries';
-import type { AuditLog } from '../../../electron/audit';
+import type { AuditLog, ExportRecord } from '../../../electron/audit';
+import { AUDIT_FIELDS } from '../../../shared/audit';
 import { clock, expectAppErrorAsync, fill, open, record, tamper, tempFile } from './helpers';
 
 const T0 = Date.UTC(2024, 4, 1, 1, 0, 0); // 09:00 in Shanghai
@@ -219,7 +220,15 @@ describe('export', () => {
     tricky(log);
     log.appendIntent({ action: 'redeem', code: '123456789012', operator_id: 'op1' });
     const mask = (code: string) => `<${code.length}>`;
-    const csv = await exportText(log, {}, 'csv', { tzOffsetMinutes: 480, maskCode: mask });
+    // The record mapper sees each record before it is serialised (AUDIT_FIELDS order).
+    expect(AUDIT_FIELDS[5]).toBe('code');
+    const mapRecord = (r: ExportRecord): ExportRecord => {
+      const out = [...r] as [...ExportRecord];
+      out[5] = r[5] === null ? null : mask(r[5]);
+      return out;
+    };
+    const masked = { mapRecord, chain: false };
+    const csv = await exportText(log, {}, 'csv', { tzOffsetMinutes: 480, ...masked });
     const lines = csv.text.slice(1).split('\r\n');
     expect(lines[0]).toBe(MASKED_CSV_COLUMNS.join(','));
     expect(MASKED_CSV_COLUMNS).toEqual(
@@ -232,7 +241,7 @@ describe('export', () => {
     expect(csv.text).toContain(',<4>,'); // '+123': masked first, then serialised
     expect(csv.text).not.toMatch(/[0-9a-f]{64}|123456789012/);
 
-    const jsonl = await exportText(log, {}, 'jsonl', { maskCode: mask });
+    const jsonl = await exportText(log, {}, 'jsonl', masked);
     const records = jsonl.text
       .trim()
       .split('\n')
