@@ -11,10 +11,6 @@ import { backOfficeOps } from './ops/back-office';
 import { counterOps } from './ops/counter';
 import { refundOps } from './ops/refunds';
 
-// The areas' schemas and types, for the screens that import them from here.
-export * from './ops/account';
-export * from './ops/counter';
-
 /** Each area declares its operations in its own module under shared/ops/. */
 export const contract = {
   ...accountOps,

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { ConnectionTestInputParsed } from '../../shared/contract';
+import type { ConnectionTestInputParsed } from '../../shared/ops/account';
 import { AppError, toErrorInfo } from '../../shared/errors';
 import { isSecureEndpoint, type Settings } from '../../shared/settings';
 import { startSandbox, type RunningSandbox } from '../sandbox';

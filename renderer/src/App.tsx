@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppInfo, TerminalConfig } from '../../shared/contract';
+import type { AppInfo, TerminalConfig } from '../../shared/ops/account';
 import type { SessionView } from '../../shared/settings';
 import { api, authEvents } from './api';
 import { setLanguage } from './i18n';

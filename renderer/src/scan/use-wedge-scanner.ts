@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { TerminalConfig } from '../../../shared/contract';
+import type { TerminalConfig } from '../../../shared/ops/account';
 import { WedgeDetector } from './wedge-detector';
 import { scanBus } from './scan-bus';
 

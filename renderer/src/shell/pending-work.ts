@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { PendingWork } from '../../../shared/contract';
+import type { PendingWork } from '../../../shared/ops/counter';
 import { api } from '../api';
 
 /** Unsettled redemptions and queued refunds, polled while an operator is signed in. */

@@ -3,7 +3,8 @@
  * who is signed in. `refresh` re-reads them after set-up, sign-in or a settings change.
  */
 import { createContext, useContext } from 'react';
-import type { AppInfo, PendingWork, TerminalConfig } from '../../../shared/contract';
+import type { AppInfo, TerminalConfig } from '../../../shared/ops/account';
+import type { PendingWork } from '../../../shared/ops/counter';
 import type { SessionView } from '../../../shared/settings';
 
 export interface TerminalState {

@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { RedeemOutcome } from '../../../../shared/contract';
+import type { RedeemOutcome } from '../../../../shared/ops/counter';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { Verdict } from '../../../../shared/verdict';
 import { api } from '../../api';

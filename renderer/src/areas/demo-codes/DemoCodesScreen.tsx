@@ -5,7 +5,7 @@
 import { toSVG } from 'bwip-js/browser';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { DemoCodes } from '../../../../shared/contract';
+import type { DemoCodes } from '../../../../shared/ops/counter';
 import { decideVerdict, type VerdictKind } from '../../../../shared/verdict';
 import { UserCardStatus } from '../../../../shared/wechat/enums';
 import { api } from '../../api';

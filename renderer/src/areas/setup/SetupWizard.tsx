@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SetupInput, type AppInfo } from '../../../../shared/contract';
+import { SetupInput, type AppInfo } from '../../../../shared/ops/account';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { isLanguage, LANGUAGES, type Language } from '../../../../shared/i18n';
 import { api } from '../../api';

@@ -8,7 +8,11 @@ import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { z } from 'zod';
-import type { ConnectionTestInput, ConnectionTestResult, Mode } from '../../../../shared/contract';
+import type {
+  ConnectionTestInput,
+  ConnectionTestResult,
+  Mode,
+} from '../../../../shared/ops/account';
 import type { ErrorInfo } from '../../../../shared/errors';
 import {
   isSecureEndpoint,
