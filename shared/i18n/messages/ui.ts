@@ -5,6 +5,7 @@ export default defineMessages(
   {
     app: {
       title: 'CardDesk',
+      brand: 'CardDesk',
       loading: 'Starting…',
       sandboxBanner: 'SANDBOX — demo data, nothing reaches WeChat',
       liveBadge: 'LIVE',
@@ -24,6 +25,7 @@ export default defineMessages(
       about: 'About',
       switch: 'Switch operator',
       signOut: 'Sign out',
+      operatorMenu: '{{name}}, {{role}}: switch operator, sign out, about',
     },
     roles: { cashier: 'Cashier', supervisor: 'Supervisor', manager: 'Manager' },
     about: {
@@ -81,6 +83,7 @@ export default defineMessages(
   {
     app: {
       title: 'CardDesk 卡券核销台',
+      brand: 'CardDesk',
       loading: '正在启动…',
       sandboxBanner: '沙箱模式 — 演示数据，不会发送到微信',
       liveBadge: '正式',
@@ -99,6 +102,7 @@ export default defineMessages(
       about: '关于',
       switch: '切换操作员',
       signOut: '退出登录',
+      operatorMenu: '{{name}}（{{role}}）：切换操作员、退出登录、关于',
     },
     roles: { cashier: '收银员', supervisor: '主管', manager: '经理' },
     about: {
