@@ -48,6 +48,16 @@ export default defineMessages(
       print: 'Print',
       textOnly: 'Text code: type the number',
       liveOnly: 'Demo codes exist only in Sandbox mode.',
+      loading: 'Loading the demo codes…',
+      drawing: 'Drawing…',
+      notes: {
+        validFrom: 'Valid from {{date}}',
+        ended: 'Validity ended {{date}}',
+        customCode: 'Custom code: accepted once its card is listed in Settings',
+        weekdays: 'Only on {{days}}',
+        listSeparator: ', ',
+        cardDeleted: 'Card deleted by the merchant; this code is still valid',
+      },
     },
     signin: {
       title: 'Sign in',
@@ -125,6 +135,16 @@ export default defineMessages(
       print: '打印',
       textOnly: '文本券码：请手动输入',
       liveOnly: '演示券码仅在沙箱模式下提供。',
+      loading: '正在加载演示券码…',
+      drawing: '正在生成…',
+      notes: {
+        validFrom: '{{date}} 起生效',
+        ended: '已于 {{date}} 过期',
+        customCode: '自定义码：须先在“设置”中登记该卡券后才能核销',
+        weekdays: '仅限{{days}}使用',
+        listSeparator: '、',
+        cardDeleted: '商户已删除该卡券，此券码仍可使用',
+      },
     },
     signin: {
       title: '登录',
