@@ -20,8 +20,13 @@ import './scan/camera.css';
 import './areas/about/about.css';
 
 async function boot() {
-  const info = await api.getAppInfo({});
-  await initI18n(initialLanguage(info));
+  const [info, setup, config] = await Promise.all([
+    api.getAppInfo({}),
+    api.getSetupState({}),
+    api.getTerminalConfig({}),
+  ]);
+  // A terminal that is set up starts in its saved language; before the wizard, the OS's.
+  await initI18n(initialLanguage(info, setup.needsSetup ? undefined : config.language));
   const root = document.getElementById('root');
   if (!root) throw new Error('no #root element');
   createRoot(root).render(
