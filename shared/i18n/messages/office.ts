@@ -351,11 +351,11 @@ export default defineMessages(
         member: 'One member card',
       },
       about: {
-        coupons: "All of the merchant's coupons, day by day (datacube/getcardbizuininfo).",
+        coupons: "All of the merchant's coupons, day by day.",
         cards:
-          'Discount, cash, gift, general and group-deal coupons, per card and day; only days with activity (datacube/getcardcardinfo).',
-        members: 'All member cards, day by day (datacube/getcardmembercardinfo).',
-        member: 'One member card, day by day (datacube/getcardmembercarddetail).',
+          'Discount, cash, gift, general and group-deal coupons, per card and day; only days with activity.',
+        members: 'All member cards, day by day.',
+        member: 'One member card, day by day.',
       },
       begin: 'From',
       end: 'To',
@@ -770,11 +770,10 @@ export default defineMessages(
         member: '单张会员卡',
       },
       about: {
-        coupons: '商户全部卡券的每日数据（datacube/getcardbizuininfo）。',
-        cards:
-          '折扣券、代金券、兑换券、优惠券和团购券按卡券和日期的数据，只列出有活动的日期（datacube/getcardcardinfo）。',
-        members: '全部会员卡的每日数据（datacube/getcardmembercardinfo）。',
-        member: '一张会员卡的每日数据（datacube/getcardmembercarddetail）。',
+        coupons: '商户全部卡券的每日数据。',
+        cards: '折扣券、代金券、兑换券、优惠券和团购券按卡券和日期的数据，只列出有活动的日期。',
+        members: '全部会员卡的每日数据。',
+        member: '一张会员卡的每日数据。',
       },
       begin: '开始日期',
       end: '结束日期',

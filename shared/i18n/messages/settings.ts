@@ -377,16 +377,16 @@ export default defineMessages(
     },
     cardIds: {
       intro:
-        '自定义码卡券（券码由贵司系统生成）每次调用都需要 card_id。在此列出，终端才能查询这些券码。',
+        '自定义码卡券（券码由贵司系统生成）每次调用都需要卡券 ID。在此列出，终端才能查询这些券码。',
       listTitle: '本终端的卡券 ID：{{n}} 个',
       empty: '尚未添加卡券 ID。',
       remove: '移除',
       removeOne: '移除 {{id}}',
       add: '添加卡券 ID',
-      addHint: '每行一个 card_id（每个最多 32 个字符）。先点“添加”，再点“保存”。',
+      addHint: '每行一个卡券 ID（每个最多 32 个字符）。先点“添加”，再点“保存”。',
       addButton: '添加',
-      nothing: '请先输入或粘贴 card_id。',
-      badId: '“{{id}}”不是有效的 card_id：最多 32 个字符。',
+      nothing: '请先输入或粘贴卡券 ID。',
+      badId: '“{{id}}”不是有效的卡券 ID：最多 32 个字符。',
       duplicate: '{{id}} 已在列表中。',
     },
     operators: {

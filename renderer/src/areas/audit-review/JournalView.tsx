@@ -164,7 +164,7 @@ export function JournalView() {
         }),
         helper.accessor('operator_id', {
           header: () => t('review.journal.columns.operator'),
-          cell: (c) => operatorName(c.getValue()),
+          cell: (c) => <span data-merchant="">{operatorName(c.getValue())}</span>,
         }),
         helper.accessor('action', {
           header: () => t('review.journal.columns.action'),
@@ -177,7 +177,11 @@ export function JournalView() {
         helper.accessor('title', {
           header: () => t('review.journal.columns.card'),
           cell: (c) =>
-            c.getValue() ?? <span className="mono muted">{c.row.original.card_id ?? ''}</span>,
+            c.getValue() !== undefined && c.getValue() !== null ? (
+              <span data-merchant="">{c.getValue()}</span>
+            ) : (
+              <span className="mono muted">{c.row.original.card_id ?? ''}</span>
+            ),
         }),
         helper.accessor('outcome', {
           header: () => t('review.journal.columns.outcome'),
