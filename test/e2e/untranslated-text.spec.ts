@@ -116,6 +116,14 @@ for (const lang of ['zh-CN', 'en'] as const) {
     await expect(page.getByTestId('verdict-word')).toHaveText(/Redeemable|可以核销/);
     const atCounter = strays(await ourText(page), lang);
     if (atCounter.length) found['counter (a verdict)'] = atCounter;
+    // A custom-code card not listed at this terminal: the cashier's message names no card_id.
+    await scan.fill('518056123817');
+    await scan.press('Enter');
+    await expect(page.getByTestId('verdict-code')).toContainText('518056123817');
+    await page.waitForTimeout(300);
+    const customCode = strays(await ourText(page), lang);
+    if (customCode.length) found['counter (custom code not listed)'] = customCode;
+    await page.screenshot({ path: path.join(SCREENSHOTS, `untranslated-${lang}-custom-code.png`) });
     for (const screen of SCREENS) {
       await page.goto(`${readyTerminal.url}#/${screen}`);
       await page.waitForLoadState('networkidle');

@@ -8,6 +8,22 @@ import { defineMessages } from '../define';
  */
 export default defineMessages(
   {
+    colorNames: {
+      Color010: 'Green',
+      Color020: 'Dark green',
+      Color030: 'Sky blue',
+      Color040: 'Blue',
+      Color050: 'Purple',
+      Color060: 'Ochre',
+      Color070: 'Yellow',
+      Color080: 'Orange',
+      Color081: 'Deep orange',
+      Color082: 'Lime',
+      Color090: 'Coral',
+      Color100: 'Red',
+      Color101: 'Deep red',
+      Color102: 'Grey',
+    },
     title: 'Back office',
     navLabel: 'Back office sections',
     sections: {
@@ -439,6 +455,22 @@ export default defineMessages(
     },
   },
   {
+    colorNames: {
+      Color010: '绿色',
+      Color020: '深绿色',
+      Color030: '天蓝色',
+      Color040: '蓝色',
+      Color050: '紫色',
+      Color060: '赭石色',
+      Color070: '黄色',
+      Color080: '橙色',
+      Color081: '深橙色',
+      Color082: '黄绿色',
+      Color090: '珊瑚色',
+      Color100: '红色',
+      Color101: '深红色',
+      Color102: '灰色',
+    },
     title: '后台管理',
     navLabel: '后台管理栏目',
     sections: {
