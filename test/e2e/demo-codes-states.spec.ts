@@ -56,7 +56,7 @@ test('demo codes say what each code is now, in Chinese, with a loading state', a
 
   // Redeem one at the counter; back on the demo codes it is redeemed, not "redeemable".
   await page.unroute('**/api/listDemoCodes');
-  await page.getByRole('link', { name: '收银台' }).click();
+  await page.getByRole('link', { name: '收银台', exact: true }).click();
   const scan = page.getByLabel('扫码或输入券码');
   await scan.fill(redeemable!.code);
   await scan.press('Enter');
@@ -71,4 +71,22 @@ test('demo codes say what each code is now, in Chinese, with a loading state', a
   await expect(used).not.toContainText('可以核销');
   await used.scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SCREENSHOTS, 'demo-codes-redeemed-zh-1024.png') });
+});
+
+test('"Try at the counter" on a demo code opens the counter with it looked up', async ({
+  page,
+  readyTerminal,
+}) => {
+  await page.goto(readyTerminal.url);
+  await page.getByLabel(/Language|语言/).selectOption('zh-CN');
+  await signIn(page, MANAGER);
+  await page.getByRole('link', { name: '演示券码' }).click();
+  await page.getByRole('link', { name: '在收银台查询 174551011028' }).click();
+  await expect(page.getByTestId('verdict-code')).toContainText('174551011028');
+  await expect(page.getByTestId('verdict-word')).toHaveText('可以核销');
+  await expect(page).toHaveURL(/#\/counter$/);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'demo-try-at-counter-zh-1024.png') });
+  // Once: a reload does not look it up again.
+  await page.reload();
+  await expect(page.getByText('请扫下一张券')).toBeVisible();
 });

@@ -50,6 +50,8 @@ export default defineMessages(
       liveOnly: 'Demo codes exist only in Sandbox mode.',
       loading: 'Loading the demo codes…',
       drawing: 'Drawing…',
+      tryAtCounter: 'Try at the counter',
+      tryAtCounterCode: 'Try {{code}} at the counter',
       notes: {
         validFrom: 'Valid from {{date}}',
         ended: 'Validity ended {{date}}',
@@ -137,6 +139,8 @@ export default defineMessages(
       liveOnly: '演示券码仅在沙箱模式下提供。',
       loading: '正在加载演示券码…',
       drawing: '正在生成…',
+      tryAtCounter: '在收银台试一试',
+      tryAtCounterCode: '在收银台查询 {{code}}',
       notes: {
         validFrom: '{{date}} 起生效',
         ended: '已于 {{date}} 过期',

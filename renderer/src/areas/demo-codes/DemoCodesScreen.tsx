@@ -9,6 +9,7 @@ import type { DemoCodes } from '../../../../shared/ops/counter';
 import { decideVerdict, type VerdictKind } from '../../../../shared/verdict';
 import { UserCardStatus } from '../../../../shared/wechat/enums';
 import { api } from '../../api';
+import { routeHref } from '../../shell/route';
 import { calendarDate, LOCAL_ZONE } from '../../kit/date-time';
 
 type DemoCode = DemoCodes['codes'][number];
@@ -191,6 +192,13 @@ export function DemoCodesScreen() {
                     {n}
                   </small>
                 ))}
+                <a
+                  className="demo-try"
+                  href={routeHref('counter', { code: c.code })}
+                  aria-label={t('ui.demo.tryAtCounterCode', { code: c.code })}
+                >
+                  {t('ui.demo.tryAtCounter')}
+                </a>
               </div>
             </li>
           );
