@@ -21,6 +21,10 @@ test('the journal shows ten rows and every column at 1024x768', async ({ page, r
     );
   }
 
+  // The back office's calls are journalled too, under names a supervisor reads.
+  await page.getByRole('link', { name: '后台管理', exact: true }).click();
+  await expect(page.getByTestId('cards-table').locator('[data-status]').first()).toBeVisible();
+
   await page.getByRole('link', { name: '日志', exact: true }).click();
   await expect(page.getByTestId('journal-row').nth(11)).toBeAttached();
   const layout = await page.evaluate(() => {
@@ -47,6 +51,9 @@ test('the journal shows ten rows and every column at 1024x768', async ({ page, r
   expect(layout.durationsInWindow).toBe(true);
   expect(layout.sideways).toBeLessThanOrEqual(0);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'journal-zh-1024.png') });
+  const actions = await page.locator('.journal-row .col-action').allInnerTexts();
+  expect(actions).toContain('查看卡券列表');
+  expect(actions.filter((a) => /[A-Za-z_]{3,}/.test(a))).toEqual([]);
 
   // The filters are one button away, and still work.
   await page.getByRole('button', { name: /更多筛选/ }).click();
