@@ -25,8 +25,10 @@ async function boot() {
     api.getSetupState({}),
     api.getTerminalConfig({}),
   ]);
-  // A terminal that is set up starts in its saved language; before the wizard, the OS's.
-  await initI18n(initialLanguage(info, setup.needsSetup ? undefined : config.language));
+  // A terminal that is set up starts in its saved language; before the wizard, or when the
+  // settings file is missing or damaged (its language is only the default then), the OS's.
+  const saved = setup.needsSetup || setup.recovery || config.problem ? undefined : config.language;
+  await initI18n(initialLanguage(info, saved));
   const root = document.getElementById('root');
   if (!root) throw new Error('no #root element');
   createRoot(root).render(

@@ -67,7 +67,8 @@ function OperatorMenu({
         className="operator-button"
         aria-expanded={open}
         aria-controls="operator-menu-items"
-        aria-label={t('ui.nav.operatorMenu', { name, role })}
+        aria-haspopup="true"
+        title={t('ui.nav.operatorMenu')}
         data-testid="operator-menu"
         onClick={() => setOpen((o) => !o)}
       >

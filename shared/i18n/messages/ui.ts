@@ -25,7 +25,7 @@ export default defineMessages(
       about: 'About',
       switch: 'Switch operator',
       signOut: 'Sign out',
-      operatorMenu: '{{name}}, {{role}}: switch operator, sign out, about',
+      operatorMenu: 'Switch operator, sign out, about',
     },
     roles: { cashier: 'Cashier', supervisor: 'Supervisor', manager: 'Manager' },
     about: {
@@ -114,7 +114,7 @@ export default defineMessages(
       about: '关于',
       switch: '切换操作员',
       signOut: '退出登录',
-      operatorMenu: '{{name}}（{{role}}）：切换操作员、退出登录、关于',
+      operatorMenu: '切换操作员、退出登录、关于',
     },
     roles: { cashier: '收银员', supervisor: '主管', manager: '经理' },
     about: {
