@@ -119,6 +119,12 @@ export const CameraSettings = z.object({
   formats: z
     .array(z.enum(['QR_CODE', 'CODE_128', 'EAN_13', 'CODE_39', 'ITF', 'PDF_417']))
     .default(['QR_CODE', 'CODE_128']),
+  /**
+   * The camera's box on the counter screen: `auto` shows it only when a camera is connected
+   * (a till with only a USB scanner keeps the whole width for the verdict), `hide` never
+   * (one line of camera status instead). Older settings files without it load as `auto`.
+   */
+  box: z.enum(['auto', 'show', 'hide']).default('auto'),
 });
 
 export const Settings = z.object({

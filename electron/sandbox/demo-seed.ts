@@ -456,6 +456,14 @@ export interface DemoCode {
   redeemable: boolean;
   /** Custom-code card: every call must carry card_id. */
   use_custom_code: boolean;
+  /** Where `now` is in the code's validity window, and the window (unix seconds). */
+  position: 'before' | 'inside' | 'after';
+  valid_from: number;
+  valid_until: number;
+  /** The card's weekday limits (MONDAY, ..., HOLIDAY): redeemable only on those days. */
+  weekdays: string[];
+  /** The merchant deleted the card; codes already received stay valid. */
+  card_deleted: boolean;
 }
 
 const DAY_NAMES: Record<string, string> = {
@@ -521,6 +529,11 @@ export function listDemoCodes(
         note,
         redeemable,
         use_custom_code: base.use_custom_code === true,
+        position,
+        valid_from: window.begin,
+        valid_until: window.end,
+        weekdays: (body.advanced_info?.time_limit ?? []).map((d) => d.type),
+        card_deleted: base.status === 'CARD_STATUS_DELETE',
       },
     ];
   });

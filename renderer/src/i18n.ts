@@ -6,15 +6,21 @@ import type { ErrorInfo } from '../../shared/errors';
 const STORAGE_KEY = 'carddesk.language';
 
 /**
- * The operator's choice if made, else the OS locale: Electron reports it from the main process;
+ * The operator's choice on this screen if made, else the terminal's saved language (the
+ * wizard's and Settings' choice: the browser host's address, and so its storage, can change
+ * from one start to the next), else the OS locale: Electron reports it from the main process;
  * in the browser host the browser's own languages are the user's OS setting.
  */
-export function initialLanguage(info: {
-  host: 'electron' | 'browser';
-  osLocale: string;
-}): Language {
+export function initialLanguage(
+  info: {
+    host: 'electron' | 'browser';
+    osLocale: string;
+  },
+  terminal?: Language,
+): Language {
   const saved = localStorage.getItem(STORAGE_KEY);
   if (isLanguage(saved)) return saved;
+  if (terminal) return terminal;
   return pickLanguage(
     info.host === 'electron'
       ? [info.osLocale, ...navigator.languages]

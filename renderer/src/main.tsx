@@ -20,8 +20,15 @@ import './scan/camera.css';
 import './areas/about/about.css';
 
 async function boot() {
-  const info = await api.getAppInfo({});
-  await initI18n(initialLanguage(info));
+  const [info, setup, config] = await Promise.all([
+    api.getAppInfo({}),
+    api.getSetupState({}),
+    api.getTerminalConfig({}),
+  ]);
+  // A terminal that is set up starts in its saved language; before the wizard, or when the
+  // settings file is missing or damaged (its language is only the default then), the OS's.
+  const saved = setup.needsSetup || setup.recovery || config.problem ? undefined : config.language;
+  await initI18n(initialLanguage(info, saved));
   const root = document.getElementById('root');
   if (!root) throw new Error('no #root element');
   createRoot(root).render(

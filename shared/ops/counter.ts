@@ -75,9 +75,18 @@ export const DemoCodes = z.object({
       cardType: z.string(),
       status: z.string(),
       codeType: z.string(),
+      /** The seed's English description (tools and logs); screens show the fields below. */
       note: z.string(),
       redeemable: z.boolean(),
       customCode: z.boolean(),
+      /** Where now is in the code's validity window (a code NORMAL but not valid yet is red). */
+      position: z.enum(['before', 'inside', 'after']),
+      /** The validity window, ms since the epoch. */
+      validFrom: z.number(),
+      validUntil: z.number(),
+      /** Weekday limits (MONDAY, ..., HOLIDAY). */
+      weekdays: z.array(z.string()),
+      cardDeleted: z.boolean(),
     }),
   ),
 });

@@ -26,6 +26,7 @@ import {
   test,
   type Terminal,
   scannerBurst,
+  fromOperatorMenu,
 } from './fixtures';
 
 const CASH_100 = 'pSBXrx-maWq86um_moXe_HJAlz_6'; // 满100减10元代金券, fixed range, stores
@@ -574,7 +575,7 @@ test('cashiers and supervisors have no back office: no tab, and the contract ref
         error: { kind: 'forbidden', key: 'errors.role_required_manager' },
       });
     }
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await fromOperatorMenu(page, 'Sign out');
   }
   // Nothing of theirs reached WeChat.
   expect(Object.keys(sim.counters()).filter((p) => !p.startsWith('/cgi-bin/'))).toEqual([]);

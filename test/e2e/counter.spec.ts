@@ -40,11 +40,14 @@ test('invalid input is refused with a clear error before any service runs', asyn
   await expect(page.getByRole('alert')).toContainText('too long to be a code');
 });
 
-test('the page picks Chinese from a Chinese OS locale', async ({ browser, readyTerminal }) => {
+test('before set-up the page picks Chinese from a Chinese OS locale', async ({
+  browser,
+  terminal,
+}) => {
   const context = await browser.newContext({ locale: 'zh-CN' });
   const page = await context.newPage();
-  await page.goto(readyTerminal.url);
-  await expect(page.getByLabel('操作员编号')).toBeVisible();
+  await page.goto(terminal.url);
+  await expect(page.getByRole('heading', { level: 1, name: '设置本终端' })).toBeVisible();
   await context.close();
 });
 

@@ -51,7 +51,7 @@ test('demo codes are shown as scannable QR codes and barcodes', async ({ page, r
   await expect(grid.locator('li.not-ok')).toHaveCount(0);
 
   // Scanning one from the screen goes to the counter like any scan.
-  await page.getByRole('link', { name: 'Counter' }).click();
+  await page.getByRole('link', { name: 'Counter', exact: true }).click();
   await page.locator('body[data-scanner="ready"]').waitFor();
   await scannerBurst(page, '178847660332');
   await expect(page.getByTestId('verdict-word')).toHaveText('Redeemable');

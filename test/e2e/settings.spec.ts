@@ -18,6 +18,7 @@ import {
   startTerminal,
   stopTerminal,
   test,
+  fromOperatorMenu,
 } from './fixtures';
 
 const i18n = i18next.createInstance();
@@ -152,7 +153,7 @@ test('a manager adds a cashier, changes the role, resets the PIN and disables th
   await expect(page.getByRole('button', { name: `Disable ${MANAGER.name}` })).toHaveCount(0);
 
   // Bob, with his new PIN, is refused at sign-in.
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await fromOperatorMenu(page, 'Sign out');
   await signIn(page, { id: 'bob', pin: '97531' });
   await expect(page.getByRole('alert')).toHaveText(msg('errors.operator_disabled'));
 });

@@ -144,11 +144,11 @@ test('the wizard shows field errors and does not advance past them', async ({ pa
   await page.goto(terminal.url);
   const progress = page.getByTestId('wizard-progress');
 
-  // Step 1: nothing filled in, then a bad terminal id and store id.
+  // Step 1: only the suggested name and id filled in, then a bad terminal id and store id.
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(progress).toHaveText('Step 1 of 3');
-  await expect(page.getByLabel('Terminal name')).toHaveAccessibleDescription(/Fill this in\./);
-  await expect(page.getByLabel('Terminal name')).toBeFocused();
+  await expect(page.getByLabel('Store name')).toHaveAccessibleDescription(/Fill this in\./);
+  await expect(page.getByLabel('Store name')).toBeFocused();
   await page.getByLabel('Terminal name').fill('Counter 2');
   await page.getByLabel('Terminal id').fill('T 02!');
   await page.getByLabel('Store name').fill('Pudong Store');

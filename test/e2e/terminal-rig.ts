@@ -120,3 +120,9 @@ export async function scannerBurst(page: Page, code: string) {
     }
   }, code);
 }
+
+/** Opens the top bar's operator menu and picks an action (switch operator, sign out, about). */
+export async function fromOperatorMenu(page: Page, item: RegExp | string) {
+  await page.getByTestId('operator-menu').click();
+  await page.locator('#operator-menu-items').getByText(item).click();
+}

@@ -12,17 +12,25 @@ export interface DemoCodeDeps {
 export async function demoCodes(deps: DemoCodeDeps): Promise<DemoCodes> {
   if (deps.mode() !== 'sandbox') return { available: false, codes: [] };
   const sb = await deps.sandbox();
-  const codes = listDemoCodes(sb.sim.seed, sb.sim.clock.now()).map((c) => ({
-    code: c.code,
-    cardId: c.card_id,
-    title: c.title,
-    cardType: c.card_type,
+  const codes = listDemoCodes(sb.sim.seed, sb.sim.clock.now()).map((c) => {
     // What the code is now, not what the seed said: redeemed demo codes show as such.
-    status: sb.sim.code(c.code)?.user_card_status ?? c.status,
-    codeType: c.code_type,
-    note: c.note,
-    redeemable: c.redeemable && sb.sim.code(c.code)?.user_card_status === 'NORMAL',
-    customCode: c.use_custom_code,
-  }));
+    const status = sb.sim.code(c.code)?.user_card_status ?? c.status;
+    return {
+      code: c.code,
+      cardId: c.card_id,
+      title: c.title,
+      cardType: c.card_type,
+      status,
+      codeType: c.code_type,
+      note: c.note,
+      redeemable: c.redeemable && status === 'NORMAL',
+      customCode: c.use_custom_code,
+      position: c.position,
+      validFrom: c.valid_from * 1000,
+      validUntil: c.valid_until * 1000,
+      weekdays: c.weekdays,
+      cardDeleted: c.card_deleted,
+    };
+  });
   return { available: true, codes };
 }

@@ -20,6 +20,8 @@ import { scanBus } from './scan-bus';
 const RETRY: ReadonlySet<CameraStatus> = new Set(['denied', 'busy', 'error', 'unplugged', 'none']);
 /** Statuses shown as a small line rather than a panel: nothing to look at, nothing to do. */
 const COMPACT: ReadonlySet<CameraStatus> = new Set(['disabled']);
+/** No camera to show: with the box setting on `auto`, the panel folds to its status line. */
+const NO_CAMERA: ReadonlySet<CameraStatus> = new Set(['none', 'unsupported']);
 
 const pct = (n: number) => `${(n * 100).toFixed(2)}%`;
 
@@ -79,13 +81,16 @@ export function CameraPanel() {
   const status = view.status;
   const shown = status === 'on' && view.paused ? 'paused' : status;
   const live = status === 'on' || status === 'starting';
-  const compact = COMPACT.has(status);
+  const box = cam.box;
+  const compact =
+    COMPACT.has(status) || box === 'hide' || (box === 'auto' && NO_CAMERA.has(status));
 
   return (
     <aside
       className={`camera-panel${compact ? ' compact' : ''}`}
       data-testid="camera-panel"
       data-status={status}
+      data-box={compact ? 'hidden' : 'shown'}
       data-paused={view.paused ? 'true' : undefined}
       aria-label={t('camera.title')}
     >
@@ -120,7 +125,11 @@ export function CameraPanel() {
         )}
       </div>
 
-      <div className="camera-view" hidden={!live} style={{ aspectRatio: String(view.aspect) }}>
+      <div
+        className="camera-view"
+        hidden={!live || compact}
+        style={{ aspectRatio: String(view.aspect) }}
+      >
         <video
           ref={video}
           className={view.mirrored ? 'mirrored' : undefined}

@@ -8,6 +8,22 @@ import { defineMessages } from '../define';
  */
 export default defineMessages(
   {
+    colorNames: {
+      Color010: 'Green',
+      Color020: 'Dark green',
+      Color030: 'Sky blue',
+      Color040: 'Blue',
+      Color050: 'Purple',
+      Color060: 'Ochre',
+      Color070: 'Yellow',
+      Color080: 'Orange',
+      Color081: 'Deep orange',
+      Color082: 'Lime',
+      Color090: 'Coral',
+      Color100: 'Red',
+      Color101: 'Deep red',
+      Color102: 'Grey',
+    },
     title: 'Back office',
     navLabel: 'Back office sections',
     sections: {
@@ -351,11 +367,11 @@ export default defineMessages(
         member: 'One member card',
       },
       about: {
-        coupons: "All of the merchant's coupons, day by day (datacube/getcardbizuininfo).",
+        coupons: "All of the merchant's coupons, day by day.",
         cards:
-          'Discount, cash, gift, general and group-deal coupons, per card and day; only days with activity (datacube/getcardcardinfo).',
-        members: 'All member cards, day by day (datacube/getcardmembercardinfo).',
-        member: 'One member card, day by day (datacube/getcardmembercarddetail).',
+          'Discount, cash, gift, general and group-deal coupons, per card and day; only days with activity.',
+        members: 'All member cards, day by day.',
+        member: 'One member card, day by day.',
       },
       begin: 'From',
       end: 'To',
@@ -439,6 +455,22 @@ export default defineMessages(
     },
   },
   {
+    colorNames: {
+      Color010: '绿色',
+      Color020: '深绿色',
+      Color030: '天蓝色',
+      Color040: '蓝色',
+      Color050: '紫色',
+      Color060: '赭石色',
+      Color070: '黄色',
+      Color080: '橙色',
+      Color081: '深橙色',
+      Color082: '黄绿色',
+      Color090: '珊瑚色',
+      Color100: '红色',
+      Color101: '深红色',
+      Color102: '灰色',
+    },
     title: '后台管理',
     navLabel: '后台管理栏目',
     sections: {
@@ -770,11 +802,10 @@ export default defineMessages(
         member: '单张会员卡',
       },
       about: {
-        coupons: '商户全部卡券的每日数据（datacube/getcardbizuininfo）。',
-        cards:
-          '折扣券、代金券、兑换券、优惠券和团购券按卡券和日期的数据，只列出有活动的日期（datacube/getcardcardinfo）。',
-        members: '全部会员卡的每日数据（datacube/getcardmembercardinfo）。',
-        member: '一张会员卡的每日数据（datacube/getcardmembercarddetail）。',
+        coupons: '商户全部卡券的每日数据。',
+        cards: '折扣券、代金券、兑换券、优惠券和团购券按卡券和日期的数据，只列出有活动的日期。',
+        members: '全部会员卡的每日数据。',
+        member: '一张会员卡的每日数据。',
       },
       begin: '开始日期',
       end: '结束日期',

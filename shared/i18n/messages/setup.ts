@@ -7,6 +7,7 @@ import { defineMessages } from '../define';
 export default defineMessages(
   {
     title: 'Set up this terminal',
+    suggest: { terminalName: 'Counter 1' },
     progress: 'Step {{step}} of {{total}}',
     steps: {
       terminal: 'Terminal and store',
@@ -123,6 +124,7 @@ export default defineMessages(
   },
   {
     title: '设置本终端',
+    suggest: { terminalName: '收银台 1' },
     progress: '第 {{step}} 步，共 {{total}} 步',
     steps: {
       terminal: '终端和门店',

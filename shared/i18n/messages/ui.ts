@@ -5,6 +5,7 @@ export default defineMessages(
   {
     app: {
       title: 'CardDesk',
+      brand: 'CardDesk',
       loading: 'Starting…',
       sandboxBanner: 'SANDBOX — demo data, nothing reaches WeChat',
       liveBadge: 'LIVE',
@@ -24,6 +25,7 @@ export default defineMessages(
       about: 'About',
       switch: 'Switch operator',
       signOut: 'Sign out',
+      operatorMenu: 'Switch operator, sign out, about',
     },
     roles: { cashier: 'Cashier', supervisor: 'Supervisor', manager: 'Manager' },
     about: {
@@ -46,6 +48,18 @@ export default defineMessages(
       print: 'Print',
       textOnly: 'Text code: type the number',
       liveOnly: 'Demo codes exist only in Sandbox mode.',
+      loading: 'Loading the demo codes…',
+      drawing: 'Drawing…',
+      tryAtCounter: 'Try at the counter',
+      tryAtCounterCode: 'Try {{code}} at the counter',
+      notes: {
+        validFrom: 'Valid from {{date}}',
+        ended: 'Validity ended {{date}}',
+        customCode: 'Custom code: accepted once its card is listed in Settings',
+        weekdays: 'Only on {{days}}',
+        listSeparator: ', ',
+        cardDeleted: 'Card deleted by the merchant; this code is still valid',
+      },
     },
     signin: {
       title: 'Sign in',
@@ -81,6 +95,7 @@ export default defineMessages(
   {
     app: {
       title: 'CardDesk 卡券核销台',
+      brand: 'CardDesk',
       loading: '正在启动…',
       sandboxBanner: '沙箱模式 — 演示数据，不会发送到微信',
       liveBadge: '正式',
@@ -99,6 +114,7 @@ export default defineMessages(
       about: '关于',
       switch: '切换操作员',
       signOut: '退出登录',
+      operatorMenu: '切换操作员、退出登录、关于',
     },
     roles: { cashier: '收银员', supervisor: '主管', manager: '经理' },
     about: {
@@ -121,6 +137,18 @@ export default defineMessages(
       print: '打印',
       textOnly: '文本券码：请手动输入',
       liveOnly: '演示券码仅在沙箱模式下提供。',
+      loading: '正在加载演示券码…',
+      drawing: '正在生成…',
+      tryAtCounter: '在收银台试一试',
+      tryAtCounterCode: '在收银台查询 {{code}}',
+      notes: {
+        validFrom: '{{date}} 起生效',
+        ended: '已于 {{date}} 过期',
+        customCode: '自定义码：须先在“设置”中登记该卡券后才能核销',
+        weekdays: '仅限{{days}}使用',
+        listSeparator: '、',
+        cardDeleted: '商户已删除该卡券，此券码仍可使用',
+      },
     },
     signin: {
       title: '登录',

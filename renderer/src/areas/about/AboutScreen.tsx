@@ -5,9 +5,11 @@ import { useTerminal } from '../../shell/terminal-context';
 export function AboutScreen() {
   const { t } = useTranslation();
   const { info, config } = useTerminal();
+  // The terminal's id from its config, which the wizard updates (the start-up info would still
+  // say UNCONFIGURED until a reload). Names and ids are the merchant's: not translated.
   const rows: [string, string][] = [
     [t('ui.about.version'), info.version],
-    [t('ui.about.terminal'), `${config.terminalName} (${info.terminalId})`],
+    [t('ui.about.terminal'), `${config.terminalName} (${config.terminalId})`],
     [t('ui.about.store'), config.storeName],
     [t('ui.about.mode'), t(`ui.about.modes.${info.mode}`)],
     [t('ui.about.host'), t(`ui.about.hosts.${info.host}`)],
@@ -21,7 +23,14 @@ export function AboutScreen() {
         {rows.map(([k, v]) => (
           <div key={k} className="contents">
             <dt>{k}</dt>
-            <dd className={k === t('ui.about.dataDir') || k === t('ui.about.logs') ? 'mono' : ''}>
+            <dd
+              className={k === t('ui.about.dataDir') || k === t('ui.about.logs') ? 'mono' : ''}
+              data-merchant={
+                [t('ui.about.version'), t('ui.about.terminal'), t('ui.about.store')].includes(k)
+                  ? ''
+                  : undefined
+              }
+            >
               {v}
             </dd>
           </div>

@@ -2,7 +2,7 @@
  * The journal's filters and the range picker the summary shares. Every choice goes into the
  * location (see params.ts): choices apply at once, typed text after a short pause or Enter.
  */
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '../../../../shared/audit';
 import type { RangePreset, ReviewInfo } from '../../../../shared/ops/audit-review';
@@ -118,105 +118,154 @@ export function JournalFilters({
   info,
   params,
   onChange,
+  toolbar,
 }: {
   info: ReviewInfo;
   params: ReviewParams;
   /** Applies a change to the filters in the location as they are when it is called. */
   onChange(patch: Partial<ReviewParams>): void;
+  /** The journal's count and buttons, on the range's line when the window is short. */
+  toolbar?: ReactNode;
 }) {
   const { t } = useTranslation();
   const own = info.scope.own;
-  const narrowed =
-    !!params.operator ||
-    params.actions.length > 0 ||
-    params.outcomes.length > 0 ||
-    !!params.code ||
-    !!params.card ||
-    !!params.text;
+  const narrowedBy = [
+    !!params.operator,
+    params.actions.length > 0,
+    params.outcomes.length > 0,
+    !!params.code,
+    !!params.card,
+    !!params.text,
+  ].filter(Boolean).length;
+  const narrowed = narrowedBy > 0;
+  const short = useShortWindow();
+  const [open, setOpen] = useState(false);
+  const collapsed = short && !open;
   return (
-    <div className="journal-filters" role="search" aria-label={t('review.filters.label')}>
-      {!own && (
-        <RangePicker
-          params={params}
-          presets={['today', 'yesterday', 'week', 'all', 'custom']}
-          onChange={onChange}
-        />
-      )}
-      <div className="filter-row">
-        {!own && (
-          <label className="operator-filter">
-            <span className="field-caption">{t('review.filters.operator')}</span>
-            <select
-              value={params.operator ?? ''}
-              onChange={(e) => onChange({ operator: e.target.value || undefined })}
+    <div
+      className={`journal-filters${short ? ' compact' : ''}`}
+      role="search"
+      aria-label={t('review.filters.label')}
+    >
+      {(short || !own) && (
+        <div className="filter-line">
+          {!own && (
+            <RangePicker
+              params={params}
+              presets={['today', 'yesterday', 'week', 'all', 'custom']}
+              onChange={onChange}
+            />
+          )}
+          {short && (
+            <button
+              type="button"
+              className="secondary more-filters"
+              aria-expanded={open}
+              onClick={() => setOpen((o) => !o)}
             >
-              <option value="">{t('review.filters.anyOperator')}</option>
-              {info.operators.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name} ({o.id})
-                </option>
-              ))}
-              {params.operator && !info.operators.some((o) => o.id === params.operator) && (
-                <option value={params.operator}>{params.operator}</option>
-              )}
-            </select>
-          </label>
-        )}
-        <MultiPick
-          label={t('review.filters.action')}
-          anyLabel={t('review.filters.anyAction')}
-          options={ACTIONS.map((a) => ({ value: a, label: actionName(a, t) }))}
-          value={params.actions}
-          onChange={(actions) => onChange({ actions })}
-          testId="filter-actions"
-        />
-        <MultiPick
-          label={t('review.filters.outcome')}
-          anyLabel={t('review.filters.anyOutcome')}
-          options={AUDIT_OUTCOMES.map((o) => ({ value: o, label: outcomeName(o, t) }))}
-          value={params.outcomes}
-          onChange={(outcomes) => onChange({ outcomes })}
-          testId="filter-outcomes"
-        />
-        <TextFilter
-          name="code"
-          label={t('review.filters.code')}
-          value={params.code}
-          mono
-          onCommit={(code) => onChange({ code })}
-        />
-        <TextFilter
-          name="card"
-          label={t('review.filters.card')}
-          value={params.card}
-          mono
-          onCommit={(card) => onChange({ card })}
-        />
-        <TextFilter
-          name="text"
-          label={t('review.filters.text')}
-          value={params.text}
-          onCommit={(text) => onChange({ text })}
-        />
-        {narrowed && (
-          <button
-            type="button"
-            className="secondary clear-filters"
-            onClick={() =>
-              onChange({
-                operator: undefined,
-                actions: [],
-                outcomes: [],
-                code: undefined,
-                card: undefined,
-                text: undefined,
-              })
-            }
-          >
-            {t('review.filters.clear')}
-          </button>
-        )}
-      </div>
+              {narrowed
+                ? t('review.filters.moreCount', { count: narrowedBy })
+                : t('review.filters.more')}{' '}
+              <span aria-hidden="true">{open ? '▴' : '▾'}</span>
+            </button>
+          )}
+          {short && toolbar}
+        </div>
+      )}
+      {!collapsed && (
+        <div className="filter-row">
+          {!own && (
+            <label className="operator-filter">
+              <span className="field-caption">{t('review.filters.operator')}</span>
+              <select
+                value={params.operator ?? ''}
+                onChange={(e) => onChange({ operator: e.target.value || undefined })}
+              >
+                <option value="">{t('review.filters.anyOperator')}</option>
+                {info.operators.map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.name} ({o.id})
+                  </option>
+                ))}
+                {params.operator && !info.operators.some((o) => o.id === params.operator) && (
+                  <option value={params.operator}>{params.operator}</option>
+                )}
+              </select>
+            </label>
+          )}
+          <MultiPick
+            label={t('review.filters.action')}
+            anyLabel={t('review.filters.anyAction')}
+            options={ACTIONS.map((a) => ({ value: a, label: actionName(a, t) }))}
+            value={params.actions}
+            onChange={(actions) => onChange({ actions })}
+            testId="filter-actions"
+          />
+          <MultiPick
+            label={t('review.filters.outcome')}
+            anyLabel={t('review.filters.anyOutcome')}
+            options={AUDIT_OUTCOMES.map((o) => ({ value: o, label: outcomeName(o, t) }))}
+            value={params.outcomes}
+            onChange={(outcomes) => onChange({ outcomes })}
+            testId="filter-outcomes"
+          />
+          <TextFilter
+            name="code"
+            label={t('review.filters.code')}
+            value={params.code}
+            mono
+            onCommit={(code) => onChange({ code })}
+          />
+          <TextFilter
+            name="card"
+            label={t('review.filters.card')}
+            value={params.card}
+            mono
+            onCommit={(card) => onChange({ card })}
+          />
+          <TextFilter
+            name="text"
+            label={t('review.filters.text')}
+            value={params.text}
+            onCommit={(text) => onChange({ text })}
+          />
+          {narrowed && (
+            <button
+              type="button"
+              className="secondary clear-filters"
+              onClick={() =>
+                onChange({
+                  operator: undefined,
+                  actions: [],
+                  outcomes: [],
+                  code: undefined,
+                  card: undefined,
+                  text: undefined,
+                })
+              }
+            >
+              {t('review.filters.clear')}
+            </button>
+          )}
+        </div>
+      )}
     </div>
   );
+}
+
+/**
+ * A window too short for the filters, the toolbar and ten rows of the journal (a 1024x768
+ * till): the filters fold behind one button on the range's line.
+ */
+export const SHORT_WINDOW = '(max-height: 780px)';
+
+export function useShortWindow(): boolean {
+  const [short, setShort] = useState(() => window.matchMedia(SHORT_WINDOW).matches);
+  useEffect(() => {
+    const mq = window.matchMedia(SHORT_WINDOW);
+    const on = () => setShort(mq.matches);
+    mq.addEventListener('change', on);
+    return () => mq.removeEventListener('change', on);
+  }, []);
+  return short;
 }

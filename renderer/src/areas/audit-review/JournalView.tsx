@@ -12,7 +12,7 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import type { JournalRow } from '../../../../shared/ops/audit-review';
 import { navigate } from '../../shell/route';
 import { ExportDialog } from './ExportDialog';
-import { JournalFilters } from './Filters';
+import { JournalFilters, useShortWindow } from './Filters';
 import { actionName, duration, OUTCOME_ICON, outcomeName } from './review-text';
 import { toFilter } from './params';
 import { useReview } from './review-context';
@@ -164,7 +164,7 @@ export function JournalView() {
         }),
         helper.accessor('operator_id', {
           header: () => t('review.journal.columns.operator'),
-          cell: (c) => operatorName(c.getValue()),
+          cell: (c) => <span data-merchant="">{operatorName(c.getValue())}</span>,
         }),
         helper.accessor('action', {
           header: () => t('review.journal.columns.action'),
@@ -177,7 +177,11 @@ export function JournalView() {
         helper.accessor('title', {
           header: () => t('review.journal.columns.card'),
           cell: (c) =>
-            c.getValue() ?? <span className="mono muted">{c.row.original.card_id ?? ''}</span>,
+            c.getValue() !== undefined && c.getValue() !== null ? (
+              <span data-merchant="">{c.getValue()}</span>
+            ) : (
+              <span className="mono muted">{c.row.original.card_id ?? ''}</span>
+            ),
         }),
         helper.accessor('outcome', {
           header: () => t('review.journal.columns.outcome'),
@@ -227,35 +231,45 @@ export function JournalView() {
     };
   }, []);
 
+  const short = useShortWindow();
   const sinceText =
     info.scope.own && info.scope.since !== undefined ? dateTime(info.scope.since, lang, tz) : '';
 
+  const toolbar = (
+    <div className="journal-toolbar">
+      <span
+        className="journal-count"
+        data-testid="journal-count"
+        data-count={total ?? ''}
+        aria-live="polite"
+      >
+        {total === undefined
+          ? t('review.journal.counting')
+          : t('review.journal.count', { count: total })}
+      </span>
+      {!short && <span className="muted scan-hint">{t('review.filters.scanHint')}</span>}
+      <span className="spacer" />
+      <button type="button" className="secondary" onClick={() => setVersion((v) => v + 1)}>
+        {t('review.journal.refresh')}
+      </button>
+      <button type="button" onClick={() => setExporting(true)} disabled={total === 0}>
+        {t('review.export.button')}
+      </button>
+    </div>
+  );
+
   return (
     <div className="journal">
-      <JournalFilters info={info} params={params} onChange={(patch) => update(patch)} />
+      <JournalFilters
+        info={info}
+        params={params}
+        onChange={(patch) => update(patch)}
+        toolbar={short ? toolbar : undefined}
+      />
       {info.scope.own && (
         <p className="shift-note">{t('review.journal.shiftNote', { since: sinceText })}</p>
       )}
-      <div className="journal-toolbar">
-        <span
-          className="journal-count"
-          data-testid="journal-count"
-          data-count={total ?? ''}
-          aria-live="polite"
-        >
-          {total === undefined
-            ? t('review.journal.counting')
-            : t('review.journal.count', { count: total })}
-        </span>
-        <span className="muted scan-hint">{t('review.filters.scanHint')}</span>
-        <span className="spacer" />
-        <button type="button" className="secondary" onClick={() => setVersion((v) => v + 1)}>
-          {t('review.journal.refresh')}
-        </button>
-        <button type="button" onClick={() => setExporting(true)} disabled={total === 0}>
-          {t('review.export.button')}
-        </button>
-      </div>
+      {!short && toolbar}
       {current?.error && <ErrorNotice error={current.error} look="line" />}
       <div
         className="journal-table"

@@ -109,7 +109,8 @@ export function SummaryView() {
           if (id === null) return t('review.summary.noOperator');
           return (
             <a href={journal({ op: id })} title={t('review.summary.showInJournal')}>
-              {operatorName(id)} <span className="muted mono small">{id}</span>
+              <span data-merchant="">{operatorName(id)}</span>{' '}
+              <span className="muted mono small">{id}</span>
             </a>
           );
         },
@@ -135,7 +136,11 @@ export function SummaryView() {
             href={journal({ card: c.row.original.cardId })}
             title={t('review.summary.showInJournal')}
           >
-            {c.row.original.title || <span className="mono">{c.row.original.cardId}</span>}{' '}
+            {c.row.original.title ? (
+              <span data-merchant="">{c.row.original.title}</span>
+            ) : (
+              <span className="mono">{c.row.original.cardId}</span>
+            )}{' '}
             {c.row.original.title && (
               <span className="muted mono small">{c.row.original.cardId}</span>
             )}
@@ -288,7 +293,10 @@ export function SummaryView() {
         <p className="summary-range" data-testid="summary-range">
           {calendarDate(from, lang, tz, { weekday: true })}
           {to - from > DAY_MS ? ` – ${calendarDate(to - 1, lang, tz, { weekday: true })}` : ''}
-          <span className="muted small"> · {tz}</span>
+          <span className="muted small" translate="no">
+            {' '}
+            · {tz}
+          </span>
         </p>
       )}
       {current?.error && <ErrorNotice error={current.error} look="line" />}

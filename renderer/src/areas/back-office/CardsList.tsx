@@ -54,7 +54,7 @@ export function CardsList({ statuses }: { statuses: CardStatus[] }) {
               <Swatch color={e?.summary?.color} />
               <span className="office-card-title">
                 {e?.summary ? (
-                  e.summary.title
+                  <span data-merchant="">{e.summary.title}</span>
                 ) : e?.error ? (
                   <span className="office-row-error">{t('office.cards.rowFailed')}</span>
                 ) : (

@@ -101,10 +101,7 @@ export function CustomCodePanel({ card }: { card: Card }) {
         <div className="code-check" data-testid="code-check" data-status={checked.status}>
           <dl className="detail-list">
             <dt>{t('office.code.status')}</dt>
-            <dd data-testid="code-status">
-              {t(`office.codeStatus.${checked.status}`)}{' '}
-              <small className="muted mono">{checked.status}</small>
-            </dd>
+            <dd data-testid="code-status">{t(`office.codeStatus.${checked.status}`)}</dd>
             <dt>{t('office.code.owner')}</dt>
             <dd className="mono">{checked.owner}</dd>
             {(checked.begin || checked.end) && (

@@ -364,7 +364,7 @@ function FieldEditor({
               )}
               {options.map((c) => (
                 <option key={c} value={c}>
-                  {c} ({CARD_COLORS[c]})
+                  {t(`office.colorNames.${c}`, { defaultValue: c })}
                 </option>
               ))}
             </select>

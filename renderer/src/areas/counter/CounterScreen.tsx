@@ -14,6 +14,7 @@ import { playSound } from '../../kit/verdict/sound';
 import { VerdictPanel } from '../../kit/verdict/VerdictPanel';
 import { errorText } from '../../i18n';
 import { useTerminal } from '../../shell/terminal-context';
+import { useRoute } from '../../shell/route';
 import { caught } from '../../kit/errors/ErrorNotice';
 import { LOCAL_ZONE, timeOfDay } from '../../kit/date-time';
 
@@ -101,6 +102,15 @@ export function CounterScreen() {
   );
 
   useEffect(() => scanBus.listen((code, source) => void lookUp(code, source)), [lookUp]);
+
+  // "Try at the counter" on a demo code: #/counter?code=… looks it up once, as if typed.
+  const [route, go] = useRoute();
+  const tryCode = route.params.get('code');
+  useEffect(() => {
+    if (!tryCode) return;
+    go('counter', undefined, true);
+    scanBus.submit(tryCode, 'manual');
+  }, [tryCode, go]);
 
   const clear = useCallback(() => {
     if (busy.current) return;

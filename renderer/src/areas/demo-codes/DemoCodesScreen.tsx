@@ -9,6 +9,8 @@ import type { DemoCodes } from '../../../../shared/ops/counter';
 import { decideVerdict, type VerdictKind } from '../../../../shared/verdict';
 import { UserCardStatus } from '../../../../shared/wechat/enums';
 import { api } from '../../api';
+import { routeHref } from '../../shell/route';
+import { calendarDate, LOCAL_ZONE } from '../../kit/date-time';
 
 type DemoCode = DemoCodes['codes'][number];
 
@@ -33,10 +35,18 @@ function svgDataUrl(c: DemoCode): string | undefined {
   return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 }
 
-/** What the counter will say about a code that is not redeemable: the shared verdict rules. */
-function expectedVerdict(c: DemoCode): VerdictKind {
+/**
+ * What the counter will say about the code now: the shared verdict rules for its status, and
+ * for a code still NORMAL, where today is in its validity window (not valid yet, expired).
+ */
+export function expectedVerdict(c: DemoCode): VerdictKind {
+  if (c.redeemable) return 'redeemable';
   const status = UserCardStatus.safeParse(c.status);
   if (!status.success) return 'not_allowed';
+  if (status.data === 'NORMAL') {
+    if (c.position === 'before') return 'not_yet_valid';
+    if (c.position === 'after') return 'expired';
+  }
   return decideVerdict({
     code: c.code,
     lookup: {
@@ -53,10 +63,65 @@ function expectedVerdict(c: DemoCode): VerdictKind {
   }).kind;
 }
 
+/** The notes under a code, in the operator's language, from what the code is now. */
+function useNotes() {
+  const { t, i18n } = useTranslation();
+  return (c: DemoCode, kind: VerdictKind): string[] => {
+    const day = (ms: number) => calendarDate(ms, i18n.language, LOCAL_ZONE);
+    if (kind === 'not_yet_valid') return [t('ui.demo.notes.validFrom', { date: day(c.validFrom) })];
+    if (kind === 'expired' && c.status === 'NORMAL') {
+      return [t('ui.demo.notes.ended', { date: day(c.validUntil) })];
+    }
+    if (kind !== 'redeemable') return [];
+    const notes: string[] = [];
+    if (c.customCode) notes.push(t('ui.demo.notes.customCode'));
+    if (c.weekdays.length > 0) {
+      notes.push(
+        t('ui.demo.notes.weekdays', {
+          days: c.weekdays
+            .map((d) => t(`verdict.weekday.${d}`, { defaultValue: d }))
+            .join(t('ui.demo.notes.listSeparator')),
+        }),
+      );
+    }
+    if (c.cardDeleted) notes.push(t('ui.demo.notes.cardDeleted'));
+    return notes;
+  };
+}
+
+/** The symbols are drawn a few at a time after the list is shown, so the screen never sits blank. */
+function useSymbols(codes: DemoCode[] | undefined): Map<string, string | undefined> {
+  const [images, setImages] = useState(() => new Map<string, string | undefined>());
+  useEffect(() => {
+    if (!codes) return;
+    let cancelled = false;
+    let next = 0;
+    const step = () => {
+      if (cancelled) return;
+      const batch = codes.slice(next, next + 6);
+      next += batch.length;
+      setImages((prev) => {
+        const m = new Map(prev);
+        for (const c of batch) if (!m.has(c.code)) m.set(c.code, svgDataUrl(c));
+        return m;
+      });
+      if (next < codes.length) timer = window.setTimeout(step, 0);
+    };
+    let timer = window.setTimeout(step, 0);
+    return () => {
+      cancelled = true;
+      window.clearTimeout(timer);
+    };
+  }, [codes]);
+  return images;
+}
+
 export function DemoCodesScreen() {
   const { t } = useTranslation();
   const [data, setData] = useState<DemoCodes>();
   const [onlyRedeemable, setOnlyRedeemable] = useState(false);
+  const notes = useNotes();
+  const images = useSymbols(data?.codes);
 
   useEffect(() => {
     void api.listDemoCodes({}).then(setData);
@@ -70,7 +135,7 @@ export function DemoCodesScreen() {
   if (data && !data.available) return <p className="panel">{t('ui.demo.liveOnly')}</p>;
 
   return (
-    <section className="demo-codes">
+    <section className="demo-codes" aria-busy={!data}>
       <header className="demo-head">
         <div>
           <h1>{t('ui.demo.title')}</h1>
@@ -88,26 +153,52 @@ export function DemoCodesScreen() {
           {t('ui.demo.print')}
         </button>
       </header>
+      {!data && (
+        <p className="demo-loading muted" role="status" data-testid="demo-loading">
+          {t('ui.demo.loading')}
+        </p>
+      )}
       <ul className="demo-grid" data-testid="demo-grid">
         {codes.map((c) => {
-          const img = svgDataUrl(c);
-          const expect = c.redeemable ? 'redeemable' : expectedVerdict(c);
+          const drawn = images.has(c.code);
+          const img = images.get(c.code);
+          const expect = expectedVerdict(c);
+          const ok = expect === 'redeemable';
           return (
-            <li key={c.code} className={`demo-card ${c.redeemable ? 'ok' : 'not-ok'}`}>
+            <li
+              key={c.code}
+              className={`demo-card ${ok ? 'ok' : 'not-ok'}`}
+              data-testid="demo-card"
+              data-code={c.code}
+              data-expect={expect}
+            >
               <div className="demo-symbol">
-                {img ? (
+                {!drawn ? (
+                  <span className="demo-text">{t('ui.demo.drawing')}</span>
+                ) : img ? (
                   <img src={img} alt={`${symbolFor(c)?.label} ${c.code}`} />
                 ) : (
                   <span className="demo-text">{t('ui.demo.textOnly')}</span>
                 )}
               </div>
               <div className="demo-info">
-                <strong>{c.title}</strong>
+                <strong data-merchant="">{c.title}</strong>
                 <span className="mono">{c.code}</span>
-                <span className={`demo-expect ${c.redeemable ? 'ok' : 'not-ok'}`}>
+                <span className={`demo-expect ${ok ? 'ok' : 'not-ok'}`}>
                   → {t(`verdict.title.${expect}`)}
                 </span>
-                <small className="muted">{c.note}</small>
+                {notes(c, expect).map((n) => (
+                  <small key={n} className="muted">
+                    {n}
+                  </small>
+                ))}
+                <a
+                  className="demo-try"
+                  href={routeHref('counter', { code: c.code })}
+                  aria-label={t('ui.demo.tryAtCounterCode', { code: c.code })}
+                >
+                  {t('ui.demo.tryAtCounter')}
+                </a>
               </div>
             </li>
           );

@@ -24,6 +24,8 @@ type Scan = Settings['scan'];
 type Suffix = Scan['scanner']['suffix'];
 type Mirror = Scan['camera']['mirror'];
 type Format = Scan['camera']['formats'][number];
+type CameraBox = Scan['camera']['box'];
+const BOXES: readonly CameraBox[] = ['auto', 'show', 'hide'];
 const FORMATS = CameraSettings.shape.formats.unwrap().element.options as readonly Format[];
 const SUFFIXES = ScannerSettings.shape.suffix.unwrap().options as readonly Suffix[];
 const MIRRORS = CameraSettings.shape.mirror.unwrap().options as readonly Mirror[];
@@ -48,6 +50,7 @@ export function CounterSection({ view, onSaved }: SectionProps) {
   const [cameraOn, setCameraOn] = useState(saved.camera.enabled);
   const [mirror, setMirror] = useState<Mirror>(saved.camera.mirror);
   const [formats, setFormats] = useState<Format[]>(saved.camera.formats);
+  const [box, setBox] = useState<CameraBox>(saved.camera.box);
   const [errors, setErrors] = useState<FieldErrors>({});
 
   const cooldownS = numberFrom(cooldown);
@@ -66,6 +69,7 @@ export function CounterSection({ view, onSaved }: SectionProps) {
       mirror,
       // In the order of the list, whatever order they were ticked in.
       formats: FORMATS.filter((f) => formats.includes(f)),
+      box,
     },
   };
   const dirty = JSON.stringify(draft) !== JSON.stringify(saved);
@@ -189,6 +193,20 @@ export function CounterSection({ view, onSaved }: SectionProps) {
           onChange={setCameraOn}
         />
         <div className="field-grid">
+          <div className="field">
+            <label htmlFor="scan.camera.box">{t('settings.counter.box')}</label>
+            <select
+              id="scan.camera.box"
+              value={box}
+              onChange={(e) => setBox(e.target.value as CameraBox)}
+            >
+              {BOXES.map((v) => (
+                <option key={v} value={v}>
+                  {t(`settings.counter.boxes.${v}`)}
+                </option>
+              ))}
+            </select>
+          </div>
           <div className="field">
             <label htmlFor="scan.camera.mirror">{t('settings.counter.mirror')}</label>
             <select

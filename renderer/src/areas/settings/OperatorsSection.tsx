@@ -117,7 +117,7 @@ export function OperatorsSection() {
                     <code>{o.id}</code>
                   </td>
                   <td>
-                    {o.name}
+                    <span data-merchant="">{o.name}</span>
                     {o.id === self && (
                       <small className="muted"> {t('settings.operators.you')}</small>
                     )}

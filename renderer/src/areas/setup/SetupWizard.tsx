@@ -46,6 +46,8 @@ interface Draft extends ConnectionDraft {
   pinRepeat: string;
 }
 
+const SUGGESTED_ID = 'T-01';
+
 const EMPTY: Draft = {
   terminalName: '',
   terminalId: '',
@@ -87,7 +89,12 @@ export function SetupWizard({
 }) {
   const { t, i18n } = useTranslation();
   const [step, setStep] = useState(0);
-  const [draft, setDraft] = useState<Draft>(EMPTY);
+  // A suggested terminal name and id, so that a new user reaches the counter in a few keys.
+  const [draft, setDraft] = useState<Draft>(() => ({
+    ...EMPTY,
+    terminalName: t('setup.suggest.terminalName'),
+    terminalId: SUGGESTED_ID,
+  }));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [serverError, setServerError] = useState<ErrorInfo | null>(null);
   const [busy, setBusy] = useState(false);
@@ -287,7 +294,17 @@ export function SetupWizard({
                 legend={t('setup.fields.language')}
                 value={language}
                 columns={2}
-                onChange={(lang) => void setLanguage(lang)}
+                onChange={(lang) => {
+                  // The suggested name follows the language chosen here until it is edited.
+                  const suggestions = LANGUAGES.map((lng) =>
+                    i18n.t('setup.suggest.terminalName', { lng }),
+                  );
+                  const next = i18n.t('setup.suggest.terminalName', { lng: lang });
+                  setDraft((d) =>
+                    suggestions.includes(d.terminalName) ? { ...d, terminalName: next } : d,
+                  );
+                  void setLanguage(lang);
+                }}
                 options={LANGUAGES.map((lang) => ({ value: lang, label: LANGUAGE_NAMES[lang] }))}
               />
               <div className="field-grid">

@@ -102,7 +102,8 @@ export function VerdictPanel({
             <dt>{t('verdict.label.card')}</dt>
             <dd data-testid="verdict-title">
               <span className="swatch" style={{ background: v.card.color ?? 'transparent' }} />
-              {v.card.title} <small>· {v.card.brand}</small>
+              <span data-merchant="">{v.card.title}</span>{' '}
+              <small data-merchant="">· {v.card.brand}</small>
             </dd>
           </>
         )}
@@ -118,7 +119,7 @@ export function VerdictPanel({
         {v.card?.notice && (
           <>
             <dt>{t('verdict.label.notice')}</dt>
-            <dd>{v.card.notice}</dd>
+            <dd data-merchant="">{v.card.notice}</dd>
           </>
         )}
         <dt>{t('verdict.label.code')}</dt>
