@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { TerminalConfig } from '../../../shared/ops/account';
 import { WedgeDetector } from './wedge-detector';
 import { scanBus } from './scan-bus';
@@ -29,13 +29,26 @@ function replay(text: string) {
   }
 }
 
-/** Listens for USB scanner bursts anywhere in the window while an operator is signed in. */
-export function useWedgeScanner(scan: TerminalConfig['scan'] | undefined) {
+const toScanBus = (code: string) => void scanBus.submit(code, 'scanner');
+
+/**
+ * Listens for USB scanner bursts anywhere in the window: while an operator is signed in they go
+ * to the scan bus; the sign-in and lock screens pass their own `onScan`, which discards the
+ * burst (a scan is never a PIN) and says so.
+ */
+export function useWedgeScanner(
+  scan: TerminalConfig['scan'] | undefined,
+  onScan: (code: string) => void = toScanBus,
+) {
+  const onScanRef = useRef(onScan);
+  useEffect(() => {
+    onScanRef.current = onScan;
+  }, [onScan]);
   useEffect(() => {
     if (!scan) return;
     scanBus.cooldownMs = scan.cooldownMs;
     const detector = new WedgeDetector(scan.scanner, {
-      onScan: (code) => scanBus.submit(code, 'scanner'),
+      onScan: (code) => onScanRef.current(code),
       onReplay: replay,
       setTimer: (fn, ms) => window.setTimeout(fn, ms),
       clearTimer: (h) => window.clearTimeout(h as number),

@@ -3,6 +3,7 @@ import { LANGUAGES, type Language } from '../../../shared/i18n';
 import { api } from '../api';
 import { setLanguage } from '../i18n';
 import { routeHref, useRoute } from './route';
+import { switchOperator } from './switch-operator';
 import { useTerminal } from './terminal-context';
 
 const LANGUAGE_NAMES: Record<Language, string> = { 'zh-CN': '中文', en: 'English' };
@@ -73,11 +74,7 @@ export function TopBar() {
           <span className="operator" data-testid="operator-name">
             {operator.name} <small>· {t(`ui.roles.${operator.role}`)}</small>
           </span>
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => void api.lockSession({}).then(refresh)}
-          >
+          <button type="button" className="secondary" onClick={() => void switchOperator(refresh)}>
             {t('ui.nav.switch')}
           </button>
           <button
