@@ -44,14 +44,26 @@ export function useWedgeScanner(
   useEffect(() => {
     onScanRef.current = onScan;
   }, [onScan]);
+  // The detector lives as long as the scanner settings' values do: every refresh of the
+  // terminal's state brings a new (equal) settings object, and replacing the detector then
+  // would hand the keys of a burst in progress to the focused field and split the scan.
+  const scanKey = scan ? JSON.stringify(scan) : '';
   useEffect(() => {
-    if (!scan) return;
-    scanBus.cooldownMs = scan.cooldownMs;
-    const detector = new WedgeDetector(scan.scanner, {
+    if (!scanKey) return;
+    const settings = JSON.parse(scanKey) as TerminalConfig['scan'];
+    scanBus.cooldownMs = settings.cooldownMs;
+    const scheduling = (
+      navigator as Navigator & { scheduling?: { isInputPending?: () => boolean } }
+    ).scheduling;
+    const detector = new WedgeDetector(settings.scanner, {
       onScan: (code) => onScanRef.current(code),
       onReplay: replay,
       setTimer: (fn, ms) => window.setTimeout(fn, ms),
       clearTimer: (h) => window.clearTimeout(h as number),
+      now: () => performance.now(),
+      ...(scheduling?.isInputPending
+        ? { inputPending: () => scheduling.isInputPending?.() === true }
+        : {}),
     });
     const onKey = (e: KeyboardEvent) => {
       if (e.repeat) return;
@@ -68,5 +80,5 @@ export function useWedgeScanner(
       window.removeEventListener('blur', onBlur);
       detector.reset();
     };
-  }, [scan]);
+  }, [scanKey]);
 }
