@@ -12,6 +12,33 @@ export default defineMessages(
     redeemedHere: 'Redeemed at this terminal on {{time}} by {{name}}.',
     notRedeemedHere: 'Not redeemed at this terminal.',
     alreadyQueued: 'An invalidation of this code is already queued ({{state}}).',
+    uncheckedQueue:
+      "The code's state could not be checked. You may still invalidate it: it is queued, and the terminal checks the code with WeChat before sending.",
+    blocked: {
+      can: 'You can: ',
+      cannot: 'You cannot: ',
+      already_redeemed: {
+        title: 'Already redeemed: this code cannot be invalidated.',
+        can: "refund the customer through the shop's own refund process; the journal shows when and where it was redeemed.",
+        cannot:
+          'invalidate it or give its discount again: invalidation is only for codes not yet used.',
+      },
+      expired: {
+        title: 'Expired: nothing to invalidate.',
+        can: 'tell the customer the coupon has expired; nobody can use it any more.',
+        cannot: 'invalidate it or give its discount.',
+      },
+      invalidated: {
+        title: 'Already invalidated: nothing more to do.',
+        can: 'look up the earlier refund in the journal.',
+        cannot: 'invalidate it again or give its discount.',
+      },
+      deleted: {
+        title: 'Deleted by the customer: nothing to invalidate.',
+        can: 'tell the customer the coupon is no longer in their WeChat card pack.',
+        cannot: 'invalidate it or give its discount.',
+      },
+    },
     reasonLabel: 'Reason',
     noteLabel: 'Note (required for “Other”)',
     reasons: {
@@ -85,6 +112,31 @@ export default defineMessages(
     redeemedHere: '已于 {{time}} 由 {{name}} 在本机核销。',
     notRedeemedHere: '本机未核销过此券。',
     alreadyQueued: '此券的作废请求已在队列中（{{state}}）。',
+    uncheckedQueue: '无法查询此券的状态。仍可作废：请求将排队，发送前终端会先向微信核对券的状态。',
+    blocked: {
+      can: '可以：',
+      cannot: '不可以：',
+      already_redeemed: {
+        title: '已核销：此券不能作废。',
+        can: '按门店自己的退款流程为顾客退款；日志中可查到核销的时间和地点。',
+        cannot: '作废此券，或再次给予优惠：作废只适用于尚未使用的券。',
+      },
+      expired: {
+        title: '已过期：无需作废。',
+        can: '告知顾客此券已过期，任何人都无法再使用。',
+        cannot: '作废此券，或给予优惠。',
+      },
+      invalidated: {
+        title: '已作废：无需再操作。',
+        can: '在日志中查看之前的作废记录。',
+        cannot: '再次作废，或给予优惠。',
+      },
+      deleted: {
+        title: '顾客已删除此券：无需作废。',
+        can: '告知顾客此券已不在其微信卡包中。',
+        cannot: '作废此券，或给予优惠。',
+      },
+    },
     reasonLabel: '原因',
     noteLabel: '备注（选择“其他”时必填）',
     reasons: {
