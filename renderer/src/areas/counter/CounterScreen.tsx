@@ -198,6 +198,7 @@ export function CounterScreen() {
           <VerdictPanel
             verdict={phase.verdict}
             checkOnly={checkOnly}
+            done
             title={t('ui.counter.redeemed')}
             hint={t('ui.counter.redeemedAt', { time: timeOfDay(phase.at, lang, LOCAL_ZONE) })}
           />
@@ -214,6 +215,7 @@ export function CounterScreen() {
           <VerdictPanel
             verdict={{ ...phase.verdict, tone: 'accept' }}
             checkOnly={checkOnly}
+            done
             title={t('ui.counter.redeemed')}
             hint={t('ui.counter.settledRedeemedHint')}
           />
