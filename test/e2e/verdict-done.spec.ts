@@ -95,3 +95,14 @@ test('"redeemed" is unmistakable next to "redeemable", even as a thumbnail', asy
   const diff = await thumbnailDifference(page, aboutPanel, donePanel);
   expect(diff).toBeGreaterThan(30);
 });
+
+test('garbage input shows what was read', async ({ page, readyTerminal }) => {
+  await page.goto(readyTerminal.url);
+  await signInZh(page, CASHIER);
+  const field = page.getByLabel('扫码或输入券码');
+  await field.fill('abc!!');
+  await field.press('Enter');
+  await expect(page.getByTestId('verdict-panel')).toHaveAttribute('data-kind', 'invalid_scan');
+  await expect(page.getByTestId('verdict-code')).toHaveText('abc!!');
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'counter-garbage-read-zh-1024.png') });
+});

@@ -132,7 +132,7 @@ export function VerdictPanel({
         )}
         <dt>{t('verdict.label.code')}</dt>
         <dd data-testid="verdict-code" className="mono">
-          {v.code}
+          {v.code || v.read}
           {v.owner && (
             <small>
               {' '}
