@@ -113,8 +113,19 @@ test('offline, a code that could not be checked may still be queued', async ({
     await expect(page.getByTestId('verdict-panel')).toHaveAttribute('data-kind', 'could_not_check');
     await expect(page.getByTestId('refund-unchecked')).toBeVisible();
     await shot(page, 'refund-unchecked-zh-1024.png');
+    // The byte counter says it in characters too: 顾客退款 and "：" leave 49 bytes.
+    await expect(page.getByTestId('note-bytes')).toContainText('约 16 个汉字');
     await confirmInvalidate(page);
     await expect(page.getByTestId('refund-result')).toHaveAttribute('data-outcome', 'queued');
+    // The queue (under the refund at 1024 px): every header on one line.
+    const outbox = page.getByTestId('outbox');
+    await expect(outbox.getByTestId(`outbox-${CODE}`)).toBeVisible();
+    await outbox.scrollIntoViewIfNeeded();
+    const heights = await outbox
+      .locator('th')
+      .evaluateAll((ths) => ths.map((th) => (th as HTMLElement).clientHeight));
+    expect(Math.max(...heights)).toBeLessThan(48);
+    await shot(page, 'refund-queue-zh-1024.png');
   } finally {
     await bringBack();
   }

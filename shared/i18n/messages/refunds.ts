@@ -69,7 +69,8 @@ export default defineMessages(
       rejected: 'WeChat refused the invalidation: {{reason}}',
       busy: 'An earlier redemption or refund of this code at this terminal has no answer yet. Nothing was queued; try again once it is settled.',
     },
-    noteBytes: '{{left}} bytes left (a Chinese character is 3 bytes, a letter 1)',
+    noteBytes:
+      '{{left}} bytes left: about {{chars}} Chinese characters (a Chinese character is 3 bytes, a letter 1)',
     noteTooLong:
       'Too long by {{over}} bytes: WeChat takes 64 bytes for the reason and note together.',
     newRefund: 'Next refund',
@@ -164,7 +165,7 @@ export default defineMessages(
       rejected: '微信拒绝作废：{{reason}}',
       busy: '本机对此券的上一笔核销或退款作废尚未收到结果。未加入队列；请在结果确认后重试。',
     },
-    noteBytes: '还可输入 {{left}} 字节（一个汉字 3 字节，一个字母 1 字节）',
+    noteBytes: '还可输入 {{left}} 字节，约 {{chars}} 个汉字（一个汉字 3 字节，一个字母 1 字节）',
     noteTooLong: '超出 {{over}} 字节：微信规定原因和备注合计不超过 64 字节。',
     newRefund: '下一笔退款',
     queueTitle: '待处理队列',

@@ -237,7 +237,7 @@ export function RefundScreen() {
               >
                 {bytesLeft < 0
                   ? t('refunds.noteTooLong', { over: -bytesLeft })
-                  : t('refunds.noteBytes', { left: bytesLeft })}
+                  : t('refunds.noteBytes', { left: bytesLeft, chars: Math.floor(bytesLeft / 3) })}
               </small>
             </label>
             {!isSupervisor && (
