@@ -45,6 +45,7 @@ async function signInOnce(page: Page, who: { id: string; pin: string }) {
 
 /** The scanner's keys arrive at the sign-in screen too (its own detector). */
 async function burstAtSignIn(page: Page, code: string) {
+  await page.locator('body[data-scanner="refused"]').waitFor();
   await page.evaluate((text) => {
     const target = document.activeElement ?? document.body;
     for (const key of [...text.split(''), 'Enter']) {

@@ -41,6 +41,9 @@ export function useWedgeScanner(
   onScan: (code: string) => void = toScanBus,
 ) {
   const onScanRef = useRef(onScan);
+  // "ready": scans are taken (signed in); "refused": a burst is recognised and discarded (the
+  // sign-in and lock screens). Pages and their tests wait for "ready" before scanning.
+  const state = onScan === toScanBus ? 'ready' : 'refused';
   useEffect(() => {
     onScanRef.current = onScan;
   }, [onScan]);
@@ -73,12 +76,12 @@ export function useWedgeScanner(
     window.addEventListener('keydown', onKey, { capture: true });
     window.addEventListener('blur', onBlur);
     // Lets the page (and its tests) know scans are being listened for.
-    document.body.dataset.scanner = 'ready';
+    document.body.dataset.scanner = state;
     return () => {
-      delete document.body.dataset.scanner;
+      if (document.body.dataset.scanner === state) delete document.body.dataset.scanner;
       window.removeEventListener('keydown', onKey, { capture: true });
       window.removeEventListener('blur', onBlur);
       detector.reset();
     };
-  }, [scanKey]);
+  }, [scanKey, state]);
 }
