@@ -113,6 +113,8 @@ export const Verdict = z.object({
   kind: VerdictKind,
   tone: Tone,
   code: z.string(),
+  /** invalid_scan: what was read (at most 64 characters, control characters shown as �). */
+  read: z.string().max(200).optional(),
   cardId: z.string().optional(),
   /** openid with most characters hidden: enough to tell two customers apart, no more. */
   owner: z.string().optional(),

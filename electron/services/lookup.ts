@@ -141,13 +141,24 @@ export function createLookup(deps: LookupDeps) {
     });
   }
 
-  function invalidScan(reason: string): Verdict {
+  function invalidScan(reason: string, raw: string): Verdict {
     const error: ErrorInfo = {
       kind: 'invalid_input',
       key: `verdict.invalid.${reason}`,
       params: {},
     };
-    return { kind: 'invalid_scan', tone: 'neutral', code: '', warnings: [], error };
+    // What was read is shown (garbage input "abc!!" is not an empty line), never asked about.
+    // eslint-disable-next-line no-control-regex
+    const shown = Array.from(raw.trim().replace(/[\u0000-\u001f\u007f]/g, '\ufffd'));
+    const read = shown.length > 64 ? `${shown.slice(0, 64).join('')}…` : shown.join('');
+    return {
+      kind: 'invalid_scan',
+      tone: 'neutral',
+      code: '',
+      ...(read ? { read } : {}),
+      warnings: [],
+      error,
+    };
   }
 
   /**
@@ -156,7 +167,7 @@ export function createLookup(deps: LookupDeps) {
    */
   async function resolve(raw: string): Promise<{ code: string; encrypted: boolean } | Verdict> {
     const normal = normaliseCode(raw);
-    if (normal.kind === 'invalid') return invalidScan(normal.reason);
+    if (normal.kind === 'invalid') return invalidScan(normal.reason, raw);
     if (normal.kind === 'code') return { code: normal.code, encrypted: false };
     try {
       const client = await deps.client();

@@ -122,6 +122,20 @@ export const accountOps = {
   }),
   signOut: op({ access: 'public', input: Empty, output: SessionView }),
   lockSession: op({ access: 'public', input: Empty, output: SessionView }),
+  /**
+   * At the lock screen, nobody is signed in: a supervisor (for a cashier) or a manager (for
+   * anyone but themselves) lifts an operator's PIN lock with their own id and PIN. Audited.
+   */
+  unlockOperatorWithPin: op({
+    access: 'public',
+    input: z
+      .object({
+        operatorId: OperatorIdSchema,
+        by: z.object({ id: OperatorIdSchema, pin: z.string().max(16) }).strict(),
+      })
+      .strict(),
+    output: z.object({ id: z.string(), name: z.string() }),
+  }),
 
   getSettings: op({ access: 'manager', input: Empty, output: SettingsView }),
   updateSettings: op({ access: 'manager', input: SettingsUpdate, output: SettingsView }),
@@ -153,6 +167,12 @@ export const accountOps = {
         disabled: z.boolean().optional(),
       })
       .strict(),
+    output: OperatorView,
+  }),
+  /** Settings > Operators: a manager lifts an operator's PIN lock (the PIN stays). Audited. */
+  unlockOperator: op({
+    access: 'manager',
+    input: z.object({ id: OperatorIdSchema }).strict(),
     output: OperatorView,
   }),
   resetPin: op({

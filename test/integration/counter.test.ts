@@ -99,6 +99,18 @@ describe('lookup', () => {
       detail: { verdict: 'invalid_scan' },
     });
   });
+
+  it('garbage is shown as it was read, never as an empty code line (issue 18)', async () => {
+    const { sandbox, call } = await terminal();
+    expect(await call('lookupCode', { code: ' abc!! ' })).toMatchObject({
+      kind: 'invalid_scan',
+      code: '',
+      read: 'abc!!',
+    });
+    const long = await call('lookupCode', { code: `x\u0007${'!'.repeat(100)}` });
+    expect(long).toMatchObject({ kind: 'invalid_scan', read: `x\ufffd${'!'.repeat(62)}…` });
+    expect(sandbox.sim.callCount('/card/code/get')).toBe(0);
+  });
 });
 
 describe('redeem', () => {

@@ -11,6 +11,7 @@ import {
   secretEndpoint,
   Settings,
   type SecretName,
+  type OperatorView,
   type SessionView,
   type SettingsView,
 } from '../../../shared/settings';
@@ -63,6 +64,12 @@ export interface AccountDeps {
 }
 
 /** What a refused sign-in is recorded as in the per-minute counts. */
+/** Who may lift whose PIN lock: a supervisor a cashier's, a manager anyone's but their own. */
+export function mayUnlock(by: OperatorView, target: OperatorView): boolean {
+  if (by.id === target.id || by.disabled) return false;
+  return by.role === 'manager' || (by.role === 'supervisor' && target.role === 'cashier');
+}
+
 function failureReason(r: Extract<SignInOutcome, { ok: false }>): FailureReason {
   if (r.checked) return 'mismatch';
   return r.reason === 'wrong_pin' ? 'mismatch' : r.reason;
@@ -392,6 +399,66 @@ export function createAccountHandlers(deps: AccountDeps): AreaHandlers<typeof ac
       if (after.disabled && !before?.disabled) endSessions(id, 'disabled', ctx);
       else if (before && after.role !== before.role) endSessions(id, 'role_changed', ctx);
       return after;
+    },
+
+    async unlockOperatorWithPin(input: In<'unlockOperatorWithPin'>) {
+      // The unlocker's PIN is checked (and counted) first, like a sign-in of theirs: nothing
+      // about the locked operator is said to someone who is not a supervisor.
+      const check = await operators.verify(input.by.id, input.by.pin);
+      if (!check.ok) {
+        const known = operators.find(input.by.id) !== undefined;
+        deps.failures.record(
+          input.by.id,
+          !known
+            ? 'unlock_unknown'
+            : check.checked || check.reason === 'wrong_pin'
+              ? 'unlock_mismatch'
+              : check.reason === 'locked'
+                ? 'unlock_locked'
+                : 'unlock_disabled',
+        );
+        if (check.lockedUntil !== undefined) {
+          throw new AppError('forbidden', 'errors.operator_locked', {
+            minutes: Math.max(1, Math.ceil((check.lockedUntil - deps.now()) / 60_000)),
+            until: check.lockedUntil,
+          });
+        }
+        throw new AppError('forbidden', 'errors.unlock_pin_wrong');
+      }
+      const target = operators.find(input.operatorId);
+      if (!target || !mayUnlock(check.operator, target)) {
+        deps.failures.record(input.by.id, 'unlock_not_allowed');
+        throw new AppError('forbidden', 'errors.unlock_not_allowed');
+      }
+      const { wasLockedUntil } = await operators.unlock(target.id);
+      if (wasLockedUntil === undefined) {
+        throw new AppError('invalid_input', 'errors.operator_not_locked', { name: target.name });
+      }
+      audit.append({
+        action: 'operator_unlock',
+        outcome: 'ok',
+        operator_id: check.operator.id,
+        detail: { operator: target.id, locked_until: wasLockedUntil, where: 'lock_screen' },
+      });
+      return { id: target.id, name: target.name };
+    },
+
+    async unlockOperator(input: In<'unlockOperator'>, ctx: CallContext) {
+      const me = sessions.operatorId(ctx);
+      const target = operators.find(input.id);
+      if (!target) throw new AppError('invalid_input', 'errors.operator_unknown', { id: input.id });
+      if (target.id === me) throw new AppError('forbidden', 'errors.unlock_not_allowed');
+      const { operator, wasLockedUntil } = await operators.unlock(target.id);
+      if (wasLockedUntil === undefined) {
+        throw new AppError('invalid_input', 'errors.operator_not_locked', { name: target.name });
+      }
+      audit.append({
+        action: 'operator_unlock',
+        outcome: 'ok',
+        operator_id: me,
+        detail: { operator: target.id, locked_until: wasLockedUntil, where: 'settings' },
+      });
+      return operator;
     },
 
     async resetPin(input: In<'resetPin'>, ctx: CallContext) {

@@ -220,6 +220,23 @@ export class OperatorStore {
     });
   }
 
+  /**
+   * Lifts an operator's PIN lock (a supervisor's or manager's unlock): the failed checks are
+   * forgotten, the PIN stays. Queued behind PIN checks already under way. Returns until when the
+   * operator was locked (undefined: they were not).
+   */
+  unlock(id: string): Promise<{ operator: OperatorView; wasLockedUntil: number | undefined }> {
+    this.mustFind(id);
+    return this.queue.run(id, async () => {
+      const o = this.mustFind(id);
+      const wasLockedUntil = lockedAt(o, this.now());
+      o.failedChecks = [];
+      delete o.lockedUntil;
+      this.persist();
+      return { operator: this.view(o), wasLockedUntil };
+    });
+  }
+
   private stranger(id: string): LockState {
     let state = this.strangers.get(id);
     if (state) this.strangers.delete(id);

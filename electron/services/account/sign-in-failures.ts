@@ -30,7 +30,13 @@ export type FailureReason =
   | 'refund_locked'
   | 'refund_unknown'
   | 'refund_disabled'
-  | 'refund_not_supervisor';
+  | 'refund_not_supervisor'
+  /** A supervisor's or manager's id and PIN typed to unlock a locked operator (lock screen). */
+  | 'unlock_mismatch'
+  | 'unlock_locked'
+  | 'unlock_unknown'
+  | 'unlock_disabled'
+  | 'unlock_not_allowed';
 
 export interface SignInFailureLog {
   /** Counts one failed sign-in of `operatorId`; on disk when this returns. */
@@ -118,7 +124,10 @@ export function createSignInFailureLog(deps: {
   return {
     record(operatorId, reason) {
       const at = Math.round(now());
-      const id = reason === 'unknown' || reason === 'refund_unknown' ? UNKNOWN_IDS : operatorId;
+      const id =
+        reason === 'unknown' || reason === 'refund_unknown' || reason === 'unlock_unknown'
+          ? UNKNOWN_IDS
+          : operatorId;
       db.transaction(() => {
         writeDue(at);
         upsert.run({ id, minute: at - (at % MINUTE_MS), at, reason });

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { TerminalConfig } from '../../../shared/ops/account';
 import { WedgeDetector } from './wedge-detector';
 import { scanBus } from './scan-bus';
@@ -29,16 +29,44 @@ function replay(text: string) {
   }
 }
 
-/** Listens for USB scanner bursts anywhere in the window while an operator is signed in. */
-export function useWedgeScanner(scan: TerminalConfig['scan'] | undefined) {
+const toScanBus = (code: string) => void scanBus.submit(code, 'scanner');
+
+/**
+ * Listens for USB scanner bursts anywhere in the window: while an operator is signed in they go
+ * to the scan bus; the sign-in and lock screens pass their own `onScan`, which discards the
+ * burst (a scan is never a PIN) and says so.
+ */
+export function useWedgeScanner(
+  scan: TerminalConfig['scan'] | undefined,
+  onScan: (code: string) => void = toScanBus,
+) {
+  const onScanRef = useRef(onScan);
+  // "ready": scans are taken (signed in); "refused": a burst is recognised and discarded (the
+  // sign-in and lock screens). Pages and their tests wait for "ready" before scanning.
+  const state = onScan === toScanBus ? 'ready' : 'refused';
   useEffect(() => {
-    if (!scan) return;
-    scanBus.cooldownMs = scan.cooldownMs;
-    const detector = new WedgeDetector(scan.scanner, {
-      onScan: (code) => scanBus.submit(code, 'scanner'),
+    onScanRef.current = onScan;
+  }, [onScan]);
+  // The detector lives as long as the scanner settings' values do: every refresh of the
+  // terminal's state brings a new (equal) settings object, and replacing the detector then
+  // would hand the keys of a burst in progress to the focused field and split the scan.
+  const scanKey = scan ? JSON.stringify(scan) : '';
+  useEffect(() => {
+    if (!scanKey) return;
+    const settings = JSON.parse(scanKey) as TerminalConfig['scan'];
+    scanBus.cooldownMs = settings.cooldownMs;
+    const scheduling = (
+      navigator as Navigator & { scheduling?: { isInputPending?: () => boolean } }
+    ).scheduling;
+    const detector = new WedgeDetector(settings.scanner, {
+      onScan: (code) => onScanRef.current(code),
       onReplay: replay,
       setTimer: (fn, ms) => window.setTimeout(fn, ms),
       clearTimer: (h) => window.clearTimeout(h as number),
+      now: () => performance.now(),
+      ...(scheduling?.isInputPending
+        ? { inputPending: () => scheduling.isInputPending?.() === true }
+        : {}),
     });
     const onKey = (e: KeyboardEvent) => {
       if (e.repeat) return;
@@ -48,12 +76,12 @@ export function useWedgeScanner(scan: TerminalConfig['scan'] | undefined) {
     window.addEventListener('keydown', onKey, { capture: true });
     window.addEventListener('blur', onBlur);
     // Lets the page (and its tests) know scans are being listened for.
-    document.body.dataset.scanner = 'ready';
+    document.body.dataset.scanner = state;
     return () => {
-      delete document.body.dataset.scanner;
+      if (document.body.dataset.scanner === state) delete document.body.dataset.scanner;
       window.removeEventListener('keydown', onKey, { capture: true });
       window.removeEventListener('blur', onBlur);
       detector.reset();
     };
-  }, [scan]);
+  }, [scanKey, state]);
 }

@@ -34,6 +34,10 @@ interface WedgeCallbacks {
   onReplay(text: string): void;
   setTimer(fn: () => void, ms: number): unknown;
   clearTimer(handle: unknown): void;
+  /** The clock of the keys' time stamps (performance.now in a page). */
+  now?(): number;
+  /** Keys are waiting to be dispatched (navigator.scheduling.isInputPending, where it exists). */
+  inputPending?(): boolean;
 }
 
 /** After a person's rhythm is seen, keys pass through until a pause this long. */
@@ -83,10 +87,24 @@ export class WedgeDetector {
 
   private arm() {
     this.clearTimer();
-    this.timer = this.cb.setTimer(() => {
-      this.timer = undefined;
-      this.flush();
-    }, this.tolerance + 1);
+    this.timer = this.cb.setTimer(() => this.onTimer(false), this.tolerance + 1);
+  }
+
+  /**
+   * The pause after the last held key is over: a person's keys, handed on. Unless the timer ran
+   * late (the page was busy drawing a verdict, say) or keys are waiting: a scanner's next keys
+   * may be queued behind this very timer, with time stamps that continue the burst. Handing the
+   * held keys on now would split one scan in two ("178" typed into the code field, the other
+   * nine digits looked up as a scan), so the queued keys are let in first.
+   */
+  private onTimer(deferred: boolean) {
+    this.timer = undefined;
+    const late = this.cb.now !== undefined && this.cb.now() - this.lastAt > this.tolerance * 2;
+    if (!deferred && (late || this.cb.inputPending?.() === true)) {
+      this.timer = this.cb.setTimer(() => this.onTimer(true), 0);
+      return;
+    }
+    this.flush();
   }
 
   private averageGap(now: number) {

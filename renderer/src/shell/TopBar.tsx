@@ -4,6 +4,7 @@ import { LANGUAGES, type Language } from '../../../shared/i18n';
 import { api } from '../api';
 import { setLanguage } from '../i18n';
 import { routeHref, useRoute } from './route';
+import { switchOperator } from './switch-operator';
 import { useTerminal } from './terminal-context';
 
 const LANGUAGE_NAMES: Record<Language, string> = { 'zh-CN': '中文', en: 'English' };
@@ -158,7 +159,7 @@ export function TopBar() {
         <OperatorMenu
           name={operator.name}
           role={t(`ui.roles.${operator.role}`)}
-          onLock={() => void api.lockSession({}).then(refresh)}
+          onLock={() => void switchOperator(refresh)}
           onSignOut={() => void api.signOut({}).then(refresh)}
         />
       ) : (

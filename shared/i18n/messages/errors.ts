@@ -33,7 +33,11 @@ export default defineMessages(
     role_required_manager: 'Only a manager can do this. Ask your manager.',
     wrong_pin: 'Operator id or PIN is wrong. Try again.',
     operator_locked:
-      'Too many wrong PINs: this operator is locked for {{minutes}} more minute(s). A manager can reset the PIN to unlock it now.',
+      'Too many wrong PINs: this operator is locked until {{until, time}} ({{minutes}} more minute(s)). A supervisor or manager can unlock it now on this screen.',
+    unlock_pin_wrong: 'The id or PIN of the person unlocking is wrong. Enter them again.',
+    unlock_not_allowed:
+      'You cannot unlock this operator: a supervisor unlocks cashiers, a manager anyone but themselves.',
+    operator_not_locked: '{{name}} is not locked: they can sign in with their PIN.',
     operator_disabled: 'This operator is disabled. Ask a manager.',
     operator_exists: 'There is already an operator with the id "{{id}}".',
     operator_unknown: 'There is no operator with the id "{{id}}".',
@@ -86,7 +90,10 @@ export default defineMessages(
     role_required_manager: '只有经理可以操作。请联系经理。',
     wrong_pin: '操作员编号或 PIN 错误，请重试。',
     operator_locked:
-      'PIN 错误次数过多：该操作员已锁定，还需 {{minutes}} 分钟。经理可重设 PIN 立即解锁。',
+      'PIN 错误次数过多：该操作员已锁定至 {{until, time}}（还需 {{minutes}} 分钟）。主管或经理可在本界面立即解锁。',
+    unlock_pin_wrong: '解锁人的编号或 PIN 错误，请重新输入。',
+    unlock_not_allowed: '您不能解锁该操作员：主管可解锁收银员，经理可解锁除自己以外的任何人。',
+    operator_not_locked: '{{name}} 未被锁定，可直接用自己的 PIN 登录。',
     operator_disabled: '该操作员已停用。请联系经理。',
     operator_exists: '已存在编号为“{{id}}”的操作员。',
     operator_unknown: '没有编号为“{{id}}”的操作员。',

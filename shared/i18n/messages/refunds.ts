@@ -12,6 +12,33 @@ export default defineMessages(
     redeemedHere: 'Redeemed at this terminal on {{time}} by {{name}}.',
     notRedeemedHere: 'Not redeemed at this terminal.',
     alreadyQueued: 'An invalidation of this code is already queued ({{state}}).',
+    uncheckedQueue:
+      "The code's state could not be checked. You may still invalidate it: it is queued, and the terminal checks the code with WeChat before sending.",
+    blocked: {
+      can: 'You can: ',
+      cannot: 'You cannot: ',
+      already_redeemed: {
+        title: 'Already redeemed: this code cannot be invalidated.',
+        can: "refund the customer through the shop's own refund process; the journal shows when and where it was redeemed.",
+        cannot:
+          'invalidate it or give its discount again: invalidation is only for codes not yet used.',
+      },
+      expired: {
+        title: 'Expired: nothing to invalidate.',
+        can: 'tell the customer the coupon has expired; nobody can use it any more.',
+        cannot: 'invalidate it or give its discount.',
+      },
+      invalidated: {
+        title: 'Already invalidated: nothing more to do.',
+        can: 'look up the earlier refund in the journal.',
+        cannot: 'invalidate it again or give its discount.',
+      },
+      deleted: {
+        title: 'Deleted by the customer: nothing to invalidate.',
+        can: 'tell the customer the coupon is no longer in their WeChat card pack.',
+        cannot: 'invalidate it or give its discount.',
+      },
+    },
     reasonLabel: 'Reason',
     noteLabel: 'Note (required for “Other”)',
     reasons: {
@@ -42,7 +69,8 @@ export default defineMessages(
       rejected: 'WeChat refused the invalidation: {{reason}}',
       busy: 'An earlier redemption or refund of this code at this terminal has no answer yet. Nothing was queued; try again once it is settled.',
     },
-    noteBytes: '{{left}} bytes left (a Chinese character is 3 bytes, a letter 1)',
+    noteBytes:
+      '{{left}} bytes left: about {{chars}} Chinese characters (a Chinese character is 3 bytes, a letter 1)',
     noteTooLong:
       'Too long by {{over}} bytes: WeChat takes 64 bytes for the reason and note together.',
     newRefund: 'Next refund',
@@ -85,6 +113,31 @@ export default defineMessages(
     redeemedHere: '已于 {{time}} 由 {{name}} 在本机核销。',
     notRedeemedHere: '本机未核销过此券。',
     alreadyQueued: '此券的作废请求已在队列中（{{state}}）。',
+    uncheckedQueue: '无法查询此券的状态。仍可作废：请求将排队，发送前终端会先向微信核对券的状态。',
+    blocked: {
+      can: '可以：',
+      cannot: '不可以：',
+      already_redeemed: {
+        title: '已核销：此券不能作废。',
+        can: '按门店自己的退款流程为顾客退款；日志中可查到核销的时间和地点。',
+        cannot: '作废此券，或再次给予优惠：作废只适用于尚未使用的券。',
+      },
+      expired: {
+        title: '已过期：无需作废。',
+        can: '告知顾客此券已过期，任何人都无法再使用。',
+        cannot: '作废此券，或给予优惠。',
+      },
+      invalidated: {
+        title: '已作废：无需再操作。',
+        can: '在日志中查看之前的作废记录。',
+        cannot: '再次作废，或给予优惠。',
+      },
+      deleted: {
+        title: '顾客已删除此券：无需作废。',
+        can: '告知顾客此券已不在其微信卡包中。',
+        cannot: '作废此券，或给予优惠。',
+      },
+    },
     reasonLabel: '原因',
     noteLabel: '备注（选择“其他”时必填）',
     reasons: {
@@ -112,7 +165,7 @@ export default defineMessages(
       rejected: '微信拒绝作废：{{reason}}',
       busy: '本机对此券的上一笔核销或退款作废尚未收到结果。未加入队列；请在结果确认后重试。',
     },
-    noteBytes: '还可输入 {{left}} 字节（一个汉字 3 字节，一个字母 1 字节）',
+    noteBytes: '还可输入 {{left}} 字节，约 {{chars}} 个汉字（一个汉字 3 字节，一个字母 1 字节）',
     noteTooLong: '超出 {{over}} 字节：微信规定原因和备注合计不超过 64 字节。',
     newRefund: '下一笔退款',
     queueTitle: '待处理队列',

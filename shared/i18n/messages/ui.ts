@@ -65,6 +65,22 @@ export default defineMessages(
       title: 'Sign in',
       lockedTitle: 'Locked',
       lockedHint: '{{name}} was signed in. Enter the PIN to go on, or sign in as someone else.',
+      switchTitle: 'Switch operator',
+      switchHint:
+        "{{name}}'s session is locked. The next operator signs in with their own id and PIN.",
+      scanWhileLocked:
+        'Locked: sign in first. That scan was not used and was not typed anywhere; scan it again after signing in.',
+      scanWhileSignedOut:
+        'Signed out: sign in first. That scan was not used and was not typed anywhere; scan it again after signing in.',
+      unlockOpen: 'Unlock with a supervisor…',
+      unlockTitle: 'Unlock operator {{id}}',
+      unlockHint:
+        'A supervisor (for a cashier) or a manager enters their own id and PIN. The unlock is recorded in the journal.',
+      unlockById: 'Supervisor or manager id',
+      unlockByPin: 'Their PIN',
+      unlockSubmit: 'Unlock',
+      unlockCancel: 'Cancel',
+      unlocked: '{{name}} is unlocked. Enter the PIN to sign in.',
       operatorId: 'Operator id',
       pin: 'PIN',
       submit: 'Sign in',
@@ -154,6 +170,20 @@ export default defineMessages(
       title: '登录',
       lockedTitle: '已锁定',
       lockedHint: '{{name}} 已登录。输入 PIN 继续，或以其他操作员登录。',
+      switchTitle: '切换操作员',
+      switchHint: '{{name}} 的会话已锁定。下一位操作员请输入自己的编号和 PIN 登录。',
+      scanWhileLocked:
+        '已锁定：请先登录。刚才的扫码未被使用，也未填入任何输入框；登录后请重新扫码。',
+      scanWhileSignedOut:
+        '未登录：请先登录。刚才的扫码未被使用，也未填入任何输入框；登录后请重新扫码。',
+      unlockOpen: '请主管解锁…',
+      unlockTitle: '解锁操作员 {{id}}',
+      unlockHint: '由主管（解锁收银员）或经理输入自己的编号和 PIN。解锁会记录在日志中。',
+      unlockById: '主管或经理编号',
+      unlockByPin: '其 PIN',
+      unlockSubmit: '解锁',
+      unlockCancel: '取消',
+      unlocked: '{{name}} 已解锁，请输入 PIN 登录。',
       operatorId: '操作员编号',
       pin: 'PIN',
       submit: '登录',

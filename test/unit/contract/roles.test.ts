@@ -43,6 +43,7 @@ const VALID_INPUT: { [K in OpName]?: OpInput<Contract, K> } = {
   // Aimed at an operator nobody signs in as, so no session of the test is ended.
   updateOperator: { id: 'dora', name: 'Dora Two' },
   resetPin: { id: 'dora', pin: '9753' },
+  unlockOperator: { id: 'dora' },
 
   lookupCode: { code: '178847660332' },
   redeemCode: { code: '999999999999' },

@@ -162,3 +162,50 @@ it('a scan straight after Esc is still a scan', () => {
   key('Enter', 3);
   expect(scans).toEqual(['123456789012']);
 });
+
+it('a burst is one scan when the page was busy and its timer ran late behind queued keys (issue 18)', () => {
+  // A 12-digit code with no gap between keys, right after a verdict appeared: the page was
+  // busy drawing, so the detector's timer ran only after "178" had been handled, while the
+  // other nine keys (time stamps continuing the burst) were still queued behind it.
+  const scans: string[] = [];
+  const typed: string[] = [];
+  let timer: (() => void) | undefined;
+  let clock = 1000;
+  const d = new WedgeDetector(OPTS, {
+    onScan: (c) => scans.push(c),
+    onReplay: (t) => typed.push(t),
+    setTimer: (fn) => (timer = fn),
+    clearTimer: () => (timer = undefined),
+    now: () => clock,
+  });
+  const key = (k: string, at: number) => d.handle({ key: k, timeStamp: at, preventDefault() {} });
+  key('1', 1000);
+  key('7', 1000);
+  key('8', 1000);
+  clock = 1400; // the verdict's drawing held the page for 400 ms; the timer runs first
+  timer?.();
+  expect(typed).toEqual([]); // not handed on yet: the queued keys come first
+  for (const ch of '847660332') key(ch, 1000);
+  key('Enter', 1000);
+  expect(scans).toEqual(['178847660332']);
+  expect(typed).toEqual([]);
+});
+
+it('a late timer with nothing queued still hands a person’s keys on', () => {
+  const typed: string[] = [];
+  let timer: (() => void) | undefined;
+  let clock = 1000;
+  const d = new WedgeDetector(OPTS, {
+    onScan: () => undefined,
+    onReplay: (t) => typed.push(t),
+    setTimer: (fn) => (timer = fn),
+    clearTimer: () => (timer = undefined),
+    now: () => clock,
+    inputPending: () => false,
+  });
+  d.handle({ key: 'a', timeStamp: 1000, preventDefault() {} });
+  clock = 1400;
+  timer?.(); // late: one hop to let queued keys in
+  timer?.(); // nothing came: handed on
+  expect(typed).toEqual(['a']);
+});

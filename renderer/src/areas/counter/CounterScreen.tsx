@@ -208,6 +208,7 @@ export function CounterScreen() {
           <VerdictPanel
             verdict={phase.verdict}
             checkOnly={checkOnly}
+            done
             title={t('ui.counter.redeemed')}
             hint={t('ui.counter.redeemedAt', { time: timeOfDay(phase.at, lang, LOCAL_ZONE) })}
           />
@@ -224,6 +225,7 @@ export function CounterScreen() {
           <VerdictPanel
             verdict={{ ...phase.verdict, tone: 'accept' }}
             checkOnly={checkOnly}
+            done
             title={t('ui.counter.redeemed')}
             hint={t('ui.counter.settledRedeemedHint')}
           />

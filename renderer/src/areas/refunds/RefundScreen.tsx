@@ -24,6 +24,16 @@ import { dateTime, LOCAL_ZONE } from '../../kit/date-time';
 
 type Reason = (typeof REFUND_REASONS)[number];
 
+/**
+ * Invalidation is for codes not yet used. For these the refund screen says at once what a
+ * supervisor can and cannot do, and offers no invalidation (WeChat would refuse it after the
+ * reason, the note and the confirmation, or it would change nothing).
+ */
+const NOT_INVALIDATABLE = ['already_redeemed', 'expired', 'invalidated', 'deleted'] as const;
+type NotInvalidatable = (typeof NOT_INVALIDATABLE)[number];
+const notInvalidatable = (kind: string): kind is NotInvalidatable =>
+  (NOT_INVALIDATABLE as readonly string[]).includes(kind);
+
 export function RefundScreen() {
   const { t, i18n } = useTranslation();
   const { session, refresh } = useTerminal();
@@ -94,6 +104,13 @@ export function RefundScreen() {
       setConfirming(false);
       setQueueVersion((v) => v + 1);
       void refresh();
+      if (out.outcome === 'invalidated' || out.outcome === 'rejected') {
+        // The big box shows the code's new state, as WeChat now sees it.
+        void api
+          .refundPreview({ code: preview.verdict.code })
+          .then(setPreview)
+          .catch(() => undefined);
+      }
     } catch (err) {
       setError(caught(err));
       setConfirming(false);
@@ -116,9 +133,11 @@ export function RefundScreen() {
     !preview?.queued &&
     v.kind !== 'invalid_scan' &&
     v.kind !== 'unknown_code' &&
-    v.kind !== 'invalidated' &&
-    v.kind !== 'write_pending' &&
-    v.kind !== 'could_not_check';
+    !notInvalidatable(v.kind) &&
+    v.kind !== 'write_pending';
+  // Offline (the state could not be checked): the invalidation may still be queued; the
+  // terminal reads the code's state before it is sent.
+  const uncheckedQueue = !!v && v.kind === 'could_not_check';
   const needsNote = reason === 'other' && !note.trim();
   const bytesLeft = noteBytesLeft(reason, note);
   const needsSupervisor = !isSupervisor && (!supId.trim() || !/^\d{4,8}$/.test(supPin));
@@ -148,6 +167,22 @@ export function RefundScreen() {
 
         {v && (
           <div className="refund-preview" data-testid="refund-preview">
+            {v && !result && notInvalidatable(v.kind) && (
+              <div className="refund-blocked" role="note" data-testid="refund-blocked">
+                <p className="refund-blocked-title">
+                  <span aria-hidden="true">⊘ </span>
+                  {t(`refunds.blocked.${v.kind}.title`)}
+                </p>
+                <p>
+                  <strong>{t('refunds.blocked.can')}</strong>
+                  {t(`refunds.blocked.${v.kind}.can`)}
+                </p>
+                <p>
+                  <strong>{t('refunds.blocked.cannot')}</strong>
+                  {t(`refunds.blocked.${v.kind}.cannot`)}
+                </p>
+              </div>
+            )}
             <VerdictPanel verdict={v} checkOnly size="medium" />
             <p className="refund-history" data-testid="refund-history">
               {preview?.redeemedHere
@@ -157,6 +192,11 @@ export function RefundScreen() {
                   })
                 : t('refunds.notRedeemedHere')}
             </p>
+            {uncheckedQueue && !result && (
+              <p className="refund-unchecked" data-testid="refund-unchecked">
+                {t('refunds.uncheckedQueue')}
+              </p>
+            )}
             {preview?.queued && (
               <p className="form-error">
                 {t('refunds.alreadyQueued', { state: t(`refunds.states.${preview.queued.state}`) })}
@@ -197,7 +237,7 @@ export function RefundScreen() {
               >
                 {bytesLeft < 0
                   ? t('refunds.noteTooLong', { over: -bytesLeft })
-                  : t('refunds.noteBytes', { left: bytesLeft })}
+                  : t('refunds.noteBytes', { left: bytesLeft, chars: Math.floor(bytesLeft / 3) })}
               </small>
             </label>
             {!isSupervisor && (

@@ -144,6 +144,20 @@ export function OperatorsSection() {
                       >
                         {t('settings.operators.resetPin')}
                       </button>
+                      {o.lockedUntil !== undefined && o.id !== self && (
+                        <button
+                          type="button"
+                          className="secondary"
+                          aria-label={t('settings.operators.unlockOf', { name: o.name })}
+                          onClick={() =>
+                            void change(o.id, api.unlockOperator({ id: o.id }), (op) =>
+                              t('settings.operators.done.unlocked', { name: op.name }),
+                            )
+                          }
+                        >
+                          {t('settings.operators.unlock')}
+                        </button>
+                      )}
                       {o.disabled ? (
                         <button
                           type="button"

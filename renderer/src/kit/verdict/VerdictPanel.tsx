@@ -41,8 +41,14 @@ export function VerdictPanel({
   title,
   hint,
   size = 'large',
+  done = false,
 }: {
   verdict: Verdict;
+  /**
+   * The redemption is done: a solid panel with a stamped seal, unmistakable from a metre away
+   * next to "redeemable" (about to), which is an outlined panel with a round tick.
+   */
+  done?: boolean;
   /** large at the counter; medium on the refund screen; compact in lists (back office). */
   size?: 'large' | 'medium' | 'compact';
   checkOnly: boolean;
@@ -64,14 +70,17 @@ export function VerdictPanel({
   };
   return (
     <div
-      className={`verdict-panel${size === 'large' ? '' : ` verdict-panel--${size}`} tone-${v.tone}`}
+      className={`verdict-panel${size === 'large' ? '' : ` verdict-panel--${size}`} tone-${v.tone}${
+        done ? ' verdict-panel--done' : ''
+      }`}
       data-testid="verdict-panel"
+      data-done={done ? 'true' : undefined}
       data-kind={v.kind}
       data-tone={v.tone}
     >
       <div className="verdict-head">
-        <span className="verdict-icon" aria-hidden="true">
-          {ICONS[v.tone]}
+        <span className={done ? 'verdict-icon verdict-seal' : 'verdict-icon'} aria-hidden="true">
+          {done ? '✔✔' : ICONS[v.tone]}
         </span>
         <div>
           <h2 className="verdict-word" data-testid="verdict-word">
@@ -124,7 +133,7 @@ export function VerdictPanel({
         )}
         <dt>{t('verdict.label.code')}</dt>
         <dd data-testid="verdict-code" className="mono">
-          {v.code}
+          {v.code || v.read}
           {v.owner && (
             <small>
               {' '}
