@@ -64,11 +64,28 @@ test('a supervisor reads lookups, redemptions and reasons in a dispute', async (
   await expect(page.locator('[data-verdict="already_redeemed"]')).toHaveText(/已核销/);
 
   // The request half of the redemption links to its result.
-  const intent = rows.filter({ has: page.locator('[data-result]') }).first();
+  const intent = rows
+    .filter({ hasText: fresh[0]!.code })
+    .filter({ has: page.locator('[data-result]') })
+    .filter({ hasText: '成功' })
+    .last();
   await expect(intent).toBeVisible();
-  await expect(intent).toContainText('成功');
+  // The refused redemption's request half links to its refusal the same way.
+  await expect(
+    rows
+      .filter({ hasText: fresh[1]!.code })
+      .filter({ has: page.locator('[data-result]') })
+      .first(),
+  ).toContainText('被拒绝');
   await expect(page.getByTestId('journal-row').filter({ hasText: '处理中' })).toHaveCount(0);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'journal-dispute-zh-1024.png') });
+  // The lookups alone: each by its verdict, the old record and the new one alike.
+  await page.goto(`${t.url}#/audit?range=today&act=lookup`);
+  await expect(page.locator('[data-testid="journal-row"] [data-verdict="expired"]')).toHaveCount(2);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'journal-lookups-zh-1024.png') });
+  await page.goto(`${t.url}#/audit?range=today&code=${fresh[0]!.code}`);
+  await expect(intent).toBeVisible();
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'journal-redemption-link-zh-1024.png') });
   const resultId = await intent.locator('[data-result]').getAttribute('data-result');
   await intent.locator('[data-result]').click();
   await expect(page).toHaveURL(new RegExp(`id=${resultId}`));
