@@ -78,6 +78,7 @@ test('the card editor: errors stay in sight, review in words, stock and code con
   expect(sim.callCount('/card/modifystock')).toBe(0);
   await expect(stock.getByRole('button', { name: '确认发送：增加 7' })).toBeDisabled();
   await stock.getByRole('checkbox').check();
+  await stock.getByRole('button', { name: '确认发送：增加 7' }).scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SCREENSHOTS, 'stock-confirm-zh-1024.png') });
   await stock.getByRole('button', { name: '确认发送：增加 7' }).click();
   await expect(page.getByTestId('stock-result')).toContainText('993 → 1,000');
