@@ -76,8 +76,8 @@ function mix(day: number, text: string): number {
 /**
  * The seed's `history`: everyday activity of one card on one day, generated from the day and
  * the card alone (weekends busier, each card its own size), so the reports of the last months
- * look like a shop's whatever today is. The openids are a pool per card, so `*_user` counts
- * distinct customers below the counts.
+ * look like a shop's whatever today is. The openids come from one pool of regulars, so
+ * `*_user` counts distinct customers below the counts, and a customer uses several cards.
  */
 export function historyEvents(day: number, card: CardRecord): ActivityEvent[] {
   const h = mix(day, card.cardId);
@@ -98,14 +98,15 @@ export function historyEvents(day: number, card: CardRecord): ActivityEvent[] {
   ];
   if (card.cardType === 'MEMBER_CARD') counts.push(['activate', Math.ceil(receives / 2)]);
   const start = shanghaiDayStart(day) + 9 * 3600; // from 09:00
-  const pool = 40 + (mix(1, card.cardId) % 200);
+  // The shop's regulars: one pool of customers shared by every card.
+  const pool = 260 + (mix(day, 'pool') % 80);
   const events: ActivityEvent[] = [];
   for (const [type, count] of counts) {
     for (let i = 0; i < count; i++) {
       events.push({
         type,
         cardId: card.cardId,
-        openid: `oHIST${card.cardId.slice(-6)}${(h + i * 7919) % pool}`,
+        openid: `oHISTcustomer${(h + i * 7919) % pool}`,
         at: start + ((i * 2_473 + (h % 600)) % (12 * 3600)),
       });
     }
