@@ -234,12 +234,18 @@ export const AuditSummary = z.object({
   byHour: z.array(
     z.object({ hour: Millis, action: AuditAction, outcome: AuditOutcome, count: Count }),
   ),
-  /** The most frequent rejection and failure reasons, most frequent first (at most 20). */
+  /**
+   * The most frequent rejection and failure reasons, most frequent first (at most 20), grouped
+   * by errcode, or where WeChat gave none (null or 0) by the terminal's reason key (`reason`:
+   * an error key such as `errors.network`, a verdict kind or an extension's word). `errmsg` is
+   * one of WeChat's messages of the group, without its request id: a sample for the IT person.
+   */
   reasons: z.array(
     z.object({
       action: AuditAction,
       outcome: AuditOutcome,
       errcode: z.number().int().nullable(),
+      reason: z.string().nullable(),
       errmsg: z.string().nullable(),
       count: Count,
     }),

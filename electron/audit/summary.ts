@@ -16,6 +16,17 @@ type Grouped<K extends string> = Record<K, string | number | null> & {
   count: number;
 };
 
+/**
+ * WeChat's message without what differs on every call: its request id (` rid: ...`) and the
+ * bracketed hint (` hint: [...]`, a request id on the platform).
+ */
+export function withoutRequestId(errmsg: string): string {
+  return errmsg
+    .replace(/\s*,?\s*rid:\s*[0-9a-z-]+\s*$/i, '')
+    .replace(/\s*hint:\s*\[[^\]]*\]/gi, '')
+    .trim();
+}
+
 export function createSummary(db: Database, ctx: { ready: () => Source }) {
   const statements = new Map<string, Statement<(string | number)[]>>();
   const prepared = (sql: string): Statement<(string | number)[]> => {
@@ -51,20 +62,26 @@ export function createSummary(db: Database, ctx: { ready: () => Source }) {
       `SELECT card_id, action, outcome, count(*) AS count FROM ${table}
        WHERE ${where} GROUP BY card_id, action, outcome ORDER BY count DESC`,
     ).all(...params) as Grouped<'card_id'>[];
-    // The messages live in the records themselves, not in the index.
+    // The reasons live in the records themselves, not in the index. Grouped by what a
+    // supervisor can read: the errcode (WeChat's message differs by request id, so it is only
+    // a sample), or, where WeChat gave none, the terminal's own reason key. A lookup that
+    // WeChat answered (errcode 0) is a verdict, not a refusal: logs of older versions recorded
+    // those as `rejected`, and they are left out here (new lookups record them as `ok`).
+    const reasonKey = `CASE WHEN a.errcode IS NULL OR a.errcode = 0 THEN coalesce(
+        json_extract(a.detail, '$.error'), json_extract(a.detail, '$.reason'),
+        json_extract(a.detail, '$.verdict')) END`;
     const reasons = prepared(
-      source === 'indexed'
-        ? `SELECT a.action, a.outcome, a.errcode, a.errmsg, count(*) AS count
-           FROM audit_ix x CROSS JOIN audit a ON a.id = x.id
-           WHERE ${where.replace(/\b(ts|operator_id)\b/g, 'x.$1')}
-             AND x.outcome IN ('rejected', 'failed')
-           GROUP BY a.action, a.outcome, a.errcode, a.errmsg ORDER BY count DESC LIMIT 20`
-        : `SELECT action, outcome, errcode, errmsg, count(*) AS count FROM audit
-           WHERE ${where} AND outcome IN ('rejected', 'failed')
-           GROUP BY action, outcome, errcode, errmsg ORDER BY count DESC LIMIT 20`,
+      `SELECT a.action, a.outcome, a.errcode, ${reasonKey} AS reason,
+         max(a.errmsg) AS errmsg, count(*) AS count
+       FROM ${source === 'indexed' ? 'audit_ix x CROSS JOIN audit a ON a.id = x.id' : 'audit a'}
+       WHERE ${where.replace(/\b(ts|operator_id)\b/g, source === 'indexed' ? 'x.$1' : 'a.$1')}
+         AND ${source === 'indexed' ? 'x' : 'a'}.outcome IN ('rejected', 'failed')
+         AND NOT (a.action = 'lookup' AND a.errcode IS 0)
+       GROUP BY a.action, a.outcome, a.errcode, reason ORDER BY count DESC LIMIT 20`,
     ).all(...params) as (Grouped<'errcode' | 'errmsg'> & {
       errcode: number | null;
       errmsg: string | null;
+      reason: unknown;
     })[];
 
     const byActionOutcome = new Map<string, AuditSummary['byActionOutcome'][number]>();
@@ -106,7 +123,8 @@ export function createSummary(db: Database, ctx: { ready: () => Source }) {
         action: x.action,
         outcome: x.outcome,
         errcode: x.errcode,
-        errmsg: x.errmsg,
+        reason: typeof x.reason === 'string' ? x.reason.slice(0, 200) : null,
+        errmsg: x.errmsg === null ? null : withoutRequestId(x.errmsg),
         count: x.count,
       })),
     };

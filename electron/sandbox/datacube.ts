@@ -14,7 +14,7 @@ import { DATACUBE_COUPON_TYPE, type CodeStatus } from './card-types';
 import type { ActivityEvent, CardRecord, CardStore } from './card-store';
 import { WxError } from './errcodes';
 import type { StatsEventType } from './seed-schema';
-import { formatDay, parseDay, shanghaiDay } from './shanghai-time';
+import { formatDay, parseDay, shanghaiDay, shanghaiDayStart } from './shanghai-time';
 
 export const MAX_RANGE_DAYS = 62;
 
@@ -65,12 +65,80 @@ class Tally {
 
 const INACTIVE: ReadonlySet<CodeStatus> = new Set(['DELETE', 'UNAVAILABLE']);
 
+/** A small deterministic hash of a day and a card: the same history on every run. */
+function mix(day: number, text: string): number {
+  let h = (day * 2_654_435_761) >>> 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16_777_619) >>> 0;
+  h ^= h >>> 15;
+  return Math.imul(h, 2_246_822_519) >>> 0;
+}
+
+/**
+ * The seed's `history`: everyday activity of one card on one day, generated from the day and
+ * the card alone (weekends busier, each card its own size), so the reports of the last months
+ * look like a shop's whatever today is. The openids come from one pool of regulars, so
+ * `*_user` counts distinct customers below the counts, and a customer uses several cards.
+ */
+export function historyEvents(day: number, card: CardRecord): ActivityEvent[] {
+  const h = mix(day, card.cardId);
+  const weekday = (((day + 4) % 7) + 7) % 7; // day 0 (1970-01-01) was a Thursday; 0 = Sunday
+  const weekend = weekday === 0 || weekday === 6 ? 1.6 : 1;
+  const size = 0.5 + (mix(0, card.cardId) % 100) / 100; // 0.5 to 1.5 per card
+  const n = (base: number, spread: number, salt: number) =>
+    Math.round((base + ((h >>> salt) % spread)) * weekend * size);
+  const views = n(12, 30, 1);
+  const receives = Math.min(views, n(3, 10, 5));
+  const verifies = Math.min(receives + 2, n(1, 8, 9));
+  const counts: [StatsEventType, number][] = [
+    ['view', views],
+    ['receive', receives],
+    ['verify', verifies],
+    ['give', (h >>> 13) % 4 === 0 ? 1 : 0],
+    ['expire', (h >>> 17) % 5 === 0 ? 1 + ((h >>> 20) % 2) : 0],
+  ];
+  if (card.cardType === 'MEMBER_CARD') counts.push(['activate', Math.ceil(receives / 2)]);
+  const start = shanghaiDayStart(day) + 9 * 3600; // from 09:00
+  // The shop's regulars: one pool of customers shared by every card.
+  const pool = 260 + (mix(day, 'pool') % 80);
+  const events: ActivityEvent[] = [];
+  for (const [type, count] of counts) {
+    for (let i = 0; i < count; i++) {
+      events.push({
+        type,
+        cardId: card.cardId,
+        openid: `oHISTcustomer${(h + i * 7919) % pool}`,
+        at: start + ((i * 2_473 + (h % 600)) % (12 * 3600)),
+      });
+    }
+  }
+  return events;
+}
+
 export class DatacubeReports {
-  constructor(private readonly store: CardStore) {}
+  constructor(
+    private readonly store: CardStore,
+    private readonly history?: { days: number },
+    private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
+  ) {}
+
+  /** The generated history's events of these cards within `range` (see historyEvents). */
+  private historyIn(cards: ReadonlySet<string>, range?: DayRange): ActivityEvent[] {
+    if (!this.history || !range) return [];
+    const today = shanghaiDay(this.nowSeconds());
+    const first = Math.max(range.first, today - this.history.days);
+    const last = Math.min(range.last, today - 1);
+    const out: ActivityEvent[] = [];
+    const records = this.store.allCards().filter((c) => cards.has(c.cardId));
+    for (let day = first; day <= last; day++) {
+      for (const card of records) out.push(...historyEvents(day, card));
+    }
+    return out;
+  }
 
   /** Logged activity plus one expiry per code whose validity has run out. */
-  private activity(cards: ReadonlySet<string>): ActivityEvent[] {
+  private activity(cards: ReadonlySet<string>, range?: DayRange): ActivityEvent[] {
     const events = this.store.events().filter((e) => cards.has(e.cardId));
+    events.push(...this.historyIn(cards, range));
     for (const code of this.store.allCodes()) {
       if (!cards.has(code.cardId)) continue;
       if (code.status === 'EXPIRE') {
@@ -91,7 +159,7 @@ export class DatacubeReports {
   private tallies(cards: readonly CardRecord[], range: DayRange, perCard: boolean) {
     const ids = new Set(cards.map((c) => c.cardId));
     const byKey = new Map<string, Tally>();
-    for (const e of this.activity(ids)) {
+    for (const e of this.activity(ids, range)) {
       const day = shanghaiDay(e.at);
       if (day < range.first || day > range.last) continue;
       const key = perCard ? `${day}|${e.cardId}` : `${day}`;

@@ -438,6 +438,7 @@ export function demoSeed(): SandboxSeed {
     cards,
     codes,
     stats_events: stats,
+    history: { days: 120 },
   };
 }
 

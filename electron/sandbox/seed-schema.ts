@@ -198,6 +198,12 @@ export const SandboxSeed = z
     cards: z.array(SeedCard),
     codes: z.array(SeedCode),
     stats_events: z.array(SeedStatsEvent).optional(),
+    /**
+     * Generated everyday activity (views, receipts, redemptions, gifts, expiries, member
+     * activations) on each of the `days` days before the sandbox's today, so the statistics
+     * reports have a plausible recent history whatever the date (the demo seed: 120 days).
+     */
+    history: z.strictObject({ days: z.number().int().min(1).max(400) }).optional(),
   })
   .superRefine((seed, ctx) => {
     const appids = new Set<string>();

@@ -150,7 +150,9 @@ export class Simulator {
   /** Cards, codes, activity and journal from a saved state, or fresh from the seed. */
   private loadState(state: SandboxState | undefined): void {
     this.store = new CardStore(this.seed, this.clock, state);
-    this.reports = new DatacubeReports(this.store);
+    this.reports = new DatacubeReports(this.store, this.seed.history, () =>
+      this.clock.nowSeconds(),
+    );
     this.journal = new WriteJournal(state?.writes, state?.next_write_seq);
   }
 
@@ -186,7 +188,9 @@ export class Simulator {
     } catch (err) {
       if (this.durable) {
         this.store = new CardStore(this.seed, this.clock, this.durable);
-        this.reports = new DatacubeReports(this.store);
+        this.reports = new DatacubeReports(this.store, this.seed.history, () =>
+          this.clock.nowSeconds(),
+        );
         // Undone synchronously, before anyone could read the journal: its seqs are free again.
         this.journal = new WriteJournal(this.durable.writes, this.durable.next_write_seq);
       }

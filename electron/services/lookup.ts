@@ -210,6 +210,10 @@ export function createLookup(deps: LookupDeps) {
         verdict: verdict.kind,
         tone: verdict.tone,
         ...(invalid ? { length: req.raw.length, reason: verdict.error?.key ?? null } : {}),
+        // Why the terminal could not tell, as a key a supervisor's summary can group by.
+        ...(verdict.kind === 'could_not_check' && verdict.error
+          ? { error: verdict.error.key }
+          : {}),
         ...(verdict.card ? { title: verdict.card.title } : {}),
         ...(verdict.warnings.length ? { warnings: verdict.warnings.map((w) => w.kind) } : {}),
         ...(verdict.pending ? { pending: verdict.pending.action } : {}),

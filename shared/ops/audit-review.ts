@@ -163,6 +163,12 @@ export const JournalRow = z.object({
   nonce: z.string().nullable(),
   /** The verdict of a lookup (`verdict.title.<kind>`), or null. */
   verdict: z.string().nullable(),
+  /**
+   * For the request half of a write (an intent or a step still `pending` or `unknown`): the
+   * record that closed it, so the journal links to the result instead of showing "processing"
+   * for ever. Absent while it is still open (and on rows that are not such a step).
+   */
+  result: z.object({ id: Id, outcome: z.string() }).optional(),
 });
 export type JournalRow = z.infer<typeof JournalRow>;
 

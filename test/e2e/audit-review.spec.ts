@@ -634,12 +634,17 @@ it('the summary’s numbers equal counts taken directly from the database', asyn
     );
   }
 
-  // The reasons: the most frequent rejection or failure first, with its count.
+  // The reasons: the most frequent rejection or failure first, with its count (grouped by
+  // errcode, or our reason key where WeChat gave none).
   const reasons = audit.db
     .prepare(
       `SELECT errcode, count(*) AS n FROM audit
        WHERE ts >= ? AND ts < ? AND outcome IN ('rejected', 'failed')
-       GROUP BY action, outcome, errcode, errmsg ORDER BY n DESC`,
+         AND NOT (action = 'lookup' AND errcode IS 0)
+       GROUP BY action, outcome, errcode, CASE WHEN errcode IS NULL OR errcode = 0 THEN
+         coalesce(json_extract(detail, '$.error'), json_extract(detail, '$.reason'),
+                  json_extract(detail, '$.verdict')) END
+       ORDER BY n DESC`,
     )
     .all(from, to) as { errcode: number | null; n: number }[];
   const top = reasons[0]!.n;

@@ -218,6 +218,13 @@ test('stock: the new total is previewed; below zero and over 100,000,000 refused
   );
   await shot(page, 'stock');
   await page.getByRole('button', { name: 'Add 7' }).click();
+  // The second step: nothing is sent until it is confirmed deliberately (Enter does nothing).
+  const stockConfirm = page.getByTestId('stock-confirm');
+  await expect(stockConfirm).toContainText('993 → 1,000');
+  await page.keyboard.press('Enter');
+  expect(sim.callCount('/card/modifystock')).toBe(0);
+  await stockConfirm.getByRole('checkbox').check();
+  await stockConfirm.getByRole('button', { name: 'Send: add 7' }).click();
   await expect(page.getByTestId('stock-result')).toContainText('993 → 1,000');
   expect(sim.card(CASH_50)).toMatchObject({ quantity: 1000, total_quantity: 1007 });
   await expect(page.getByTestId('stock-quantity')).toHaveText('1,000');
@@ -234,6 +241,8 @@ test('stock: the new total is previewed; below zero and over 100,000,000 refused
   await page.getByLabel('Take stock away').check();
   await page.getByLabel('How many').fill('400');
   await page.getByRole('button', { name: 'Take away 400' }).click();
+  await page.getByTestId('stock-confirm').getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'Send: take away 400' }).click();
   await expect(page.getByTestId('stock-result')).toContainText('1,000 → 600');
   expect(sim.card(CASH_50)).toMatchObject({ quantity: 600, total_quantity: 607 });
   const records = t.services.audit.search({}).rows.filter((r) => r.action === 'stock_change');
@@ -266,6 +275,11 @@ test('custom code: the old code is checked on its card, then changed', async ({
   await shot(page, 'custom-code');
   const gets = sim.callCount('/card/code/get');
   await page.getByRole('button', { name: 'Change code' }).click();
+  const codeConfirm = page.getByTestId('code-confirm');
+  await expect(codeConfirm).toContainText('cannot be brought back');
+  expect(sim.callCount('/card/code/update')).toBe(0);
+  await codeConfirm.getByRole('checkbox').check();
+  await codeConfirm.getByRole('button', { name: 'Change 428653249747 to GIFT-2026-0001' }).click();
   await expect(page.getByTestId('code-result')).toContainText(
     "428653249747 no longer works; the customer's coupon now has code GIFT-2026-0001",
   );
@@ -354,7 +368,8 @@ test('customer’s coupons: by openid, each code’s verdict on demand', async (
  * sandbox clock is moved a day on so that the redemptions made "today" are yesterday's data.
  */
 async function startStatsTerminal(): Promise<Terminal> {
-  const sandbox = await startSandbox({ port: 0 });
+  // Without the demo seed's generated history: this test counts exactly what it redeems.
+  const sandbox = await startSandbox({ port: 0, seed: { ...demoSeed(), history: undefined } });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'carddesk-e2e-'));
   const services = await createTerminalServices({
     host: 'browser',

@@ -182,7 +182,21 @@ export function createAuditReviewHandlers(
     return title;
   }
 
-  function toRow(rec: AuditRecord, masked: boolean): JournalRow {
+  /** Outcomes that leave an intent open: its request half then links to what closed it. */
+  const OPEN_OUTCOMES = new Set(['pending', 'unknown']);
+
+  /** The record that closed the intent of `rec` (its latest record of the same nonce), if any. */
+  function resultOf(rec: AuditRecord, scope: ReviewScope): JournalRow['result'] {
+    if (!rec.nonce || !OPEN_OUTCOMES.has(rec.outcome)) return undefined;
+    const all = ctx.audit.byNonce(rec.nonce);
+    const last = all[all.length - 1];
+    if (!last || last.id === rec.id || OPEN_OUTCOMES.has(last.outcome) || !visible(last, scope))
+      return undefined;
+    return { id: last.id, outcome: last.outcome };
+  }
+
+  function toRow(rec: AuditRecord, masked: boolean, scope?: ReviewScope): JournalRow {
+    const result = scope ? resultOf(rec, scope) : undefined;
     return {
       id: rec.id,
       ts: rec.ts,
@@ -197,6 +211,7 @@ export function createAuditReviewHandlers(
       // Masked rows carry no nonce either: masked output holds nothing of the chain.
       nonce: masked ? null : rec.nonce,
       verdict: detailText(rec, 'verdict'),
+      ...(result ? { result } : {}),
     };
   }
 
@@ -370,7 +385,7 @@ export function createAuditReviewHandlers(
         ...(input.before !== undefined ? { before: input.before } : {}),
       });
       return {
-        rows: page.rows.map((r) => toRow(r, scope.own)),
+        rows: page.rows.map((r) => toRow(r, scope.own, scope)),
         ...(page.nextBefore !== undefined ? { nextBefore: page.nextBefore } : {}),
         scope,
       };

@@ -97,6 +97,8 @@ export default defineMessages(
       shiftNote:
         'You see your own records of this shift (since {{since}}). Codes are shortened. A supervisor sees everything.',
       openRecord: 'Open record {{id}}',
+      openResult: 'Finished: {{outcome}}, record {{id}}. Open it',
+      verdictOf: 'Lookup answered: {{verdict}}',
       columns: {
         id: 'No.',
         time: 'Time',
@@ -170,6 +172,11 @@ export default defineMessages(
       byCard: 'By card',
       reasons: 'Rejection and failure reasons',
       noReasons: 'No rejections or failures in this range.',
+      reasonSample: 'WeChat said: {{errmsg}}',
+      reasonUnknown: 'No reason recorded',
+      reasonKeys: {
+        restart: 'The terminal restarted before the request was sent: nothing happened.',
+      },
       matrix: 'All records by action and outcome',
       empty: 'No records in this range.',
       noCard: '(no card)',
@@ -181,7 +188,7 @@ export default defineMessages(
         action: 'Action',
         outcome: 'Outcome',
         errcode: 'errcode',
-        message: "WeChat's message",
+        message: 'Reason',
         count: 'Count',
       },
       showInJournal: 'Show these records in the journal',
@@ -365,6 +372,8 @@ export default defineMessages(
       shiftNote:
         '您只能看到本班次（{{since}} 起）自己的记录，券码已部分隐藏。主管可以查看全部记录。',
       openRecord: '打开第 {{id}} 条记录',
+      openResult: '已完成：{{outcome}}，第 {{id}} 条记录。点击打开',
+      verdictOf: '查询结果：{{verdict}}',
       columns: {
         id: '编号',
         time: '时间',
@@ -436,6 +445,11 @@ export default defineMessages(
       byCard: '按卡券',
       reasons: '拒绝和失败的原因',
       noReasons: '此时间段内没有拒绝或失败。',
+      reasonSample: '微信原文：{{errmsg}}',
+      reasonUnknown: '未记录原因',
+      reasonKeys: {
+        restart: '终端在请求发出前重新启动：未做任何操作。',
+      },
       matrix: '全部记录（按操作和结果）',
       empty: '此时间段内没有记录。',
       noCard: '（无卡券）',
@@ -447,7 +461,7 @@ export default defineMessages(
         action: '操作',
         outcome: '结果',
         errcode: '错误码',
-        message: '微信的消息',
+        message: '原因',
         count: '次数',
       },
       showInJournal: '在记录列表中查看这些记录',

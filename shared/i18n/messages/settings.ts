@@ -14,6 +14,12 @@ export default defineMessages(
     saved: 'Saved',
     unsaved: 'Unsaved changes',
     cancel: 'Cancel',
+    leave: {
+      title: 'Leave without saving?',
+      text: 'Your changes to “{{section}}” are not saved. Leaving this section throws them away.',
+      stay: 'Keep editing',
+      discard: 'Discard changes and leave',
+    },
     sections: {
       terminal: 'Terminal and store',
       connection: 'Connection',
@@ -173,6 +179,9 @@ export default defineMessages(
       intro:
         'Cards whose codes your own system makes (custom codes) need their card_id on every call. List them here so the terminal can look those codes up.',
       listTitle: 'Card ids on this terminal: {{n}}',
+      notSaved: 'not saved yet',
+      pending_one: '{{count}} change not saved yet: press Save.',
+      pending_other: '{{count}} changes not saved yet: press Save.',
       empty: 'No card ids yet.',
       remove: 'Remove',
       removeOne: 'Remove {{id}}',
@@ -233,6 +242,12 @@ export default defineMessages(
     saved: '已保存',
     unsaved: '有未保存的修改',
     cancel: '取消',
+    leave: {
+      title: '不保存就离开？',
+      text: '“{{section}}”中的修改尚未保存。离开此部分将丢弃这些修改。',
+      stay: '继续编辑',
+      discard: '放弃修改并离开',
+    },
     sections: {
       terminal: '终端和门店',
       connection: '连接',
@@ -382,6 +397,9 @@ export default defineMessages(
       intro:
         '自定义码卡券（券码由贵司系统生成）每次调用都需要卡券 ID。在此列出，终端才能查询这些券码。',
       listTitle: '本终端的卡券 ID：{{n}} 个',
+      notSaved: '尚未保存',
+      pending_one: '还有 {{count}} 处修改未保存：请点“保存”。',
+      pending_other: '还有 {{count}} 处修改未保存：请点“保存”。',
       empty: '尚未添加卡券 ID。',
       remove: '移除',
       removeOne: '移除 {{id}}',

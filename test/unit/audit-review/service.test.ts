@@ -384,3 +384,67 @@ describe('verify', () => {
     expect(rec.detail).toMatchObject({ result: 'intact', count: done.checked });
   });
 });
+
+describe('the journal for a dispute', () => {
+  it('links the request half of a finished write to its result, and keeps an open one open', async () => {
+    const env = await terminal();
+    const { t } = env;
+    env.set(START - 60_000);
+    const done = t.audit.appendIntent({
+      action: 'redeem',
+      operator_id: 'ann',
+      code: '500011112222',
+    });
+    t.audit.append({ action: 'send', outcome: 'pending', nonce: done.nonce!, operator_id: 'ann' });
+    const result = t.audit.appendResult(done.nonce!, {
+      action: 'redeem',
+      outcome: 'ok',
+      errcode: 0,
+    });
+    const open = t.audit.appendIntent({
+      action: 'redeem',
+      operator_id: 'ann',
+      code: '500011113333',
+    });
+    env.set(START);
+    const page = await env.must<{
+      rows: { id: number; outcome: string; result?: { id: number; outcome: string } }[];
+    }>('searchAudit', { filter: {} }, 'sue-tab');
+    const row = (id: number) => page.rows.find((r) => r.id === id)!;
+    expect(row(done.id)).toMatchObject({
+      outcome: 'pending',
+      result: { id: result.id, outcome: 'ok' },
+    });
+    expect(row(done.id + 1).result).toEqual({ id: result.id, outcome: 'ok' });
+    expect(row(result.id).result).toBeUndefined();
+    expect(row(open.id).outcome).toBe('pending');
+    expect(row(open.id).result).toBeUndefined();
+    // A cashier sees the link on their own rows too (no nonce leaves the host for them).
+    const own = await env.must<{ rows: { id: number; nonce: string | null; result?: unknown }[] }>(
+      'searchAudit',
+      { filter: {} },
+      'ann-tab',
+    );
+    const mine = own.rows.find((r) => r.id === done.id)!;
+    expect(mine.nonce).toBeNull();
+    expect(mine.result).toEqual({ id: result.id, outcome: 'ok' });
+  });
+
+  it('records a lookup of an expired or redeemed code as answered, with the verdict', async () => {
+    const env = await terminal();
+    const { listDemoCodes } = await import('../../../electron/sandbox');
+    const codes = listDemoCodes(undefined, START);
+    const expired = codes.find((c) => c.note.startsWith('expired'))!;
+    const used = codes.find((c) => c.note === 'already redeemed')!;
+    for (const c of [expired, used]) {
+      await env.must('lookupCode', { code: c.code, source: 'manual' }, 'ann-tab');
+    }
+    const rows = env.t.audit
+      .search({ actions: ['lookup'] }, { limit: 10 })
+      .rows.filter((r) => r.code === expired.code || r.code === used.code);
+    expect(rows.map((r) => [r.outcome, r.detail.verdict]).sort()).toEqual([
+      ['ok', 'already_redeemed'],
+      ['ok', 'expired'],
+    ]);
+  });
+});

@@ -308,3 +308,91 @@ describe('datacube date rules', () => {
     ).toBe(47001);
   });
 });
+
+describe('the demo seed’s history', () => {
+  // 2026-01-15 12:00 Shanghai: the 120 days before it are 2025-09-17 .. 2026-01-14.
+  async function demo() {
+    const { demoSeed } = await import('../../../electron/sandbox');
+    const sb = await sandbox({ seed: demoSeed() });
+    return { sb, wx: new Wx(sb) };
+  }
+  const range = (begin: string, end: string) => ({
+    begin_date: begin,
+    end_date: end,
+    cond_source: 0,
+  });
+
+  it('fills every report with plausible activity for the last months, the same on every run', async () => {
+    const { sb, wx } = await demo();
+    const biz = (await wx.post('/datacube/getcardbizuininfo', range('2025-11-16', '2026-01-14')))
+      .list as Json[];
+    expect(biz).toHaveLength(60);
+    for (const row of biz) {
+      expect(row.view_cnt as number).toBeGreaterThan(0);
+      expect(row.receive_cnt as number).toBeGreaterThan(0);
+      expect(row.verify_cnt as number).toBeGreaterThan(0);
+      expect(row.view_user as number).toBeLessThanOrEqual(row.view_cnt as number);
+      expect(row.receive_cnt as number).toBeLessThanOrEqual(row.view_cnt as number);
+    }
+    // Weekends are busier than weekdays, on the whole.
+    const day = (r: Json) => new Date(`${r.ref_date as string}T12:00:00+08:00`).getUTCDay();
+    const avg = (rows: Json[]) =>
+      rows.reduce((n, r) => n + (r.view_cnt as number), 0) / rows.length;
+    const weekend = biz.filter((r) => day(r) === 0 || day(r) === 6);
+    const weekdays = biz.filter((r) => day(r) !== 0 && day(r) !== 6);
+    expect(avg(weekend)).toBeGreaterThan(avg(weekdays));
+
+    const cards = (await wx.post('/datacube/getcardcardinfo', range('2025-12-01', '2025-12-31')))
+      .list as Json[];
+    expect(new Set(cards.map((r) => r.ref_date)).size).toBe(31);
+    expect(new Set(cards.map((r) => r.card_id)).size).toBeGreaterThan(5);
+
+    const members = (
+      await wx.post('/datacube/getcardmembercardinfo', range('2025-12-01', '2025-12-31'))
+    ).list as Json[];
+    expect(members.every((r) => (r.active_user as number) > 0)).toBe(true);
+    const memberId = sb.sim.cards().find((c) => c.card_type === 'MEMBER_CARD')!.card_id;
+    const detail = (
+      await wx.post('/datacube/getcardmembercarddetail', {
+        ...range('2025-12-01', '2025-12-31'),
+        card_id: memberId,
+      })
+    ).list as Json[];
+    expect(detail.every((r) => (r.view_cnt as number) > 0 && (r.active_cnt as number) > 0)).toBe(
+      true,
+    );
+
+    const again = await demo();
+    expect(
+      (await again.wx.post('/datacube/getcardbizuininfo', range('2025-11-16', '2026-01-14'))).list,
+    ).toEqual(biz);
+  });
+
+  it('stops before the history begins, and a seed without history keeps its zeros', async () => {
+    const { wx } = await demo();
+    const old = (await wx.post('/datacube/getcardbizuininfo', range('2025-07-01', '2025-07-31')))
+      .list as Json[];
+    const { demoSeed } = await import('../../../electron/sandbox');
+    const without = await sandbox({ seed: { ...demoSeed(), history: undefined } });
+    // Before the 120 days, the reports are exactly the seed's own activity.
+    expect(
+      (await new Wx(without).post('/datacube/getcardbizuininfo', range('2025-07-01', '2025-07-31')))
+        .list,
+    ).toEqual(old);
+    expect(
+      (await new Wx(without).post('/datacube/getcardbizuininfo', range('2025-12-01', '2025-12-31')))
+        .list,
+    ).not.toEqual(
+      (await wx.post('/datacube/getcardbizuininfo', range('2025-12-01', '2025-12-31'))).list,
+    );
+    const { wx: plain } = await setup();
+    const rows = (
+      await plain.post('/datacube/getcardbizuininfo', range('2025-12-01', '2025-12-03'))
+    ).list as Json[];
+    expect(rows).toEqual([
+      { ref_date: '2025-12-01', ...zero },
+      { ref_date: '2025-12-02', ...zero },
+      { ref_date: '2025-12-03', ...zero },
+    ]);
+  });
+});

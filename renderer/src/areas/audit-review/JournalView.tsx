@@ -7,6 +7,7 @@
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import i18next from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { JournalRow } from '../../../../shared/ops/audit-review';
@@ -47,6 +48,64 @@ export function OutcomeBadge({ outcome }: { outcome: string }) {
       {outcomeName(outcome, t)}
     </span>
   );
+}
+
+/** The journal's colour for a lookup's verdict: the counter's meaning in the outcome badges. */
+export function verdictOutcomeClass(verdict: string): string {
+  if (verdict === 'redeemable') return 'ok';
+  if (verdict === 'could_not_check') return 'failed';
+  if (verdict === 'write_pending') return 'unknown';
+  return 'rejected';
+}
+
+/**
+ * The outcome cell of a journal row: a lookup shows its verdict (what the cashier saw; logs
+ * of older versions called those "rejected"), and the request half of a write that has
+ * finished links to the record that finished it instead of "processing".
+ */
+export function RowOutcome({
+  row,
+  href,
+}: {
+  row: Pick<JournalRow, 'action' | 'outcome' | 'verdict'> & Partial<Pick<JournalRow, 'result'>>;
+  href?: (id: number) => string;
+}) {
+  const { t } = useTranslation();
+  if (row.action === 'lookup' && row.verdict && i18next.exists(`verdict.title.${row.verdict}`)) {
+    const kind = verdictOutcomeClass(row.verdict);
+    const name = t(`verdict.title.${row.verdict}`);
+    return (
+      <span
+        className={`outcome outcome-${kind}`}
+        data-verdict={row.verdict}
+        title={t('review.journal.verdictOf', { verdict: name })}
+      >
+        <span aria-hidden="true" className="outcome-icon">
+          {OUTCOME_ICON[kind] ?? '·'}
+        </span>
+        {name}
+      </span>
+    );
+  }
+  if (row.result && href) {
+    const result = row.result;
+    return (
+      <a
+        href={href(result.id)}
+        className="outcome-link"
+        data-result={result.id}
+        aria-label={t('review.journal.openResult', {
+          outcome: outcomeName(result.outcome, t),
+          id: result.id,
+        })}
+        onClick={(e) => e.stopPropagation()}
+      >
+        <OutcomeBadge outcome={result.outcome} />
+        <span className="muted small"> #{result.id}</span>
+      </a>
+    );
+  }
+  return <OutcomeBadge outcome={row.outcome} />;
 }
 
 export function JournalView() {
@@ -185,7 +244,9 @@ export function JournalView() {
         }),
         helper.accessor('outcome', {
           header: () => t('review.journal.columns.outcome'),
-          cell: (c) => <OutcomeBadge outcome={c.getValue()} />,
+          cell: (c) => (
+            <RowOutcome row={c.row.original} href={(id) => href('record', { id: String(id) })} />
+          ),
         }),
         helper.accessor('duration_ms', {
           header: () => t('review.journal.columns.duration'),

@@ -9,7 +9,7 @@ import type { JsonValue } from '../../../../shared/audit';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { RecordView as RecordData } from '../../../../shared/ops/audit-review';
 import { actionName, duration, errcodeMeaning } from './review-text';
-import { OutcomeBadge } from './JournalView';
+import { OutcomeBadge, RowOutcome } from './JournalView';
 import { useReview } from './review-context';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 import { dateTime } from '../../kit/date-time';
@@ -137,7 +137,13 @@ export function RecordView({ id }: { id: number }) {
       <header className="record-head">
         <h2>{t('review.record.title', { id: r.id })}</h2>
         <span className="record-action">{actionName(r.action, t)}</span>
-        <OutcomeBadge outcome={r.outcome} />
+        <RowOutcome
+          row={{
+            action: r.action,
+            outcome: r.outcome,
+            verdict: typeof r.detail.verdict === 'string' ? r.detail.verdict : null,
+          }}
+        />
       </header>
       <div className="record-columns">
         <section className="panel record-fields">
@@ -239,7 +245,7 @@ export function RecordView({ id }: { id: number }) {
                   <span className="linked-id">#{l.id}</span>
                   <span>{dateTime(l.ts, lang, tz, { seconds: true })}</span>
                   <span>{actionName(l.action, t)}</span>
-                  <OutcomeBadge outcome={l.outcome} />
+                  <RowOutcome row={l} />
                   <span className="muted">
                     {l.errcode !== null ? t('review.record.errcode', { errcode: l.errcode }) : ''}
                   </span>

@@ -16,7 +16,7 @@ import {
 } from '../../../../shared/ops/audit-review';
 import { StaticTable, type Features } from '../../kit/table/StaticTable';
 import { RangePicker } from './Filters';
-import { actionName, count, errcodeMeaning } from './review-text';
+import { actionName, count, reasonMeaning } from './review-text';
 import { OutcomeBadge } from './JournalView';
 import { KIND_COLOURS } from './kind-colours';
 import { toFilter, type ReviewParams } from './params';
@@ -179,11 +179,18 @@ export function SummaryView() {
         id: 'message',
         header: () => t('review.summary.columns.message'),
         cell: (c) => {
-          const meaning = errcodeMeaning(c.row.original.errcode, t);
+          const r = c.row.original;
+          const ours = reasonMeaning(r, t);
           return (
             <>
-              <span className="wrap">{c.row.original.errmsg ?? '—'}</span>
-              {meaning && <div className="muted small">{meaning}</div>}
+              <span className="wrap" data-testid="reason-text">
+                {ours ?? r.errmsg ?? t('review.summary.reasonUnknown')}
+              </span>
+              {ours && r.errmsg && r.errcode !== null && (
+                <div className="muted small mono wrap">
+                  {t('review.summary.reasonSample', { errmsg: r.errmsg })}
+                </div>
+              )}
             </>
           );
         },
@@ -409,7 +416,7 @@ export function SummaryView() {
               <StaticTable
                 columns={reasonColumns}
                 data={data.reasons}
-                rowId={(r) => `${r.action}|${r.outcome}|${r.errcode}|${r.errmsg}`}
+                rowId={(r) => `${r.action}|${r.outcome}|${r.errcode}|${r.reason}`}
                 testId="reason-table"
                 numeric={['count', 'errcode']}
               />

@@ -44,3 +44,22 @@ export function errcodeMeaning(errcode: number | null, t: TFunction): string | u
   const key = `wechat.errcode_${errcode}`;
   return i18next.exists(key) ? t(key, { errcode, call: '' }) : undefined;
 }
+
+/**
+ * Our words for a reason of the summary: the errcode's meaning, else the terminal's own
+ * reason key (an error key, a verdict kind, an invalid-scan key), else nothing (the caller
+ * shows WeChat's sample message).
+ */
+export function reasonMeaning(
+  r: { errcode: number | null; reason: string | null },
+  t: TFunction,
+): string | undefined {
+  const byCode = errcodeMeaning(r.errcode, t);
+  if (byCode) return byCode;
+  const key = r.reason;
+  if (!key) return undefined;
+  for (const k of [key, `verdict.title.${key}`, `review.summary.reasonKeys.${key}`]) {
+    if (i18next.exists(k)) return t(k, { errcode: r.errcode ?? '', call: '' });
+  }
+  return undefined;
+}

@@ -14,6 +14,7 @@ import {
 import type { CodeCheck } from '../../../../shared/ops/back-office';
 import { cardBody, type Card } from '../../../../shared/wechat/card';
 import { api } from '../../api';
+import { ConfirmStep } from './ConfirmStep';
 import { ErrorLine, useFormat } from './common';
 import { caught } from '../../kit/errors/ErrorNotice';
 import { dateTime, LOCAL_ZONE } from '../../kit/date-time';
@@ -27,6 +28,8 @@ export function CustomCodePanel({ card }: { card: Card }) {
   const [newCode, setNewCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorInfo>();
+  /** The second step: what the change does, confirmed deliberately before it is sent. */
+  const [confirming, setConfirming] = useState(false);
   const [done, setDone] = useState<{ oldCode: string; newCode: string; settled: boolean }>();
   const problem = checked ? checkNewCode(checked.code, newCode.trim()) : undefined;
   const consumed = checked?.status === 'CONSUMED';
@@ -62,6 +65,7 @@ export function CustomCodePanel({ card }: { card: Card }) {
       setChecked(undefined);
       setOldCode('');
       setNewCode('');
+      setConfirming(false);
     } catch (err) {
       setError(caught(err));
     } finally {
@@ -85,6 +89,7 @@ export function CustomCodePanel({ card }: { card: Card }) {
             onChange={(e) => {
               setOldCode(e.target.value);
               setChecked(undefined);
+              setConfirming(false);
             }}
           />
         </div>
@@ -129,6 +134,7 @@ export function CustomCodePanel({ card }: { card: Card }) {
                     autoComplete="off"
                     className="mono"
                     value={newCode}
+                    readOnly={confirming}
                     onChange={(e) => setNewCode(e.target.value)}
                     aria-invalid={newCode && problem ? true : undefined}
                   />
@@ -139,15 +145,35 @@ export function CustomCodePanel({ card }: { card: Card }) {
                     <small className="field-error">⚠ {t(`office.code.problem.${problem}`)}</small>
                   )}
                 </div>
-                <button
-                  type="button"
-                  className="align-end"
-                  disabled={busy || !!problem}
-                  onClick={() => void change()}
-                >
-                  {t('office.code.change')}
-                </button>
+                {!confirming && (
+                  <button
+                    type="button"
+                    className="align-end"
+                    disabled={busy || !!problem}
+                    onClick={() => {
+                      setError(undefined);
+                      setConfirming(true);
+                    }}
+                  >
+                    {t('office.code.change')}
+                  </button>
+                )}
               </div>
+              {confirming && !problem && (
+                <ConfirmStep
+                  id="code"
+                  title={t('office.code.confirmTitle')}
+                  confirmLabel={t('office.code.confirmButton', {
+                    old: checked.code,
+                    new: newCode.trim(),
+                  })}
+                  busy={busy}
+                  onConfirm={() => void change()}
+                  onBack={() => setConfirming(false)}
+                >
+                  <p>{t('office.code.confirmText', { old: checked.code, new: newCode.trim() })}</p>
+                </ConfirmStep>
+              )}
             </>
           )}
         </div>

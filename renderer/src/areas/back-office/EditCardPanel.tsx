@@ -2,7 +2,8 @@
  * card/update: the fields the reference lets this card type change, each with its limit, and
  * before sending, the list of changes with the ones that send the card back to review marked
  * (the reference's "Review Required" column). Only changed fields are sent: passing a review
- * field, even unchanged, would send the card to review. The answer's send_check is shown.
+ * field, even unchanged, would send the card to review. Whether WeChat sent the card back to
+ * review (its send_check) is said in words.
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -156,7 +157,12 @@ export function EditCardPanel({
         );
       })}
 
-      <div className="edit-summary" data-testid="edit-summary" aria-live="polite">
+      {/* With a problem to fix the panel stops floating: it must never cover the field. */}
+      <div
+        className={`edit-summary${problems.size > 0 ? ' has-problems' : ''}`}
+        data-testid="edit-summary"
+        aria-live="polite"
+      >
         <h4>{t('office.edit.changesTitle')}</h4>
         {built.changes.length === 0 ? (
           <p className="muted">{t('office.edit.noChanges')}</p>
@@ -237,7 +243,6 @@ export function EditCardPanel({
             <strong>✓ {t('office.edit.saved')}</strong>{' '}
             {result.sendCheck ? t('office.edit.sentToReview') : t('office.edit.noReviewNeeded')}
           </p>
-          <small className="muted mono">send_check: {String(result.sendCheck)}</small>
           {result.settled && <p>{t('office.settledNote')}</p>}
         </div>
       )}

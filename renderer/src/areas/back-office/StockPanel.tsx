@@ -15,6 +15,7 @@ import { cardBody, type Card } from '../../../../shared/wechat/card';
 import { api } from '../../api';
 import { ErrorLine, useFormat } from './common';
 import { caught } from '../../kit/errors/ErrorNotice';
+import { ConfirmStep } from './ConfirmStep';
 
 export function StockPanel({ card, onChanged }: { card: Card; onChanged: (card: Card) => void }) {
   const { t } = useTranslation();
@@ -23,6 +24,8 @@ export function StockPanel({ card, onChanged }: { card: Card; onChanged: (card: 
   const [direction, setDirection] = useState<StockDirection>('increase');
   const [amountText, setAmountText] = useState('');
   const [busy, setBusy] = useState(false);
+  /** The second step: the change in numbers, confirmed deliberately before it is sent. */
+  const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<ErrorInfo>();
   const [result, setResult] = useState<{
     before: { quantity: number; total: number };
@@ -42,6 +45,7 @@ export function StockPanel({ card, onChanged }: { card: Card; onChanged: (card: 
       const r = await api.officeModifyStock({ cardId: b.id, direction, amount });
       setResult({ before: r.before, after: r.after, settled: r.settled === true });
       setAmountText('');
+      setConfirming(false);
       onChanged(r.card);
     } catch (err) {
       setError(caught(err));
@@ -69,6 +73,7 @@ export function StockPanel({ card, onChanged }: { card: Card; onChanged: (card: 
                 name="stock-direction"
                 value={d}
                 checked={direction === d}
+                disabled={confirming}
                 onChange={() => {
                   setDirection(d);
                   setResult(undefined);
@@ -86,6 +91,7 @@ export function StockPanel({ card, onChanged }: { card: Card; onChanged: (card: 
           inputMode="numeric"
           autoComplete="off"
           value={amountText}
+          readOnly={confirming}
           onChange={(e) => {
             setAmountText(e.target.value);
             setResult(undefined);
@@ -118,15 +124,40 @@ export function StockPanel({ card, onChanged }: { card: Card; onChanged: (card: 
           </p>
         )}
       </div>
-      <div className="confirm-actions">
-        <button type="button" disabled={!preview?.ok || busy} onClick={() => void send()}>
-          {busy
-            ? t('office.sending')
-            : t(`office.stock.send_${direction}`, {
-                amount: Number.isFinite(amount) ? fmt.number(amount) : '',
-              })}
-        </button>
-      </div>
+      {confirming && preview?.ok ? (
+        <ConfirmStep
+          id="stock"
+          title={t('office.stock.confirmTitle')}
+          confirmLabel={t(`office.stock.confirm_${direction}`, { amount: fmt.number(amount) })}
+          busy={busy}
+          onConfirm={() => void send()}
+          onBack={() => setConfirming(false)}
+        >
+          <p>
+            {t('office.stock.confirmText', {
+              before: fmt.number(b.sku.quantity),
+              after: fmt.number(preview.quantity!),
+              beforeTotal: fmt.number(total),
+              afterTotal: fmt.number(preview.total!),
+            })}
+          </p>
+        </ConfirmStep>
+      ) : (
+        <div className="confirm-actions">
+          <button
+            type="button"
+            disabled={!preview?.ok || busy}
+            onClick={() => {
+              setError(undefined);
+              setConfirming(true);
+            }}
+          >
+            {t(`office.stock.send_${direction}`, {
+              amount: Number.isFinite(amount) ? fmt.number(amount) : '',
+            })}
+          </button>
+        </div>
+      )}
       {error && <ErrorLine error={error} />}
       {result && (
         <div className="office-result ok" role="status" data-testid="stock-result">

@@ -18,6 +18,9 @@ export function CardIdsSection({ view, onSaved }: SectionProps) {
   const [adding, setAdding] = useState('');
   const [addError, setAddError] = useState<string | undefined>();
   const dirty = JSON.stringify(ids) !== JSON.stringify(saved);
+  /** Ids added and ids removed since the last save. */
+  const changes =
+    ids.filter((id) => !saved.includes(id)).length + saved.filter((id) => !ids.includes(id)).length;
 
   /** Adds every line of the box; reports the first line that cannot be added. */
   function add() {
@@ -68,7 +71,15 @@ export function CardIdsSection({ view, onSaved }: SectionProps) {
       save={save}
       onSaved={onSaved}
     >
-      <h3 className="list-title">{t('settings.cardIds.listTitle', { n: ids.length })}</h3>
+      {/* The count is what the terminal uses: the saved ids, never ones added but not saved. */}
+      <h3 className="list-title" data-testid="card-id-count" data-count={saved.length}>
+        {t('settings.cardIds.listTitle', { n: saved.length })}
+      </h3>
+      {dirty && (
+        <p className="unsaved" data-testid="card-id-pending">
+          {t('settings.cardIds.pending', { count: changes })}
+        </p>
+      )}
       {ids.length === 0 ? (
         <p className="muted empty-list">{t('settings.cardIds.empty')}</p>
       ) : (
@@ -76,6 +87,9 @@ export function CardIdsSection({ view, onSaved }: SectionProps) {
           {ids.map((id) => (
             <li key={id}>
               <code>{id}</code>
+              {!saved.includes(id) && (
+                <span className="not-saved">{t('settings.cardIds.notSaved')}</span>
+              )}
               <button
                 type="button"
                 className="secondary"

@@ -3,11 +3,21 @@
  * "Unsaved changes" or "Saved". Each section saves whole top-level sections of the settings
  * (`updateSettings` takes them whole), then the screen re-reads the terminal's config.
  */
-import { useState, type FormEvent, type ReactNode } from 'react';
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useState,
+  type FormEvent,
+  type ReactNode,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { SettingsView } from '../../../../shared/settings';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
+
+/** Tells the settings screen whether the open section has unsaved edits (to ask before leaving). */
+export const SectionDirty = createContext<(dirty: boolean) => void>(() => {});
 
 export interface SectionProps {
   view: SettingsView;
@@ -39,6 +49,11 @@ export function SectionForm({
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
+  const reportDirty = useContext(SectionDirty);
+  useEffect(() => {
+    reportDirty(dirty);
+    return () => reportDirty(false);
+  }, [dirty, reportDirty]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ComponentType } from 'react';
+import { useCallback, useEffect, useState, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { SettingsView } from '../../../../shared/settings';
@@ -9,7 +9,7 @@ import { CardIdsSection } from './CardIdsSection';
 import { ConnectionSection } from './ConnectionSection';
 import { CounterSection } from './CounterSection';
 import { OperatorsSection } from './OperatorsSection';
-import type { SectionProps } from './SectionForm';
+import { SectionDirty, type SectionProps } from './SectionForm';
 import { SecuritySection } from './SecuritySection';
 import { SoundsSection } from './SoundsSection';
 import { TerminalSection } from './TerminalSection';
@@ -54,6 +54,40 @@ export function SettingsScreen() {
   const [error, setError] = useState<ErrorInfo | null>(null);
   const param = route.params.get('section');
   const section: Section = isSection(param) ? param : 'terminal';
+  const [dirty, setDirty] = useState(false);
+  const [leaving, setLeaving] = useState<string | null>(null);
+  const reportDirty = useCallback((d: boolean) => setDirty(d), []);
+
+  // Unsaved edits are never thrown away silently: a link out of the section (the side
+  // navigation or the top bar) asks first, and so does closing or reloading the page.
+  useEffect(() => {
+    if (!dirty) return;
+    const onClick = (e: MouseEvent) => {
+      const a = (e.target as Element | null)?.closest?.('a[href^="#/"]');
+      const href = a?.getAttribute('href');
+      if (!href || href === location.hash) return;
+      e.preventDefault();
+      e.stopPropagation();
+      setLeaving(href);
+    };
+    const onUnload = (e: BeforeUnloadEvent) => e.preventDefault();
+    document.addEventListener('click', onClick, true);
+    window.addEventListener('beforeunload', onUnload);
+    return () => {
+      document.removeEventListener('click', onClick, true);
+      window.removeEventListener('beforeunload', onUnload);
+    };
+  }, [dirty]);
+
+  function leave() {
+    const href = leaving;
+    setLeaving(null);
+    setDirty(false);
+    if (href) {
+      history.pushState(null, '', href);
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+    }
+  }
 
   useEffect(() => {
     void api.getSettings({}).then(setView, (err: unknown) => setError(caught(err)));
@@ -99,9 +133,41 @@ export function SettingsScreen() {
         ) : !view ? (
           !error && <p className="muted">{t('settings.loading')}</p>
         ) : (
-          Form && <Form key={section} view={view} onSaved={saved} />
+          Form && (
+            <SectionDirty.Provider value={reportDirty}>
+              <Form key={section} view={view} onSaved={saved} />
+            </SectionDirty.Provider>
+          )
         )}
       </div>
+      {leaving !== null && (
+        <div className="leave-backdrop">
+          <div
+            className="leave-dialog"
+            role="alertdialog"
+            aria-modal="true"
+            aria-labelledby="leave-title"
+            aria-describedby="leave-text"
+            data-testid="leave-dialog"
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') setLeaving(null);
+            }}
+          >
+            <h2 id="leave-title">{t('settings.leave.title')}</h2>
+            <p id="leave-text">
+              {t('settings.leave.text', { section: t(`settings.sections.${section}`) })}
+            </p>
+            <div className="leave-actions">
+              <button type="button" autoFocus onClick={() => setLeaving(null)}>
+                {t('settings.leave.stay')}
+              </button>
+              <button type="button" className="secondary" onClick={leave}>
+                {t('settings.leave.discard')}
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
     </div>
   );
 }
