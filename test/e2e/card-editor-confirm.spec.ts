@@ -31,6 +31,8 @@ async function overlap(page: Page, a: string, b: string): Promise<number> {
   );
 }
 
+test.use({ locale: 'zh-CN', viewport: { width: 1024, height: 768 } });
+
 test('the card editor: errors stay in sight, review in words, stock and code confirmed', async ({
   browser,
   readyTerminal: t,

@@ -14,10 +14,13 @@ export const test = base.extend<{ terminal: Terminal; readyTerminal: Terminal }>
     await use(t);
     await stopTerminal(t);
   },
-  /** A terminal that has been set up, with a manager, a supervisor and a cashier. */
-  readyTerminal: async ({}, use) => {
+  /**
+   * A terminal that has been set up, with a manager, a supervisor and a cashier; its saved
+   * language (which the screens start in) follows the test's browser locale.
+   */
+  readyTerminal: async ({ locale }, use) => {
     const t = await startTerminal();
-    await setUpTerminal(t);
+    await setUpTerminal(t, { language: locale?.startsWith('zh') ? 'zh-CN' : 'en' });
     await use(t);
     await stopTerminal(t);
   },

@@ -10,6 +10,8 @@ import { createDispatcher } from '../../electron/host/dispatch';
 import { listDemoCodes } from '../../electron/sandbox';
 import { CASHIER, expect, SCREENSHOTS, signIn, SUPERVISOR, test } from './fixtures';
 
+test.use({ locale: 'zh-CN', viewport: { width: 1024, height: 768 } });
+
 test('a supervisor reads lookups, redemptions and reasons in a dispute', async ({
   browser,
   readyTerminal: t,

@@ -13,6 +13,7 @@ import type { AuditRecord } from '../../shared/audit';
 import {
   CASHIER,
   expect,
+  fromOperatorMenu,
   MANAGER,
   scannerBurst,
   SCREENSHOTS,
@@ -61,7 +62,7 @@ test('a scanner at the lock screen never types a PIN and locks nobody out', asyn
   await page.goto(readyTerminal.url);
   await signInOnce(page, CASHIER);
   // The idle lock: the same operator's id stays, the cursor in the PIN.
-  await page.getByRole('button', { name: '切换操作员' }).click();
+  await fromOperatorMenu(page, '切换操作员');
   await page.reload(); // a lock that is not a switch (as after idling)
   await expect(page.getByRole('heading', { name: '已锁定' })).toBeVisible();
   const pin = page.getByLabel('PIN', { exact: true });
@@ -99,7 +100,7 @@ test('after "switch operator" the id is empty and focused for the next person', 
 }) => {
   await page.goto(readyTerminal.url);
   await signInOnce(page, CASHIER);
-  await page.getByRole('button', { name: '切换操作员' }).click();
+  await fromOperatorMenu(page, '切换操作员');
   await expect(page.getByRole('heading', { name: '切换操作员' })).toBeVisible();
   const id = page.getByLabel('操作员编号', { exact: true });
   await expect(id).toHaveValue('');
@@ -216,7 +217,7 @@ test('the sign-in screen keeps what was typed after a sign-out', async ({
 }) => {
   await page.goto(readyTerminal.url);
   await signInOnce(page, CASHIER);
-  await page.getByRole('button', { name: '退出登录' }).click();
+  await fromOperatorMenu(page, '退出登录');
   const id = page.getByLabel('操作员编号', { exact: true });
   await expect(id).toBeVisible();
   // Typed at once, as a person does; then a few polls' time passes.

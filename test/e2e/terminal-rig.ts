@@ -64,7 +64,7 @@ export const SUPERVISOR = { id: 'sue', name: 'Sue Zhou', pin: '8642' };
  * Sets the terminal up through the contract, as the wizard would, with one operator of each
  * role, for tests that start at the sign-in screen.
  */
-export async function setUpTerminal(t: Terminal) {
+export async function setUpTerminal(t: Terminal, opts: { language?: 'en' | 'zh-CN' } = {}) {
   const dispatch = createDispatcher({ services: t.services.services, guard: t.services.guard });
   const ctx = { clientId: 'test-setup' };
   const must = async (name: string, input: unknown) => {
@@ -75,7 +75,7 @@ export async function setUpTerminal(t: Terminal) {
     terminalName: 'Counter 1',
     terminalId: 'T-01',
     storeName: 'Xuhui Store',
-    language: 'en',
+    language: opts.language ?? 'en',
     mode: 'sandbox',
     manager: MANAGER,
   });
