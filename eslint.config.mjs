@@ -52,12 +52,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/**/*.ts', 'scripts/**/*.{mjs,ts}', 'test/**/*.ts', '*.config.{mts,ts,mjs}'],
+    files: ['electron/**/*.ts', 'central/**/*.ts', 'scripts/**/*.{mjs,ts}', 'test/**/*.ts', '*.config.{mts,ts,mjs}'],
     languageOptions: { globals: globals.node },
   },
   {
     // The services, the WeChat client, the audit log, the sandbox and the hosts are plain Node.
-    files: ['electron/{services,wechat,audit,sandbox,host}/**/*.ts', 'electron/browser-host*.ts'],
+    files: [
+      'electron/{services,wechat,audit,sandbox,host}/**/*.ts',
+      'electron/browser-host*.ts',
+      'central/**/*.ts',
+    ],
     rules: { 'no-restricted-imports': ['error', { paths: [PLAIN_NODE] }] },
   },
   {

@@ -48,7 +48,7 @@ mkdirSync(reports, { recursive: true });
 ensureNodeSqlite();
 
 if (want('typecheck')) {
-  for (const p of ['node', 'web', 'test']) {
+  for (const p of ['node', 'web', 'test', 'central']) {
     if (!run(`type-check (${p})`, npx('tsc'), ['-p', `tsconfig.${p}.json`, '--noEmit'])) {
       failedSteps.push(`type-check ${p}`);
     }

@@ -185,6 +185,13 @@ export const Settings = z.object({
   shell: z
     .object({ kiosk: z.boolean().default(false), startWithOs: z.boolean().default(false) })
     .default({ kiosk: false, startWithOs: false }),
+  /**
+   * Head office's collector (README, "For a chain"): where this terminal ships its audit
+   * records; '' ships nothing. Its credential is a secret ('centralCredential'), bound to it.
+   */
+  central: z
+    .object({ url: HttpUrlSchema.or(z.literal('')).default('') })
+    .default({ url: '' }),
   /** Custom-code cards need card_id on every code call: these are tried for unknown codes. */
   customCodeCardIds: z.array(z.string().trim().min(1).max(32)).max(100).default([]),
 });
@@ -212,7 +219,7 @@ export const SettingsPatch = z
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 
-export const SecretName = z.enum(['appSecret', 'tokenServiceAuth']);
+export const SecretName = z.enum(['appSecret', 'tokenServiceAuth', 'centralCredential']);
 export type SecretName = z.infer<typeof SecretName>;
 
 /** A secret as typed by a manager (AppSecret, token-service credentials). */
@@ -221,6 +228,8 @@ export const SecretValue = z.string().trim().min(1).max(256);
 type EndpointSettings = Pick<Settings, 'mode'> & {
   live: Pick<Settings['live'], 'provider' | 'tokenServiceUrl'>;
   api: Pick<Settings['api'], 'baseUrl'>;
+  /** Optional for callers that only deal with WeChat's secrets. */
+  central?: Pick<Settings['central'], 'url'>;
 };
 
 /**
@@ -229,11 +238,14 @@ type EndpointSettings = Pick<Settings, 'mode'> & {
  * is sent only to the address it was entered for.
  */
 export function secretEndpoint(name: SecretName, s: EndpointSettings): string {
+  if (name === 'centralCredential') return s.central?.url ?? '';
   return name === 'appSecret' ? s.api.baseUrl : s.live.tokenServiceUrl;
 }
 
 /** Whether these settings send this secret anywhere at all. */
 export function secretInUse(name: SecretName, s: EndpointSettings): boolean {
+  // Shipping to head office works in either mode.
+  if (name === 'centralCredential') return (s.central?.url ?? '') !== '';
   if (s.mode !== 'live') return false;
   return name === 'appSecret'
     ? s.live.provider !== 'token_service'
@@ -256,6 +268,7 @@ export function liveBaseUrl(s: EndpointSettings): string | undefined {
 export const SettingsUpdate = SettingsPatch.extend({
   appSecret: SecretValue.optional(),
   tokenServiceAuth: SecretValue.optional(),
+  centralCredential: SecretValue.optional(),
   /** "Yes, send this terminal's WeChat requests to this address": audited with the change. */
   confirmCustomBaseUrl: z.literal(true).optional(),
 }).strict();
@@ -264,13 +277,21 @@ export type SettingsUpdate = z.infer<typeof SettingsUpdate>;
 /** Settings as the renderer sees them: secrets only as "set or not". */
 export const SettingsView = z.object({
   settings: Settings,
-  secrets: z.object({ appSecret: z.boolean(), tokenServiceAuth: z.boolean() }),
+  secrets: z.object({
+    appSecret: z.boolean(),
+    tokenServiceAuth: z.boolean(),
+    centralCredential: z.boolean().default(false),
+  }),
   /**
    * The address each stored secret was entered for (not secret): the screen asks for the secret
    * again when a change would send it elsewhere.
    */
   secretEndpoints: z
-    .object({ appSecret: z.string().optional(), tokenServiceAuth: z.string().optional() })
+    .object({
+      appSecret: z.string().optional(),
+      tokenServiceAuth: z.string().optional(),
+      centralCredential: z.string().optional(),
+    })
     .default({}),
   /** Where secrets are kept: the OS key store (Electron) or a key file (browser host). */
   secretStorage: z.enum(['os-keystore', 'key-file']),

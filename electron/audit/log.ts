@@ -26,6 +26,7 @@ import {
   APPLICATION_ID,
   applicationId,
   FORMAT_NAME,
+  installIdOf,
   LATEST_VERSION,
   migrate,
   userVersion,
@@ -79,6 +80,12 @@ export interface AuditLog {
   verify(opts?: VerifyOptions): Promise<VerifyResult>;
   /** The last record's id and hash: note it elsewhere and pass it to verify as `anchor`. */
   head(): AuditAnchor | undefined;
+  /**
+   * The install id, generated when the log was created (or upgraded to version 6) and never
+   * changed: the key of this log's records at head office. Undefined only in a read-only copy
+   * older than version 6.
+   */
+  readonly installId: string | undefined;
   /** For later features' own tables (added by migrations in migrations.ts). */
   readonly db: Database.Database;
   readonly file: string;
@@ -278,6 +285,7 @@ export function openAuditLog(file: string, opts: OpenAuditLogOptions): AuditLog 
     db,
     file,
     readonly,
+    installId: installIdOf(db),
     append: (rec) => call(() => writable().append(rec)),
     appendIntent: (rec) => call(() => writable().appendIntent(rec)),
     appendResult: (nonce, rec) => call(() => writable().appendResult(nonce, rec)),

@@ -4,6 +4,7 @@
  * next number (with its own test in test/unit/audit/migrations.test.ts). Later features (the
  * outbox of issue 9) add their tables here too, so one number describes the whole file.
  */
+import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { GENESIS_HASH } from './canonical';
 
@@ -264,7 +265,40 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'immutable install id (the key of shipped records at head office)',
+    up(db) {
+      // The chain's identity at head office (issue 19): generated once, when the log is
+      // created or upgraded, and never changed: the editable terminal id is only a label. A
+      // reset keeps audit.db, so it keeps its install id with its chain. The triggers refuse a
+      // change or removal through SQL too.
+      db.prepare(`INSERT INTO meta (key, value) VALUES ('install_id', ?)`).run(randomUUID());
+      db.exec(`
+        CREATE TRIGGER meta_install_id_fixed BEFORE UPDATE ON meta
+        WHEN OLD.key = 'install_id'
+        BEGIN SELECT RAISE(ABORT, 'the install id cannot be changed'); END;
+        CREATE TRIGGER meta_install_id_kept BEFORE DELETE ON meta
+        WHEN OLD.key = 'install_id'
+        BEGIN SELECT RAISE(ABORT, 'the install id cannot be removed'); END;
+        -- INSERT OR REPLACE deletes without firing delete triggers.
+        CREATE TRIGGER meta_install_id_once BEFORE INSERT ON meta
+        WHEN NEW.key = 'install_id' AND EXISTS (SELECT 1 FROM meta WHERE key = 'install_id')
+        BEGIN SELECT RAISE(ABORT, 'the install id cannot be changed'); END;
+      `);
+    },
+  },
 ];
+
+/** The log's install id (migration 6); undefined in a log older than that (read-only copies). */
+export function installIdOf(db: Database): string | undefined {
+  try {
+    const v = db.prepare(`SELECT value FROM meta WHERE key = 'install_id'`).pluck().get();
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

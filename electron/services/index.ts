@@ -27,6 +27,8 @@ import { CardCache } from './card-cache';
 import { createCounter, createCounterHandlers } from './counter';
 import { createLookup } from './lookup';
 import { createRefundHandlers } from './refunds';
+import { createShipping, createShippingHandlers } from './shipping';
+import type { Shipper, ShipperTimings } from './shipping/shipper';
 import { WeChatConnection } from './wechat-connection';
 import type { CrashHook } from './writes/crash-points';
 import { createWriteEngine } from './writes/engine';
@@ -56,6 +58,8 @@ export interface ServiceDeps {
   monoNow?: () => number;
   /** Test-only: WeChat timeouts below the settings' minimums (the chaos suite). */
   apiTimeouts?: { connectMs: number; totalMs: number };
+  /** The shipper's batch size, pauses and backoff (tests shorten them). */
+  shippingTimings?: Partial<ShipperTimings>;
   /** Electron's save dialog for audit exports; without it exports become browser downloads. */
   chooseExportFile?: (suggestedName: string) => Promise<string | undefined>;
 }
@@ -67,6 +71,8 @@ export interface TerminalServices {
   connection: WeChatConnection;
   /** Finished audit exports for the browser host's download route (never through the contract). */
   exportDownloads: ExportDownloads;
+  /** Ships the audit records to head office's collector in the background. */
+  shipping: Shipper;
   /** Forgets cached card details (benchmarks measure the uncached path with it). */
   clearCaches(): void;
   close(): Promise<void>;
@@ -137,6 +143,7 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
       deps.onSettings?.(next);
       connection.invalidate();
       cards.clear();
+      shipping.poke();
     },
   });
 
@@ -170,6 +177,15 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
   // Writes go on where they stopped: queued ones are sent, ones a crash left in flight are
   // settled from the code's status (never sent again blindly).
   writes.start();
+
+  // Reads only what is committed; never trims the log (shipping/shipper.ts).
+  const shipping = createShipping({
+    audit,
+    settings: () => settings.settings,
+    secrets: withEndpoints(secrets),
+    now,
+    ...(deps.shippingTimings ? { timings: deps.shippingTimings } : {}),
+  });
 
   const operatorOf = (ctx: CallContext) => sessions.operatorId(ctx);
   const exportDownloads = createExportDownloads({
@@ -214,6 +230,7 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
       operatorOf,
       now,
     }),
+    ...createShippingHandlers({ shipper: shipping }),
   };
 
   return {
@@ -222,8 +239,10 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     audit,
     connection,
     exportDownloads,
+    shipping,
     clearCaches: () => cards.clear(),
     close: async () => {
+      shipping.close();
       failures.close();
       writes.close();
       exportDownloads.close();

@@ -27,10 +27,15 @@ export interface EndpointChange {
 const RETYPE_KEY: Record<SecretName, string> = {
   appSecret: 'errors.app_secret_retype',
   tokenServiceAuth: 'errors.token_service_auth_retype',
+  centralCredential: 'errors.central_credential_retype',
 };
 
 /** Live mode sends tokens and secrets only over https, or plain http to this computer. */
 export function requireSecureEndpoints(s: Settings): void {
+  // Records (full codes) and the terminal's credential go to head office in either mode.
+  if (s.central.url && !isSecureEndpoint(s.central.url)) {
+    throw new AppError('invalid_input', 'errors.central_url_not_secure', { url: s.central.url });
+  }
   if (s.mode !== 'live') return;
   const urls = [s.api.baseUrl];
   if (s.live.provider === 'token_service' && s.live.tokenServiceUrl) {

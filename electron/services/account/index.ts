@@ -93,15 +93,18 @@ export function createAccountHandlers(deps: AccountDeps): AreaHandlers<typeof ac
     const endpoint = (name: SecretName) => secrets.endpointOf(name);
     const appSecretAt = endpoint('appSecret');
     const authAt = endpoint('tokenServiceAuth');
+    const centralAt = endpoint('centralCredential');
     return {
       settings: settings.settings,
       secrets: {
         appSecret: secrets.has('appSecret'),
         tokenServiceAuth: secrets.has('tokenServiceAuth'),
+        centralCredential: secrets.has('centralCredential'),
       },
       secretEndpoints: {
         ...(appSecretAt !== undefined ? { appSecret: appSecretAt } : {}),
         ...(authAt !== undefined ? { tokenServiceAuth: authAt } : {}),
+        ...(centralAt !== undefined ? { centralCredential: centralAt } : {}),
       },
       secretStorage: deps.secrets.kind,
       ...(why ? { problem: why } : {}),
@@ -298,7 +301,8 @@ export function createAccountHandlers(deps: AccountDeps): AreaHandlers<typeof ac
     },
 
     async updateSettings(input: In<'updateSettings'>, ctx: CallContext) {
-      const { appSecret, tokenServiceAuth, confirmCustomBaseUrl, ...patch } = input;
+      const { appSecret, tokenServiceAuth, centralCredential, confirmCustomBaseUrl, ...patch } =
+        input;
       const before = settings.settings;
       const next = Settings.parse({ ...before, ...patch });
       const change = planEndpointChange({
@@ -307,6 +311,7 @@ export function createAccountHandlers(deps: AccountDeps): AreaHandlers<typeof ac
         typed: {
           ...(appSecret ? { appSecret } : {}),
           ...(tokenServiceAuth ? { tokenServiceAuth } : {}),
+          ...(centralCredential ? { centralCredential } : {}),
         },
         confirmCustomBaseUrl: confirmCustomBaseUrl === true,
         secrets,
@@ -346,6 +351,9 @@ export function createAccountHandlers(deps: AccountDeps): AreaHandlers<typeof ac
         s.live.provider !== 'token_service'
       ) {
         throw new AppError('invalid_input', 'errors.live_credentials_missing');
+      }
+      if (input.value !== null && input.name === 'centralCredential' && !s.central.url) {
+        throw new AppError('invalid_input', 'errors.central_url_missing');
       }
       const wasSet = secrets.has(input.name);
       // A secret is entered for the address the saved settings send it to, and only goes there.

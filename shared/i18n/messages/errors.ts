@@ -55,6 +55,11 @@ export default defineMessages(
       'The saved AppSecret was entered for another address. Type the AppSecret again to use it with {{url}}.',
     token_service_auth_retype:
       'The saved token service credentials were entered for another address. Type them again to use them with {{url}}, or clear them first.',
+    central_url_not_secure:
+      'The head office collector address must start with https:// (http:// only for this computer: 127.0.0.1, ::1 or localhost). Not allowed: {{url}}',
+    central_credential_retype:
+      'The saved head office credential was entered for another collector. Type the credential again to use it with {{url}}, or clear it first.',
+    central_url_missing: 'Enter the head office collector address first, then its credential.',
     app_secret_other_endpoint:
       'The saved AppSecret was entered for another address, so it is not sent to {{url}}. A manager must type it again in Settings > Connection.',
     token_service_auth_other_endpoint:
@@ -110,6 +115,11 @@ export default defineMessages(
       '已保存的 AppSecret 是为其他地址输入的。要用于 {{url}}，请重新输入 AppSecret。',
     token_service_auth_retype:
       '已保存的令牌服务凭据是为其他地址输入的。要用于 {{url}}，请重新输入凭据，或先清除凭据。',
+    central_url_not_secure:
+      '总部汇集服务的地址必须以 https:// 开头（http:// 仅限本机：127.0.0.1、::1 或 localhost）。不允许：{{url}}',
+    central_credential_retype:
+      '已保存的总部凭据是为其他汇集服务输入的。要用于 {{url}}，请重新输入凭据，或先清除凭据。',
+    central_url_missing: '请先填写总部汇集服务的地址，再填写其凭据。',
     app_secret_other_endpoint:
       '已保存的 AppSecret 是为其他地址输入的，因此不会发送到 {{url}}。请经理在“设置 > 连接”中重新输入。',
     token_service_auth_other_endpoint:

@@ -308,6 +308,40 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('6: an install id, a UUID generated once and kept: SQL can neither change nor remove it', () => {
+    const db = new Database(':memory:');
+    migrate(db, { to: 5 });
+    writeV1Records(db, 2);
+    expect(migrate(db, { to: 6 })).toBe(6);
+    const id = db.prepare(`SELECT value FROM meta WHERE key = 'install_id'`).pluck().get();
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(() => db.exec(`UPDATE meta SET value = 'x' WHERE key = 'install_id'`)).toThrow(
+      /cannot be changed/,
+    );
+    expect(() => db.exec(`DELETE FROM meta WHERE key = 'install_id'`)).toThrow(
+      /cannot be removed/,
+    );
+    expect(() => db.exec(`INSERT OR REPLACE INTO meta VALUES ('install_id', 'y')`)).toThrow(
+      /cannot be changed/,
+    );
+    // Other meta rows stay writable (the migrations log their steps there).
+    db.exec(`INSERT OR REPLACE INTO meta VALUES ('migration_6', 'again')`);
+    expect(db.prepare(`SELECT value FROM meta WHERE key = 'install_id'`).pluck().get()).toBe(id);
+    expect(db.prepare('SELECT count(*) FROM audit').pluck().get()).toBe(2);
+    db.close();
+  });
+
+  it('the install id survives reopening, and two logs never share one', () => {
+    const file = tempFile();
+    const first = open(file);
+    const id = first.installId;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    first.close();
+    expect(open(file).installId).toBe(id);
+    expect(open(file, { readonly: true }).installId).toBe(id);
+    expect(open(tempFile()).installId).not.toBe(id);
+  });
+
   it('a log at an older version is migrated on open and keeps verifying', async () => {
     const file = tempFile();
     const db = new Database(file);

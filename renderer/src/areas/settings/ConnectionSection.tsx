@@ -32,6 +32,8 @@ import { SectionForm, type SectionProps } from './SectionForm';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 import { settingLimits } from '../../kit/form/setting-limits';
 
+/** This section's secrets (the head office credential has its own section). */
+type WeChatSecret = Exclude<SecretName, 'centralCredential'>;
 const ApiSettings = Settings.shape.api.unwrap();
 const ORDER = [
   'conn.appId',
@@ -44,8 +46,8 @@ const ORDER = [
   'api.totalTimeoutMs',
   'api.settleWindowSeconds',
 ];
-const SECRET_ORDER: SecretName[] = ['appSecret', 'tokenServiceAuth'];
-const RETYPE_LABEL: Record<SecretName, string> = {
+const SECRET_ORDER: WeChatSecret[] = ['appSecret', 'tokenServiceAuth'];
+const RETYPE_LABEL: Record<WeChatSecret, string> = {
   appSecret: 'settings.connection.retypeAppSecret',
   tokenServiceAuth: 'settings.connection.retypeTokenServiceAuth',
 };
@@ -72,12 +74,12 @@ export function ConnectionSection({ view, onSaved }: SectionProps) {
   const [settleS, setSettleS] = useState(String(s.api.settleWindowSeconds));
   const [errors, setErrors] = useState<FieldErrors>({});
   /** Secrets typed but not saved yet: "Test connection" tries them. */
-  const [typed, setTyped] = useState<Record<SecretName, string>>({
+  const [typed, setTyped] = useState<Record<WeChatSecret, string>>({
     appSecret: '',
     tokenServiceAuth: '',
   });
   /** Secrets typed again in the form because their address changes (sent with Save). */
-  const [retyped, setRetyped] = useState<Record<SecretName, string>>({
+  const [retyped, setRetyped] = useState<Record<WeChatSecret, string>>({
     appSecret: '',
     tokenServiceAuth: '',
   });
@@ -105,7 +107,7 @@ export function ConnectionSection({ view, onSaved }: SectionProps) {
     api: { baseUrl },
   };
   /** A stored secret the draft would use at an address other than the one it was entered for. */
-  const mustRetype = (name: SecretName) =>
+  const mustRetype = (name: WeChatSecret) =>
     secretInUse(name, draftEndpoints) &&
     view.secrets[name] &&
     !sameEndpoint(view.secretEndpoints[name], secretEndpoint(name, draftEndpoints));
@@ -115,7 +117,7 @@ export function ConnectionSection({ view, onSaved }: SectionProps) {
     !isWeChatBaseUrl(baseUrl) &&
     liveBaseUrl(draftEndpoints) !== liveBaseUrl(s);
 
-  function retypeField(name: SecretName) {
+  function retypeField(name: WeChatSecret) {
     if (!mustRetype(name)) return null;
     const id = `conn.${name}`;
     return (
@@ -170,7 +172,7 @@ export function ConnectionSection({ view, onSaved }: SectionProps) {
   function save() {
     const valid = check(true);
     if (!valid) return null;
-    const again = (name: SecretName) =>
+    const again = (name: WeChatSecret) =>
       mustRetype(name) && retyped[name].trim() ? { [name]: retyped[name].trim() } : {};
     return api
       .updateSettings({
@@ -369,7 +371,7 @@ function SecretRow({
   onType,
   onSaved,
 }: {
-  name: SecretName;
+  name: WeChatSecret;
   isSet: boolean;
   value: string;
   onType: (value: string) => void;

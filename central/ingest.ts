@@ -1,0 +1,210 @@
+/**
+ * A push: a batch of one install's records, checked against the chain the collector holds and
+ * stored in one transaction. The rules (README, "For a chain"):
+ *
+ * - a record the collector holds already with the same hash is a duplicate: nothing changes;
+ * - one it holds with another hash is history rewritten: an alert, the stored record stays;
+ * - a new record must continue the install's chain: its hash must be its own (bad_hash), its
+ *   prev_hash the previous record's hash (broken_link), its id the next one (gap). A break is
+ *   an alert and flags the install, and the record is stored all the same: shipping never
+ *   stalls on a damaged log, head office sees where it broke.
+ *
+ * The install's row is locked for the transaction, so collectors behind a load balancer check
+ * one install's chain one batch at a time.
+ */
+import { canonicalRecord, chainHash } from '../electron/audit/canonical';
+import type { CentralHead, PushBody, PushResult, ShippedRecord } from '../shared/central';
+import { claimInstall, type Credential } from './credentials';
+import type { Database, Sql } from './db';
+import type { createPartitioner } from './partitions';
+
+type AlertKind = PushResult['alerts'][number]['kind'];
+interface Alert {
+  seq: number;
+  kind: AlertKind;
+  detail: Record<string, unknown>;
+}
+
+function ownHash(r: ShippedRecord): string {
+  const { prev_hash, hash: _hash, ...fields } = r;
+  return chainHash(prev_hash, canonicalRecord(fields));
+}
+
+export async function readHead(sql: Sql, installId: string): Promise<CentralHead> {
+  const r = await sql.query<{ head_seq: number; head_hash: string }>(
+    'SELECT head_seq, head_hash FROM installs WHERE install_id = $1',
+    [installId],
+  );
+  const row = r.rows[0];
+  return {
+    install_id: installId,
+    seq: Number(row?.head_seq ?? 0),
+    hash: row?.head_hash ?? '0'.repeat(64),
+  };
+}
+
+export function createIngest(deps: {
+  db: Database;
+  partitions: ReturnType<typeof createPartitioner>;
+}) {
+  const { db, partitions } = deps;
+
+  async function push(cred: Credential, body: PushBody): Promise<PushResult> {
+    await partitions.ensure(body.records.map((r) => r.ts));
+    return db.tx(async (sql) => {
+      await claimInstall(sql, cred, body.install_id);
+      const headRow = await sql.query<{ head_seq: number; head_hash: string }>(
+        'SELECT head_seq, head_hash FROM installs WHERE install_id = $1 FOR UPDATE',
+        [body.install_id],
+      );
+      let headSeq = Number(headRow.rows[0]!.head_seq);
+      let headHash = headRow.rows[0]!.head_hash;
+      const place = await sql.query<{ store: string; terminal: string }>(
+        `SELECT store, terminal FROM install_assignments
+         WHERE install_id = $1 AND valid_to IS NULL`,
+        [body.install_id],
+      );
+      const store = place.rows[0]?.store ?? cred.store;
+      const terminal = place.rows[0]?.terminal ?? cred.terminal;
+
+      // What the collector holds already of this batch's ids.
+      const ids = body.records.map((r) => r.id);
+      const held = new Map<number, string>();
+      const known = await sql.query<{ seq: number; hash: string }>(
+        `SELECT seq, hash FROM record_keys WHERE install_id = $1 AND seq = ANY($2::bigint[])`,
+        [body.install_id, ids],
+      );
+      for (const k of known.rows) held.set(Number(k.seq), k.hash);
+
+      const alerts: Alert[] = [];
+      const fresh: { r: ShippedRecord; ok: boolean }[] = [];
+      let duplicates = 0;
+      for (const r of body.records) {
+        const heldHash = held.get(r.id);
+        if (heldHash !== undefined) {
+          if (heldHash === r.hash) duplicates++;
+          else {
+            alerts.push({
+              seq: r.id,
+              kind: 'rewritten',
+              detail: { held_hash: heldHash, offered_hash: r.hash, offered_ts: r.ts },
+            });
+          }
+          continue;
+        }
+        let ok = true;
+        if (ownHash(r) !== r.hash) {
+          ok = false;
+          alerts.push({ seq: r.id, kind: 'bad_hash', detail: { hash: r.hash } });
+        }
+        if (r.id > headSeq + 1) {
+          ok = false;
+          alerts.push({
+            seq: r.id,
+            kind: 'gap',
+            detail: { first_missing: headSeq + 1, last_missing: r.id - 1 },
+          });
+        } else if (r.id === headSeq + 1 && r.prev_hash !== headHash) {
+          ok = false;
+          alerts.push({
+            seq: r.id,
+            kind: 'broken_link',
+            detail: { prev_hash: r.prev_hash, previous_hash: headHash },
+          });
+        } else if (r.id < headSeq) {
+          // Fills a gap reported earlier: stored, and still an alert (it came out of order).
+          ok = false;
+          alerts.push({ seq: r.id, kind: 'gap', detail: { late: true, head_seq: headSeq } });
+        }
+        fresh.push({ r, ok });
+        if (r.id > headSeq) {
+          headSeq = r.id;
+          headHash = r.hash;
+        }
+      }
+
+      let accepted = 0;
+      if (fresh.length > 0) {
+        const col = <K extends keyof ShippedRecord>(k: K) => fresh.map((f) => f.r[k]);
+        const keys = await sql.query<{ seq: number }>(
+          `INSERT INTO record_keys (install_id, seq, ts, hash)
+           SELECT $1, s, timestamptz 'epoch' + t * interval '1 millisecond', h
+           FROM unnest($2::bigint[], $3::bigint[], $4::text[]) AS u (s, t, h)
+           ON CONFLICT DO NOTHING RETURNING seq`,
+          [body.install_id, col('id'), col('ts'), col('hash')],
+        );
+        const inserted = new Set(keys.rows.map((k) => Number(k.seq)));
+        const rows = fresh.filter((f) => inserted.has(f.r.id));
+        accepted = rows.length;
+        if (rows.length > 0) {
+          const c = <K extends keyof ShippedRecord>(k: K) => rows.map((f) => f.r[k]);
+          await sql.query(
+            `INSERT INTO records (install_id, seq, ts, store, terminal, terminal_id, operator_id,
+               action, code, card_id, outcome, errcode, errmsg, duration_ms, nonce, detail,
+               prev_hash, hash, chain_ok)
+             SELECT $1, seq, timestamptz 'epoch' + t * interval '1 millisecond', $2, $3, tid,
+               op, act, code, card, outc, ec, em, dur, nonce, det, ph, h, ok
+             FROM unnest($4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[],
+               $9::text[], $10::text[], $11::text[], $12::integer[], $13::text[],
+               $14::bigint[], $15::text[], $16::text[], $17::text[], $18::text[],
+               $19::boolean[])
+               AS u (seq, t, tid, op, act, code, card, outc, ec, em, dur, nonce, det, ph, h, ok)
+             ON CONFLICT DO NOTHING`,
+            [
+              body.install_id,
+              store,
+              terminal,
+              c('id'),
+              c('ts'),
+              c('terminal_id'),
+              c('operator_id'),
+              c('action'),
+              c('code'),
+              c('card_id'),
+              c('outcome'),
+              c('errcode'),
+              c('errmsg'),
+              c('duration_ms'),
+              c('nonce'),
+              c('detail'),
+              c('prev_hash'),
+              c('hash'),
+              rows.map((f) => f.ok),
+            ],
+          );
+        }
+      }
+      if (alerts.length > 0) {
+        await sql.query(
+          `INSERT INTO alerts (install_id, seq, kind, detail)
+           SELECT $1, s, k, d FROM unnest($2::bigint[], $3::text[], $4::jsonb[]) AS u (s, k, d)`,
+          [
+            body.install_id,
+            alerts.map((a) => a.seq),
+            alerts.map((a) => a.kind),
+            alerts.map((a) => JSON.stringify(a.detail)),
+          ],
+        );
+      }
+      const first = alerts[0];
+      await sql.query(
+        `UPDATE installs SET head_seq = $2, head_hash = $3, last_push_at = now(),
+           flagged_at = CASE WHEN $4::text IS NULL THEN flagged_at
+                             ELSE coalesce(flagged_at, now()) END,
+           flag_reason = CASE WHEN $4::text IS NULL OR flagged_at IS NOT NULL THEN flag_reason
+                              ELSE $4::text END
+         WHERE install_id = $1`,
+        [body.install_id, headSeq, headHash, first ? `${first.kind} at record ${first.seq}` : null],
+      );
+      await sql.query('UPDATE credentials SET last_used_at = now() WHERE id = $1', [cred.id]);
+      return {
+        accepted,
+        duplicates,
+        alerts: alerts.map((a) => ({ seq: a.seq, kind: a.kind })),
+        head: { install_id: body.install_id, seq: headSeq, hash: headHash },
+      };
+    });
+  }
+
+  return { push };
+}

@@ -1,0 +1,169 @@
+/**
+ * The collector's HTTP(S) front: stateless (PostgreSQL holds everything), so a chain may run
+ * several behind a load balancer on one database server. TLS: give `tls` (certificate and
+ * key) to terminate it here, or listen on loopback behind a proxy that terminates it.
+ */
+import { createServer as createHttp, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttps } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { type z } from 'zod';
+import { InstallId, MAX_BODY_BYTES, PushBody, type CentralErrorBody } from '../shared/central';
+import { authenticate, CredentialError } from './credentials';
+import type { Database } from './db';
+import { createIngest, readHead } from './ingest';
+import { migrate } from './migrate';
+import { createPartitioner } from './partitions';
+
+export interface CollectorOptions {
+  db: Database;
+  port: number;
+  host?: string;
+  tls?: { cert: Buffer; key: Buffer };
+  /** Errors that are not the client's fault (a database down); default: stderr. */
+  onError?: (err: unknown) => void;
+}
+
+export interface RunningCollector {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  res.end(text);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+    throw new HttpError(415, 'bad_request', 'the body must be application/json');
+  }
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) {
+    throw new HttpError(413, 'too_large', `a request body is at most ${MAX_BODY_BYTES} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      throw new HttpError(413, 'too_large', `a request body is at most ${MAX_BODY_BYTES} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'bad_request', 'the body is not JSON');
+  }
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+    .join('; ');
+}
+
+export async function startCollector(opts: CollectorOptions): Promise<RunningCollector> {
+  const { db } = opts;
+  await migrate(db);
+  const ingest = createIngest({ db, partitions: createPartitioner(db) });
+  const onError = opts.onError ?? ((err: unknown) => console.error('collector:', err));
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://collector');
+    if (req.method === 'GET' && url.pathname === '/healthz') {
+      await db.query('SELECT 1');
+      return send(res, 200, { ok: true });
+    }
+    if (url.pathname === '/v1/head') {
+      if (req.method !== 'GET') throw new HttpError(405, 'method', 'GET only');
+      const cred = await authenticate(db, req.headers.authorization);
+      const install = InstallId.safeParse(url.searchParams.get('install_id'));
+      if (!install.success) throw new HttpError(400, 'bad_request', 'install_id: a UUID');
+      if (cred.install_id !== null && cred.install_id !== install.data) {
+        throw new CredentialError(403, 'other_install', 'this credential reads its own install');
+      }
+      if (cred.install_id === null) {
+        const held = await db.query(
+          'SELECT 1 FROM credentials WHERE install_id = $1 AND id <> $2 LIMIT 1',
+          [install.data, cred.id],
+        );
+        if (held.rows.length > 0) {
+          throw new CredentialError(
+            403,
+            'other_install',
+            'this install belongs to another credential',
+          );
+        }
+      }
+      return send(res, 200, await readHead(db, install.data));
+    }
+    if (url.pathname === '/v1/records') {
+      if (req.method !== 'POST') throw new HttpError(405, 'method', 'POST only');
+      // Authenticate before reading a body of up to 16 MB from anyone.
+      const cred = await authenticate(db, req.headers.authorization);
+      const parsed = PushBody.safeParse(await readJson(req));
+      if (!parsed.success) throw new HttpError(400, 'bad_request', describe(parsed.error));
+      return send(res, 200, await ingest.push(cred, parsed.data));
+    }
+    throw new HttpError(404, 'not_found', `no route ${req.method} ${url.pathname}`);
+  }
+
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    route(req, res).catch((err: unknown) => {
+      let status = 500;
+      let body: CentralErrorBody = { error: 'internal', message: 'the collector failed' };
+      if (err instanceof HttpError || err instanceof CredentialError) {
+        status = err.status;
+        body = { error: err.code, message: err.message };
+      } else {
+        onError(err);
+        status = 503;
+        body = { error: 'unavailable', message: 'the journal database is not available' };
+      }
+      if (res.headersSent) res.destroy();
+      else {
+        // The rest of an unread body is dropped with the connection.
+        res.setHeader('connection', 'close');
+        send(res, status, body);
+      }
+    });
+  };
+  const server = opts.tls
+    ? createHttps({ cert: opts.tls.cert, key: opts.tls.key }, handler)
+    : createHttp(handler);
+  server.requestTimeout = 60_000;
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shown = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `${opts.tls ? 'https' : 'http'}://${shown}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * What a terminal and the chain's collector (central/) say to each other over HTTP(S): one
+ * definition for both ends. A record travels exactly as it is in the terminal's log (the
+ * fields its hash covers, `detail` as the stored canonical text, and the two hashes), keyed by
+ * the install id and its sequence (the log's id); the editable terminal id is only a label.
+ *
+ *   GET  /v1/head?install_id=U   -> CentralHead: the last record of U the collector holds
+ *   POST /v1/records  PushBody   -> PushResult
+ *   Authorization: Bearer <the terminal's credential>
+ */
+import { z } from 'zod';
+
+export const MAX_BATCH_RECORDS = 1000;
+/** The largest request body the collector reads (a batch of records as JSON). */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+const Hash = z.string().regex(/^[0-9a-f]{64}$/, { message: 'a SHA-256 in lower-case hex' });
+/** Record times the journal takes: the years 2000 to 2099 (a partition per month). */
+export const MIN_TS = Date.UTC(2000, 0, 1);
+export const MAX_TS = Date.UTC(2100, 0, 1) - 1;
+
+export const InstallId = z.uuid({ message: 'an install id is a UUID' });
+
+// Bounds a little above the terminal writer's (electron/audit/writer.ts LIMITS).
+const text = (max: number) => z.string().max(max);
+export const ShippedRecord = z
+  .object({
+    id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    ts: z.number().int().min(MIN_TS).max(MAX_TS),
+    terminal_id: text(64).min(1),
+    operator_id: text(256).nullable(),
+    action: text(64).min(1),
+    code: text(1024).nullable(),
+    card_id: text(256).nullable(),
+    outcome: text(32).min(1),
+    errcode: z.number().int().nullable(),
+    errmsg: text(4000).nullable(),
+    duration_ms: z.number().int().nullable(),
+    nonce: text(128).nullable(),
+    detail: text(65_536),
+    prev_hash: Hash,
+    hash: Hash,
+  })
+  .strict();
+export type ShippedRecord = z.infer<typeof ShippedRecord>;
+
+export const PushBody = z
+  .object({
+    install_id: InstallId,
+    records: z.array(ShippedRecord).min(1).max(MAX_BATCH_RECORDS),
+  })
+  .strict()
+  .refine((b) => b.records.every((r, i) => i === 0 || r.id > b.records[i - 1]!.id), {
+    message: 'records in ascending id order, each once',
+    path: ['records'],
+  });
+export type PushBody = z.infer<typeof PushBody>;
+
+export const CentralHead = z.object({
+  install_id: InstallId,
+  /** The highest sequence the collector holds of this install (0: none yet): resume after it. */
+  seq: z.number().int().min(0),
+  hash: Hash,
+});
+export type CentralHead = z.infer<typeof CentralHead>;
+
+export const PushResult = z.object({
+  /** New records stored. */
+  accepted: z.number().int().min(0),
+  /** Records the collector held already, unchanged: nothing was written for them. */
+  duplicates: z.number().int().min(0),
+  /** Chain alerts this batch raised (the records were stored all the same). */
+  alerts: z.array(
+    z.object({
+      seq: z.number().int(),
+      kind: z.enum(['bad_hash', 'broken_link', 'gap', 'rewritten']),
+    }),
+  ),
+  head: CentralHead,
+});
+export type PushResult = z.infer<typeof PushResult>;
+
+export const CentralErrorBody = z.object({ error: z.string(), message: z.string() });
+export type CentralErrorBody = z.infer<typeof CentralErrorBody>;
