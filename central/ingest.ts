@@ -69,31 +69,33 @@ export function createIngest(deps: {
 
       // What the collector holds already of this batch's ids.
       const ids = body.records.map((r) => r.id);
-      const held = new Map<number, string>();
-      const known = await sql.query<{ seq: number; hash: string }>(
-        `SELECT seq, hash FROM record_keys WHERE install_id = $1 AND seq = ANY($2::bigint[])`,
+      const held = new Map<number, { hash: string; content_hash: string }>();
+      const known = await sql.query<{ seq: number; hash: string; content_hash: string }>(
+        `SELECT seq, hash, content_hash FROM record_keys
+         WHERE install_id = $1 AND seq = ANY($2::bigint[])`,
         [body.install_id, ids],
       );
-      for (const k of known.rows) held.set(Number(k.seq), k.hash);
+      for (const k of known.rows) held.set(Number(k.seq), k);
 
       const alerts: Alert[] = [];
-      const fresh: { r: ShippedRecord; ok: boolean }[] = [];
+      const fresh: { r: ShippedRecord; ok: boolean; content: string }[] = [];
       let duplicates = 0;
       for (const r of body.records) {
-        const heldHash = held.get(r.id);
-        if (heldHash !== undefined) {
-          if (heldHash === r.hash) duplicates++;
+        const content = ownHash(r);
+        const before = held.get(r.id);
+        if (before !== undefined) {
+          if (before.hash === r.hash && before.content_hash === content) duplicates++;
           else {
             alerts.push({
               seq: r.id,
               kind: 'rewritten',
-              detail: { held_hash: heldHash, offered_hash: r.hash, offered_ts: r.ts },
+              detail: { held_hash: before.hash, offered_hash: r.hash, offered_ts: r.ts },
             });
           }
           continue;
         }
         let ok = true;
-        if (ownHash(r) !== r.hash) {
+        if (content !== r.hash) {
           ok = false;
           alerts.push({ seq: r.id, kind: 'bad_hash', detail: { hash: r.hash } });
         }
@@ -116,7 +118,7 @@ export function createIngest(deps: {
           ok = false;
           alerts.push({ seq: r.id, kind: 'gap', detail: { late: true, head_seq: headSeq } });
         }
-        fresh.push({ r, ok });
+        fresh.push({ r, ok, content });
         if (r.id > headSeq) {
           headSeq = r.id;
           headHash = r.hash;
@@ -127,11 +129,11 @@ export function createIngest(deps: {
       if (fresh.length > 0) {
         const col = <K extends keyof ShippedRecord>(k: K) => fresh.map((f) => f.r[k]);
         const keys = await sql.query<{ seq: number }>(
-          `INSERT INTO record_keys (install_id, seq, ts, hash)
-           SELECT $1, s, timestamptz 'epoch' + t * interval '1 millisecond', h
-           FROM unnest($2::bigint[], $3::bigint[], $4::text[]) AS u (s, t, h)
+          `INSERT INTO record_keys (install_id, seq, ts, hash, content_hash)
+           SELECT $1, s, timestamptz 'epoch' + t * interval '1 millisecond', h, ch
+           FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[]) AS u (s, t, h, ch)
            ON CONFLICT DO NOTHING RETURNING seq`,
-          [body.install_id, col('id'), col('ts'), col('hash')],
+          [body.install_id, col('id'), col('ts'), col('hash'), fresh.map((f) => f.content)],
         );
         const inserted = new Set(keys.rows.map((k) => Number(k.seq)));
         const rows = fresh.filter((f) => inserted.has(f.r.id));

@@ -23,6 +23,10 @@ CREATE TABLE record_keys (
   seq bigint NOT NULL CHECK (seq > 0),
   ts timestamptz NOT NULL,
   hash text NOT NULL,
+  -- The hash of the content as received (its prev_hash and canonical form): a resend is a
+  -- duplicate only if both match, so a record resent with other content under the same
+  -- claimed hash is caught too.
+  content_hash text NOT NULL,
   PRIMARY KEY (install_id, seq)
 );
 

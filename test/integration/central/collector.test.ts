@@ -1,0 +1,415 @@
+/**
+ * The collector against a real PostgreSQL server that this test run starts itself
+ * (postgres-server.ts): migrations, ingest, idempotent resends (across a month boundary too),
+ * resume, chain alerts, and who may write what.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { assignInstall, issueCredential, revokeCredential } from '../../../central/credentials';
+import { connectPostgres, type Database } from '../../../central/db';
+import { loadMigrations, migrate, schemaVersion } from '../../../central/migrate';
+import { startCollector, type RunningCollector } from '../../../central/server';
+import { call, push, terminalLog } from './helpers';
+import { startTestPostgres, type TestPostgres } from './postgres-server';
+
+let server: TestPostgres;
+let n = 0;
+const cleanup: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  server = await startTestPostgres();
+}, 120_000);
+afterAll(() => server?.stop());
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+async function database(): Promise<Database> {
+  const db = connectPostgres(await server.createDatabase(`central_${process.pid}_${++n}`));
+  cleanup.push(() => db.close());
+  return db;
+}
+
+async function collector(): Promise<{ db: Database; c: RunningCollector }> {
+  const db = await database();
+  const c = await startCollector({ db, port: 0, onError: () => {} });
+  cleanup.push(() => c.close());
+  return { db, c };
+}
+
+const count = async (db: Database, sql: string, params: unknown[] = []) =>
+  Number(
+    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params)).rows[0]!.n,
+  );
+
+describe('migrations', () => {
+  it('apply one by one, each recorded; again is a no-op', async () => {
+    const db = await database();
+    expect(await schemaVersion(db)).toBe(0);
+    expect(await migrate(db, { to: 1 })).toBe(1);
+    const tables = async () =>
+      (
+        await db.query<{ relname: string }>(
+          `SELECT relname FROM pg_class WHERE relkind IN ('r', 'p') AND relnamespace =
+           'public'::regnamespace ORDER BY relname`,
+        )
+      ).rows.map((r) => r.relname);
+    expect(await tables()).toEqual([
+      'alerts',
+      'installs',
+      'record_keys',
+      'records',
+      'schema_migrations',
+    ]);
+    // records is partitioned by range of ts, with no partition until a record needs one.
+    const part = await db.query<{ strategy: string; key: string }>(
+      `SELECT partstrat AS strategy, pg_get_partkeydef('records'::regclass) AS key
+       FROM pg_partitioned_table WHERE partrelid = 'records'::regclass`,
+    );
+    expect(part.rows[0]).toEqual({ strategy: 'r', key: 'RANGE (ts)' });
+    const indexes = await db.query<{ indexname: string }>(
+      `SELECT indexname FROM pg_indexes WHERE tablename = 'records' ORDER BY indexname`,
+    );
+    expect(indexes.rows.map((r) => r.indexname)).toEqual([
+      'records_card_ts',
+      'records_code_prefix',
+      'records_install_ts',
+      'records_operator_ts',
+      'records_outcome_ts',
+      'records_pkey',
+      'records_store_ts',
+      'records_terminal_ts',
+      'records_ts',
+    ]);
+    expect(await migrate(db)).toBe(2);
+    expect(await tables()).toEqual(expect.arrayContaining(['credentials', 'install_assignments']));
+    const applied = await db.query<{ version: number; name: string }>(
+      'SELECT version, name FROM schema_migrations ORDER BY version',
+    );
+    expect(applied.rows).toEqual([
+      { version: 1, name: 'journal' },
+      { version: 2, name: 'credentials' },
+    ]);
+    expect(await migrate(db)).toBe(2);
+    expect(await count(db, 'schema_migrations')).toBe(2);
+  });
+
+  it('a failing migration leaves nothing behind; a newer database is refused', async () => {
+    const db = await database();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'carddesk-migrations-'));
+    writeFileSync(path.join(dir, '001_good.sql'), 'CREATE TABLE a (x int);');
+    writeFileSync(path.join(dir, '002_bad.sql'), 'CREATE TABLE b (x int); SELECT nonsense;');
+    const migrations = loadMigrations(dir);
+    await expect(migrate(db, { migrations })).rejects.toThrow(/migration 002_bad failed/);
+    expect(await schemaVersion(db)).toBe(1);
+    expect((await db.query(`SELECT to_regclass('b') AS t`)).rows[0]).toEqual({ t: null });
+    // The real ones from here: version 1 is taken, so pretend a newer collector ran.
+    await db.query(`INSERT INTO schema_migrations (version, name) VALUES (99, 'future')`);
+    await expect(migrate(db)).rejects.toThrow(/schema version 99, newer than this collector/);
+    writeFileSync(path.join(dir, '3_bad_name.sql'), '');
+    expect(() => loadMigrations(dir)).toThrow(/NNN_name\.sql/);
+  });
+});
+
+describe('ingest', () => {
+  it('stores a batch exactly as the terminal logged it, in monthly partitions', async () => {
+    const { db, c } = await collector();
+    const { token } = await issueCredential(db, { store: 'Store 7', terminal: 'Till 2' });
+    const term = terminalLog(); // 2026-01-31 23:58 UTC, a record a minute: crosses into Feb
+    term.add(5);
+    const records = term.records();
+    const installId = term.log.installId!;
+    const r = await push(c.url, token, { install_id: installId, records });
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({
+      accepted: 5,
+      duplicates: 0,
+      alerts: [],
+      head: { install_id: installId, seq: 5, hash: records[4]!.hash },
+    });
+    const rows = await db.query<Record<string, unknown>>(
+      `SELECT seq, (extract(epoch FROM ts) * 1000)::bigint AS ts, store, terminal, terminal_id,
+         operator_id, action, code, card_id, outcome, errcode, errmsg, duration_ms, nonce,
+         detail, prev_hash, hash, chain_ok, tableoid::regclass::text AS part
+       FROM records WHERE install_id = $1 ORDER BY seq`,
+      [installId],
+    );
+    expect(rows.rows).toEqual(
+      records.map((x) => ({
+        seq: x.id,
+        ts: x.ts,
+        store: 'Store 7',
+        terminal: 'Till 2',
+        terminal_id: 'T-1',
+        operator_id: x.operator_id,
+        action: x.action,
+        code: x.code,
+        card_id: x.card_id,
+        outcome: x.outcome,
+        errcode: x.errcode,
+        errmsg: x.errmsg,
+        duration_ms: x.duration_ms,
+        nonce: x.nonce,
+        detail: x.detail,
+        prev_hash: x.prev_hash,
+        hash: x.hash,
+        chain_ok: true,
+        part: new Date(x.ts).getUTCMonth() === 0 ? 'records_y2026m01' : 'records_y2026m02',
+      })),
+    );
+    expect(rows.rows.map((x) => x.part)).toEqual([
+      'records_y2026m01',
+      'records_y2026m01',
+      'records_y2026m02',
+      'records_y2026m02',
+      'records_y2026m02',
+    ]);
+    // The credential is now this install's; the mapping has its first row.
+    const map = await db.query(
+      `SELECT store, terminal, valid_to FROM install_assignments WHERE install_id = $1`,
+      [installId],
+    );
+    expect(map.rows).toEqual([{ store: 'Store 7', terminal: 'Till 2', valid_to: null }]);
+    expect(await call(c.url, token, 'GET', `/v1/head?install_id=${installId}`)).toEqual({
+      status: 200,
+      body: { install_id: installId, seq: 5, hash: records[4]!.hash },
+    });
+  });
+
+  it('a resend changes nothing, and a resume sends only what is new', async () => {
+    const { db, c } = await collector();
+    const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
+    const term = terminalLog();
+    term.add(4);
+    const install_id = term.log.installId!;
+    await push(c.url, token, { install_id, records: term.records() });
+    const before = await db.query('SELECT * FROM records ORDER BY seq');
+    const again = await push(c.url, token, { install_id, records: term.records() });
+    expect(again.body).toMatchObject({ accepted: 0, duplicates: 4, alerts: [] });
+    expect((await db.query('SELECT * FROM records ORDER BY seq')).rows).toEqual(before.rows);
+    // Resume: the collector says where it stands, the terminal sends the rest (overlapping).
+    term.add(3);
+    const head = await call(c.url, token, 'GET', `/v1/head?install_id=${install_id}`);
+    expect(head.body.seq).toBe(4);
+    const overlap = await push(c.url, token, { install_id, records: term.records(2) });
+    expect(overlap.body).toMatchObject({ accepted: 3, duplicates: 2, alerts: [] });
+    expect(await count(db, 'records')).toBe(7);
+    expect(await count(db, 'record_keys')).toBe(7);
+    expect(await count(db, 'alerts')).toBe(0);
+  });
+
+  it('a resend claiming another month is rewritten history: an alert, never a second row', async () => {
+    const { db, c } = await collector();
+    const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
+    const term = terminalLog();
+    term.add(3); // ids 1, 2 in January, 3 in February
+    const install_id = term.log.installId!;
+    const records = term.records();
+    await push(c.url, token, { install_id, records });
+    // Record 2 again, moved to February (another partition), and record 3 moved back to January.
+    const moved = [
+      { ...records[1]!, ts: records[1]!.ts + 86_400_000 },
+      { ...records[2]!, ts: records[2]!.ts - 86_400_000 },
+    ];
+    const r = await push(c.url, token, { install_id, records: moved });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      accepted: 0,
+      duplicates: 0,
+      alerts: [
+        { seq: 2, kind: 'rewritten' },
+        { seq: 3, kind: 'rewritten' },
+      ],
+    });
+    const rows = await db.query<{ seq: number; ts: number }>(
+      `SELECT seq, (extract(epoch FROM ts) * 1000)::bigint AS ts FROM records ORDER BY seq`,
+    );
+    expect(rows.rows).toEqual(records.map((x) => ({ seq: x.id, ts: x.ts })));
+    const flagged = await db.query('SELECT flag_reason FROM installs WHERE install_id = $1', [
+      install_id,
+    ]);
+    expect(flagged.rows).toEqual([{ flag_reason: 'rewritten at record 2' }]);
+  });
+
+  it('a broken chain is an alert and flags the install; later records are still stored', async () => {
+    const { db, c } = await collector();
+    const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
+    const term = terminalLog();
+    term.add(10);
+    const install_id = term.log.installId!;
+    const all = term.records();
+    await push(c.url, token, { install_id, records: all.slice(0, 2) });
+    // 3: its content changed after it was hashed; 5 and 6 never arrive (gap); 8 links to a
+    // hash that is not 7's.
+    const tampered = { ...all[2]!, code: '999999999999' };
+    const relinked = { ...all[7]!, prev_hash: 'a'.repeat(64) };
+    const batch = [tampered, all[3]!, all[6]!, relinked, all[8]!, all[9]!];
+    const r = await push(c.url, token, { install_id, records: batch });
+    expect(r.body).toMatchObject({
+      accepted: 6,
+      alerts: [
+        { seq: 3, kind: 'bad_hash' },
+        { seq: 7, kind: 'gap' },
+        { seq: 8, kind: 'bad_hash' },
+        { seq: 8, kind: 'broken_link' },
+      ],
+      head: { seq: 10, hash: all[9]!.hash },
+    });
+    const ok = await db.query<{ seq: number; chain_ok: boolean }>(
+      'SELECT seq, chain_ok FROM records ORDER BY seq',
+    );
+    expect(ok.rows).toEqual([
+      { seq: 1, chain_ok: true },
+      { seq: 2, chain_ok: true },
+      { seq: 3, chain_ok: false },
+      { seq: 4, chain_ok: true },
+      { seq: 7, chain_ok: false },
+      { seq: 8, chain_ok: false },
+      { seq: 9, chain_ok: true },
+      { seq: 10, chain_ok: true },
+    ]);
+    const alerts = await db.query<{ seq: number; kind: string; detail: unknown }>(
+      'SELECT seq, kind, detail FROM alerts ORDER BY id',
+    );
+    expect(alerts.rows[1]).toEqual({
+      seq: 7,
+      kind: 'gap',
+      detail: { first_missing: 5, last_missing: 6 },
+    });
+    // The damaged batch resent as it was: duplicates, no new alert.
+    const again = await push(c.url, token, { install_id, records: batch });
+    expect(again.body).toMatchObject({ accepted: 0, duplicates: 6, alerts: [] });
+    expect(await count(db, 'alerts')).toBe(4);
+    const inst = await db.query<{ flag_reason: string; flagged: boolean }>(
+      'SELECT flag_reason, flagged_at IS NOT NULL AS flagged FROM installs',
+    );
+    expect(inst.rows).toEqual([{ flag_reason: 'bad_hash at record 3', flagged: true }]);
+  });
+});
+
+describe('who may write', () => {
+  it('no, a wrong or a malformed credential is refused and changes nothing', async () => {
+    const { db, c } = await collector();
+    const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
+    const term = terminalLog();
+    term.add(2);
+    const body = { install_id: term.log.installId!, records: term.records() };
+    const wrongSecret = token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    for (const t of [undefined, 'nonsense', wrongSecret, 'cdt_000000000000_' + 'x'.repeat(43)]) {
+      const r = await push(c.url, t, body);
+      expect(r).toEqual({
+        status: 401,
+        body: { error: 'unauthenticated', message: 'a valid terminal credential is required' },
+      });
+    }
+    expect(
+      (await call(c.url, wrongSecret, 'GET', `/v1/head?install_id=${body.install_id}`)).status,
+    ).toBe(401);
+    expect(await count(db, 'records')).toBe(0);
+    expect(await count(db, 'installs')).toBe(0);
+    const cred = await db.query('SELECT install_id, last_used_at FROM credentials');
+    expect(cred.rows).toEqual([{ install_id: null, last_used_at: null }]);
+  });
+
+  it('a terminal cannot write another install’s records', async () => {
+    const { db, c } = await collector();
+    const a = await issueCredential(db, { store: 'S', terminal: 'A' });
+    const b = await issueCredential(db, { store: 'S', terminal: 'B' });
+    const ta = terminalLog();
+    const tb = terminalLog();
+    ta.add(2);
+    tb.add(2);
+    const bodyA = { install_id: ta.log.installId!, records: ta.records() };
+    const bodyB = { install_id: tb.log.installId!, records: tb.records() };
+    expect((await push(c.url, a.token, bodyA)).status).toBe(200);
+    // A, bound to its install, pushing B's; B, not bound yet, pushing A's install.
+    const r1 = await push(c.url, a.token, bodyB);
+    expect(r1).toMatchObject({ status: 403, body: { error: 'other_install' } });
+    const r2 = await push(c.url, b.token, bodyA);
+    expect(r2).toMatchObject({ status: 403, body: { error: 'other_install' } });
+    expect(
+      (await call(c.url, a.token, 'GET', `/v1/head?install_id=${bodyB.install_id}`)).status,
+    ).toBe(403);
+    expect(await count(db, 'records')).toBe(2);
+    expect(await count(db, 'installs')).toBe(1);
+    // B still works for its own install.
+    expect((await push(c.url, b.token, bodyB)).body).toMatchObject({ accepted: 2 });
+  });
+
+  it('a revoked credential is refused at once; a re-issue for the install carries on', async () => {
+    const { db, c } = await collector();
+    const old = await issueCredential(db, { store: 'S', terminal: 'T' });
+    const term = terminalLog();
+    term.add(2);
+    const install_id = term.log.installId!;
+    await push(c.url, old.token, { install_id, records: term.records() });
+    expect(await revokeCredential(db, old.id)).toBe(true);
+    expect(await revokeCredential(db, 'nosuchid')).toBe(false);
+    term.add(2);
+    const r = await push(c.url, old.token, { install_id, records: term.records(2) });
+    expect(r).toEqual({
+      status: 401,
+      body: { error: 'revoked', message: 'this terminal credential has been revoked' },
+    });
+    expect(await count(db, 'records')).toBe(2);
+    // A new credential not naming the install cannot take it over...
+    const stray = await issueCredential(db, { store: 'S', terminal: 'T' });
+    expect((await push(c.url, stray.token, { install_id, records: term.records(2) })).status).toBe(
+      403,
+    );
+    // ...one issued for it, in another store, can; the mapping keeps the history.
+    const next = await issueCredential(db, { store: 'S2', terminal: 'T', installId: install_id });
+    const ok = await push(c.url, next.token, { install_id, records: term.records(2) });
+    expect(ok.body).toMatchObject({ accepted: 2, alerts: [] });
+    await assignInstall(db, { installId: install_id, store: 'S3', terminal: 'T9' });
+    const hist = await db.query<{ store: string; terminal: string; open: boolean }>(
+      `SELECT store, terminal, valid_to IS NULL AS open FROM install_assignments ORDER BY id`,
+    );
+    expect(hist.rows).toEqual([
+      { store: 'S', terminal: 'T', open: false },
+      { store: 'S2', terminal: 'T', open: false },
+      { store: 'S3', terminal: 'T9', open: true },
+    ]);
+    const stores = await db.query('SELECT seq, store FROM records ORDER BY seq');
+    expect(stores.rows).toEqual([
+      { seq: 1, store: 'S' },
+      { seq: 2, store: 'S' },
+      { seq: 3, store: 'S2' },
+      { seq: 4, store: 'S2' },
+    ]);
+  });
+
+  it('bad input gets a clear error and changes nothing', async () => {
+    const { db, c } = await collector();
+    const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
+    const term = terminalLog();
+    term.add(3);
+    const install_id = term.log.installId!;
+    const recs = term.records();
+    const cases: [unknown, RegExp][] = [
+      [{ install_id, records: [recs[1], recs[0]] }, /ascending id order/],
+      [{ install_id, records: [] }, /records/],
+      [{ install_id: 'T-1', records: recs }, /install_id: an install id is a UUID/],
+      [{ install_id, records: [{ ...recs[0], hash: 'XYZ' }] }, /records\.0\.hash/],
+      [{ install_id, records: [{ ...recs[0], ts: 0 }] }, /records\.0\.ts/],
+      [{ install_id, records: [{ ...recs[0], extra: 1 }] }, /records\.0/],
+      ['{not json', /not JSON/],
+    ];
+    for (const [body, message] of cases) {
+      const r = await push(c.url, token, body);
+      expect(r.status, JSON.stringify(r.body)).toBe(400);
+      expect(r.body.message).toMatch(message);
+    }
+    const noType = await fetch(`${c.url}/v1/records`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: JSON.stringify({ install_id, records: recs }),
+    });
+    expect(noType.status).toBe(415);
+    expect(await count(db, 'records')).toBe(0);
+    expect(await count(db, 'installs')).toBe(0);
+    expect((await call(c.url, token, 'GET', '/v1/nothing')).status).toBe(404);
+  });
+});
