@@ -79,9 +79,10 @@ export function createShipper(deps: ShipperDeps): Shipper {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running = false;
   let failures = 0;
-  /** Where the collector stands for `ackedFor`; re-asked after a failure or a new target. */
+  /** Where the collector stands for `ackedFor`: re-asked after a failure or a new target. */
   let acked: number | undefined;
   let ackedFor: string | undefined;
+  let askAgain = true;
   let state: ShippingStatus['state'] = 'off';
   let lastSuccessAt: number | undefined;
   let lastAttemptAt: number | undefined;
@@ -132,10 +133,11 @@ export function createShipper(deps: ShipperDeps): Shipper {
   /** One step: true when there may be more to send at once. */
   async function step(target: ShipperTarget): Promise<boolean> {
     const key = `${target.url}\n${target.credential}`;
-    if (acked === undefined || ackedFor !== key) {
+    if (askAgain || acked === undefined || ackedFor !== key) {
       state = 'connecting';
       acked = await askHead(target);
       ackedFor = key;
+      askAgain = false;
     }
     if (reader.busy()) return false;
     const records = reader.after(acked, t.batchRecords, t.batchBytes);
@@ -178,6 +180,7 @@ export function createShipper(deps: ShipperDeps): Shipper {
       if (!target) {
         state = 'off';
         acked = undefined;
+        askAgain = true;
         schedule(t.idleMs);
         return;
       }
@@ -189,7 +192,7 @@ export function createShipper(deps: ShipperDeps): Shipper {
         lastError = undefined;
       } catch (err) {
         failures++;
-        acked = undefined; // ask where the collector stands before sending again
+        askAgain = true; // ask where the collector stands before sending again
         const e = err instanceof ShipError ? err : new ShipError('internal');
         lastError = e.key;
         state = e.refused ? 'refused' : 'failing';
