@@ -52,7 +52,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/**/*.ts', 'central/**/*.ts', 'scripts/**/*.{mjs,ts}', 'test/**/*.ts', '*.config.{mts,ts,mjs}'],
+    files: [
+      'electron/**/*.ts',
+      'central/**/*.ts',
+      'scripts/**/*.{mjs,ts}',
+      'test/**/*.ts',
+      '*.config.{mts,ts,mjs}',
+    ],
     languageOptions: { globals: globals.node },
   },
   {

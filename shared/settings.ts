@@ -189,9 +189,7 @@ export const Settings = z.object({
    * Head office's collector (README, "For a chain"): where this terminal ships its audit
    * records; '' ships nothing. Its credential is a secret ('centralCredential'), bound to it.
    */
-  central: z
-    .object({ url: HttpUrlSchema.or(z.literal('')).default('') })
-    .default({ url: '' }),
+  central: z.object({ url: HttpUrlSchema.or(z.literal('')).default('') }).default({ url: '' }),
   /** Custom-code cards need card_id on every code call: these are tried for unknown codes. */
   customCodeCardIds: z.array(z.string().trim().min(1).max(32)).max(100).default([]),
 });

@@ -28,6 +28,7 @@ export default defineMessages(
       security: 'Security',
       window: 'Window',
       cardIds: 'Custom-code cards',
+      headOffice: 'Head office',
       operators: 'Operators',
     },
     problem: {
@@ -175,6 +176,48 @@ export default defineMessages(
       idleLock: 'Lock after idle',
       idleLockHint: '0 to 240 minutes; 0 never locks.',
     },
+    headOffice: {
+      intro:
+        'A chain ships every terminal’s audit records to head office’s collector in the background. The records stay on this terminal too: shipping never deletes any, and the counter never waits for it.',
+      url: 'Collector address',
+      urlHint:
+        'From head office, e.g. https://journal.example.com. Plain http only on this computer (127.0.0.1, ::1, localhost). Empty: ship nothing.',
+      credential: 'Terminal credential',
+      credentialRetype: 'Terminal credential, again for the new address',
+      credentialHint:
+        'The token head office issued for this terminal (npm run central -- issue-credential). Stored encrypted, sent only to the collector above, never shown.',
+      credentialSet: 'A credential is set (for {{url}}). Type a new one to replace it.',
+      clearCredential: 'Clear the credential',
+      statusTitle: 'Shipping',
+      state: 'Connection',
+      behind: 'Not at head office yet',
+      records_one: '{{count}} record',
+      records_other: '{{count}} records',
+      unknown: 'not known yet',
+      lastSuccess: 'Last success',
+      nextAttempt: 'Next try',
+      never: 'never',
+      alerts: 'Chain alerts reported by head office',
+      installId: 'Install id',
+      states: {
+        off: 'Off: no collector address or no credential',
+        connecting: 'Connecting…',
+        up_to_date: 'Up to date',
+        catching_up: 'Catching up',
+        failing: 'Cannot reach head office: retrying',
+        refused: 'Refused by head office: enter a new credential',
+      },
+      errors: {
+        unreachable: 'the collector cannot be reached (network, address or certificate)',
+        collector_down: 'the collector answered with a server error',
+        rejected: 'the collector refused the records',
+        bad_answer: 'the collector gave an answer the terminal does not understand',
+        unauthenticated: 'the credential is not valid',
+        revoked: 'the credential has been revoked at head office',
+        other_install: 'the credential belongs to another terminal',
+        internal: 'an error on this terminal',
+      },
+    },
     cardIds: {
       intro:
         'Cards whose codes your own system makes (custom codes) need their card_id on every call. List them here so the terminal can look those codes up.',
@@ -256,6 +299,7 @@ export default defineMessages(
       security: '安全',
       window: '窗口',
       cardIds: '自定义码卡券',
+      headOffice: '总部',
       operators: '操作员',
     },
     problem: {
@@ -392,6 +436,48 @@ export default defineMessages(
       intro: '终端无人操作时会自动锁定，操作员需重新输入 PIN 才能继续。',
       idleLock: '闲置自动锁定',
       idleLockHint: '0 到 240 分钟；0 表示不自动锁定。',
+    },
+    headOffice: {
+      intro:
+        '连锁门店的每台终端都会在后台把审计记录发送到总部的汇集服务。记录仍保留在本终端：发送不会删除任何记录，收银也不会因此等待。',
+      url: '汇集服务地址',
+      urlHint:
+        '由总部提供，例如 https://journal.example.com。http:// 仅限本机（127.0.0.1、::1、localhost）。留空：不发送。',
+      credential: '终端凭据',
+      credentialRetype: '终端凭据（为新地址重新输入）',
+      credentialHint:
+        '总部为本终端签发的令牌（npm run central -- issue-credential）。加密保存，只发送到上面的汇集服务，不会显示。',
+      credentialSet: '已设置凭据（用于 {{url}}）。输入新凭据即可替换。',
+      clearCredential: '清除凭据',
+      statusTitle: '发送状态',
+      state: '连接',
+      behind: '尚未送达总部',
+      records_one: '{{count}} 条记录',
+      records_other: '{{count}} 条记录',
+      unknown: '尚不清楚',
+      lastSuccess: '上次成功',
+      nextAttempt: '下次重试',
+      never: '从未',
+      alerts: '总部报告的链校验警报',
+      installId: '安装 ID',
+      states: {
+        off: '未启用：没有汇集服务地址或凭据',
+        connecting: '正在连接…',
+        up_to_date: '已全部送达',
+        catching_up: '正在补发',
+        failing: '无法连接总部：正在重试',
+        refused: '总部拒绝：请输入新凭据',
+      },
+      errors: {
+        unreachable: '无法连接汇集服务（网络、地址或证书）',
+        collector_down: '汇集服务返回服务器错误',
+        rejected: '汇集服务拒收记录',
+        bad_answer: '汇集服务的应答无法识别',
+        unauthenticated: '凭据无效',
+        revoked: '凭据已被总部吊销',
+        other_install: '凭据属于另一台终端',
+        internal: '本终端出错',
+      },
     },
     cardIds: {
       intro:

@@ -124,6 +124,11 @@ describe('shipping from a terminal', () => {
     });
     expect(status.lastSuccessAt).toEqual(expect.any(Number));
 
+    // Another address needs the credential typed again (it only goes where it was entered for).
+    await expect(
+      call('updateSettings', { central: { url: collector.url.replace('127.0.0.1', 'localhost') } }),
+    ).rejects.toThrow('errors.central_credential_retype');
+
     // The collector goes away: the counter goes on, the shipper backs off and says so.
     await collector.close();
     for (let i = 0; i < 20; i++) await call('lookupCode', { code: '178847660332' });

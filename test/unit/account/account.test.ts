@@ -239,7 +239,7 @@ describe('secrets', () => {
     expect(everything).not.toContain('TOKEN-SVC-SECRET');
     expect(everything).not.toContain('246810');
     const view = (responses[0] as { value: { secrets: unknown } }).value.secrets;
-    expect(view).toEqual({ appSecret: true, tokenServiceAuth: false });
+    expect(view).toEqual({ appSecret: true, tokenServiceAuth: false, centralCredential: false });
     for (const f of readdirSync(env.dir)) {
       const text = readFileSync(path.join(env.dir, f), 'utf8');
       expect(text, f).not.toContain('APPSECRET-0123456789abcdef');

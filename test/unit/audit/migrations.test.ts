@@ -318,9 +318,7 @@ describe('migrations', () => {
     expect(() => db.exec(`UPDATE meta SET value = 'x' WHERE key = 'install_id'`)).toThrow(
       /cannot be changed/,
     );
-    expect(() => db.exec(`DELETE FROM meta WHERE key = 'install_id'`)).toThrow(
-      /cannot be removed/,
-    );
+    expect(() => db.exec(`DELETE FROM meta WHERE key = 'install_id'`)).toThrow(/cannot be removed/);
     expect(() => db.exec(`INSERT OR REPLACE INTO meta VALUES ('install_id', 'y')`)).toThrow(
       /cannot be changed/,
     );

@@ -36,6 +36,7 @@ const VALID_INPUT: { [K in OpName]?: OpInput<Contract, K> } = {
   testConnection: { mode: 'sandbox' },
 
   getSettings: {},
+  getShippingStatus: {},
   updateSettings: { sound: { muted: true, volume: 0.5 } },
   setSecret: { name: 'tokenServiceAuth', value: null },
   listOperators: {},

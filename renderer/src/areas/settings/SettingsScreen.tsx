@@ -8,6 +8,7 @@ import { useTerminal } from '../../shell/terminal-context';
 import { CardIdsSection } from './CardIdsSection';
 import { ConnectionSection } from './ConnectionSection';
 import { CounterSection } from './CounterSection';
+import { HeadOfficeSection } from './HeadOfficeSection';
 import { OperatorsSection } from './OperatorsSection';
 import { SectionDirty, type SectionProps } from './SectionForm';
 import { SecuritySection } from './SecuritySection';
@@ -24,6 +25,7 @@ const SECTIONS = [
   'security',
   'window',
   'cardIds',
+  'headOffice',
   'operators',
 ] as const;
 type Section = (typeof SECTIONS)[number];
@@ -36,6 +38,7 @@ const FORMS: Record<Exclude<Section, 'operators'>, ComponentType<SectionProps>> 
   security: SecuritySection,
   window: WindowSection,
   cardIds: CardIdsSection,
+  headOffice: HeadOfficeSection,
 };
 
 function isSection(value: string | null): value is Section {
