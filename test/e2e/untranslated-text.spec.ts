@@ -71,6 +71,7 @@ const SCREENS = [
   'settings?section=security',
   'settings?section=window',
   'settings?section=cardIds',
+  'settings?section=headOffice',
   'settings?section=operators',
   'demo',
   'about',

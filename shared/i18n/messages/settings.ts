@@ -441,12 +441,10 @@ export default defineMessages(
       intro:
         '连锁门店的每台终端都会在后台把审计记录发送到总部的汇集服务。记录仍保留在本终端：发送不会删除任何记录，收银也不会因此等待。',
       url: '汇集服务地址',
-      urlHint:
-        '由总部提供，例如 https://journal.example.com。http:// 仅限本机（127.0.0.1、::1、localhost）。留空：不发送。',
+      urlHint: '由总部提供，以 https:// 开头（http:// 仅限本机）。留空：不发送。',
       credential: '终端凭据',
       credentialRetype: '终端凭据（为新地址重新输入）',
-      credentialHint:
-        '总部为本终端签发的令牌（npm run central -- issue-credential）。加密保存，只发送到上面的汇集服务，不会显示。',
+      credentialHint: '总部为本终端签发的令牌。加密保存，只发送到上面的汇集服务，不会显示。',
       credentialSet: '已设置凭据（用于 {{url}}）。输入新凭据即可替换。',
       clearCredential: '清除凭据',
       statusTitle: '发送状态',
