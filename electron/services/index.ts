@@ -185,6 +185,10 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
       operatorOf,
       mode: () => settings.settings.mode,
       sandbox: () => connection.ensureSandbox(),
+      now,
+      timeZone: () => timeZone,
+      storePoiId: () => settings.settings.store.poiId,
+      customCodeCardIds: () => settings.settings.customCodeCardIds,
     }),
     ...createRefundHandlers({
       lookup,
