@@ -217,6 +217,11 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
       writes,
       operatorOf,
       now,
+      acceptedCards: {
+        ids: () => settings.settings.customCodeCardIds,
+        // The settings' own path: validated, saved, audited as a settings change.
+        save: (ids, call) => account.updateSettings({ customCodeCardIds: ids }, call),
+      },
     }),
   };
 
