@@ -219,7 +219,8 @@ export default defineMessages(
       turnOn: 'Accept this card’s codes at this terminal',
       turnOff: 'Stop accepting',
       saving: 'Saving…',
-      doneOn: 'Saved: this terminal now accepts this card’s codes (recorded in the journal as a settings change).',
+      doneOn:
+        'Saved: this terminal now accepts this card’s codes (recorded in the journal as a settings change).',
       doneOff: 'Saved: this terminal no longer accepts this card’s codes.',
       alsoInSettings: 'The same list is in Settings > Custom-code cards.',
     },

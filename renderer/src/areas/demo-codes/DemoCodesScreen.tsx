@@ -196,9 +196,7 @@ export function DemoCodesScreen() {
               <div className="demo-info">
                 <strong data-merchant="">{c.title}</strong>
                 <span className="mono">{c.code}</span>
-                <span className={`demo-expect tone-${tone}`}>
-                  → {t(`verdict.title.${expect}`)}
-                </span>
+                <span className={`demo-expect tone-${tone}`}>→ {t(`verdict.title.${expect}`)}</span>
                 {c.expect?.warnings.map((w) => (
                   <small key={w.kind} className="demo-warning">
                     ⚠ {warningText(w, t, i18n.language)}
