@@ -25,11 +25,22 @@ export interface DemoCodeDeps {
 type Expect = DemoCodes['codes'][number]['expect'];
 
 /** What the counter's lookup would decide for a code of the sandbox now. */
-function expectFor(sb: RunningSandbox, code: string, deps: DemoCodeDeps): Expect | undefined {
+function expectFor(
+  sb: RunningSandbox,
+  code: string,
+  deps: DemoCodeDeps,
+  cards: Map<string, { card: Card | undefined; custom: boolean }>,
+): Expect | undefined {
   const snap = sb.sim.code(code);
   if (!snap) return undefined;
-  const cardSnap = sb.sim.card(snap.card_id);
-  const card = Card.safeParse(cardSnap?.card);
+  // Each card is read and checked once per list, not once per code.
+  let entry = cards.get(snap.card_id);
+  if (!entry) {
+    const cardSnap = sb.sim.card(snap.card_id);
+    const parsed = Card.safeParse(cardSnap?.card);
+    entry = { card: parsed.success ? parsed.data : undefined, custom: !!cardSnap?.use_custom_code };
+    cards.set(snap.card_id, entry);
+  }
   let verdict: Verdict = decideVerdict({
     code,
     lookup: {
@@ -41,13 +52,13 @@ function expectFor(sb: RunningSandbox, code: string, deps: DemoCodeDeps): Expect
         user_card_status: snap.user_card_status,
       },
     },
-    card: card.success ? card.data : undefined,
+    card: entry.card,
     now: deps.now(),
     timeZone: deps.timeZone(),
     storePoiId: deps.storePoiId(),
   });
   // The counter asks without a card id: a custom code of a card not accepted here is unknown.
-  if (cardSnap?.use_custom_code && !deps.customCodeCardIds().includes(snap.card_id)) {
+  if (entry.custom && !deps.customCodeCardIds().includes(snap.card_id)) {
     verdict = notAcceptedHere(verdict);
   }
   return {
@@ -61,10 +72,11 @@ function expectFor(sb: RunningSandbox, code: string, deps: DemoCodeDeps): Expect
 export async function demoCodes(deps: DemoCodeDeps): Promise<DemoCodes> {
   if (deps.mode() !== 'sandbox') return { available: false, codes: [] };
   const sb = await deps.sandbox();
+  const cards = new Map<string, { card: Card | undefined; custom: boolean }>();
   const codes = listDemoCodes(sb.sim.seed, sb.sim.clock.now()).map((c) => {
     // What the code is now, not what the seed said: redeemed demo codes show as such.
     const status = sb.sim.code(c.code)?.user_card_status ?? c.status;
-    const expect = expectFor(sb, c.code, deps);
+    const expect = expectFor(sb, c.code, deps, cards);
     return {
       code: c.code,
       cardId: c.card_id,
