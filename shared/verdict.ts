@@ -130,6 +130,12 @@ export const Verdict = z.object({
   error: ErrorInfo.optional(),
   /** The user_card_status WeChat reported, for the IT person. */
   status: z.string().optional(),
+  /**
+   * A code of a custom-code card whose codes this terminal does not accept (Settings' list,
+   * or "accept this card's codes at this terminal" on the card's page): the counter answers
+   * "unknown code" for it. Set by the back office and the demo codes, which know the card.
+   */
+  notAcceptedHere: z.literal(true).optional(),
 });
 export type Verdict = z.infer<typeof Verdict>;
 
@@ -152,6 +158,7 @@ export interface VerdictInput {
   pending?: PendingWrite | undefined;
 }
 
+/** The tone of each kind when nothing needs checking (see toneOf). */
 const TONES: Record<VerdictKind, Tone> = {
   redeemable: 'accept',
   already_redeemed: 'reject',
@@ -167,6 +174,52 @@ const TONES: Record<VerdictKind, Tone> = {
   write_pending: 'neutral',
   invalid_scan: 'neutral',
 };
+
+/**
+ * THE colour rule, for every screen (counter, refunds, demo codes, back office, journal): a
+ * redeemable code is green only when there is nothing to check; any warning (minimum spend,
+ * another store, weekday, card details missing) makes it amber, still redeemable. Every kind
+ * that must not be given the discount is red whatever its warnings (gifting, not yet valid,
+ * gift timed out are never amber); grey when the terminal could not tell or a write is
+ * unsettled. Screens take a verdict's tone from here (or from verdict.tone, made here), never
+ * from a mapping of their own.
+ */
+export function toneOf(kind: VerdictKind, warnings: readonly Warning[] = []): Tone {
+  if (kind === 'redeemable') return warnings.length > 0 ? 'warning' : 'accept';
+  return TONES[kind];
+}
+
+/**
+ * The outcome of a write (a redemption or a refund's invalidation) in the same colours: done
+ * green, refused or certainly not done red, sent-but-unsettled or queued grey.
+ */
+export function writeOutcomeTone(outcome: string): Tone {
+  switch (outcome) {
+    case 'redeemed':
+    case 'invalidated':
+      return 'accept';
+    case 'rejected':
+    case 'failed':
+      return 'reject';
+    default:
+      return 'neutral';
+  }
+}
+
+/**
+ * What the counter says about a code of a custom-code card this terminal does not accept: it
+ * asks WeChat without the card id, and WeChat answers "unknown code" (40056). The back office
+ * and the demo codes, which know the card, show this instead of "redeemable", with the fix.
+ */
+export function notAcceptedHere(v: Verdict): Verdict {
+  return {
+    ...v,
+    kind: 'unknown_code',
+    tone: toneOf('unknown_code'),
+    warnings: [],
+    notAcceptedHere: true,
+  };
+}
 
 export function maskOpenid(openid: string): string {
   return openid.length <= 8 ? '****' : `${openid.slice(0, 4)}…${openid.slice(-4)}`;
@@ -311,7 +364,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const make = (kind: VerdictKind, extra: Partial<Verdict> = {}): Verdict => ({
     ...base,
     kind,
-    tone: TONES[kind],
+    tone: toneOf(kind),
     ...extra,
   });
   const card = input.card ? summariseCard(input.card) : undefined;
@@ -380,8 +433,7 @@ function decideFromLookup(
   }
   // Any warning is something the cashier must check first: amber, never redeemed on scan.
   const warnings = cardWarnings(input.card, input);
-  const tone: Tone = warnings.length > 0 ? 'warning' : 'accept';
-  return { ...make('redeemable', common), tone, warnings };
+  return { ...make('redeemable', common), tone: toneOf('redeemable', warnings), warnings };
 }
 
 function redeemedHere(input: VerdictInput) {

@@ -201,6 +201,10 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
       operatorOf,
       mode: () => settings.settings.mode,
       sandbox: () => connection.ensureSandbox(),
+      now,
+      timeZone: () => timeZone,
+      storePoiId: () => settings.settings.store.poiId,
+      customCodeCardIds: () => settings.settings.customCodeCardIds,
     }),
     ...createRefundHandlers({
       lookup,
@@ -229,6 +233,11 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
       writes,
       operatorOf,
       now,
+      acceptedCards: {
+        ids: () => settings.settings.customCodeCardIds,
+        // The settings' own path: validated, saved, audited as a settings change.
+        save: (ids, call) => account.updateSettings({ customCodeCardIds: ids }, call),
+      },
     }),
     ...createShippingHandlers({ shipper: shipping }),
   };

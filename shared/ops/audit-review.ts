@@ -163,6 +163,8 @@ export const JournalRow = z.object({
   nonce: z.string().nullable(),
   /** The verdict of a lookup (`verdict.title.<kind>`), or null. */
   verdict: z.string().nullable(),
+  /** A lookup's tone as the cashier saw it (accept, warning, reject, neutral). */
+  tone: z.string().optional(),
   /**
    * For the request half of a write (an intent or a step still `pending` or `unknown`): the
    * record that closed it, so the journal links to the result instead of showing "processing"

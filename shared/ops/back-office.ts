@@ -108,7 +108,26 @@ export const backOfficeOps = {
   officeGetCard: op({
     access: 'manager',
     input: z.object({ cardId: CardId }).strict(),
-    output: CardView,
+    output: CardView.extend({
+      /** This terminal accepts the card's codes (custom-code cards: the counter finds them). */
+      codesAccepted: z.boolean(),
+    }),
+  }),
+  /**
+   * "Accept this card's codes at this terminal" (custom-code cards): adds the card to, or
+   * removes it from, the settings' custom-code card list; audited as a settings change.
+   */
+  officeAcceptCardCodes: op({
+    access: 'manager',
+    input: z.object({ cardId: CardId, accept: z.boolean() }).strict(),
+    output: z.object({
+      cardId: z.string(),
+      accepted: z.boolean(),
+      /** False when it was already so: nothing saved, nothing recorded. */
+      changed: z.boolean(),
+      /** How many cards' codes this terminal accepts now. */
+      count: z.number(),
+    }),
   }),
   /** card/update with the changed fields only. */
   officeUpdateCard: op({

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { NoInput as Empty, op } from '../contract-kit';
 import { ErrorInfo } from '../errors';
-import { Verdict } from '../verdict';
+import { Tone, Verdict, VerdictKind, Warning } from '../verdict';
 
 /** A code as it arrives from a scanner, the camera or the keyboard, before normalisation. */
 export const ScannedCode = z.string().max(512, { message: 'too long to be a code' });
@@ -87,6 +87,18 @@ export const DemoCodes = z.object({
       /** Weekday limits (MONDAY, ..., HOLIDAY). */
       weekdays: z.array(z.string()),
       cardDeleted: z.boolean(),
+      /**
+       * What the counter would say now, by its own rule (kind, tone, warnings), including
+       * "unknown code" for a custom code of a card this terminal does not accept.
+       */
+      expect: z
+        .object({
+          kind: VerdictKind,
+          tone: Tone,
+          warnings: z.array(Warning),
+          notAcceptedHere: z.literal(true).optional(),
+        })
+        .optional(),
     }),
   ),
 });

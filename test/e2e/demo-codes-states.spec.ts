@@ -44,7 +44,7 @@ test('demo codes say what each code is now, in Chinese, with a loading state', a
   const early = card(notYet!.code);
   await expect(early).toHaveAttribute('data-expect', 'not_yet_valid');
   await expect(early.locator('.demo-expect')).toHaveText('→ 尚未生效');
-  await expect(early.locator('.demo-expect')).toHaveClass(/not-ok/);
+  await expect(early.locator('.demo-expect')).toHaveClass(/tone-reject/);
   await expect(early.locator('small')).toContainText('起生效');
   await expect(card(redeemable!.code).locator('.demo-expect')).toHaveText('→ 可以核销');
   await expect(page.locator('[data-testid="demo-card"] img').first()).toBeVisible();

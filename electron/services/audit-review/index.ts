@@ -197,6 +197,7 @@ export function createAuditReviewHandlers(
 
   function toRow(rec: AuditRecord, masked: boolean, scope?: ReviewScope): JournalRow {
     const result = scope ? resultOf(rec, scope) : undefined;
+    const tone = rec.action === 'lookup' ? detailText(rec, 'tone') : null;
     return {
       id: rec.id,
       ts: rec.ts,
@@ -211,6 +212,7 @@ export function createAuditReviewHandlers(
       // Masked rows carry no nonce either: masked output holds nothing of the chain.
       nonce: masked ? null : rec.nonce,
       verdict: detailText(rec, 'verdict'),
+      ...(tone ? { tone } : {}),
       ...(result ? { result } : {}),
     };
   }

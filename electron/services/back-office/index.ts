@@ -13,10 +13,10 @@ import { checkNewCode } from '../../../shared/office/custom-code';
 import { previewStock } from '../../../shared/office/stock-rules';
 import { summarise } from '../../../shared/office/card-summary';
 import type { backOfficeOps } from '../../../shared/ops/back-office';
-import { maskOpenid } from '../../../shared/verdict';
+import { maskOpenid, notAcceptedHere } from '../../../shared/verdict';
 import { cardBody, type Card, type CardUpdateFields } from '../../../shared/wechat/card';
 import { OutcomeUnknownError } from '../../wechat';
-import type { AreaHandlers, OperatorOf } from '../call-context';
+import type { AreaHandlers, CallContext, OperatorOf } from '../call-context';
 import type { AuditAppend } from '../../audit';
 import type { CardCache } from '../card-cache';
 import type { Lookup } from '../lookup';
@@ -35,7 +35,19 @@ export interface BackOfficeDeps {
   writes: Pick<WriteEngine, 'openFor'>;
   operatorOf: OperatorOf;
   now(): number;
+  /**
+   * The custom-code cards whose codes this terminal accepts (Settings' customCodeCardIds): the
+   * counter tries them for codes WeChat does not know without a card id.
+   */
+  acceptedCards: {
+    ids(): string[];
+    /** Saves the list as a settings change (audited as one). */
+    save(ids: string[], call: CallContext): Promise<unknown>;
+  };
 }
+
+/** As Settings.customCodeCardIds allows. */
+const MAX_ACCEPTED = 100;
 
 /** A refusal before anything was sent: what the platform would have refused. */
 function refused(key: string, params: Record<string, string | number> = {}): AppError {
@@ -160,7 +172,11 @@ export function createBackOfficeHandlers(ctx: BackOfficeDeps): AreaHandlers<type
         { action: 'card_get', card_id: input.cardId, detail: { fresh: true } },
         async () => {
           const card = await freshCard(input.cardId);
-          return { value: { card }, detail: { title: cardBody(card).base_info.title } };
+          const codesAccepted = ctx.acceptedCards.ids().includes(input.cardId);
+          return {
+            value: { card, codesAccepted },
+            detail: { title: cardBody(card).base_info.title },
+          };
         },
       );
     },
@@ -427,12 +443,52 @@ export function createBackOfficeHandlers(ctx: BackOfficeDeps): AreaHandlers<type
     },
 
     async officeCodeVerdict(input, call) {
-      return ctx.lookup.lookup({
+      const verdict = await ctx.lookup.lookup({
         raw: input.code,
         cardId: input.cardId,
         purpose: 'back_office',
         operatorId: ctx.operatorOf(call),
       });
+      // Asked with its card id, a custom code is found; the counter asks without one and gets
+      // "unknown code" unless the card is accepted here: say what the counter would say.
+      const id = verdict.cardId;
+      if (verdict.status === undefined || !id || ctx.acceptedCards.ids().includes(id)) {
+        return verdict;
+      }
+      const card = await ctx
+        .cards()
+        .get(id)
+        .catch(() => undefined);
+      return card && cardBody(card).base_info.use_custom_code ? notAcceptedHere(verdict) : verdict;
+    },
+
+    /**
+     * "Accept this card's codes at this terminal" on a custom-code card's page: the same list
+     * as Settings > custom-code cards, saved as a settings change. Idempotent: asking for what
+     * is already so changes nothing and records nothing.
+     */
+    async officeAcceptCardCodes(input, call) {
+      const ids = ctx.acceptedCards.ids();
+      const has = ids.includes(input.cardId);
+      if (has === input.accept) {
+        return { cardId: input.cardId, accepted: has, changed: false, count: ids.length };
+      }
+      if (input.accept) {
+        // Only a custom-code card needs (or may take) a place in the list.
+        const card = await ctx.cards().get(input.cardId);
+        if (!cardBody(card).base_info.use_custom_code) throw refused('accept_not_custom_code');
+      }
+      // Read again after the card check: another change may have been saved meanwhile.
+      const now = ctx.acceptedCards.ids();
+      const next = input.accept
+        ? now.includes(input.cardId)
+          ? now
+          : [...now, input.cardId]
+        : now.filter((id) => id !== input.cardId);
+      if (next.length > MAX_ACCEPTED) throw refused('too_many_accepted', { max: MAX_ACCEPTED });
+      const changed = JSON.stringify(next) !== JSON.stringify(now);
+      if (changed) await ctx.acceptedCards.save(next, call);
+      return { cardId: input.cardId, accepted: input.accept, changed, count: next.length };
     },
 
     ...createStatisticsHandlers({ ...ctx, audited }),

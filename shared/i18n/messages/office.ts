@@ -212,6 +212,18 @@ export default defineMessages(
       checkInUrl: 'Check-in link',
       meetingDetail: 'Meeting details',
     },
+    accept: {
+      title: 'Accept this card’s codes at this terminal',
+      off: 'Not accepted: this card uses the merchant’s own codes, and the counter answers “Unknown code” for them until you turn this on.',
+      on: 'Accepted: the counter finds this card’s codes and can redeem them.',
+      turnOn: 'Accept this card’s codes at this terminal',
+      turnOff: 'Stop accepting',
+      saving: 'Saving…',
+      doneOn:
+        'Saved: this terminal now accepts this card’s codes (recorded in the journal as a settings change).',
+      doneOff: 'Saved: this terminal no longer accepts this card’s codes.',
+      alsoInSettings: 'The same list is in Settings > Custom-code cards.',
+    },
     actions: {
       edit: 'Edit',
       stock: 'Stock',
@@ -452,6 +464,10 @@ export default defineMessages(
       stock_empty: 'The stock is already zero: there is nothing to take away.',
       stock_over_max: 'The total stock cannot go above 100,000,000.',
       not_custom_code: 'This card does not use custom codes: its codes cannot be changed.',
+      accept_not_custom_code:
+        'This card does not use the merchant’s own codes: the counter finds its codes without being told.',
+      too_many_accepted:
+        'This terminal already accepts the codes of {{max}} custom-code cards, the most it can try. Stop accepting one first (here or in Settings > Custom-code cards).',
       new_code_required: 'Enter the new code.',
       new_code_too_long: 'The new code is too long: at most 64 characters.',
       new_code_not_printable: 'The new code may only have letters, digits and symbols.',
@@ -667,6 +683,17 @@ export default defineMessages(
       airModel: '机型',
       checkInUrl: '在线值机链接',
       meetingDetail: '会议详情',
+    },
+    accept: {
+      title: '本机接受此卡券的券码',
+      off: '未接受：这张卡券使用商户自定义券码，开启之前收银台会把它的券码显示为“无效券码”。',
+      on: '已接受：收银台可以识别并核销这张卡券的券码。',
+      turnOn: '本机接受此卡券的券码',
+      turnOff: '停止接受',
+      saving: '正在保存…',
+      doneOn: '已保存：本机现在接受这张卡券的券码（已作为设置更改记入日志）。',
+      doneOff: '已保存：本机不再接受这张卡券的券码。',
+      alsoInSettings: '同一列表也在“设置 > 自定义码卡券”中。',
     },
     actions: {
       edit: '修改',
@@ -895,6 +922,9 @@ export default defineMessages(
       stock_empty: '库存已经是零，无法再减少。',
       stock_over_max: '库存总量不能超过 100,000,000。',
       not_custom_code: '此卡券不使用自定义券码，券码不能更改。',
+      accept_not_custom_code: '这张卡券不使用商户自定义券码：收银台无需设置即可识别它的券码。',
+      too_many_accepted:
+        '本机已接受 {{max}} 张自定义券码卡券的券码，已达上限。请先停止接受其中一张（在此处或“设置 > 自定义码卡券”中）。',
       new_code_required: '请输入新券码。',
       new_code_too_long: '新券码太长：最多 64 位。',
       new_code_not_printable: '新券码只能包含字母、数字和符号。',

@@ -33,7 +33,10 @@ export default defineMessages(
         'A gift of this coupon timed out. Ask the customer to open it in WeChat once, then scan again.',
       deleted: 'The customer deleted this coupon from WeChat. It cannot be used.',
       invalidated: 'This coupon was invalidated (refund or change). It cannot be used.',
-      unknown_code: 'Not a coupon of this merchant, or it was passed on to someone else.',
+      unknown_code:
+        'Not a coupon of this merchant, passed on to someone else, or a card whose own codes this terminal does not accept yet.',
+      not_accepted_here:
+        'This terminal does not accept this card’s codes yet. Do not give the discount; a manager can turn on “Accept this card’s codes at this terminal” on the card’s page in the back office.',
       not_allowed: 'WeChat says this code cannot be redeemed now.',
       could_not_check:
         'Could not reach WeChat. Do not give the discount until the code is checked; scan again.',
@@ -114,7 +117,9 @@ export default defineMessages(
       gift_timeout: '此券转赠已超时。请顾客在微信中打开一次此券后再扫。',
       deleted: '顾客已在微信中删除此券，无法使用。',
       invalidated: '此券已作废（退款或更换），无法使用。',
-      unknown_code: '不是本商户的券，或已转赠给他人。',
+      unknown_code: '不是本商户的券、已转赠给他人，或是本机尚未接受其券码的卡券。',
+      not_accepted_here:
+        '这张券的券码本机尚未接受，请不要给优惠：请经理在后台该卡券页面开启「本机接受此卡券的券码」。',
       not_allowed: '微信表示此券当前不可核销。',
       could_not_check: '无法连接微信。查询成功前请勿给予优惠；请重新扫码。',
       write_pending_redeem: '本机对此券的核销尚未收到结果。请勿交付商品：终端正在向微信核实。',

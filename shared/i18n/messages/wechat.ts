@@ -33,7 +33,7 @@ export default defineMessages(
       'The WeChat account has used up today’s API quota. WeChat calls work again tomorrow; manager: the quota can be reset on the WeChat Official Accounts Platform.',
     errcode_45011: 'Too many requests to WeChat in the last minute. Wait a minute and try again.',
     errcode_40056:
-      'WeChat does not know this code for this merchant: it does not exist, has not been received yet, or was gifted to someone else. Ask the customer to open the coupon in WeChat and show it again. For custom-code cards, the manager must add the card id in Settings.',
+      'WeChat does not know this code for this merchant: it does not exist, has not been received yet, or was gifted to someone else. Ask the customer to open the coupon in WeChat and show it again. If the coupon uses the merchant’s own codes, this terminal does not accept that card’s codes yet: a manager can turn on “Accept this card’s codes at this terminal” on the card’s page in the back office.',
     errcode_40099: 'This code has already been redeemed. Do not hand over the goods again.',
     errcode_40127:
       'This coupon cannot be used: the customer deleted it, is gifting it to a friend, or it was invalidated. Ask the customer to check the coupon in WeChat.',
@@ -46,7 +46,7 @@ export default defineMessages(
     errcode_40122:
       'The stock quantity is not valid. Check the number: stock cannot go below zero or above 100,000,000.',
     errcode_41012:
-      'WeChat needs the card id for this code (a custom-code card). Manager: add the card id in Settings, then scan again.',
+      'This coupon uses the merchant’s own codes and this terminal does not accept that card’s codes yet. Manager: turn on “Accept this card’s codes at this terminal” on the card’s page in the back office, then scan again.',
     errcode_43009:
       'This account may not use custom codes. Manager: check the card’s custom-code setting and the account’s permissions.',
     errcode_45030:
@@ -109,7 +109,7 @@ export default defineMessages(
       '该微信账号今天的接口调用次数已用完。明天即可恢复；店长也可以在微信公众平台清零调用次数。',
     errcode_45011: '最近一分钟内调用微信过于频繁。请等一分钟后重试。',
     errcode_40056:
-      '微信在本商户下找不到这个券码：券码不存在、尚未领取，或已转赠给他人。请顾客在微信中重新打开卡券后出示。如果是自定义券码的卡券，需店长在“设置 > 自定义码卡券”中登记该卡券。',
+      '微信在本商户下找不到这个券码：券码不存在、尚未领取，或已转赠给他人。请顾客在微信中重新打开卡券后出示。如果这是使用商户自定义券码的卡券，说明本机尚未接受这张卡券的券码：请经理在后台该卡券页面开启「本机接受此卡券的券码」。',
     errcode_40099: '该券码已经核销过。请不要再次交付商品。',
     errcode_40127:
       '该卡券当前不可用：顾客已删除、正在转赠给朋友，或已被设为失效。请顾客在微信中查看该卡券。',
@@ -119,7 +119,7 @@ export default defineMessages(
     errcode_40100: '时间范围无效。请检查开始和结束时间后重试。',
     errcode_40122: '库存数量无效。请检查数量：库存不能小于 0，也不能超过 100,000,000。',
     errcode_41012:
-      '这是自定义券码的卡券，本终端还未登记它。请店长在“设置 > 自定义码卡券”中登记该卡券，然后重新扫码。',
+      '这是使用商户自定义券码的卡券，本机尚未接受这张卡券的券码。请经理在后台该卡券页面开启「本机接受此卡券的券码」，然后重新扫码。',
     errcode_43009: '该账号无权使用自定义券码。请店长检查卡券的自定义券码设置和账号权限。',
     errcode_45030: '该账号对此卡券没有接口权限。请店长确认该卡券属于当前 AppID。',
     errcode_45031: '该卡券库存为 0。请店长在后台增加库存。',

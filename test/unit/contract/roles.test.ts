@@ -72,6 +72,7 @@ const VALID_INPUT: { [K in OpName]?: OpInput<Contract, K> } = {
   officeListCards: { offset: 0, count: 1 },
   officeCardSummaries: { cardIds: ['pNoSuchCard'] },
   officeGetCard: { cardId: 'pNoSuchCard' },
+  officeAcceptCardCodes: { cardId: 'pNoSuchCard', accept: false },
   officeUpdateCard: { cardId: 'pNoSuchCard', cardType: 'CASH', fields: {} },
   officeModifyStock: { cardId: 'pNoSuchCard', direction: 'increase', amount: 1 },
   officeCheckCode: { cardId: 'pNoSuchCard', code: '999999999999' },

@@ -11,6 +11,7 @@ import i18next from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { JournalRow } from '../../../../shared/ops/audit-review';
+import { Tone, toneOf, VerdictKind } from '../../../../shared/verdict';
 import { navigate } from '../../shell/route';
 import { ExportDialog } from './ExportDialog';
 import { JournalFilters, useShortWindow } from './Filters';
@@ -50,12 +51,22 @@ export function OutcomeBadge({ outcome }: { outcome: string }) {
   );
 }
 
-/** The journal's colour for a lookup's verdict: the counter's meaning in the outcome badges. */
-export function verdictOutcomeClass(verdict: string): string {
-  if (verdict === 'redeemable') return 'ok';
-  if (verdict === 'could_not_check') return 'failed';
-  if (verdict === 'write_pending') return 'unknown';
-  return 'rejected';
+const TONE_CLASS: Record<Tone, string> = {
+  accept: 'ok',
+  warning: 'warning',
+  reject: 'rejected',
+  neutral: 'neutral',
+};
+
+/**
+ * The journal's colour for a lookup's verdict: the tone the cashier saw (recorded with the
+ * lookup), else the one rule for its kind (shared/verdict.ts), as an outcome badge class.
+ */
+export function verdictOutcomeClass(verdict: string, tone?: string | null): string {
+  const recorded = Tone.safeParse(tone);
+  if (recorded.success) return TONE_CLASS[recorded.data];
+  const kind = VerdictKind.safeParse(verdict);
+  return TONE_CLASS[kind.success ? toneOf(kind.data) : 'reject'];
 }
 
 /**
@@ -67,12 +78,13 @@ export function RowOutcome({
   row,
   href,
 }: {
-  row: Pick<JournalRow, 'action' | 'outcome' | 'verdict'> & Partial<Pick<JournalRow, 'result'>>;
+  row: Pick<JournalRow, 'action' | 'outcome' | 'verdict'> &
+    Partial<Pick<JournalRow, 'result' | 'tone'>>;
   href?: (id: number) => string;
 }) {
   const { t } = useTranslation();
   if (row.action === 'lookup' && row.verdict && i18next.exists(`verdict.title.${row.verdict}`)) {
-    const kind = verdictOutcomeClass(row.verdict);
+    const kind = verdictOutcomeClass(row.verdict, row.tone);
     const name = t(`verdict.title.${row.verdict}`);
     return (
       <span

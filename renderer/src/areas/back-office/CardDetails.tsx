@@ -14,6 +14,7 @@ import { routeHref } from '../../shell/route';
 import { forgetCardIds } from './card-ids';
 import { putCard } from './card-summaries';
 import { cardHref, ErrorLine, Row, StatusBadge, Swatch, TypeLabel, useFormat } from './common';
+import { AcceptCodesPanel } from './AcceptCodesPanel';
 import { CustomCodePanel } from './CustomCodePanel';
 import { DeletePanel } from './DeletePanel';
 import { EditCardPanel } from './EditCardPanel';
@@ -38,6 +39,7 @@ export function CardDetails({
 }) {
   const { t } = useTranslation();
   const [card, setCard] = useState<Card>();
+  const [codesAccepted, setCodesAccepted] = useState(false);
   const [error, setError] = useState<ErrorInfo>();
   const [loadedFor, setLoadedFor] = useState('');
 
@@ -47,6 +49,7 @@ export function CardDetails({
       (r) => {
         if (!live) return;
         setCard(r.card);
+        setCodesAccepted(r.codesAccepted);
         setError(undefined);
         setLoadedFor(cardId);
         putCard(r.card);
@@ -78,7 +81,14 @@ export function CardDetails({
       </p>
       {loadedFor === cardId && error && <ErrorLine error={error} />}
       {!current && !error && <p className="muted">{t('office.details.loading')}</p>}
-      {current && <CardView card={current} action={action} onChanged={changed} />}
+      {current && (
+        <CardView
+          card={current}
+          action={action}
+          onChanged={changed}
+          codesAccepted={codesAccepted}
+        />
+      )}
     </section>
   );
 }
@@ -87,10 +97,12 @@ function CardView({
   card,
   action,
   onChanged,
+  codesAccepted,
 }: {
   card: Card;
   action?: CardAction | undefined;
   onChanged: (card: Card) => void;
+  codesAccepted: boolean;
 }) {
   const { t } = useTranslation();
   const fmt = useFormat();
@@ -131,6 +143,9 @@ function CardView({
         <p className="office-note" data-testid="deleted-note">
           {t('office.details.deletedNote')}
         </p>
+      )}
+      {b.use_custom_code && !action && (
+        <AcceptCodesPanel key={b.id} cardId={b.id} accepted={codesAccepted} />
       )}
 
       <nav className="card-actions" aria-label={t('office.details.actions')}>

@@ -7,6 +7,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { cssColor } from '../../../../shared/office/card-edit';
+import type { Tone } from '../../../../shared/verdict';
 import type { CardStatus, CardType } from '../../../../shared/wechat/enums';
 import { calendarDate, dateTime, LOCAL_ZONE } from '../../kit/date-time';
 import { routeHref } from '../../shell/route';
@@ -37,23 +38,34 @@ export function Swatch({ color }: { color: string | undefined }) {
   );
 }
 
-const STATUS_TONE: Record<CardStatus, string> = {
-  CARD_STATUS_NOT_VERIFY: 'warn',
-  CARD_STATUS_VERIFY_FAIL: 'bad',
-  CARD_STATUS_VERIFY_OK: 'ok',
-  CARD_STATUS_DELETE: 'grey',
-  CARD_STATUS_DISPATCH: 'ok',
+/**
+ * A card's status in the counter's four colours (shared/verdict.ts): usable green, failed
+ * review red, under review or deleted grey (nothing settled to act on). Never amber: amber
+ * means "redeemable, check first" on every screen.
+ */
+const STATUS_TONE: Record<CardStatus, Tone> = {
+  CARD_STATUS_NOT_VERIFY: 'neutral',
+  CARD_STATUS_VERIFY_FAIL: 'reject',
+  CARD_STATUS_VERIFY_OK: 'accept',
+  CARD_STATUS_DELETE: 'neutral',
+  CARD_STATUS_DISPATCH: 'accept',
 };
 
-const STATUS_ICON: Record<string, string> = { ok: '✓', warn: '⏳', bad: '✕', grey: '🗑' };
+const STATUS_ICON: Record<CardStatus, string> = {
+  CARD_STATUS_NOT_VERIFY: '⏳',
+  CARD_STATUS_VERIFY_FAIL: '✕',
+  CARD_STATUS_VERIFY_OK: '✓',
+  CARD_STATUS_DELETE: '🗑',
+  CARD_STATUS_DISPATCH: '✓',
+};
 
 /** A card's status: word, icon and colour (never colour alone). */
 export function StatusBadge({ status }: { status: CardStatus }) {
   const { t } = useTranslation();
   const tone = STATUS_TONE[status];
   return (
-    <span className={`office-status tone-${tone}`} data-status={status}>
-      <span aria-hidden="true">{STATUS_ICON[tone]} </span>
+    <span className={`office-status tone-${tone}`} data-status={status} data-tone={tone}>
+      <span aria-hidden="true">{STATUS_ICON[status]} </span>
       {t(`office.status.${status}`)}
     </span>
   );

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next';
 import type { RedeemOutcome } from '../../../../shared/ops/counter';
 import type { ErrorInfo } from '../../../../shared/errors';
-import type { Verdict } from '../../../../shared/verdict';
+import { writeOutcomeTone, type Verdict } from '../../../../shared/verdict';
 import { api } from '../../api';
 import { CameraPanel } from '../../scan/CameraPanel';
 import { scanBus, type ScanSource } from '../../scan/scan-bus';
@@ -215,7 +215,7 @@ export function CounterScreen() {
         )}
         {phase.k === 'unknown' && !settledNow && (
           <VerdictPanel
-            verdict={{ ...phase.verdict, tone: 'neutral' }}
+            verdict={{ ...phase.verdict, tone: writeOutcomeTone('unknown') }}
             checkOnly={checkOnly}
             title={t('ui.counter.unknownTitle')}
             hint={t('ui.counter.unknownHint')}
@@ -223,7 +223,7 @@ export function CounterScreen() {
         )}
         {phase.k === 'unknown' && settledNow?.state === 'redeemed' && (
           <VerdictPanel
-            verdict={{ ...phase.verdict, tone: 'accept' }}
+            verdict={{ ...phase.verdict, tone: writeOutcomeTone('redeemed') }}
             checkOnly={checkOnly}
             done
             title={t('ui.counter.redeemed')}
@@ -232,7 +232,7 @@ export function CounterScreen() {
         )}
         {phase.k === 'unknown' && settledNow?.state === 'not_redeemed' && (
           <VerdictPanel
-            verdict={{ ...phase.verdict, tone: 'reject' }}
+            verdict={{ ...phase.verdict, tone: writeOutcomeTone('rejected') }}
             checkOnly={checkOnly}
             title={t('ui.counter.notRedeemed')}
             hint={t('ui.counter.settledNotRedeemedHint')}
@@ -259,7 +259,9 @@ export function CounterScreen() {
       {canRedeem && (
         <button
           type="button"
-          className="redeem-button"
+          // Amber: redeemable once the cashier has checked what the panel lists.
+          className={`redeem-button tone-${phase.k === 'verdict' ? phase.verdict.tone : 'accept'}`}
+          data-testid="redeem-button"
           onClick={() => phase.k === 'verdict' && void redeem(phase.verdict)}
         >
           {t('ui.counter.redeemButton')}

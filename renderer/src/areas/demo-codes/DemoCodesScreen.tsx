@@ -6,11 +6,13 @@ import { toSVG } from 'bwip-js/browser';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DemoCodes } from '../../../../shared/ops/counter';
-import { decideVerdict, type VerdictKind } from '../../../../shared/verdict';
+import { decideVerdict, toneOf, type Tone, type VerdictKind } from '../../../../shared/verdict';
 import { UserCardStatus } from '../../../../shared/wechat/enums';
 import { api } from '../../api';
 import { routeHref } from '../../shell/route';
 import { calendarDate, LOCAL_ZONE } from '../../kit/date-time';
+import { warningText } from '../../kit/verdict/verdict-text';
+import { useTerminal } from '../../shell/terminal-context';
 
 type DemoCode = DemoCodes['codes'][number];
 
@@ -36,10 +38,12 @@ function svgDataUrl(c: DemoCode): string | undefined {
 }
 
 /**
- * What the counter will say about the code now: the shared verdict rules for its status, and
- * for a code still NORMAL, where today is in its validity window (not valid yet, expired).
+ * What the counter will say about the code now: the terminal's answer (the counter's own rule,
+ * with its store, time zone and accepted custom-code cards); without one, the shared verdict
+ * rules for its status, and for a code still NORMAL, where today is in its validity window.
  */
 export function expectedVerdict(c: DemoCode): VerdictKind {
+  if (c.expect) return c.expect.kind;
   if (c.redeemable) return 'redeemable';
   const status = UserCardStatus.safeParse(c.status);
   if (!status.success) return 'not_allowed';
@@ -72,6 +76,7 @@ function useNotes() {
     if (kind === 'expired' && c.status === 'NORMAL') {
       return [t('ui.demo.notes.ended', { date: day(c.validUntil) })];
     }
+    if (c.expect?.notAcceptedHere) return [t('ui.demo.notes.notAcceptedHere')];
     if (kind !== 'redeemable') return [];
     const notes: string[] = [];
     if (c.customCode) notes.push(t('ui.demo.notes.customCode'));
@@ -116,8 +121,14 @@ function useSymbols(codes: DemoCode[] | undefined): Map<string, string | undefin
   return images;
 }
 
+/** The colour of the code's expected verdict: the one rule (shared/verdict.ts). */
+function expectedTone(c: DemoCode, kind: VerdictKind): Tone {
+  return c.expect?.tone ?? toneOf(kind);
+}
+
 export function DemoCodesScreen() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const manager = useTerminal().session.operator?.role === 'manager';
   const [data, setData] = useState<DemoCodes>();
   const [onlyRedeemable, setOnlyRedeemable] = useState(false);
   const notes = useNotes();
@@ -163,14 +174,15 @@ export function DemoCodesScreen() {
           const drawn = images.has(c.code);
           const img = images.get(c.code);
           const expect = expectedVerdict(c);
-          const ok = expect === 'redeemable';
+          const tone = expectedTone(c, expect);
           return (
             <li
               key={c.code}
-              className={`demo-card ${ok ? 'ok' : 'not-ok'}`}
+              className={`demo-card tone-${tone}`}
               data-testid="demo-card"
               data-code={c.code}
               data-expect={expect}
+              data-tone={tone}
             >
               <div className="demo-symbol">
                 {!drawn ? (
@@ -184,14 +196,26 @@ export function DemoCodesScreen() {
               <div className="demo-info">
                 <strong data-merchant="">{c.title}</strong>
                 <span className="mono">{c.code}</span>
-                <span className={`demo-expect ${ok ? 'ok' : 'not-ok'}`}>
-                  → {t(`verdict.title.${expect}`)}
-                </span>
+                <span className={`demo-expect tone-${tone}`}>→ {t(`verdict.title.${expect}`)}</span>
+                {c.expect?.warnings.map((w) => (
+                  <small key={w.kind} className="demo-warning">
+                    ⚠ {warningText(w, t, i18n.language)}
+                  </small>
+                ))}
                 {notes(c, expect).map((n) => (
                   <small key={n} className="muted">
                     {n}
                   </small>
                 ))}
+                {c.expect?.notAcceptedHere && manager && (
+                  <a
+                    className="demo-fix"
+                    data-testid="demo-accept-fix"
+                    href={routeHref('office', { view: 'card', id: c.cardId })}
+                  >
+                    {t('ui.demo.acceptOnCardPage')}
+                  </a>
+                )}
                 <a
                   className="demo-try"
                   href={routeHref('counter', { code: c.code })}

@@ -14,6 +14,7 @@ import {
 } from '../../../../shared/ops/refunds';
 import { noteBytesLeft } from '../../../../shared/refund-reason';
 import { roleAllows } from '../../../../shared/settings';
+import { writeOutcomeTone } from '../../../../shared/verdict';
 import { api } from '../../api';
 import { scanBus } from '../../scan/scan-bus';
 import { VerdictPanel } from '../../kit/verdict/VerdictPanel';
@@ -280,7 +281,7 @@ export function RefundScreen() {
 
         {result && (
           <div
-            className={`refund-result outcome-${result.outcome}`}
+            className={`refund-result tone-${writeOutcomeTone(result.outcome)}`}
             role="status"
             data-testid="refund-result"
             data-outcome={result.outcome}

@@ -12,6 +12,7 @@ const ICONS: Record<Verdict['tone'], string> = {
 };
 
 function hintKey(v: Verdict, checkOnly: boolean): { key: string; params?: Record<string, string> } {
+  if (v.notAcceptedHere) return { key: 'verdict.hint.not_accepted_here' };
   switch (v.kind) {
     case 'redeemable':
       return { key: checkOnly ? 'verdict.hint.redeemable_check_only' : 'verdict.hint.redeemable' };
@@ -77,6 +78,7 @@ export function VerdictPanel({
       data-done={done ? 'true' : undefined}
       data-kind={v.kind}
       data-tone={v.tone}
+      data-not-accepted={v.notAcceptedHere ? 'true' : undefined}
     >
       <div className="verdict-head">
         <span className={done ? 'verdict-icon verdict-seal' : 'verdict-icon'} aria-hidden="true">
