@@ -4,7 +4,11 @@
  * its UTC offset today, and a search over all of it (the IANA name, the name, "UTC+8").
  */
 import type { TFunction } from 'i18next';
-import { type COMMON_TIME_ZONES, timeZoneChoices, utcOffsetLabel } from '../../../../shared/time-zone';
+import {
+  type COMMON_TIME_ZONES,
+  timeZoneChoices,
+  utcOffsetLabel,
+} from '../../../../shared/time-zone';
 
 export interface TimeZoneOption {
   zone: string;
