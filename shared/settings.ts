@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { Role } from './role';
+import { DEFAULT_TIME_ZONE, TimeZoneSchema } from './time-zone';
 
 export const TerminalIdSchema = z
   .string()
@@ -139,6 +140,8 @@ export const Settings = z.object({
     poiId: z.number().int().positive().optional(),
   }),
   language: z.enum(['zh-CN', 'en']).default('zh-CN'),
+  /** The store's time zone (shared/time-zone.ts); settings saved before it load as the default. */
+  timeZone: TimeZoneSchema.default(DEFAULT_TIME_ZONE),
   mode: z.enum(['sandbox', 'live']).default('sandbox'),
   live: LiveSettings.default(LiveSettings.parse({})),
   api: z

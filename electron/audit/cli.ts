@@ -6,6 +6,9 @@
  *       [--operator ID] [--action A]... [--outcome O]... [--code PREFIX] [--card PREFIX]
  *       [--text TEXT] [--tz ZONE|+08:00] [--out PATH]
  *
+ * `--tz` defaults to the store's time zone as the log records it (its latest settings change
+ * that names one), else Asia/Shanghai: never the zone of the machine the copy is read on.
+ *
  * The file is opened read-only. Exit codes: 0 intact / exported, 1 the chain is broken,
  * 2 the file cannot be used or the arguments are wrong. Messages follow LANG (zh -> Chinese).
  */
@@ -16,7 +19,8 @@ import type { AuditFilter, VerifyResult } from '../../shared/audit';
 import { AppError } from '../../shared/errors';
 import { pickLanguage } from '../../shared/i18n';
 import messages from '../../shared/i18n/messages/audit';
-import { openAuditLog } from './log';
+import { DEFAULT_TIME_ZONE, isTimeZone } from '../../shared/time-zone';
+import { openAuditLog, type AuditLog } from './log';
 
 const USAGE = `usage:
   audit verify <file>
@@ -48,6 +52,24 @@ function zone(value: string | undefined): { tzOffsetMinutes?: number; timeZone?:
   if (!m) return { timeZone: value };
   const minutes = Number(m[2]) * 60 + Number(m[3]);
   return { tzOffsetMinutes: m[1] === '-' ? -minutes : minutes };
+}
+
+/**
+ * The store's time zone as the terminal last recorded it: a settings change of the zone, or
+ * the settings saved at set-up. A log from before the setting existed: the default, as the
+ * terminal itself would use.
+ */
+export function recordedStoreZone(log: Pick<AuditLog, 'search'>): string {
+  const { rows } = log.search({ actions: ['settings_change'] }, { limit: 500 });
+  for (const r of rows) {
+    const d = (r.detail ?? {}) as {
+      changes?: { timeZone?: { after?: unknown } };
+      after?: { timeZone?: unknown };
+    };
+    const zone = d.changes?.timeZone?.after ?? d.after?.timeZone;
+    if (isTimeZone(zone)) return zone;
+  }
+  return DEFAULT_TIME_ZONE;
 }
 
 function list(values: string[] | undefined): string[] | undefined {
@@ -117,7 +139,7 @@ async function exportLog(file: string, args: string[]): Promise<number> {
   try {
     const out = values.out ? createWriteStream(values.out) : process.stdout;
     const { rows } = await log.export(out, filter as AuditFilter, format, {
-      ...zone(values.tz),
+      ...(values.tz === undefined ? { timeZone: recordedStoreZone(log) } : zone(values.tz)),
       onProgress: (done, total) => {
         if (values.out && process.stderr.isTTY) process.stderr.write(`\r${done}/${total}`);
       },

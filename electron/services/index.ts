@@ -42,8 +42,6 @@ export interface ServiceDeps {
   /** The OS key store (Electron safeStorage); a key file in the data folder otherwise. */
   protector?: SecretProtector;
   now?: () => number;
-  /** The terminal's time zone (default: this machine's). */
-  timeZone?: string;
   /** A sandbox the caller runs (tests keep it across restarts); else one starts in-process. */
   sandbox?: RunningSandbox;
   /** better-sqlite3 native binding to use (Electron's ABI build), if not the default. */
@@ -80,10 +78,11 @@ export interface TerminalServices {
 
 export async function createTerminalServices(deps: ServiceDeps): Promise<TerminalServices> {
   const now = deps.now ?? Date.now;
-  const timeZone = deps.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   // Owner only (0700/0600), also a folder an older version left 0755 with 0644 files.
   prepareDataDir(deps.dataDir);
   const settings = new SettingsStore(path.join(deps.dataDir, 'settings.json'));
+  // The store's zone (a setting, never this machine's), read at each use: a change applies at once.
+  const timeZone = () => settings.settings.timeZone;
   const operators = new OperatorStore(path.join(deps.dataDir, 'operators.json'), now);
   const protector = deps.protector ?? createKeyFileProtector(path.join(deps.dataDir, 'secret.key'));
   const secrets = createSecretStore(path.join(deps.dataDir, 'secrets.json'), protector);
@@ -166,7 +165,7 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     audit,
     writes,
     now,
-    timeZone: () => timeZone,
+    timeZone,
     storePoiId: () => settings.settings.store.poiId,
     customCodeCardIds: () => settings.settings.customCodeCardIds,
     operatorName: (id) => operators.find(id)?.name,
@@ -202,7 +201,7 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
       mode: () => settings.settings.mode,
       sandbox: () => connection.ensureSandbox(),
       now,
-      timeZone: () => timeZone,
+      timeZone,
       storePoiId: () => settings.settings.store.poiId,
       customCodeCardIds: () => settings.settings.customCodeCardIds,
     }),

@@ -4,6 +4,7 @@ import type { AppInfo, TerminalConfig } from '../../shared/ops/account';
 import type { SessionView } from '../../shared/settings';
 import { api, authEvents } from './api';
 import { setLanguage } from './i18n';
+import { setStoreZone } from './kit/date-time';
 import { useWedgeScanner } from './scan/use-wedge-scanner';
 import { useIdleLock } from './shell/idle-lock';
 import { usePendingWork } from './shell/pending-work';
@@ -32,6 +33,8 @@ async function fetchState(): Promise<Loaded> {
     api.getTerminalConfig({}),
     api.getSession({}),
   ]);
+  // Messages that name a time (a lock's end) format it outside React: in the store's zone too.
+  setStoreZone(config.timeZone);
   return { needsSetup: setup.needsSetup, config, session };
 }
 

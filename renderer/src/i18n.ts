@@ -2,7 +2,7 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { isLanguage, pickLanguage, resources, type Language } from '../../shared/i18n';
 import type { ErrorInfo } from '../../shared/errors';
-import { LOCAL_ZONE, timeOfDay } from './kit/date-time';
+import { storeZone, timeOfDay } from './kit/date-time';
 
 const STORAGE_KEY = 'carddesk.language';
 
@@ -37,9 +37,10 @@ export async function initI18n(lang: Language) {
     interpolation: { escapeValue: false },
     returnNull: false,
   });
-  // `{{until, time}}` in a message: a time of day of a millisecond timestamp (a lock's end).
+  // `{{until, time}}` in a message: a time of day of a millisecond timestamp (a lock's end),
+  // in the store's time zone.
   i18next.services.formatter?.add('time', (value: unknown, lng: string | undefined) =>
-    typeof value === 'number' ? timeOfDay(value, lng ?? lang, LOCAL_ZONE) : String(value),
+    typeof value === 'number' ? timeOfDay(value, lng ?? lang, storeZone()) : String(value),
   );
   document.documentElement.lang = lang;
   return i18next;

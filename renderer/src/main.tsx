@@ -6,6 +6,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { api } from './api';
 import { initI18n, initialLanguage } from './i18n';
+import { setStoreZone } from './kit/date-time';
 // Stylesheets in cascade order: the shell, then each area's and kit's own sheet.
 import './shell/shell.css';
 import './areas/counter/counter.css';
@@ -28,6 +29,7 @@ async function boot() {
   // A terminal that is set up starts in its saved language; before the wizard, or when the
   // settings file is missing or damaged (its language is only the default then), the OS's.
   const saved = setup.needsSetup || setup.recovery || config.problem ? undefined : config.language;
+  setStoreZone(config.timeZone);
   await initI18n(initialLanguage(info, saved));
   const root = document.getElementById('root');
   if (!root) throw new Error('no #root element');

@@ -10,6 +10,7 @@ import office from './messages/office';
 import refunds from './messages/refunds';
 import review from './messages/review';
 import setup from './messages/setup';
+import timeZone from './messages/time-zone';
 import ui from './messages/ui';
 import verdict from './messages/verdict';
 import wechat from './messages/wechat';
@@ -29,6 +30,7 @@ const areas = {
   review,
   office,
   camera,
+  timeZone,
 } as const;
 
 type Area = keyof typeof areas;

@@ -19,6 +19,7 @@ import {
   SettingsView,
   TerminalIdSchema,
 } from '../settings';
+import { TimeZoneSchema } from '../time-zone';
 
 export const Mode = z.enum(['sandbox', 'live']);
 export type Mode = z.infer<typeof Mode>;
@@ -53,6 +54,8 @@ export const TerminalConfig = z.object({
   storeName: z.string(),
   mode: Mode,
   language: Settings.shape.language,
+  /** The store's time zone: every time the screens show and every "today" is in it. */
+  timeZone: z.string(),
   scan: Settings.shape.scan,
   sound: Settings.shape.sound,
   idleLockMinutes: z.number(),
@@ -67,6 +70,8 @@ export const SetupInput = z
     storeName: z.string().trim().min(1).max(64),
     poiId: z.number().int().positive().optional(),
     language: Settings.shape.language,
+    /** The store's time zone (Asia/Shanghai when not given). */
+    timeZone: TimeZoneSchema.optional(),
     mode: Mode,
     live: LiveSettings.optional(),
     appSecret: SecretValue.optional(),

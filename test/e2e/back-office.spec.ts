@@ -376,7 +376,6 @@ async function startStatsTerminal(): Promise<Terminal> {
     version: '0.0.0-test',
     dataDir,
     osLocale: 'en-US',
-    timeZone: 'Asia/Shanghai',
     sandbox,
     now: () => sandbox.sim.clock.now(),
   });

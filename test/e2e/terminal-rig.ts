@@ -39,7 +39,6 @@ export async function startTerminal(
     version: '0.0.0-test',
     dataDir: dir,
     osLocale: 'en-US',
-    timeZone: 'Asia/Shanghai',
     sandbox,
     writeTimings: opts.writeTimings ?? {
       retryMinMs: 200,

@@ -22,7 +22,6 @@ async function terminal(opts: { dir?: string; sandbox?: RunningSandbox } = {}) {
     version: 't',
     dataDir: dir,
     osLocale: 'en',
-    timeZone: 'Asia/Shanghai',
     sandbox,
     writeTimings: { retryMinMs: 50, retryMaxMs: 200, settleWindowMs: 300 },
   });

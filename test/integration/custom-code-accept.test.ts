@@ -40,7 +40,6 @@ beforeEach(async () => {
     version: 't',
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'carddesk-accept-')),
     osLocale: 'en',
-    timeZone: 'Asia/Shanghai',
     sandbox,
   });
   dispatch = createDispatcher({ services: terminal.services, guard: terminal.guard });

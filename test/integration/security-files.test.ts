@@ -70,7 +70,6 @@ async function start(dataDir: string, staticDir: string): Promise<Running> {
     version: 't',
     dataDir,
     osLocale: 'en',
-    timeZone: 'Asia/Shanghai',
   });
   const log = new LogFile({ dir: path.join(dataDir, 'logs') });
   log.info('CardDesk browser host starting');

@@ -50,7 +50,6 @@ async function terminal(
     version: 't',
     dataDir: dir,
     osLocale: 'en',
-    timeZone: 'Asia/Shanghai',
     ...(sandbox ? { sandbox } : {}),
     writeTimings: { retryMinMs: 40, retryMaxMs: 200, settleWindowMs: opts.windowMs ?? WINDOW_MS },
     ...(opts.crashAt
@@ -107,7 +106,6 @@ async function restartWith(r: Rig, writeTimings: Record<string, number>): Promis
     version: 't',
     dataDir: r.dir,
     osLocale: 'en',
-    timeZone: 'Asia/Shanghai',
     sandbox: r.sandbox,
     writeTimings,
   });

@@ -140,6 +140,7 @@ export function createAccountHandlers(deps: AccountDeps): AreaHandlers<typeof ac
       terminal: { name: input.terminalName, id: input.terminalId },
       store: { name: input.storeName, ...(input.poiId ? { poiId: input.poiId } : {}) },
       language: input.language,
+      ...(input.timeZone ? { timeZone: input.timeZone } : {}),
       mode: input.mode,
       ...(input.live ? { live: input.live } : {}),
     });
@@ -221,6 +222,7 @@ export function createAccountHandlers(deps: AccountDeps): AreaHandlers<typeof ac
         storeName: s.store.name,
         mode: s.mode,
         language: s.language,
+        timeZone: s.timeZone,
         scan: s.scan,
         sound: s.sound,
         idleLockMinutes: s.idleLockMinutes,

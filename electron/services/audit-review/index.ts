@@ -55,7 +55,8 @@ export interface AuditReviewDeps {
    */
   chooseExportFile?: (suggestedName: string) => Promise<string | undefined>;
   terminalId(): string;
-  timeZone: string;
+  /** The store's time zone, read at each call: a change in Settings applies at once. */
+  timeZone(): string;
   now(): number;
 }
 
@@ -134,7 +135,7 @@ export function createAuditReviewHandlers(
       scope: {
         own: true,
         operatorId: operator.id,
-        since: startOfLocalDay(ctx.now(), ctx.timeZone),
+        since: startOfLocalDay(ctx.now(), ctx.timeZone()),
       },
     };
   }
@@ -229,7 +230,7 @@ export function createAuditReviewHandlers(
   // --- export -------------------------------------------------------------------------------
 
   function suggestedName(filter: AuditFilter, format: 'csv' | 'jsonl'): string {
-    const tz = ctx.timeZone;
+    const tz = ctx.timeZone();
     const last = localDate(filter.to !== undefined ? filter.to - 1 : ctx.now(), tz);
     const first = filter.from !== undefined ? localDate(filter.from, tz) : undefined;
     const range =
@@ -279,6 +280,8 @@ export function createAuditReviewHandlers(
     out: WriteStream,
     part: string,
   ) {
+    // One zone for the whole file, and the record says which.
+    const timeZone = ctx.timeZone();
     let failure: unknown;
     out.on('error', (err) => (failure ??= err));
     const sink = async (chunk: string) => {
@@ -299,7 +302,7 @@ export function createAuditReviewHandlers(
     try {
       const { rows } = await ctx.audit.export(sink, filter, job.format, {
         signal: job.abort.signal,
-        timeZone: ctx.timeZone,
+        timeZone,
         // Masked before serialising: the code, and no chain fields (see the header).
         ...(masked ? { mapRecord: maskRecord, chain: false } : {}),
         onProgress: (done, total) => {
@@ -358,7 +361,7 @@ export function createAuditReviewHandlers(
         target: job.target,
         file: job.fileName,
         filter: { ...filter },
-        time_zone: ctx.timeZone,
+        time_zone: timeZone,
         ...(masked ? { codes: 'masked' } : {}),
         ...(job.error ? { error: job.error.key } : {}),
       },
@@ -370,7 +373,7 @@ export function createAuditReviewHandlers(
       const who = caller(call);
       const operators = who.scope.own ? [who.operator] : ctx.operators.list();
       return {
-        timeZone: ctx.timeZone,
+        timeZone: ctx.timeZone(),
         now: ctx.now(),
         terminalId: ctx.terminalId(),
         role: who.operator.role,
@@ -418,19 +421,20 @@ export function createAuditReviewHandlers(
 
     async auditSummary(input, call) {
       const { scope } = caller(call);
+      const timeZone = ctx.timeZone();
       const from = scope.own ? Math.max(input.from, scope.since ?? 0) : input.from;
       const summary: AuditSummary =
         input.to > from
           ? ctx.audit.summary({
               from,
               to: input.to,
-              timeZone: ctx.timeZone,
+              timeZone,
               ...(scope.own && scope.operatorId ? { operatorId: scope.operatorId } : {}),
             })
           : {
               from,
               to: input.to,
-              timeZone: ctx.timeZone,
+              timeZone,
               total: 0,
               byActionOutcome: [],
               byOperator: [],

@@ -1,18 +1,31 @@
 /**
  * Dates and times in the operator's language, in the time zone the caller passes: the one
- * place the renderer formats them. The zone is an IANA name (the review screens pass the
- * terminal's, from reviewInfo) or LOCAL_ZONE, this machine's zone (the counter, refunds, back
- * office and settings).
+ * place the renderer formats them. The zone is the store's (an IANA name from the terminal's
+ * settings: `useStoreZone()` in a screen, `storeZone()` outside React), never this machine's:
+ * a till whose clock is set to UTC still shows Beijing times for a store in Shanghai.
  */
-export type Zone = string | undefined;
-export const LOCAL_ZONE: Zone = undefined;
+import { DEFAULT_TIME_ZONE } from '../../../shared/time-zone';
+
+export type Zone = string;
+
+let current: Zone = DEFAULT_TIME_ZONE;
+
+/** Set from the terminal's configuration each time it is read (start-up, settings saved). */
+export function setStoreZone(zone: Zone) {
+  current = zone;
+}
+
+/** The store's time zone, for code outside React (i18n's `time` formatter). */
+export function storeZone(): Zone {
+  return current;
+}
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 function format(lang: string, timeZone: Zone, opts: Intl.DateTimeFormatOptions) {
-  const key = `${lang}|${timeZone ?? ''}|${JSON.stringify(opts)}`;
+  const key = `${lang}|${timeZone}|${JSON.stringify(opts)}`;
   let f = formats.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat(lang, { ...(timeZone ? { timeZone } : {}), ...opts });
+    f = new Intl.DateTimeFormat(lang, { timeZone, ...opts });
     formats.set(key, f);
   }
   return f;

@@ -92,7 +92,6 @@ export async function terminal(opts: RigOptions = {}): Promise<Rig> {
     version: 't',
     dataDir: dir,
     osLocale: 'en',
-    timeZone: 'Asia/Shanghai',
     ...(sandbox ? { sandbox } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.monoNow ? { monoNow: opts.monoNow } : {}),

@@ -54,7 +54,6 @@ async function start(dataDir: string) {
     version: 't',
     dataDir,
     osLocale: 'en',
-    timeZone: 'Asia/Shanghai',
   });
   const log = new LogFile({ dir: path.join(dataDir, 'logs') });
   const dispatch = createDispatcher({

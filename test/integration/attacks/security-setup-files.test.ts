@@ -39,7 +39,6 @@ async function reopened(r: Rig, tamper: () => void): Promise<Rig> {
     version: 't',
     dataDir: r.dir,
     osLocale: 'en',
-    timeZone: 'Asia/Shanghai',
     sandbox: r.sandbox,
   });
   const dispatch = createDispatcher({ services: t.services, guard: t.guard });

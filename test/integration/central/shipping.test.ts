@@ -46,7 +46,6 @@ async function terminal() {
     version: 't',
     dataDir: dir,
     osLocale: 'en',
-    timeZone: 'Asia/Shanghai',
     sandbox,
     shippingTimings: { idleMs: 100, retryMinMs: 50, retryMaxMs: 400, batchRecords: 7 },
   });

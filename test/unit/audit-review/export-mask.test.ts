@@ -32,7 +32,6 @@ async function terminal() {
     version: 't',
     dataDir: dir,
     osLocale: 'en',
-    timeZone: 'Asia/Shanghai',
     now: () => START,
   });
   open.push(t);

@@ -39,7 +39,6 @@ async function terminal(
     version: 't',
     dataDir: dir,
     osLocale: 'en',
-    timeZone: 'Asia/Shanghai',
     now: () => clock,
     ...opts,
   });

@@ -67,6 +67,34 @@ describe('npm run audit', () => {
     expect(lines[1]).toContain(',"卡券已过期, ""expired""",');
   });
 
+  it('export: local times in the store’s zone as the log records it, never the machine’s', () => {
+    // No settings change names a zone (a log from before the setting): Asia/Shanghai.
+    const file = terminalLog();
+    const before = cli(['export', file, '--format', 'csv', '--outcome', 'rejected'], {
+      TZ: 'America/New_York',
+    });
+    expect(before.code).toBe(0);
+    expect(before.out.split('\r\n')[1]).toContain(
+      ',2024-05-01 01:00:00.000,2024-05-01 09:00:00.000,',
+    );
+    // The manager moved the store to London (summer time in May: UTC+1).
+    const moved = tempFile();
+    const log = open(moved, { now: clock(T0) });
+    fill(log, 2);
+    log.append({
+      action: 'settings_change',
+      outcome: 'ok',
+      operator_id: 'boss',
+      detail: { changes: { timeZone: { before: 'Asia/Shanghai', after: 'Europe/London' } } },
+    });
+    log.close();
+    const r = cli(['export', moved, '--format', 'csv', '--action', 'lookup'], {
+      TZ: 'America/New_York',
+    });
+    expect(r.code).toBe(0);
+    expect(r.out.split('\r\n')[1]).toContain(',2024-05-01 01:00:00.000,2024-05-01 02:00:00.000,');
+  });
+
   it('export: JSON Lines to a file, by time range and operator', () => {
     const file = terminalLog();
     const out = path.join(tempDir(), 'export.jsonl');

@@ -29,7 +29,6 @@ beforeEach(async () => {
     version: 't',
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'carddesk-office-')),
     osLocale: 'en',
-    timeZone: 'Asia/Shanghai',
     sandbox,
   });
   const dispatch = createDispatcher({ services: services.services, guard: services.guard });

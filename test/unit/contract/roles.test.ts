@@ -127,7 +127,6 @@ beforeAll(async () => {
     version: 't',
     dataDir: dir,
     osLocale: 'en',
-    timeZone: 'Asia/Shanghai',
   });
   const counted = Object.fromEntries(
     opNames.map((name) => [

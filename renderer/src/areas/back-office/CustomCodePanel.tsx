@@ -17,7 +17,7 @@ import { api } from '../../api';
 import { ConfirmStep } from './ConfirmStep';
 import { ErrorLine, useFormat } from './common';
 import { caught } from '../../kit/errors/ErrorNotice';
-import { dateTime, LOCAL_ZONE } from '../../kit/date-time';
+import { dateTime } from '../../kit/date-time';
 
 export function CustomCodePanel({ card }: { card: Card }) {
   const { t } = useTranslation();
@@ -113,8 +113,8 @@ export function CustomCodePanel({ card }: { card: Card }) {
               <>
                 <dt>{t('office.details.window')}</dt>
                 <dd>
-                  {checked.begin ? dateTime(checked.begin, fmt.lang, LOCAL_ZONE) : '…'} –{' '}
-                  {checked.end ? dateTime(checked.end, fmt.lang, LOCAL_ZONE) : '…'}
+                  {checked.begin ? dateTime(checked.begin, fmt.lang, fmt.zone) : '…'} –{' '}
+                  {checked.end ? dateTime(checked.end, fmt.lang, fmt.zone) : '…'}
                 </dd>
               </>
             )}

@@ -9,7 +9,8 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import { cssColor } from '../../../../shared/office/card-edit';
 import type { Tone } from '../../../../shared/verdict';
 import type { CardStatus, CardType } from '../../../../shared/wechat/enums';
-import { calendarDate, dateTime, LOCAL_ZONE } from '../../kit/date-time';
+import { calendarDate, dateTime } from '../../kit/date-time';
+import { useStoreZone } from '../../shell/terminal-context';
 import { routeHref } from '../../shell/route';
 import { ErrorNotice } from '../../kit/errors/ErrorNotice';
 
@@ -83,13 +84,16 @@ export function cardHref(id: string, action?: string): string {
 export function useFormat() {
   const { i18n } = useTranslation();
   const lang = i18n.language;
+  const zone = useStoreZone();
   const num = new Intl.NumberFormat(lang);
   return {
     lang,
+    /** The store's time zone. */
+    zone,
     number: (n: number) => num.format(n),
-    /** Unix seconds as date and time in the terminal's time zone. */
+    /** Unix seconds as date and time in the store's time zone. */
     seconds: (s: number, withTime = true) =>
-      withTime ? dateTime(s * 1000, lang, LOCAL_ZONE) : calendarDate(s * 1000, lang, LOCAL_ZONE),
+      withTime ? dateTime(s * 1000, lang, zone) : calendarDate(s * 1000, lang, zone),
     list: (items: string[]) => items.join(lang.startsWith('zh') ? '、' : ', '),
   };
 }

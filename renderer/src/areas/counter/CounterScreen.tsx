@@ -13,10 +13,10 @@ import { scanBus, type ScanSource } from '../../scan/scan-bus';
 import { playSound } from '../../kit/verdict/sound';
 import { VerdictPanel } from '../../kit/verdict/VerdictPanel';
 import { errorText } from '../../i18n';
-import { useTerminal } from '../../shell/terminal-context';
+import { useStoreZone, useTerminal } from '../../shell/terminal-context';
 import { useRoute } from '../../shell/route';
 import { caught } from '../../kit/errors/ErrorNotice';
-import { LOCAL_ZONE, timeOfDay } from '../../kit/date-time';
+import { timeOfDay } from '../../kit/date-time';
 
 type Phase =
   | { k: 'idle' }
@@ -30,6 +30,7 @@ type Phase =
 
 export function CounterScreen() {
   const { t, i18n } = useTranslation();
+  const zone = useStoreZone();
   const { config, pending } = useTerminal();
   const [phase, setPhase] = useState<Phase>({ k: 'idle' });
   const [typed, setTyped] = useState('');
@@ -185,7 +186,7 @@ export function CounterScreen() {
               {s.state === 'redeemed'
                 ? t('ui.counter.settledRedeemed', {
                     code: s.code,
-                    time: timeOfDay(s.at, lang, LOCAL_ZONE),
+                    time: timeOfDay(s.at, lang, zone),
                   })
                 : t('ui.counter.settledNotRedeemed', { code: s.code })}
             </li>
@@ -210,7 +211,7 @@ export function CounterScreen() {
             checkOnly={checkOnly}
             done
             title={t('ui.counter.redeemed')}
-            hint={t('ui.counter.redeemedAt', { time: timeOfDay(phase.at, lang, LOCAL_ZONE) })}
+            hint={t('ui.counter.redeemedAt', { time: timeOfDay(phase.at, lang, zone) })}
           />
         )}
         {phase.k === 'unknown' && !settledNow && (

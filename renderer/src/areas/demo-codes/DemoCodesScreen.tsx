@@ -10,9 +10,9 @@ import { decideVerdict, toneOf, type Tone, type VerdictKind } from '../../../../
 import { UserCardStatus } from '../../../../shared/wechat/enums';
 import { api } from '../../api';
 import { routeHref } from '../../shell/route';
-import { calendarDate, LOCAL_ZONE } from '../../kit/date-time';
+import { calendarDate } from '../../kit/date-time';
 import { warningText } from '../../kit/verdict/verdict-text';
-import { useTerminal } from '../../shell/terminal-context';
+import { useStoreZone, useTerminal } from '../../shell/terminal-context';
 
 type DemoCode = DemoCodes['codes'][number];
 
@@ -70,8 +70,9 @@ export function expectedVerdict(c: DemoCode): VerdictKind {
 /** The notes under a code, in the operator's language, from what the code is now. */
 function useNotes() {
   const { t, i18n } = useTranslation();
+  const zone = useStoreZone();
   return (c: DemoCode, kind: VerdictKind): string[] => {
-    const day = (ms: number) => calendarDate(ms, i18n.language, LOCAL_ZONE);
+    const day = (ms: number) => calendarDate(ms, i18n.language, zone);
     if (kind === 'not_yet_valid') return [t('ui.demo.notes.validFrom', { date: day(c.validFrom) })];
     if (kind === 'expired' && c.status === 'NORMAL') {
       return [t('ui.demo.notes.ended', { date: day(c.validUntil) })];

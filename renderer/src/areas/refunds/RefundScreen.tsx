@@ -19,9 +19,9 @@ import { api } from '../../api';
 import { scanBus } from '../../scan/scan-bus';
 import { VerdictPanel } from '../../kit/verdict/VerdictPanel';
 import { errorText } from '../../i18n';
-import { useTerminal } from '../../shell/terminal-context';
+import { useStoreZone, useTerminal } from '../../shell/terminal-context';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
-import { dateTime, LOCAL_ZONE } from '../../kit/date-time';
+import { dateTime } from '../../kit/date-time';
 
 type Reason = (typeof REFUND_REASONS)[number];
 
@@ -37,6 +37,7 @@ const notInvalidatable = (kind: string): kind is NotInvalidatable =>
 
 export function RefundScreen() {
   const { t, i18n } = useTranslation();
+  const zone = useStoreZone();
   const { session, refresh } = useTerminal();
   const isSupervisor = !!session.operator && roleAllows(session.operator.role, 'supervisor');
   const [code, setCode] = useState('');
@@ -188,7 +189,7 @@ export function RefundScreen() {
             <p className="refund-history" data-testid="refund-history">
               {preview?.redeemedHere
                 ? t('refunds.redeemedHere', {
-                    time: dateTime(preview.redeemedHere.at, lang, LOCAL_ZONE),
+                    time: dateTime(preview.redeemedHere.at, lang, zone),
                     name: preview.redeemedHere.operatorName,
                   })
                 : t('refunds.notRedeemedHere')}
@@ -350,6 +351,7 @@ export function RefundScreen() {
 
 function OutboxQueue({ version }: { version: number }) {
   const { t, i18n } = useTranslation();
+  const zone = useStoreZone();
   const [items, setItems] = useState<OutboxItem[]>([]);
   const [showClosed, setShowClosed] = useState(false);
   const [cancelling, setCancelling] = useState<number>();
@@ -423,7 +425,7 @@ function OutboxQueue({ version }: { version: number }) {
                 <td>{t(`refunds.states.${it.state}`)}</td>
                 <td>{it.attempts}</td>
                 <td>{it.lastError ? errorText(it.lastError) : '—'}</td>
-                <td>{it.nextAt ? dateTime(it.nextAt, i18n.language, LOCAL_ZONE) : '—'}</td>
+                <td>{it.nextAt ? dateTime(it.nextAt, i18n.language, zone) : '—'}</td>
                 <td>
                   {(it.state === 'checking' || it.state === 'sending') && (
                     <small className="muted">{t('refunds.inFlight')}</small>

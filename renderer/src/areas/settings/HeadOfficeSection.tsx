@@ -4,7 +4,8 @@ import type { ShippingStatus } from '../../../../shared/ops/shipping';
 import { isSecureEndpoint, sameEndpoint } from '../../../../shared/settings';
 import { api } from '../../api';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
-import { dateTime, LOCAL_ZONE } from '../../kit/date-time';
+import { dateTime } from '../../kit/date-time';
+import { useStoreZone } from '../../shell/terminal-context';
 import { focusFirstError, TextField, type FieldErrors } from '../../kit/form/form';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { SectionForm, type SectionProps } from './SectionForm';
@@ -19,6 +20,7 @@ const POLL_MS = 3_000;
  */
 export function HeadOfficeSection({ view, onSaved }: SectionProps) {
   const { t, i18n } = useTranslation();
+  const zone = useStoreZone();
   const saved = view.settings.central;
   const [url, setUrl] = useState(saved.url);
   const [credential, setCredential] = useState('');
@@ -102,7 +104,7 @@ export function HeadOfficeSection({ view, onSaved }: SectionProps) {
   const when = (ms: number | undefined) =>
     ms === undefined
       ? t('settings.headOffice.never')
-      : dateTime(ms, i18n.language, LOCAL_ZONE, { seconds: true });
+      : dateTime(ms, i18n.language, zone, { seconds: true });
 
   return (
     <>

@@ -6,9 +6,9 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import { PinSchema, type OperatorView } from '../../../../shared/settings';
 import { api } from '../../api';
 import { focusFirstError, validate, type FieldErrors } from '../../kit/form/form';
-import { useTerminal } from '../../shell/terminal-context';
+import { useStoreZone, useTerminal } from '../../shell/terminal-context';
 import { checkPinRepeat, OperatorFields, PinFields } from '../../kit/form/OperatorFields';
-import { LOCAL_ZONE, timeOfDay } from '../../kit/date-time';
+import { timeOfDay } from '../../kit/date-time';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 
 type Editing = { id: string; kind: 'role' | 'pin' | 'disable' } | null;
@@ -23,6 +23,7 @@ const ROLES = Role.options;
  */
 export function OperatorsSection() {
   const { t, i18n } = useTranslation();
+  const zone = useStoreZone();
   const { session, refresh } = useTerminal();
   const [operators, setOperators] = useState<OperatorView[] | null>(null);
   const [loadError, setLoadError] = useState<ErrorInfo | null>(null);
@@ -73,7 +74,7 @@ export function OperatorsSection() {
         <span className="op-status locked">
           <span aria-hidden="true">◷ </span>
           {t('settings.operators.status.locked', {
-            time: timeOfDay(o.lockedUntil, i18n.language, LOCAL_ZONE, { localeClock: true }),
+            time: timeOfDay(o.lockedUntil, i18n.language, zone, { localeClock: true }),
           })}
         </span>
       );

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES, type Language } from '../../../../shared/i18n';
 import { Settings } from '../../../../shared/settings';
+import { TimeZoneSchema } from '../../../../shared/time-zone';
 import { api } from '../../api';
 import {
   ChoiceCards,
@@ -11,12 +12,13 @@ import {
   type FieldErrors,
 } from '../../kit/form/form';
 import { setLanguage } from '../../i18n';
+import { TimeZoneField } from '../../kit/form/TimeZoneField';
 import { SectionForm, type SectionProps } from './SectionForm';
 
 const LANGUAGE_NAMES: Record<Language, string> = { 'zh-CN': '中文', en: 'English' };
-const ORDER = ['terminal.name', 'terminal.id', 'store.name', 'store.poiId'];
+const ORDER = ['terminal.name', 'terminal.id', 'store.name', 'store.poiId', 'timeZone'];
 
-/** Terminal name and id, store name and WeChat store id, the terminal's language. */
+/** Terminal name and id, store name, WeChat store id and time zone, the terminal's language. */
 export function TerminalSection({ view, onSaved }: SectionProps) {
   const { t } = useTranslation();
   const s = view.settings;
@@ -25,6 +27,7 @@ export function TerminalSection({ view, onSaved }: SectionProps) {
   const [storeName, setStoreName] = useState(s.store.name);
   const [poiId, setPoiId] = useState(s.store.poiId === undefined ? '' : String(s.store.poiId));
   const [language, setLang] = useState<Language>(s.language);
+  const [timeZone, setTimeZone] = useState(s.timeZone);
   const [errors, setErrors] = useState<FieldErrors>({});
 
   const poi = poiId.trim() === '' ? undefined : /^\d+$/.test(poiId.trim()) ? Number(poiId) : NaN;
@@ -37,6 +40,7 @@ export function TerminalSection({ view, onSaved }: SectionProps) {
     id !== s.terminal.id ||
     storeName !== s.store.name ||
     poi !== s.store.poiId ||
+    timeZone !== s.timeZone ||
     language !== s.language;
 
   function save() {
@@ -50,14 +54,23 @@ export function TerminalSection({ view, onSaved }: SectionProps) {
       { name: storeName, ...draft.store },
       { prefix: 'store.', overrides: { poiId: 'setup.invalid.poiId' } },
     );
-    const found = { ...terminal.errors, ...store.errors };
+    const zone = validate(t, TimeZoneSchema, timeZone, {
+      prefix: 'timeZone',
+      overrides: { '': 'timeZone.invalid' },
+    });
+    const found = { ...terminal.errors, ...store.errors, ...zone.errors };
     setErrors(found);
-    if (!terminal.ok || !store.ok) {
+    if (!terminal.ok || !store.ok || !zone.ok) {
       focusFirstError(found, ORDER);
       return null;
     }
     return api
-      .updateSettings({ terminal: terminal.data, store: store.data, language })
+      .updateSettings({
+        terminal: terminal.data,
+        store: store.data,
+        language,
+        timeZone: zone.data,
+      })
       .then(async (v) => {
         if (language !== s.language) await setLanguage(language);
         return v;
@@ -111,6 +124,13 @@ export function TerminalSection({ view, onSaved }: SectionProps) {
           autoComplete="off"
           onChange={(e) => setPoiId(e.target.value)}
           error={errors['store.poiId']}
+        />
+        <TimeZoneField
+          id="timeZone"
+          className="span-all"
+          value={timeZone}
+          onChange={setTimeZone}
+          error={errors.timeZone}
         />
       </div>
       <ChoiceCards<Language>

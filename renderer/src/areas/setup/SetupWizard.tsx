@@ -22,13 +22,15 @@ import { RecoveryNote, type Recovery } from '../../kit/form/RecoveryNote';
 import { setLanguage } from '../../i18n';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 import { checkPinRepeat, OperatorFields } from '../../kit/form/OperatorFields';
+import { TimeZoneField } from '../../kit/form/TimeZoneField';
+import { DEFAULT_TIME_ZONE } from '../../../../shared/time-zone';
 
 const STEPS = ['terminal', 'connection', 'manager'] as const;
 const LANGUAGE_NAMES: Record<Language, string> = { 'zh-CN': '中文', en: 'English' };
 
 /** Field ids in screen order, per step, so the first wrong one gets the focus. */
 const FIELD_ORDER = [
-  ['terminalName', 'terminalId', 'storeName', 'poiId'],
+  ['terminalName', 'terminalId', 'storeName', 'poiId', 'timeZone'],
   ['appId', 'appSecret', 'tokenServiceUrl', 'tokenServiceAuth'],
   ['manager.id', 'manager.name', 'manager.pin', 'pinRepeat'],
 ] as const;
@@ -38,6 +40,7 @@ interface Draft extends ConnectionDraft {
   terminalId: string;
   storeName: string;
   poiId: string;
+  timeZone: string;
   appSecret: string;
   tokenServiceAuth: string;
   managerId: string;
@@ -53,6 +56,7 @@ const EMPTY: Draft = {
   terminalId: '',
   storeName: '',
   poiId: '',
+  timeZone: DEFAULT_TIME_ZONE,
   mode: 'sandbox',
   provider: 'stable_token',
   appId: '',
@@ -126,14 +130,27 @@ export function SetupWizard({
     if (n === 0) {
       return validate(
         t,
-        SetupInput.pick({ terminalName: true, terminalId: true, storeName: true, poiId: true }),
+        SetupInput.pick({
+          terminalName: true,
+          terminalId: true,
+          storeName: true,
+          poiId: true,
+          timeZone: true,
+        }),
         {
           terminalName: draft.terminalName,
           terminalId: draft.terminalId,
           storeName: draft.storeName,
           poiId: poiIdValue(draft.poiId),
+          timeZone: draft.timeZone,
         },
-        { overrides: { terminalId: 'setup.invalid.terminalId', poiId: 'setup.invalid.poiId' } },
+        {
+          overrides: {
+            terminalId: 'setup.invalid.terminalId',
+            poiId: 'setup.invalid.poiId',
+            timeZone: 'timeZone.invalid',
+          },
+        },
       ).errors;
     }
     if (n === 1) {
@@ -176,6 +193,7 @@ export function SetupWizard({
       storeName: draft.storeName,
       ...(poiId !== undefined ? { poiId } : {}),
       language,
+      timeZone: draft.timeZone,
       mode: draft.mode,
       ...(live
         ? {
@@ -345,6 +363,13 @@ export function SetupWizard({
                   autoComplete="off"
                   onChange={(e) => set({ poiId: e.target.value })}
                   error={errors.poiId}
+                />
+                <TimeZoneField
+                  id="timeZone"
+                  className="span-all"
+                  value={draft.timeZone}
+                  onChange={(timeZone) => set({ timeZone })}
+                  error={errors.timeZone}
                 />
               </div>
             </>

@@ -2,7 +2,8 @@ import { useTranslation } from 'react-i18next';
 import type { Verdict } from '../../../../shared/verdict';
 import { valueText, warningText } from './verdict-text';
 import { ErrorNotice } from '../errors/ErrorNotice';
-import { calendarDate, dateTime, LOCAL_ZONE, timeOfDay } from '../date-time';
+import { calendarDate, dateTime, timeOfDay } from '../date-time';
+import { useStoreZone } from '../../shell/terminal-context';
 
 const ICONS: Record<Verdict['tone'], string> = {
   accept: '✓',
@@ -59,14 +60,15 @@ export function VerdictPanel({
 }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
+  const zone = useStoreZone();
   const v = verdict;
   const h = hintKey(v, checkOnly);
   const params: Record<string, string> = {
     ...h.params,
-    ...(v.redeemedHere ? { time: timeOfDay(v.redeemedHere.at, lang, LOCAL_ZONE) } : {}),
-    ...(v.window?.end ? { date: calendarDate(v.window.end, lang, LOCAL_ZONE) } : {}),
+    ...(v.redeemedHere ? { time: timeOfDay(v.redeemedHere.at, lang, zone) } : {}),
+    ...(v.window?.end ? { date: calendarDate(v.window.end, lang, zone) } : {}),
     ...(v.kind === 'not_yet_valid' && v.window?.begin
-      ? { date: dateTime(v.window.begin, lang, LOCAL_ZONE) }
+      ? { date: dateTime(v.window.begin, lang, zone) }
       : {}),
   };
   return (
@@ -122,8 +124,8 @@ export function VerdictPanel({
           <>
             <dt>{t('verdict.label.window')}</dt>
             <dd data-testid="verdict-window">
-              {v.window.begin ? dateTime(v.window.begin, lang, LOCAL_ZONE) : '…'} –{' '}
-              {v.window.end ? dateTime(v.window.end, lang, LOCAL_ZONE) : '…'}
+              {v.window.begin ? dateTime(v.window.begin, lang, zone) : '…'} –{' '}
+              {v.window.end ? dateTime(v.window.end, lang, zone) : '…'}
             </dd>
           </>
         )}
