@@ -57,8 +57,9 @@ describe('the host enforces the back office confirmation step', () => {
 
   it('the refusal is said in both languages, without a schema path', async () => {
     const { resources } = await import('../../shared/i18n');
-    const en = (resources.en.translation as { errors: Record<string, string> }).errors;
-    const zh = (resources['zh-CN'].translation as { errors: Record<string, string> }).errors;
+    const en = (resources.en.translation as unknown as { errors: Record<string, string> }).errors;
+    const zh = (resources['zh-CN'].translation as unknown as { errors: Record<string, string> })
+      .errors;
     expect(en.confirmation_required).toMatch(/confirm/);
     expect(zh.confirmation_required).toMatch(/确认/);
   });
