@@ -64,9 +64,10 @@ export function createSummary(db: Database, ctx: { ready: () => Source }) {
     ).all(...params) as Grouped<'card_id'>[];
     // The reasons live in the records themselves, not in the index. Grouped by what a
     // supervisor can read: the errcode (WeChat's message differs by request id, so it is only
-    // a sample), or, where WeChat gave none, the terminal's own reason key. A lookup that
-    // WeChat answered (errcode 0) is a verdict, not a refusal: logs of older versions recorded
-    // those as `rejected`, and they are left out here (new lookups record them as `ok`).
+    // a sample), or, where WeChat gave none, the terminal's own reason key. A lookup is a
+    // verdict, not a refusal: logs of older versions recorded lookups of used or expired codes
+    // as `rejected`; whatever a lookup's stored outcome, it is never a rejection row (a lookup
+    // that failed, "could not check", stays among the failures).
     const reasonKey = `CASE WHEN a.errcode IS NULL OR a.errcode = 0 THEN coalesce(
         json_extract(a.detail, '$.error'), json_extract(a.detail, '$.reason'),
         json_extract(a.detail, '$.verdict')) END`;
@@ -76,7 +77,7 @@ export function createSummary(db: Database, ctx: { ready: () => Source }) {
        FROM ${source === 'indexed' ? 'audit_ix x CROSS JOIN audit a ON a.id = x.id' : 'audit a'}
        WHERE ${where.replace(/\b(ts|operator_id)\b/g, source === 'indexed' ? 'x.$1' : 'a.$1')}
          AND ${source === 'indexed' ? 'x' : 'a'}.outcome IN ('rejected', 'failed')
-         AND NOT (a.action = 'lookup' AND a.errcode IS 0)
+         AND NOT (a.action = 'lookup' AND a.outcome <> 'failed')
        GROUP BY a.action, a.outcome, a.errcode, reason ORDER BY count DESC LIMIT 20`,
     ).all(...params) as (Grouped<'errcode' | 'errmsg'> & {
       errcode: number | null;

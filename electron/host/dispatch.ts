@@ -51,6 +51,12 @@ export function createDispatcher(opts: DispatchOptions) {
       opts.guard.check(def.access, ctx, name, 'passive' in def && def.passive === true);
       const parsed = def.input.safeParse(rawInput ?? {});
       if (!parsed.success) {
+        // An otherwise valid call of an operation that asks for `confirmed: true` (what cannot
+        // be undone) made without its review step: said in words, not as a schema path.
+        const { issues } = parsed.error;
+        if (issues.length > 0 && issues.every((i) => i.path.join('.') === 'confirmed')) {
+          throw new AppError('invalid_input', 'errors.confirmation_required', {});
+        }
         throw new AppError('invalid_input', 'errors.invalid_input', {
           detail: describeIssues(parsed.error),
         });

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo, TerminalConfig } from '../../shared/ops/account';
 import type { SessionView } from '../../shared/settings';
@@ -43,10 +43,23 @@ export function App({ info }: { info: AppInfo }) {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [route] = useRoute();
 
-  const refresh = useCallback(async () => setLoaded(await fetchState()), []);
+  // Several refreshes can be in flight at once (a settings save's, a sign-out's, the one every
+  // poll refused after a sign-out starts) and their answers can arrive in any order. Only an
+  // answer newer than the one shown is applied: a signed-in answer requested before a sign-out
+  // and delivered after it would otherwise bring the last screen back over the sign-in screen,
+  // whose next refresh then mounts a new, empty sign-in form (what was typed was lost).
+  const requested = useRef(0);
+  const applied = useRef(0);
+  const refresh = useCallback(async () => {
+    const n = ++requested.current;
+    const next = await fetchState();
+    if (n < applied.current) return;
+    applied.current = n;
+    setLoaded(next);
+  }, []);
 
   useEffect(() => {
-    void fetchState().then(setLoaded);
+    void refresh();
     const onLost = () => void refresh();
     authEvents.addEventListener('lost', onLost);
     return () => authEvents.removeEventListener('lost', onLost);

@@ -36,6 +36,13 @@ import { addDays, DATE, localDate, localDayStart } from '../local-days';
 /** Actions of the counter (a customer is waiting): rejections and failures count only these. */
 export const COUNTER_ACTIONS = ['scan', 'lookup', 'redeem', 'invalidate'] as const;
 
+/**
+ * What can be refused: a scan, a redemption, a refund. A lookup only reads a code's state and
+ * never counts as a rejection, whatever its stored outcome (logs of older versions wrote
+ * "rejected" for a lookup of a used or expired code).
+ */
+export const REJECTION_ACTIONS = ['scan', 'redeem', 'invalidate'] as const;
+
 export const REVIEW_KINDS = ['redemptions', 'refunds', 'rejections', 'failures'] as const;
 export type ReviewKind = (typeof REVIEW_KINDS)[number];
 
@@ -49,7 +56,7 @@ export const KIND_RULES: Record<
   /** A code invalidated for a refund (confirmed or settled). */
   refunds: { actions: ['invalidate'], outcomes: ['ok', 'settled'] },
   /** WeChat or the terminal refused a code at the counter. */
-  rejections: { actions: COUNTER_ACTIONS, outcomes: ['rejected'] },
+  rejections: { actions: REJECTION_ACTIONS, outcomes: ['rejected'] },
   /** Could not be done at the counter (network, platform trouble). */
   failures: { actions: COUNTER_ACTIONS, outcomes: ['failed'] },
 };

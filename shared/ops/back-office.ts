@@ -143,7 +143,10 @@ export const backOfficeOps = {
       .strict(),
     output: CardView.extend({ sendCheck: z.boolean() }),
   }),
-  /** card/modifystock. */
+  /**
+   * card/modifystock. `confirmed`: the manager reviewed the change (the back office's confirm
+   * step); a caller that skips the review is refused before anything reaches WeChat.
+   */
   officeModifyStock: op({
     access: 'manager',
     input: z
@@ -151,6 +154,7 @@ export const backOfficeOps = {
         cardId: CardId,
         direction: z.enum(['increase', 'reduce']),
         amount: z.number().int().min(1).max(100_000_000),
+        confirmed: z.literal(true),
       })
       .strict(),
     output: CardView.extend({ before: Stock, after: Stock }),
@@ -161,10 +165,20 @@ export const backOfficeOps = {
     input: z.object({ cardId: CardId, code: CodeText }).strict(),
     output: CodeCheck,
   }),
-  /** code/update of a custom code (checked with code/get first, again, by the host). */
+  /**
+   * code/update of a custom code (checked with code/get first, again, by the host); confirmed
+   * after the review step, as a stock change.
+   */
   officeUpdateCode: op({
     access: 'manager',
-    input: z.object({ cardId: CardId, code: CodeText, newCode: z.string().max(64) }).strict(),
+    input: z
+      .object({
+        cardId: CardId,
+        code: CodeText,
+        newCode: z.string().max(64),
+        confirmed: z.literal(true),
+      })
+      .strict(),
     output: z.object({ oldCode: z.string(), newCode: z.string(), settled: z.boolean().optional() }),
   }),
   /** card/delete, confirmed by typing the card's title. */

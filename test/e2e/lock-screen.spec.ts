@@ -221,8 +221,47 @@ test('the sign-in screen keeps what was typed after a sign-out', async ({
   const id = page.getByLabel('操作员编号', { exact: true });
   await expect(id).toBeVisible();
   // Typed at once, as a person does; then a few polls' time passes.
-  await id.pressSequentially(SUPERVISOR.id);
+  await id.pressSequentially(SUPERVISOR.id, { delay: 80 });
   await page.waitForTimeout(4_000);
   await expect(id).toHaveValue(SUPERVISOR.id);
   await shot(page, 'signin-after-sign-out-zh-1024.png');
+});
+
+test('a refresh answered late (signed in) never brings the last screen back over the sign-in screen', async ({
+  page,
+  readyTerminal,
+}) => {
+  await page.goto(readyTerminal.url);
+  await signInOnce(page, MANAGER);
+  await page.goto(`${readyTerminal.url}#/settings?section=cardIds`);
+  await page.getByLabel('添加卡券 ID').fill('pFS7Fjg8kV1IdDz01r4SQwMkuCKc');
+  await page.getByRole('button', { name: '添加', exact: true }).click();
+  // The refresh after the save asks for the session while the manager is signed in; its answer
+  // is held back until after the sign-out (a busy till, a slow disk).
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let held = false;
+  await page.route('**/api/getSession', async (route) => {
+    if (held) return route.continue();
+    held = true;
+    const answer = await route.fetch();
+    await released;
+    await route.fulfill({ response: answer });
+  });
+  await page.getByRole('button', { name: '保存', exact: true }).click();
+  await expect.poll(() => held).toBe(true);
+  await fromOperatorMenu(page, '退出登录');
+  const id = page.getByLabel('操作员编号', { exact: true });
+  await expect(id).toBeVisible();
+  await id.pressSequentially(SUPERVISOR.id, { delay: 80 });
+  await page.getByLabel('PIN', { exact: true }).pressSequentially(SUPERVISOR.pin, { delay: 80 });
+  release();
+  // The late answer and a few polls' time: the sign-in screen stays, with what was typed.
+  await page.waitForTimeout(4_000);
+  await expect(page.getByTestId('operator-name')).toHaveCount(0);
+  await expect(id).toHaveValue(SUPERVISOR.id);
+  await expect(page.getByLabel('PIN', { exact: true })).toHaveValue(SUPERVISOR.pin);
+  await shot(page, 'signin-after-late-refresh-zh-1024.png');
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await expect(page.getByTestId('operator-name')).toContainText(SUPERVISOR.name);
 });

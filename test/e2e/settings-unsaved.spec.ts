@@ -6,11 +6,13 @@
 import path from 'node:path';
 import { expect, MANAGER, SCREENSHOTS, signIn, test } from './fixtures';
 
+// The set-up terminal's saved language follows the test's locale (fixtures.ts).
+test.use({ locale: 'zh-CN', viewport: { width: 1024, height: 768 } });
+
 test('unsaved settings are never thrown away silently; only saved card ids count', async ({
-  browser,
+  page,
   readyTerminal: t,
 }) => {
-  const page = await browser.newPage({ locale: 'zh-CN', viewport: { width: 1024, height: 768 } });
   await page.goto(t.url);
   await signIn(page, MANAGER);
   await page.goto(`${t.url}#/settings?section=cardIds`);
@@ -39,10 +41,10 @@ test('unsaved settings are never thrown away silently; only saved card ids count
   await expect(page.getByTestId('card-id-list')).toContainText('pFS7Fjg8kV1IdDz01r4SQwMkuCKc');
 
   // The top bar asks too; discarding leaves, and nothing was saved.
-  await page.getByRole('link', { name: '关于' }).first().click();
+  await page.getByRole('navigation', { name: '页面' }).getByRole('link', { name: '日志' }).click();
   await expect(dialog).toBeVisible();
   await dialog.getByRole('button', { name: '放弃修改并离开' }).click();
-  await expect(page).toHaveURL(/#\/about/);
+  await expect(page).toHaveURL(/#\/audit/);
 
   // Saved: now it counts, and leaving asks nothing.
   await page.goto(`${t.url}#/settings?section=cardIds`);
@@ -57,5 +59,4 @@ test('unsaved settings are never thrown away silently; only saved card ids count
   await nav.getByRole('link', { name: '收银台', exact: true }).click();
   await expect(page.getByTestId('leave-dialog')).toHaveCount(0);
   await expect(page).toHaveURL(/section=counter/);
-  await page.close();
 });

@@ -83,18 +83,19 @@ export async function setUpTerminal(t: Terminal, opts: { language?: 'en' | 'zh-C
   await must('signOut', {});
 }
 
+/**
+ * Types the id and PIN once, as a person does, and signs in; returns when the host has answered
+ * and, if it let the operator in, the top bar shows them.
+ */
 export async function signIn(page: Page, who: { id: string; pin: string }) {
-  const id = page.getByLabel(/Operator id|操作员编号/);
-  const pin = page.getByLabel(/^PIN$/);
-  // The sign-in screen may render again just after it appears (the session refresh after a
-  // sign-out): fill until both fields hold the values, then submit.
-  for (let i = 0; i < 20; i++) {
-    await id.fill(who.id);
-    await pin.fill(who.pin);
-    await page.waitForTimeout(50);
-    if ((await id.inputValue()) === who.id && (await pin.inputValue()) === who.pin) break;
-  }
-  await page.getByRole('button', { name: /Sign in|登录/ }).click();
+  await page.getByLabel(/Operator id|操作员编号/).fill(who.id);
+  await page.getByLabel(/^PIN$/).fill(who.pin);
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/signIn')),
+    page.getByRole('button', { name: /Sign in|登录/ }).click(),
+  ]);
+  const body = (await answer.json().catch(() => undefined)) as { ok?: boolean } | undefined;
+  if (body?.ok) await page.getByTestId('operator-name').waitFor();
 }
 
 export async function stopTerminal(t: Terminal, keep: { data?: boolean; sandbox?: boolean } = {}) {

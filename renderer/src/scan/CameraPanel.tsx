@@ -37,8 +37,11 @@ export function CameraPanel() {
   const { t } = useTranslation();
   const { config } = useTerminal();
   const cam = config.scan.camera;
+  // A box set to "never" is a till with only a USB scanner: the camera is not opened at all
+  // (no getUserMedia, no decoding behind a hidden box). With "auto", no camera: nothing opens.
+  const cameraOn = cam.enabled && cam.box !== 'hide';
   const settings: CameraSettingsLike = {
-    enabled: cam.enabled,
+    enabled: cameraOn,
     deviceId: cam.deviceId,
     mirror: cam.mirror,
     formats: cam.formats as CodeFormat[],
@@ -61,13 +64,13 @@ export function CameraPanel() {
   const formatsKey = cam.formats.join(',');
   useEffect(() => {
     controller.configure({
-      enabled: cam.enabled,
+      enabled: cameraOn,
       deviceId: cam.deviceId,
       mirror: cam.mirror,
       formats: formatsKey.split(',').filter(Boolean) as CodeFormat[],
       cooldownMs: config.scan.cooldownMs,
     });
-  }, [controller, cam.enabled, cam.deviceId, cam.mirror, formatsKey, config.scan.cooldownMs]);
+  }, [controller, cameraOn, cam.deviceId, cam.mirror, formatsKey, config.scan.cooldownMs]);
 
   // Esc: next customer. The counter clears its verdict; the camera scans again at once.
   useEffect(() => {

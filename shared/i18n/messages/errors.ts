@@ -6,6 +6,8 @@ export default defineMessages(
     internal:
       'Something went wrong inside CardDesk. Try again; if it keeps happening, tell your IT contact.',
     invalid_input: 'The request was not valid: {{detail}}',
+    confirmation_required:
+      'Not done: this change cannot be undone and was not confirmed. Review it and confirm it first.',
     unknown_operation: 'Unknown operation "{{name}}".',
     forbidden_origin: 'This page is not allowed to use the terminal.',
     placeholder: 'Not connected to WeChat yet: this answer is a placeholder.',
@@ -71,6 +73,7 @@ export default defineMessages(
   {
     internal: 'CardDesk 内部出错。请重试；如反复出现，请联系 IT 人员。',
     invalid_input: '请求无效：{{detail}}',
+    confirmation_required: '未执行：此更改无法撤销，且尚未确认。请先核对并确认。',
     unknown_operation: '未知操作“{{name}}”。',
     forbidden_origin: '此页面无权使用本终端。',
     placeholder: '尚未连接微信：这是占位结果。',

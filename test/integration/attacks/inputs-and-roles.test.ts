@@ -77,7 +77,10 @@ describe('attack: a cashier with valid input', () => {
       ['listOutbox', {}],
       ['retryOutbox', { id }],
       ['cancelOutbox', { id, why: 'cashier says so' }],
-      ['officeUpdateCode', { cardId: CUSTOM_CARD, code: CUSTOM_CODES[0], newCode: '999000111333' }],
+      [
+        'officeUpdateCode',
+        { cardId: CUSTOM_CARD, code: CUSTOM_CODES[0], newCode: '999000111333', confirmed: true },
+      ],
       ['updateSettings', { mode: 'live' }],
     ] as const) {
       expect(await r.fail(op, input, 'c'), op).toMatchObject({ kind: 'forbidden' });

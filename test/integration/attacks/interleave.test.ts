@@ -144,6 +144,7 @@ describe('attack: a back-office write to a code with an open write here', () => 
       cardId: CUSTOM_CARD,
       code,
       newCode: '999000111222',
+      confirmed: true,
     });
     await expect
       .poll(() => FINAL.includes(r.rowsFor(code)[0]?.state as string), settleTime)

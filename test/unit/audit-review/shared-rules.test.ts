@@ -102,7 +102,9 @@ describe('kindOf', () => {
     expect(kindOf('redeem', 'pending')).toBeUndefined();
     expect(kindOf('redeem', 'unknown')).toBeUndefined();
     expect(kindOf('invalidate', 'ok')).toBe('refunds');
-    expect(kindOf('lookup', 'rejected')).toBe('rejections');
+    // A lookup reads a state; it is never a rejection, whatever an older version stored.
+    expect(kindOf('lookup', 'rejected')).toBeUndefined();
+    expect(kindOf('scan', 'rejected')).toBe('rejections');
     expect(kindOf('redeem', 'rejected')).toBe('rejections');
     expect(kindOf('lookup', 'failed')).toBe('failures');
     // Not the counter's: a wrong PIN is not a coupon rejection.

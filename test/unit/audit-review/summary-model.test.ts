@@ -28,7 +28,9 @@ describe('summaryModel', () => {
       { action: 'redeem', outcome: 'ok', count: 3 },
       { action: 'redeem', outcome: 'settled', count: 1 },
       { action: 'redeem', outcome: 'pending', count: 4 },
-      { action: 'lookup', outcome: 'rejected', count: 1 },
+      { action: 'redeem', outcome: 'rejected', count: 1 },
+      // An older version's lookup of a used code: a verdict, never a rejection.
+      { action: 'lookup', outcome: 'rejected', count: 2 },
       { action: 'sign_in_failed', outcome: 'rejected', count: 1 },
     ],
     byHour: [
@@ -37,7 +39,8 @@ describe('summaryModel', () => {
       { hour: from + 12 * H, action: 'redeem', outcome: 'ok', count: 1 },
       { hour: from + 12 * H, action: 'redeem', outcome: 'settled', count: 1 },
       { hour: from + 12 * H, action: 'redeem', outcome: 'pending', count: 2 },
-      { hour: from + 13 * H, action: 'lookup', outcome: 'rejected', count: 1 },
+      { hour: from + 13 * H, action: 'redeem', outcome: 'rejected', count: 1 },
+      { hour: from + 14 * H, action: 'lookup', outcome: 'rejected', count: 2 },
       { hour: from + 13 * H, action: 'sign_in_failed', outcome: 'rejected', count: 1 },
     ],
     byOperator: [
@@ -53,7 +56,8 @@ describe('summaryModel', () => {
   const m = summaryModel(s);
 
   it('adds the four kinds up', () => {
-    expect(m.kinds).toEqual({ redemptions: 4, refunds: 0, rejections: 1, failures: 0, total: 10 });
+    expect(m.kinds).toEqual({ redemptions: 4, refunds: 0, rejections: 1, failures: 0, total: 12 });
+    expect(m.hours[14]).toMatchObject({ rejections: 0, total: 2 });
   });
 
   it('has every hour of the range, quiet ones at zero', () => {

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openAuditLog } from '../../../electron/audit';
 import type { AuditLog } from '../../../electron/audit';
 import type { AuditFilter, AuditRecord } from '../../../shared/audit';
+import { summaryModel } from '../../../renderer/src/areas/audit-review/summary-model';
 import { clock, expectAppError, open, record, tempFile } from './helpers';
 
 const T0 = Date.UTC(2024, 2, 30, 0, 0, 0);
@@ -226,9 +227,10 @@ describe('summary', () => {
     );
     expect(s.byHour.reduce((n, x) => n + x.count, 0)).toBe(s.total);
     // Reasons: rejections and failures grouped by (action, outcome, errcode): WeChat's message
-    // is only a sample of its group (it carries a request id on the platform).
+    // is only a sample of its group (it carries a request id on the platform). A lookup is
+    // never a rejection (only its failures are listed).
     const reasons = count(`action, outcome, errcode`)
-      .filter((r) => r[1] === 'rejected' || r[1] === 'failed')
+      .filter((r) => r[1] === 'failed' || (r[1] === 'rejected' && r[0] !== 'lookup'))
       .sort((a, b) => (b[3] as number) - (a[3] as number));
     expect(s.reasons).toHaveLength(reasons.length);
     expect(s.reasons.map((r) => r.count)).toEqual(reasons.map((r) => r[3]));
@@ -236,6 +238,46 @@ describe('summary', () => {
       expect(reasons).toContainEqual([r.action, r.outcome, r.errcode, r.count]);
       expect(r.reason).toBeNull();
     }
+  });
+
+  it('never counts a lookup as a rejected redemption, whatever an older version stored', () => {
+    const c = clock(T0, 1000);
+    const log = open(':memory:', { now: c });
+    // Old-style records, through the log's public append: lookups of a used and an expired
+    // code written as "rejected" (with and without WeChat's errcode), before lookups recorded
+    // their verdict.
+    log.append({
+      action: 'lookup',
+      outcome: 'rejected',
+      code: '178847660332',
+      errcode: 0,
+      detail: { verdict: 'redeemed', tone: 'reject' },
+    });
+    log.append({
+      action: 'lookup',
+      outcome: 'rejected',
+      code: '174551011028',
+      errcode: 40099,
+      errmsg: 'invalid code, this code has consumed. rid: 1-2-3',
+      detail: {},
+    });
+    log.append({ action: 'lookup', outcome: 'rejected', errcode: null, detail: {} });
+    // One real refusal: a redemption of a used code.
+    log.append({
+      action: 'redeem',
+      outcome: 'rejected',
+      code: '178847660332',
+      errcode: 40099,
+      errmsg: 'invalid code, this code has consumed. rid: 4-5-6',
+      detail: {},
+    });
+    const s = log.summary({ from: T0, to: T0 + HOUR, timeZone: 'Asia/Shanghai' });
+    const m = summaryModel(s);
+    expect(m.kinds).toMatchObject({ rejections: 1, failures: 0, total: 4 });
+    expect(m.hours.reduce((n, h) => n + h.rejections, 0)).toBe(1);
+    expect(s.reasons.map((r) => [r.action, r.outcome, r.errcode, r.count])).toEqual([
+      ['redeem', 'rejected', 40099, 1],
+    ]);
   });
 
   it('groups reasons by errcode or our reason key, without request ids or verdict rows', async () => {
@@ -291,14 +333,6 @@ describe('summary', () => {
         reason: 'errors.network',
         errmsg: null,
         count: 2,
-      },
-      {
-        action: 'lookup',
-        outcome: 'rejected',
-        errcode: null,
-        reason: 'verdict.invalid.bad_characters',
-        errmsg: null,
-        count: 1,
       },
     ]);
     // The old record itself is untouched: history is never rewritten.

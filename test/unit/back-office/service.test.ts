@@ -69,13 +69,19 @@ describe('refused before sending', () => {
 
   it('stock below zero or over 100,000,000, a wrong title, a batchget over 50', async () => {
     expect(
-      await call('officeModifyStock', { cardId: CASH_50, direction: 'reduce', amount: 994 }),
+      await call('officeModifyStock', {
+        cardId: CASH_50,
+        direction: 'reduce',
+        amount: 994,
+        confirmed: true,
+      }),
     ).toMatchObject({ ok: false, error: { key: 'office.errors.stock_below_zero' } });
     expect(
       await call('officeModifyStock', {
         cardId: CASH_50,
         direction: 'increase',
         amount: 99_999_001,
+        confirmed: true,
       }),
     ).toMatchObject({ ok: false, error: { key: 'office.errors.stock_over_max' } });
     expect(await call('officeDeleteCard', { cardId: MOVIE, confirmTitle: '电影票' })).toMatchObject(
@@ -120,6 +126,7 @@ describe('a lost answer is settled by reading back, never by sending again', () 
       cardId: CASH_50,
       direction: 'increase',
       amount: 5,
+      confirmed: true,
     });
     expect(r).toMatchObject({
       ok: true,
@@ -184,7 +191,12 @@ describe('after a change', () => {
     };
     const basedOn = got.value.card.cash.base_info.update_time;
     sandbox.sim.clock.advance(60_000);
-    await call('officeModifyStock', { cardId: CASH_100, direction: 'increase', amount: 1 });
+    await call('officeModifyStock', {
+      cardId: CASH_100,
+      direction: 'increase',
+      amount: 1,
+      confirmed: true,
+    });
     const r = await call('officeUpdateCard', {
       cardId: CASH_100,
       cardType: 'CASH',

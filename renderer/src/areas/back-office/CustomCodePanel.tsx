@@ -60,6 +60,7 @@ export function CustomCodePanel({ card }: { card: Card }) {
         cardId: b.id,
         code: checked.code,
         newCode: newCode.trim(),
+        confirmed: true,
       });
       setDone({ oldCode: r.oldCode, newCode: r.newCode, settled: r.settled === true });
       setChecked(undefined);

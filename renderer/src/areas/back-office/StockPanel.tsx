@@ -42,7 +42,12 @@ export function StockPanel({ card, onChanged }: { card: Card; onChanged: (card: 
     setError(undefined);
     setResult(undefined);
     try {
-      const r = await api.officeModifyStock({ cardId: b.id, direction, amount });
+      const r = await api.officeModifyStock({
+        cardId: b.id,
+        direction,
+        amount,
+        confirmed: true,
+      });
       setResult({ before: r.before, after: r.after, settled: r.settled === true });
       setAmountText('');
       setConfirming(false);

@@ -422,9 +422,9 @@ function OutboxQueue({ version }: { version: number }) {
                     {it.note ? `：${it.note}` : ''}
                   </small>
                 </td>
-                <td>{t(`refunds.states.${it.state}`)}</td>
+                <td className="outbox-state">{t(`refunds.states.${it.state}`)}</td>
                 <td>{it.attempts}</td>
-                <td>{it.lastError ? errorText(it.lastError) : '—'}</td>
+                <td className="outbox-error">{it.lastError ? errorText(it.lastError) : '—'}</td>
                 <td>{it.nextAt ? dateTime(it.nextAt, i18n.language, zone) : '—'}</td>
                 <td>
                   {(it.state === 'checking' || it.state === 'sending') && (
