@@ -10,6 +10,7 @@ import { auditReviewOps } from './ops/audit-review';
 import { backOfficeOps } from './ops/back-office';
 import { counterOps } from './ops/counter';
 import { refundOps } from './ops/refunds';
+import { trainingOps } from './ops/training';
 
 /** Each area declares its operations in its own module under shared/ops/. */
 export const contract = {
@@ -18,6 +19,7 @@ export const contract = {
   ...refundOps,
   ...auditReviewOps,
   ...backOfficeOps,
+  ...trainingOps,
 };
 
 export type Contract = typeof contract;

@@ -212,6 +212,7 @@ export function createAuditReviewHandlers(
       nonce: masked ? null : rec.nonce,
       verdict: detailText(rec, 'verdict'),
       ...(result ? { result } : {}),
+      ...(rec.detail.training === true ? { training: true as const } : {}),
     };
   }
 
@@ -424,6 +425,7 @@ export function createAuditReviewHandlers(
               to: input.to,
               timeZone: ctx.timeZone,
               ...(scope.own && scope.operatorId ? { operatorId: scope.operatorId } : {}),
+              includeTraining: input.includeTraining,
             })
           : {
               from,
@@ -453,7 +455,14 @@ export function createAuditReviewHandlers(
           throw new AppError('invalid_input', 'review.errors.export_running');
         }
       }
-      const filter = restrict(input.filter, who.scope);
+      // Training records (Sandbox mode) stay out of an export unless asked for.
+      const filter = restrict(
+        {
+          ...input.filter,
+          training: input.filter.training ?? (input.includeTraining ? 'include' : 'exclude'),
+        },
+        who.scope,
+      );
       parseFilter(filter); // a malformed filter fails here, before a dialog or a file
       const id = newId();
       const fileName = suggestedName(filter, input.format);

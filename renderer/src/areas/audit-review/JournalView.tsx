@@ -50,6 +50,20 @@ export function OutcomeBadge({ outcome }: { outcome: string }) {
   );
 }
 
+/** A record of a Sandbox-mode training exercise: left out of totals and exports by default. */
+export function TrainingBadge() {
+  const { t } = useTranslation();
+  return (
+    <span
+      className="training-badge"
+      title={t('review.journal.trainingTitle')}
+      data-testid="training-badge"
+    >
+      {t('review.journal.training')}
+    </span>
+  );
+}
+
 /** The journal's colour for a lookup's verdict: the counter's meaning in the outcome badges. */
 export function verdictOutcomeClass(verdict: string): string {
   if (verdict === 'redeemable') return 'ok';
@@ -227,7 +241,12 @@ export function JournalView() {
         }),
         helper.accessor('action', {
           header: () => t('review.journal.columns.action'),
-          cell: (c) => actionName(c.getValue(), t),
+          cell: (c) => (
+            <>
+              {c.row.original.training && <TrainingBadge />}
+              {actionName(c.getValue(), t)}
+            </>
+          ),
         }),
         helper.accessor('code', {
           header: () => t('review.journal.columns.code'),

@@ -11,6 +11,8 @@ import { UserCardStatus } from '../../../../shared/wechat/enums';
 import { api } from '../../api';
 import { routeHref } from '../../shell/route';
 import { calendarDate, LOCAL_ZONE } from '../../kit/date-time';
+import { useTerminal } from '../../shell/terminal-context';
+import { TrainingPanel } from './TrainingPanel';
 
 type DemoCode = DemoCodes['codes'][number];
 
@@ -122,6 +124,9 @@ export function DemoCodesScreen() {
   const [onlyRedeemable, setOnlyRedeemable] = useState(false);
   const notes = useNotes();
   const images = useSymbols(data?.codes);
+  // Training faults are a manager's tool (the host refuses them to anyone else, and in Live).
+  const { session } = useTerminal();
+  const manager = session.operator?.role === 'manager';
 
   useEffect(() => {
     void api.listDemoCodes({}).then(setData);
@@ -153,6 +158,7 @@ export function DemoCodesScreen() {
           {t('ui.demo.print')}
         </button>
       </header>
+      {manager && data?.available && <TrainingPanel />}
       {!data && (
         <p className="demo-loading muted" role="status" data-testid="demo-loading">
           {t('ui.demo.loading')}
