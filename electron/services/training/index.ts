@@ -73,6 +73,8 @@ export function createTraining(deps: TrainingDeps) {
   let armed: Armed | undefined;
   /** Exercises whose operation is running now (their records are training too). */
   let firing = 0;
+  /** The exercise being fired: still shown as armed until it is used (or put back). */
+  let inFlight: Armed | undefined;
   let used: TrainingState['used'];
 
   const sandboxMode = () => deps.mode() === 'sandbox';
@@ -85,7 +87,8 @@ export function createTraining(deps: TrainingDeps) {
       armed = undefined;
       return { available: false };
     }
-    return { available: true, ...(armed ? { armed } : {}), ...(used ? { used } : {}) };
+    const shown = armed ?? inFlight;
+    return { available: true, ...(shown ? { armed: shown } : {}), ...(used ? { used } : {}) };
   }
 
   // --- the mark on records ------------------------------------------------------------------
@@ -130,6 +133,7 @@ export function createTraining(deps: TrainingDeps) {
     }
     const ex = armed;
     armed = undefined; // taken synchronously: a second operation at the same moment runs plain
+    inFlight = ex;
     firing += 1;
     try {
       let sb: RunningSandbox;
@@ -172,6 +176,7 @@ export function createTraining(deps: TrainingDeps) {
       return result;
     } finally {
       firing -= 1;
+      if (inFlight === ex) inFlight = undefined;
     }
   }
 

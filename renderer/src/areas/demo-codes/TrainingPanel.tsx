@@ -62,7 +62,9 @@ export function TrainingPanel() {
     return () => window.clearInterval(timer);
   }, [armed, load]);
 
-  if (!state?.available) return null;
+  if (!state?.available) {
+    return error ? <ErrorNotice error={error} look="line" /> : null;
+  }
 
   const act = async (fn: () => Promise<TrainingState>) => {
     setBusy(true);
