@@ -4,7 +4,7 @@
  *   npm run --silent audit -- verify <file>
  *   npm run --silent audit -- export <file> --format csv|jsonl [--from ISO] [--to ISO]
  *       [--operator ID] [--action A]... [--outcome O]... [--code PREFIX] [--card PREFIX]
- *       [--text TEXT] [--tz ZONE|+08:00] [--out PATH]
+ *       [--text TEXT] [--tz ZONE|+08:00] [--out PATH] [--include-training]
  *
  * The file is opened read-only. Exit codes: 0 intact / exported, 1 the chain is broken,
  * 2 the file cannot be used or the arguments are wrong. Messages follow LANG (zh -> Chinese).
@@ -22,7 +22,8 @@ const USAGE = `usage:
   audit verify <file>
   audit export <file> --format csv|jsonl [--from ISO] [--to ISO] [--operator ID]
                [--action A]... [--outcome O]... [--code PREFIX] [--card PREFIX] [--text TEXT]
-               [--tz ZONE|+08:00] [--out PATH]`;
+               [--tz ZONE|+08:00] [--out PATH] [--include-training]
+  (records of Sandbox-mode training exercises are left out unless --include-training)`;
 
 const lang = pickLanguage([process.env.LC_ALL, process.env.LC_MESSAGES, process.env.LANG]);
 const table = messages[lang] as Record<string, string>;
@@ -96,6 +97,7 @@ async function exportLog(file: string, args: string[]): Promise<number> {
       text: { type: 'string' },
       tz: { type: 'string' },
       out: { type: 'string' },
+      'include-training': { type: 'boolean' },
     },
   });
   const format = values.format;
@@ -110,6 +112,8 @@ async function exportLog(file: string, args: string[]): Promise<number> {
     codePrefix: values.code,
     cardPrefix: values.card,
     text: values.text,
+    // Training exercises (Sandbox mode) are no business: out, as in the terminal's exports.
+    training: values['include-training'] ? undefined : 'exclude',
   };
   for (const key of Object.keys(filter)) if (filter[key] === undefined) delete filter[key];
 
