@@ -155,6 +155,11 @@ export const AuditFilter = z
     codePrefix: z.string().min(1).max(512).optional(),
     cardPrefix: z.string().min(1).max(128).optional(),
     text: z.string().trim().min(1).max(200).optional(),
+    /**
+     * Records of Sandbox-mode training exercises (detail.training): 'exclude', 'only', or
+     * (absent, 'include') kept like any other record.
+     */
+    training: z.enum(['include', 'exclude', 'only']).optional(),
   })
   .strict();
 export type AuditFilter = z.input<typeof AuditFilter>;
@@ -200,6 +205,8 @@ export const AuditSummaryRange = z
     timeZone: z.string().min(1).max(64).optional(),
     /** Only this operator's records (a cashier's own shift). */
     operatorId: z.string().min(1).max(128).optional(),
+    /** Count records of training exercises too (left out by default). */
+    includeTraining: z.boolean().optional(),
   })
   .strict()
   .refine((r) => r.to > r.from, { message: '`to` must be after `from`' });

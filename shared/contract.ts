@@ -11,6 +11,7 @@ import { backOfficeOps } from './ops/back-office';
 import { counterOps } from './ops/counter';
 import { refundOps } from './ops/refunds';
 import { shippingOps } from './ops/shipping';
+import { trainingOps } from './ops/training';
 
 /** Each area declares its operations in its own module under shared/ops/. */
 export const contract = {
@@ -20,6 +21,7 @@ export const contract = {
   ...auditReviewOps,
   ...backOfficeOps,
   ...shippingOps,
+  ...trainingOps,
 };
 
 export type Contract = typeof contract;

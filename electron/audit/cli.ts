@@ -4,7 +4,7 @@
  *   npm run --silent audit -- verify <file>
  *   npm run --silent audit -- export <file> --format csv|jsonl [--from ISO] [--to ISO]
  *       [--operator ID] [--action A]... [--outcome O]... [--code PREFIX] [--card PREFIX]
- *       [--text TEXT] [--tz ZONE|+08:00] [--out PATH]
+ *       [--text TEXT] [--tz ZONE|+08:00] [--out PATH] [--include-training]
  *
  * `--tz` defaults to the store's time zone as the log records it (its latest settings change
  * that names one), else Asia/Shanghai: never the zone of the machine the copy is read on.
@@ -26,7 +26,8 @@ const USAGE = `usage:
   audit verify <file>
   audit export <file> --format csv|jsonl [--from ISO] [--to ISO] [--operator ID]
                [--action A]... [--outcome O]... [--code PREFIX] [--card PREFIX] [--text TEXT]
-               [--tz ZONE|+08:00] [--out PATH]`;
+               [--tz ZONE|+08:00] [--out PATH] [--include-training]
+  (records of Sandbox-mode training exercises are left out unless --include-training)`;
 
 const lang = pickLanguage([process.env.LC_ALL, process.env.LC_MESSAGES, process.env.LANG]);
 const table = messages[lang] as Record<string, string>;
@@ -118,6 +119,7 @@ async function exportLog(file: string, args: string[]): Promise<number> {
       text: { type: 'string' },
       tz: { type: 'string' },
       out: { type: 'string' },
+      'include-training': { type: 'boolean' },
     },
   });
   const format = values.format;
@@ -132,6 +134,8 @@ async function exportLog(file: string, args: string[]): Promise<number> {
     codePrefix: values.code,
     cardPrefix: values.card,
     text: values.text,
+    // Training exercises (Sandbox mode) are no business: out, as in the terminal's exports.
+    training: values['include-training'] ? undefined : 'exclude',
   };
   for (const key of Object.keys(filter)) if (filter[key] === undefined) delete filter[key];
 

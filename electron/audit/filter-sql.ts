@@ -7,7 +7,7 @@
  */
 import { AuditFilter } from '../../shared/audit';
 import { AppError } from '../../shared/errors';
-import { SEARCH_TEXT_SQL } from './migrations';
+import { SEARCH_TEXT_SQL, trainingSql } from './migrations';
 
 export type ParsedFilter = ReturnType<typeof AuditFilter.parse>;
 export type Source = 'indexed' | 'direct';
@@ -92,6 +92,12 @@ export function whereFor(filter: ParsedFilter, source: Source, t: string): Where
       sql.push(`${t}.${column} < ?`);
       params.push(upper);
     }
+  }
+  if (filter.training === 'exclude' || filter.training === 'only') {
+    const want = filter.training === 'only' ? 1 : 0;
+    sql.push(
+      source === 'indexed' ? `${t}.training = ${want}` : `${trainingSql(`${t}.detail`)} = ${want}`,
+    );
   }
   if (filter.text !== undefined) {
     const text = filter.text;

@@ -174,9 +174,15 @@ function assemble(
     db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'audit_ix'`).get() !==
     undefined;
   const index = createSearchIndex(db, { readonly, present });
-  // A read-only copy whose index lags is answered from the records themselves.
+  // A read-only copy of an older version has an index without the training mark (migration 7).
+  const marked =
+    present &&
+    (db.prepare('PRAGMA table_info(audit_ix)').all() as { name: string }[]).some(
+      (c) => c.name === 'training',
+    );
+  // A read-only copy whose index lags (or lacks a column) is answered from the records.
   const source = (): Source =>
-    !present ? 'direct' : readonly && !index.upToDate() ? 'direct' : 'indexed';
+    !present ? 'direct' : readonly && (!marked || !index.upToDate()) ? 'direct' : 'indexed';
   const ready = (): Source => {
     index.catchUp();
     return source();

@@ -30,12 +30,26 @@ const APPEND_ONLY_GUARDS = (table: string) => `
 export const SEARCH_TEXT_SQL = `concat_ws(char(10), errmsg,
   json_extract(detail, '$.message'), json_extract(detail, '$.reason'))`;
 
+/**
+ * 1 for a record marked as a Sandbox-mode training exercise (detail.training, see
+ * electron/services/training/), else 0: the search index's `training` column.
+ */
+export const trainingSql = (detail = 'detail') =>
+  `(coalesce(json_extract(${detail}, '$.training'), 0) = 1)`;
+
 /** Copies records newer than the search index into it (see search-index.ts). */
 export function indexRecordsAfter(db: Database, afterId: number): number {
+  return copyToIndex(db, afterId, true);
+}
+
+/** `training`: the index has the column of migration 7 (migration 2 fills one without it). */
+function copyToIndex(db: Database, afterId: number, training: boolean): number {
   const copied = db
     .prepare(
-      `INSERT INTO audit_ix (id, ts, operator_id, action, code, card_id, outcome, nonce)
+      `INSERT INTO audit_ix (id, ts, operator_id, action, code, card_id, outcome, nonce
+         ${training ? ', training' : ''})
        SELECT id, ts, operator_id, action, code, card_id, outcome, nonce
+         ${training ? `, ${trainingSql()}` : ''}
        FROM audit WHERE id > ? ORDER BY id`,
     )
     .run(afterId).changes;
@@ -124,7 +138,7 @@ export const MIGRATIONS: readonly Migration[] = [
         -- Trigram: substring search in any script, Chinese included, from 3 characters.
         CREATE VIRTUAL TABLE audit_text USING fts5 (text, tokenize = 'trigram');
       `);
-      indexRecordsAfter(db, 0);
+      copyToIndex(db, 0, false);
     },
   },
   {
@@ -285,6 +299,21 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE TRIGGER meta_install_id_once BEFORE INSERT ON meta
         WHEN NEW.key = 'install_id' AND EXISTS (SELECT 1 FROM meta WHERE key = 'install_id')
         BEGIN SELECT RAISE(ABORT, 'the install id cannot be changed'); END;
+      `);
+    },
+  },
+  {
+    version: 7,
+    name: 'training records marked in the search index',
+    up(db) {
+      // Sandbox-mode training exercises (a manager's deliberate faults) mark their records with
+      // detail.training; summaries and exports leave them out by default, on the index. No
+      // version before this one wrote the mark, so existing entries are 0 (no rewrite of the
+      // append-only index). The records and their hashes are unchanged.
+      db.exec(`
+        ALTER TABLE audit_ix ADD COLUMN training INTEGER NOT NULL DEFAULT 0
+          CHECK (training IN (0, 1));
+        CREATE INDEX audit_ix_training ON audit_ix (ts) WHERE training = 1;
       `);
     },
   },

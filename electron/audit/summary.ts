@@ -8,6 +8,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { AuditSummaryRange, type AuditOutcome, type AuditSummary } from '../../shared/audit';
 import { AppError } from '../../shared/errors';
 import type { Source } from './filter-sql';
+import { trainingSql } from './migrations';
 import { localHourStart, QUARTER_MS, resolveZone } from './time-zone';
 
 type Grouped<K extends string> = Record<K, string | number | null> & {
@@ -46,7 +47,17 @@ export function createSummary(db: Database, ctx: { ready: () => Source }) {
     const zone = resolveZone(r);
     const source = ctx.ready();
     const table = source === 'indexed' ? 'audit_ix' : 'audit';
-    const where = `ts >= ? AND ts < ?${r.operatorId !== undefined ? ' AND operator_id = ?' : ''}`;
+    // Records of training exercises (Sandbox mode) are no business: left out unless asked for.
+    const whereOn = (p: string) => {
+      const training = r.includeTraining
+        ? ''
+        : source === 'indexed'
+          ? ` AND ${p}training = 0`
+          : ` AND NOT ${trainingSql(`${p}detail`)}`;
+      const operator = r.operatorId !== undefined ? ` AND ${p}operator_id = ?` : '';
+      return `${p}ts >= ? AND ${p}ts < ?${operator}${training}`;
+    };
+    const where = whereOn('');
     const params: (string | number)[] = [r.from, r.to];
     if (r.operatorId !== undefined) params.push(r.operatorId);
 
@@ -75,7 +86,7 @@ export function createSummary(db: Database, ctx: { ready: () => Source }) {
       `SELECT a.action, a.outcome, a.errcode, ${reasonKey} AS reason,
          max(a.errmsg) AS errmsg, count(*) AS count
        FROM ${source === 'indexed' ? 'audit_ix x CROSS JOIN audit a ON a.id = x.id' : 'audit a'}
-       WHERE ${where.replace(/\b(ts|operator_id)\b/g, source === 'indexed' ? 'x.$1' : 'a.$1')}
+       WHERE ${whereOn(source === 'indexed' ? 'x.' : 'a.')}
          AND ${source === 'indexed' ? 'x' : 'a'}.outcome IN ('rejected', 'failed')
          AND NOT (a.action = 'lookup' AND a.outcome <> 'failed')
        GROUP BY a.action, a.outcome, a.errcode, reason ORDER BY count DESC LIMIT 20`,

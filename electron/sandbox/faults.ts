@@ -129,6 +129,13 @@ export class FaultInjector {
     return this.rules.map((r) => ({ ...r }));
   }
 
+  /** Removes one rule (the terminal's training panel takes back what did not fire). */
+  remove(id: number): boolean {
+    const before = this.rules.length;
+    this.rules = this.rules.filter((r) => r.id !== id);
+    return this.rules.length < before;
+  }
+
   /** Removes every rule; `resetRandom` also restarts the PRNG from its seed. */
   clear(resetRandom = false): void {
     this.rules = [];

@@ -29,6 +29,7 @@ import { createLookup } from './lookup';
 import { createRefundHandlers } from './refunds';
 import { createShipping, createShippingHandlers } from './shipping';
 import type { Shipper, ShipperTimings } from './shipping/shipper';
+import { createTraining } from './training';
 import { WeChatConnection } from './wechat-connection';
 import type { CrashHook } from './writes/crash-points';
 import { createWriteEngine } from './writes/engine';
@@ -86,11 +87,20 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
   const operators = new OperatorStore(path.join(deps.dataDir, 'operators.json'), now);
   const protector = deps.protector ?? createKeyFileProtector(path.join(deps.dataDir, 'secret.key'));
   const secrets = createSecretStore(path.join(deps.dataDir, 'secrets.json'), protector);
-  const audit = openAuditLog(path.join(deps.dataDir, 'audit.db'), {
-    terminalId: () => settings.settings.terminal.id,
+  // Training exercises (Sandbox mode only) mark what is written while they run.
+  const training = createTraining({
+    mode: () => settings.settings.mode,
+    sandbox: () => connection.ensureSandbox(),
+    operatorOf: (ctx) => sessions.operatorId(ctx),
     now,
-    ...(deps.sqliteBinding ? { nativeBinding: deps.sqliteBinding } : {}),
   });
+  const audit = training.markedLog(
+    openAuditLog(path.join(deps.dataDir, 'audit.db'), {
+      terminalId: () => settings.settings.terminal.id,
+      now,
+      ...(deps.sqliteBinding ? { nativeBinding: deps.sqliteBinding } : {}),
+    }),
+  );
   const connection = new WeChatConnection({
     dataDir: deps.dataDir,
     secrets,
@@ -159,18 +169,20 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     ...(deps.writeTimings ? { timings: deps.writeTimings } : {}),
     ...(deps.crash ? { crash: deps.crash } : {}),
   });
-  const lookup = createLookup({
-    client,
-    cards: () => cards,
-    audit,
-    writes,
-    now,
-    timeZone,
-    storePoiId: () => settings.settings.store.poiId,
-    customCodeCardIds: () => settings.settings.customCodeCardIds,
-    operatorName: (id) => operators.find(id)?.name,
-  });
-  const counter = createCounter({ lookup, writes, now });
+  const lookup = training.wrapLookup(
+    createLookup({
+      client,
+      cards: () => cards,
+      audit,
+      writes,
+      now,
+      timeZone,
+      storePoiId: () => settings.settings.store.poiId,
+      customCodeCardIds: () => settings.settings.customCodeCardIds,
+      operatorName: (id) => operators.find(id)?.name,
+    }),
+  );
+  const counter = training.wrapCounter(createCounter({ lookup, writes, now }));
 
   deps.onSettings?.(settings.settings);
   // Writes go on where they stopped: queued ones are sent, ones a crash left in flight are
@@ -224,6 +236,7 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
       timeZone,
       now,
     }),
+    ...training.handlers(audit),
     ...createBackOfficeHandlers({
       audit,
       client,

@@ -178,6 +178,8 @@ export const JournalRow = z.object({
    * for ever. Absent while it is still open (and on rows that are not such a step).
    */
   result: z.object({ id: Id, outcome: z.string() }).optional(),
+  /** A record of a training exercise in Sandbox mode (detail.training): shown with a badge. */
+  training: z.literal(true).optional(),
 });
 export type JournalRow = z.infer<typeof JournalRow>;
 
@@ -217,7 +219,12 @@ export const RecordView = z.discriminatedUnion('masked', [
 export type RecordView = z.infer<typeof RecordView>;
 
 export const SummaryInput = z
-  .object({ from: z.number().int(), to: z.number().int() })
+  .object({
+    from: z.number().int(),
+    to: z.number().int(),
+    /** Count records of training exercises too (left out by default). */
+    includeTraining: z.boolean().default(false),
+  })
   .strict()
   .refine((r) => r.to > r.from, { message: '`to` must be after `from`' });
 
@@ -290,7 +297,14 @@ export const auditReviewOps = {
   /** Null when the operator closed the save dialog without choosing a file. */
   startExport: op({
     access: 'cashier',
-    input: z.object({ filter: AuditFilter, format: AuditExportFormat }).strict(),
+    input: z
+      .object({
+        filter: AuditFilter,
+        format: AuditExportFormat,
+        /** Records of training exercises go only when asked for (the filter's own wins). */
+        includeTraining: z.boolean().default(false),
+      })
+      .strict(),
     output: ExportStatus.nullable(),
   }),
   exportStatus: op({

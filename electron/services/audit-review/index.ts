@@ -215,6 +215,7 @@ export function createAuditReviewHandlers(
       verdict: detailText(rec, 'verdict'),
       ...(tone ? { tone } : {}),
       ...(result ? { result } : {}),
+      ...(rec.detail.training === true ? { training: true as const } : {}),
     };
   }
 
@@ -430,6 +431,7 @@ export function createAuditReviewHandlers(
               to: input.to,
               timeZone,
               ...(scope.own && scope.operatorId ? { operatorId: scope.operatorId } : {}),
+              includeTraining: input.includeTraining,
             })
           : {
               from,
@@ -459,7 +461,14 @@ export function createAuditReviewHandlers(
           throw new AppError('invalid_input', 'review.errors.export_running');
         }
       }
-      const filter = restrict(input.filter, who.scope);
+      // Training records (Sandbox mode) stay out of an export unless asked for.
+      const filter = restrict(
+        {
+          ...input.filter,
+          training: input.filter.training ?? (input.includeTraining ? 'include' : 'exclude'),
+        },
+        who.scope,
+      );
       parseFilter(filter); // a malformed filter fails here, before a dialog or a file
       const id = newId();
       const fileName = suggestedName(filter, input.format);

@@ -33,6 +33,8 @@ export default defineMessages(
     role_required_cashier: 'Only a signed-in cashier, supervisor or manager can do this.',
     role_required_supervisor: 'Only a supervisor or manager can do this. Ask a supervisor.',
     role_required_manager: 'Only a manager can do this. Ask your manager.',
+    training_live_mode:
+      'Training exists only in Sandbox mode. This terminal talks to the real WeChat, so no fault can be armed.',
     wrong_pin: 'Operator id or PIN is wrong. Try again.',
     operator_locked:
       'Too many wrong PINs: this operator is locked until {{until, time}} ({{minutes}} more minute(s)). A supervisor or manager can unlock it now on this screen.',
@@ -96,6 +98,7 @@ export default defineMessages(
     role_required_cashier: '需要已登录的收银员、主管或经理才能操作。',
     role_required_supervisor: '只有主管或经理可以操作。请联系主管。',
     role_required_manager: '只有经理可以操作。请联系经理。',
+    training_live_mode: '练习仅在沙箱模式下提供。本终端连接的是真实的微信，不能设置故障。',
     wrong_pin: '操作员编号或 PIN 错误，请重试。',
     operator_locked:
       'PIN 错误次数过多：该操作员已锁定至 {{until, time}}（还需 {{minutes}} 分钟）。主管或经理可在本界面立即解锁。',

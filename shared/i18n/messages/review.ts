@@ -40,6 +40,7 @@ export default defineMessages(
       card_update: 'Card changed',
       card_delete: 'Card deleted',
       code_check: 'Code checked (back office)',
+      training: 'Training exercise (Sandbox)',
       code_update: 'Custom code changed',
       stock_change: 'Stock changed',
       user_cards: "Customer's coupons listed",
@@ -86,6 +87,9 @@ export default defineMessages(
       scanHint: 'Scan a coupon to find its records.',
     },
     journal: {
+      training: 'Training',
+      trainingTitle:
+        'A record of a training exercise in Sandbox mode: left out of totals and exports unless they include training.',
       count_one: '{{count, number}} record',
       count_other: '{{count, number}} records',
       counting: 'Counting…',
@@ -147,6 +151,7 @@ export default defineMessages(
         'Codes are shortened for cashiers, and the seal is left out: it would give the full code away.',
     },
     summary: {
+      includeTraining: 'Include training records',
       title: 'Summary',
       kinds: {
         redemptions: 'Redemptions',
@@ -194,6 +199,7 @@ export default defineMessages(
       showInJournal: 'Show these records in the journal',
     },
     export: {
+      includeTraining: 'Include training records (Sandbox mode exercises)',
       button: 'Export…',
       title: 'Export the journal',
       what_one: 'The {{count, number}} record of the current filter, oldest first.',
@@ -315,6 +321,7 @@ export default defineMessages(
       card_update: '修改卡券',
       card_delete: '删除卡券',
       code_check: '后台查询券码',
+      training: '练习设置（沙箱）',
       code_update: '修改自定义券码',
       stock_change: '修改库存',
       user_cards: '查看顾客的卡券',
@@ -361,6 +368,8 @@ export default defineMessages(
       scanHint: '扫描卡券即可查找它的记录。',
     },
     journal: {
+      training: '练习',
+      trainingTitle: '沙箱模式练习产生的记录：除非选择包含练习记录，否则不计入统计，也不导出。',
       count_one: '{{count, number}} 条记录',
       count_other: '{{count, number}} 条记录',
       counting: '正在统计…',
@@ -420,6 +429,7 @@ export default defineMessages(
       masked: '收银员看到的券码已部分隐藏，且不显示封印：封印可被用来还原完整券码。',
     },
     summary: {
+      includeTraining: '包含练习记录',
       title: '汇总',
       kinds: {
         redemptions: '核销',
@@ -467,6 +477,7 @@ export default defineMessages(
       showInJournal: '在记录列表中查看这些记录',
     },
     export: {
+      includeTraining: '包含练习记录（沙箱模式练习）',
       button: '导出…',
       title: '导出记录',
       what_one: '当前筛选条件下的 {{count, number}} 条记录，按时间从早到晚。',

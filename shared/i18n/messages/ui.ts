@@ -53,6 +53,55 @@ export default defineMessages(
       tryAtCounter: 'Try at the counter',
       acceptOnCardPage: 'Accept this card’s codes at this terminal…',
       tryAtCounterCode: 'Try {{code}} at the counter',
+      training: {
+        title: 'Training',
+        intro:
+          'Make the next redemption or lookup go wrong on purpose, so a cashier sees at the counter what it looks like before a live shift. Only in Sandbox mode. What it causes is marked as training in the journal and left out of totals and exports.',
+        fault: 'What goes wrong',
+        faults: {
+          answer_lost: 'The answer gets lost',
+          network: 'The network fails',
+          errcode: 'WeChat refuses with an error code',
+        },
+        errcode: 'Error code',
+        errcodes: {
+          c40099: '40099: already redeemed',
+          c40127: '40127: being gifted or invalidated',
+          c40056: '40056: unknown code',
+          'c-1': '-1: WeChat is busy',
+          c45009: '45009: daily quota used up',
+        },
+        target: 'For',
+        targets: {
+          redeem: 'the next redemption',
+          lookup: 'the next lookup (scan)',
+        },
+        arm: 'Arm',
+        disarm: 'Disarm',
+        idle: 'Nothing is armed: redemptions and lookups work normally.',
+        armed: 'Armed: {{fault}}, for {{target}} at any till.',
+        expect: {
+          answer_lost:
+            'The cashier sees “Outcome unknown: do not hand over goods”. WeChat did redeem it: a few minutes later the terminal settles it as redeemed.',
+          network_redeem:
+            'The cashier sees that the code was not redeemed: WeChat could not be reached. Nothing was done; they may try again.',
+          network_lookup: 'The cashier sees “Could not check”.',
+          code: 'WeChat refuses the code: the cashier sees the refusal and hands over no goods.',
+          busy_redeem:
+            'WeChat is busy after the request arrived: the cashier sees “Outcome unknown”; the terminal settles it (not redeemed).',
+          busy_lookup: 'The cashier sees “Could not check” (WeChat is busy).',
+          quota:
+            'The cashier sees that WeChat refused this terminal (quota used up): nothing is redeemed; a manager must act.',
+        },
+        used: 'Used at {{time}} on code {{code}}: the cashier was shown “{{shown}}”.',
+        shown: {
+          redeemed: 'Redeemed',
+          rejected: 'Cannot redeem',
+          failed: 'Not redeemed',
+          unknown: 'Outcome unknown',
+          busy: 'Being checked',
+        },
+      },
       notes: {
         validFrom: 'Valid from {{date}}',
         ended: 'Validity ended {{date}}',
@@ -161,6 +210,52 @@ export default defineMessages(
       tryAtCounter: '在收银台试一试',
       acceptOnCardPage: '本机接受此卡券的券码…',
       tryAtCounterCode: '在收银台查询 {{code}}',
+      training: {
+        title: '练习',
+        intro:
+          '故意让下一次核销或查询出错，让收银员在正式上岗前在收银台亲眼看到会是什么样子。仅在沙箱模式下提供。由此产生的记录在日志中标为练习，不计入统计，也不导出。',
+        fault: '出什么错',
+        faults: {
+          answer_lost: '应答丢失',
+          network: '网络故障',
+          errcode: '微信返回错误码',
+        },
+        errcode: '错误码',
+        errcodes: {
+          c40099: '40099：已核销',
+          c40127: '40127：转赠中或已作废',
+          c40056: '40056：券码不存在',
+          'c-1': '-1：微信系统繁忙',
+          c45009: '45009：当日调用次数已用完',
+        },
+        target: '用于',
+        targets: {
+          redeem: '下一次核销',
+          lookup: '下一次查询（扫码）',
+        },
+        arm: '设置',
+        disarm: '取消',
+        idle: '未设置练习：核销和查询一切正常。',
+        armed: '已设置：{{fault}}，用于任一收银台的{{target}}。',
+        expect: {
+          answer_lost:
+            '收银员会看到“结果未知：请勿交付商品”。微信其实已核销：几分钟后终端核对结果为已核销。',
+          network_redeem: '收银员会看到券码未核销：无法连接微信。什么也没有发生，可以重试。',
+          network_lookup: '收银员会看到“无法查询”。',
+          code: '微信拒绝该券码：收银员会看到拒绝提示，不交付商品。',
+          busy_redeem: '请求到达后微信繁忙：收银员会看到“结果未知”；终端随后核对结果（未核销）。',
+          busy_lookup: '收银员会看到“无法查询”（微信繁忙）。',
+          quota: '收银员会看到微信拒绝了本终端（调用次数已用完）：未核销，需要经理处理。',
+        },
+        used: '已于 {{time}} 用在券码 {{code}} 上：收银员看到的是“{{shown}}”。',
+        shown: {
+          redeemed: '已核销',
+          rejected: '不能核销',
+          failed: '未核销',
+          unknown: '结果未知',
+          busy: '正在核对',
+        },
+      },
       notes: {
         validFrom: '{{date}} 起生效',
         ended: '已于 {{date}} 过期',

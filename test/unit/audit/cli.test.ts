@@ -125,6 +125,20 @@ describe('npm run audit', () => {
     ]);
   });
 
+  it('export: training records (Sandbox-mode exercises) only with --include-training', () => {
+    const file = tempFile();
+    const log = open(file, { now: clock(T0) });
+    fill(log, 6, (i) => (i % 3 === 1 ? { detail: { training: true } } : {}));
+    log.close();
+    const ids = (args: string[]) =>
+      cli(['export', file, '--format', 'jsonl', ...args])
+        .out.trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { id: number }).id);
+    expect(ids([])).toEqual([1, 3, 4, 6]);
+    expect(ids(['--include-training'])).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('says what is wrong with a file or the arguments, exit code 2', () => {
     const notes = tempFile('notes.txt');
     writeFileSync(notes, 'not a database');

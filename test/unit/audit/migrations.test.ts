@@ -340,6 +340,28 @@ describe('migrations', () => {
     expect(open(tempFile()).installId).not.toBe(id);
   });
 
+  it('7: the search index marks training records; older entries are 0, records untouched', () => {
+    const db = new Database(':memory:');
+    migrate(db, { to: 1 });
+    writeV1Records(db, 3);
+    migrate(db, { to: 6 }); // migration 2 indexes them
+    const before = db.prepare('SELECT hash FROM audit ORDER BY id').pluck().all();
+    expect(migrate(db, { to: 7 })).toBe(7);
+    expect(db.prepare('SELECT training FROM audit_ix ORDER BY id').pluck().all()).toEqual([
+      0, 0, 0,
+    ]);
+    expect(names(db, 'index')).toEqual(expect.arrayContaining(['audit_ix_training']));
+    expect(db.prepare('SELECT hash FROM audit ORDER BY id').pluck().all()).toEqual(before);
+    // Still append-only, and only 0 or 1.
+    expect(() => db.exec('UPDATE audit_ix SET training = 1')).toThrow(/append-only/);
+    expect(() =>
+      db.exec(
+        `INSERT INTO audit_ix (id, ts, action, outcome, training) VALUES (9, 1, 'x', 'ok', 2)`,
+      ),
+    ).toThrow(/CHECK/);
+    db.close();
+  });
+
   it('a log at an older version is migrated on open and keeps verifying', async () => {
     const file = tempFile();
     const db = new Database(file);

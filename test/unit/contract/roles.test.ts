@@ -90,6 +90,11 @@ const VALID_INPUT: { [K in OpName]?: OpInput<Contract, K> } = {
   officeCouponCards: { begin: '2026-01-01', end: '2026-01-01', condSource: 0 },
   officeMemberSummary: { begin: '2026-01-01', end: '2026-01-01', condSource: 0 },
   officeMemberCard: { begin: '2026-01-01', end: '2026-01-01', cardId: 'pNoSuchCard' },
+
+  getTraining: {},
+  // Armed by the manager's call, taken back by disarmTraining's (the next case).
+  armTraining: { fault: 'network', target: 'lookup' },
+  disarmTraining: {},
 };
 
 /** Inputs no operation accepts: each would have produced a validation error naming fields. */

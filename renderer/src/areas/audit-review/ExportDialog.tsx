@@ -31,6 +31,7 @@ export function ExportDialog({
   const lang = i18n.language;
   const tz = info.timeZone;
   const [format, setFormat] = useState<AuditExportFormat>('csv');
+  const [includeTraining, setIncludeTraining] = useState(false);
   const [status, setStatus] = useState<ExportStatus>();
   const [dismissed, setDismissed] = useState(false);
   const [starting, setStarting] = useState(false);
@@ -70,7 +71,7 @@ export function ExportDialog({
     setError(undefined);
     setDismissed(false);
     try {
-      const s = await source.startExport({ filter, format });
+      const s = await source.startExport({ filter, format, includeTraining });
       if (s) setStatus(s);
       else setDismissed(true);
     } catch (err) {
@@ -153,6 +154,15 @@ export function ExportDialog({
                 <span>{t(`review.export.${f}`)}</span>
               </label>
             ))}
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={includeTraining}
+                onChange={(e) => setIncludeTraining(e.target.checked)}
+                data-testid="export-include-training"
+              />
+              <span>{t('review.export.includeTraining')}</span>
+            </label>
           </fieldset>
         ) : null}
         <p className="muted">

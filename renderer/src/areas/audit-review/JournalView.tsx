@@ -51,6 +51,20 @@ export function OutcomeBadge({ outcome }: { outcome: string }) {
   );
 }
 
+/** A record of a Sandbox-mode training exercise: left out of totals and exports by default. */
+export function TrainingBadge() {
+  const { t } = useTranslation();
+  return (
+    <span
+      className="training-badge"
+      title={t('review.journal.trainingTitle')}
+      data-testid="training-badge"
+    >
+      {t('review.journal.training')}
+    </span>
+  );
+}
+
 const TONE_CLASS: Record<Tone, string> = {
   accept: 'ok',
   warning: 'warning',
@@ -239,7 +253,12 @@ export function JournalView() {
         }),
         helper.accessor('action', {
           header: () => t('review.journal.columns.action'),
-          cell: (c) => actionName(c.getValue(), t),
+          cell: (c) => (
+            <>
+              {c.row.original.training && <TrainingBadge />}
+              {actionName(c.getValue(), t)}
+            </>
+          ),
         }),
         helper.accessor('code', {
           header: () => t('review.journal.columns.code'),

@@ -9,7 +9,7 @@ import type { JsonValue } from '../../../../shared/audit';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { RecordView as RecordData } from '../../../../shared/ops/audit-review';
 import { actionName, duration, errcodeMeaning } from './review-text';
-import { OutcomeBadge, RowOutcome } from './JournalView';
+import { OutcomeBadge, RowOutcome, TrainingBadge } from './JournalView';
 import { useReview } from './review-context';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 import { dateTime } from '../../kit/date-time';
@@ -136,6 +136,7 @@ export function RecordView({ id }: { id: number }) {
       </div>
       <header className="record-head">
         <h2>{t('review.record.title', { id: r.id })}</h2>
+        {r.detail.training === true && <TrainingBadge />}
         <span className="record-action">{actionName(r.action, t)}</span>
         <RowOutcome
           row={{

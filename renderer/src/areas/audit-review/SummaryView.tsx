@@ -48,14 +48,19 @@ export function SummaryView() {
   const filter = toFilter(params, now, tz);
   const from = filter.from;
   const to = filter.to;
-  const rangeKey = from !== undefined && to !== undefined && to > from ? `${from}-${to}` : '';
+  // Training records (Sandbox-mode exercises) are left out unless the supervisor asks.
+  const [includeTraining, setIncludeTraining] = useState(false);
+  const rangeKey =
+    from !== undefined && to !== undefined && to > from
+      ? `${from}-${to}-${includeTraining ? 1 : 0}`
+      : '';
 
   const [loaded, setLoaded] = useState<{ key: string; data?: SummaryOutput; error?: ErrorInfo }>();
   useEffect(() => {
     if (!rangeKey) return;
     let live = true;
-    const [f, tt] = rangeKey.split('-').map(Number) as [number, number];
-    source.auditSummary({ from: f, to: tt }).then(
+    const [f, tt, withTraining] = rangeKey.split('-').map(Number) as [number, number, number];
+    source.auditSummary({ from: f, to: tt, includeTraining: withTraining === 1 }).then(
       (data) => live && setLoaded({ key: rangeKey, data }),
       (err: unknown) =>
         live &&
@@ -304,6 +309,15 @@ export function SummaryView() {
             {' '}
             · {tz}
           </span>
+          <label className="check summary-training">
+            <input
+              type="checkbox"
+              checked={includeTraining}
+              onChange={(e) => setIncludeTraining(e.target.checked)}
+              data-testid="summary-include-training"
+            />
+            {t('review.summary.includeTraining')}
+          </label>
         </p>
       )}
       {current?.error && <ErrorNotice error={current.error} look="line" />}

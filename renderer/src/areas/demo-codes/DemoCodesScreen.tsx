@@ -13,6 +13,7 @@ import { routeHref } from '../../shell/route';
 import { calendarDate } from '../../kit/date-time';
 import { warningText } from '../../kit/verdict/verdict-text';
 import { useStoreZone, useTerminal } from '../../shell/terminal-context';
+import { TrainingPanel } from './TrainingPanel';
 
 type DemoCode = DemoCodes['codes'][number];
 
@@ -165,6 +166,7 @@ export function DemoCodesScreen() {
           {t('ui.demo.print')}
         </button>
       </header>
+      {manager && data?.available && <TrainingPanel />}
       {!data && (
         <p className="demo-loading muted" role="status" data-testid="demo-loading">
           {t('ui.demo.loading')}
