@@ -6,14 +6,12 @@
  * Goal: cached median below 1.2 x L + 10 ms.
  */
 import { chromium } from 'playwright-core';
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/find-chromium.mjs';
+import { buildOrExit } from './build-first';
 import { CASHIER, setUpTerminal, signIn, startTerminal, stopTerminal } from '../e2e/terminal-rig';
 
 const L = Number(process.env.LATENCY_MS ?? 50);
 const SAMPLES = Number(process.env.SAMPLES ?? 40);
-const ROOT = path.resolve(__dirname, '..', '..');
 
 function pct(values: number[], p: number) {
   const s = [...values].sort((a, b) => a - b);
@@ -22,9 +20,7 @@ function pct(values: number[], p: number) {
 const r1 = (n: number) => Math.round(n * 10) / 10;
 
 async function main() {
-  spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--quiet'], {
-    stdio: 'inherit',
-  });
+  buildOrExit();
   const terminal = await startTerminal();
   await setUpTerminal(terminal);
   const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
