@@ -8,15 +8,15 @@
  * Breakdown. Each scan is also cut into phases, from timestamps taken along the real path
  * (durations within one clock each, so the page's and the host's clocks never need aligning):
  *
- *   page      Enter keydown to the lookupCode fetch leaving the page (Resource Timing):
+ *   page      Enter keydown to the page calling fetch for lookupCode:
  *             the scanner detector, the scan bus, React's state update
- *   http      the fetch's duration in the page minus the host's dispatch: the request and
+ *   http      fetch called to its body read, minus the host's dispatch: the request and
  *             answer crossing loopback both ways, the host's checks, JSON in and out
  *   dispatch  the dispatcher minus the handler: the role check, input validation, output parse
  *   client    the WeChat client's calls (code/get, and card/get when uncached), L included
  *   audit     the lookup record's append, its commit (and fsync, if its class has one) included
  *   lookup    the rest of the lookup kernel (verdict, this terminal's writes of the code)
- *   render    the answer's last byte in the page to the verdict panel in the DOM
+ *   render    the answer's body read in the page to the verdict panel in the DOM
  *
  * The host-side stamps wrap the terminal's own objects in this process (the dispatcher, the
  * lookupCode handler, the audit log's append, the WeChat client); a scan whose stamps are not
@@ -65,7 +65,7 @@ const freshStamps = (): HostStamps => ({
 /** What the page measured for one scan (performance.now() of the page). */
 interface PageStamps {
   total: number;
-  /** The lookupCode fetches that started after this scan's Enter: start and responseEnd. */
+  /** The lookupCode fetches that started after this scan's Enter: called, body read. */
   fetches: { start: number; end: number }[];
   t0: number;
   verdictAt: number;
@@ -147,29 +147,40 @@ async function main() {
   await page.locator('body[data-scanner="ready"]').waitFor();
 
   // In the page: from the Enter keydown to the verdict panel for that code in the DOM, and the
-  // lookupCode fetches in between (Resource Timing). Plain strings, because tsx's helpers
+  // lookupCode fetches in between (the page's fetch, wrapped: called, body read). Plain strings, because tsx's helpers
   // would not exist inside the page.
   await page.evaluate(`
-    window.addEventListener('keydown', (e) => { if (e.key === 'Enter') window.__t0 = performance.now(); }, true);
+    // The Enter's own timestamp (when the event was created): the app's scanner listener may run
+    // before this one and start the lookup synchronously.
+    window.addEventListener('keydown', (e) => { if (e.key === 'Enter') window.__t0 = e.timeStamp; }, true);
+    // The page's lookupCode calls: when fetch was called, and when its body had been read.
+    window.__fetches = [];
+    const pageFetch = window.fetch;
+    window.fetch = function (input, init) {
+      const url = typeof input === 'string' ? input : input.url;
+      const p = pageFetch.call(this, input, init);
+      if (!String(url).includes('/api/lookupCode')) return p;
+      const rec = { start: performance.now(), end: 0 };
+      window.__fetches.push(rec);
+      return p.then((res) => {
+        for (const m of ['json', 'text']) {
+          const read = res[m].bind(res);
+          res[m] = () => read().then((v) => { rec.end = performance.now(); return v; });
+        }
+        return res;
+      });
+    };
     window.__wait = (code) => new Promise((resolve) => {
       window.__t0 = 0; // only a verdict rendered after this scan's Enter counts
-      performance.clearResourceTimings();
+      window.__fetches = [];
       const check = () => {
         const el = document.querySelector('[data-testid="verdict-code"]');
         if (window.__t0 > 0 && el && el.textContent && el.textContent.startsWith(code)) {
           const verdictAt = performance.now();
           obs.disconnect();
           const t0 = window.__t0;
-          // Chromium adds the fetch's Resource Timing entry a moment after the page has the
-          // body: look again for up to 500 ms (after the verdict was stamped).
-          const collect = (tries) => {
-            const fetches = performance.getEntriesByType('resource')
-              .filter((e) => e.name.includes('/api/lookupCode') && e.startTime >= t0)
-              .map((e) => ({ start: e.startTime, end: e.responseEnd }));
-            if (fetches.length > 0 || tries >= 50) resolve({ total: verdictAt - t0, t0, verdictAt, fetches });
-            else setTimeout(() => collect(tries + 1), 10);
-          };
-          collect(0);
+          const fetches = window.__fetches.filter((f) => f.start >= t0 && f.end > 0);
+          resolve({ total: verdictAt - t0, t0, verdictAt, fetches });
         }
       };
       const obs = new MutationObserver(check);
