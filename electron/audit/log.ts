@@ -50,7 +50,11 @@ export interface OpenAuditLogOptions {
 }
 
 export interface AuditLog {
-  /** Appends one record; it is on disk (WAL, synchronous=FULL) when this returns. */
+  /**
+   * Appends one record, committed in order when this returns: synced (WAL, synchronous=FULL)
+   * for most actions, in the OS cache (synchronous=NORMAL) for reads like a lookup; see
+   * durability.ts.
+   */
   append(rec: NewAuditRecord): AuditRecord;
   /** Appends an intent (outcome 'pending') before a write to WeChat; generates a nonce if none. */
   appendIntent(rec: NewAuditIntent): AuditRecord;

@@ -6,6 +6,9 @@
  * transaction (the outbox writes its row and the record together) it is re-read, since that
  * transaction may still roll back. The audit_chain trigger refuses a record that does not
  * continue the chain, so a stale cache can never fork it: the append re-reads and retries.
+ *
+ * Durability is per record, by action (durability.ts): a `normal` record's own commit runs with
+ * synchronous=NORMAL (no fsync), and the connection is set back to FULL right after.
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
@@ -28,6 +31,7 @@ import {
   GENESIS_HASH,
   type ChainFields,
 } from './canonical';
+import { durabilityOf } from './durability';
 import type { SearchIndex } from './search-index';
 import { asAuditError, sqliteCode } from './storage-errors';
 
@@ -85,6 +89,8 @@ export function createWriter(
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const readHead = db.prepare('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1');
+  const syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
+  const syncFull = db.prepare('PRAGMA synchronous = FULL');
   const firstOfNonce = db.prepare(
     `SELECT a.id, a.operator_id, a.code, a.card_id FROM audit_ix x CROSS JOIN audit a
      ON a.id = x.id WHERE x.nonce = ? ORDER BY x.id LIMIT 1`,
@@ -159,29 +165,37 @@ export function createWriter(
     const terminal = terminalId();
     let written: { chain: ChainFields; prevHash: string; hash: string } | undefined;
     let useCache = !nested && cachedHead !== undefined;
-    for (let attempt = 0; attempt < 2 && !written; attempt++) {
-      try {
-        const head = useCache ? cachedHead : loadHead();
-        const prevHash = head?.hash ?? GENESIS_HASH;
-        const chain: ChainFields = {
-          id: (head?.id ?? 0) + 1,
-          ts,
-          terminal_id: terminal,
-          ...fields,
-        };
-        const hash = chainHash(prevHash, canonicalRecord(chain));
-        insertRecord(chain, prevHash, hash);
-        written = { chain, prevHash, hash };
-      } catch (err) {
-        // The trigger refused a stale head (another writer, a rolled-back outer transaction):
-        // read the real head and try once more.
-        const staleHead =
-          sqliteCode(err) === 'SQLITE_CONSTRAINT_TRIGGER' &&
-          /out of chain/.test((err as Error).message);
-        cachedHead = undefined;
-        if (!staleHead || attempt > 0) throw asAuditError(err, file);
-        useCache = false;
+    // Only a record committed on its own can be relaxed; inside a caller's transaction it
+    // shares that transaction's (FULL) commit.
+    const relaxed = !nested && durabilityOf(fields.action) === 'normal';
+    if (relaxed) syncNormal.run();
+    try {
+      for (let attempt = 0; attempt < 2 && !written; attempt++) {
+        try {
+          const head = useCache ? cachedHead : loadHead();
+          const prevHash = head?.hash ?? GENESIS_HASH;
+          const chain: ChainFields = {
+            id: (head?.id ?? 0) + 1,
+            ts,
+            terminal_id: terminal,
+            ...fields,
+          };
+          const hash = chainHash(prevHash, canonicalRecord(chain));
+          insertRecord(chain, prevHash, hash);
+          written = { chain, prevHash, hash };
+        } catch (err) {
+          // The trigger refused a stale head (another writer, a rolled-back outer transaction):
+          // read the real head and try once more.
+          const staleHead =
+            sqliteCode(err) === 'SQLITE_CONSTRAINT_TRIGGER' &&
+            /out of chain/.test((err as Error).message);
+          cachedHead = undefined;
+          if (!staleHead || attempt > 0) throw asAuditError(err, file);
+          useCache = false;
+        }
       }
+    } finally {
+      if (relaxed) syncFull.run();
     }
     const { chain, prevHash, hash } = written!;
     // Inside an outer transaction the record may still be rolled back: do not cache it.

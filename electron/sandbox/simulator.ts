@@ -31,7 +31,7 @@ import {
   writeStateFile,
   type SandboxState,
 } from './state-file';
-import { TokenStore, type AppCredentials } from './token-store';
+import { TokenStore, type AppCredentials, type TokenIssue } from './token-store';
 
 export interface SimulatorOptions {
   /** Unix ms the sandbox clock starts at (default Date.now()). */
@@ -212,6 +212,11 @@ export class Simulator {
 
   callCount(path: string): number {
     return this.calls.get(path) ?? 0;
+  }
+
+  /** The tokens issued since start or the last reset (no token values), oldest first. */
+  issuedTokens(): TokenIssue[] {
+    return this.tokens.issued();
   }
 
   resetCounters(): void {

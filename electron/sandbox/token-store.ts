@@ -40,6 +40,16 @@ export interface IssuedToken {
   expires_in: number;
 }
 
+/** One issued token as the sandbox remembers it, the token itself left out. */
+export interface TokenIssue {
+  appid: string;
+  kind: TokenKind;
+  issuedAt: number;
+  expiresAt: number;
+  /** Set when a newer token replaced this one: it stopped working at this instant. */
+  invalidAt?: number;
+}
+
 export interface AppCredentials {
   appid: string;
   secret: string;
@@ -116,6 +126,21 @@ export class TokenStore {
     const record = this.mint(appid, 'stable', now);
     this.currentStable.set(appid, record);
     return { access_token: record.token, expires_in: TOKEN_TTL_MS / 1000 };
+  }
+
+  /**
+   * Every token issued since start or the last reset, oldest first, without the token itself:
+   * when it was issued, when it runs out, and when a newer one replaced it (if one did). The
+   * benchmark counts expiries from this rather than from the time elapsed.
+   */
+  issued(): TokenIssue[] {
+    return [...this.byToken.values()].map((r) => ({
+      appid: r.appid,
+      kind: r.kind,
+      issuedAt: r.issuedAt,
+      expiresAt: r.expiresAt,
+      ...(r.invalidAt !== undefined ? { invalidAt: r.invalidAt } : {}),
+    }));
   }
 
   /**

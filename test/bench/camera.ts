@@ -23,15 +23,14 @@
  * customer), so every appearance is a fresh scan.
  */
 import { chromium } from 'playwright-core';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/find-chromium.mjs';
+import { buildOrExit } from './build-first';
 import { CASHIER, setUpTerminal, signIn, startTerminal, stopTerminal } from '../e2e/terminal-rig';
 import { renderScene, writeY4m, type Picture } from './make-decode-corpus';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const SAMPLES = Number(process.env.SAMPLES ?? 8);
 const FPS = Number(process.env.FPS ?? 15);
 const BLANK_S = 2;
@@ -69,9 +68,7 @@ interface Probe {
 }
 
 async function main() {
-  spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--quiet'], {
-    stdio: 'inherit',
-  });
+  buildOrExit();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'carddesk-bench-camera-'));
   const blank = renderScene({ width: W, height: H, seed: 7, place: { scale: 1, cx: 3, cy: 3 } });
   const phone = renderScene({

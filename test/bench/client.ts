@@ -5,14 +5,19 @@
  *
  * 1. Overhead: code/get through the client vs the same request with node:http and a
  *    keep-alive agent (body read and JSON-parsed), alternating, one at a time. overhead_ratio
- *    is client p50 / raw p50 (goal < 1.05).
- * 2. Token fetches: 1,000 code/get calls, 10 at a time, while the sandbox clock moves 15 s per
- *    call, so the calls span two token lifetimes (7200 s each). Once with the provider on the
- *    sandbox's clock (it sees the expiry coming and renews ahead), once on the wall clock (it
- *    learns of the expiry from 42001 answers). token_fetches_per_expiry is the worse of the
- *    two (goal 1).
+ *    is client p50 / raw p50 (goal < 1.05) and overhead_ms the same difference in
+ *    milliseconds per call (goal < 0.5 ms), beside it because a ratio hides a fixed cost as
+ *    L grows.
+ * 2. Token fetches: 1,000 code/get calls by 50 concurrent callers (a busy counter's bursts:
+ *    the goal's figure), while the sandbox clock moves 15 s per call, so the calls span two
+ *    token lifetimes (7200 s each). Once with the provider on the sandbox's clock (it sees the
+ *    expiry coming and renews ahead), once on the wall clock (it learns of the expiry from
+ *    42001 answers). Expiries are counted from the sandbox's own record of the tokens it
+ *    issued: a token whose 7200 s ran out on the sandbox clock during the run (not one a
+ *    force_refresh replaced first). token_fetches_per_expiry is the worse of the two (goal 1).
  *
- * The last line printed is one JSON object with the figures.
+ * Exits 1 when any call failed or no expiry was crossed (nothing measured). The last line
+ * printed is one JSON object with the figures.
  */
 import http from 'node:http';
 import { startSandbox, type RunningSandbox } from '../../electron/sandbox';
@@ -27,8 +32,7 @@ const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 400);
 const WARMUP = 20;
 const CROSSING_CALLS = 1_000;
-const CONCURRENCY = 10;
-const TOKEN_LIFETIME_MS = 7_200_000;
+const CONCURRENCY = 50;
 const CLOCK_STEP_MS = 15_000;
 const STABLE = '/cgi-bin/stable_token';
 
@@ -144,23 +148,41 @@ async function measureTokenFetches(sb: RunningSandbox, clock: 'sandbox' | 'wall'
   await client.codeGet({ code }); // the first token is not part of the count
   const fetchesBefore = sb.sim.callCount(STABLE);
   const startedAt = sb.sim.clock.now();
+  let inFlight = 0;
+  let maxInFlight = 0;
   let next = 0;
   let failures = 0;
   const worker = async () => {
     while (next < CROSSING_CALLS) {
       next += 1;
       sb.sim.clock.advance(CLOCK_STEP_MS);
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
       try {
         await client.codeGet({ code });
-      } catch {
+      } catch (err) {
         failures += 1;
+        if (failures <= 3) console.error(`call failed: ${(err as Error).message}`);
+      } finally {
+        inFlight -= 1;
       }
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const fetches = sb.sim.callCount(STABLE) - fetchesBefore;
-  const expiries = Math.floor((sb.sim.clock.now() - startedAt) / TOKEN_LIFETIME_MS);
-  return { fetches, expiries, failures };
+  const endedAt = sb.sim.clock.now();
+  // Natural expiries of this app's tokens, on the sandbox clock, within the run.
+  const expiries = sb.sim
+    .issuedTokens()
+    .filter(
+      (t) =>
+        t.appid === sb.app.appid &&
+        t.kind === 'stable' &&
+        t.expiresAt > startedAt &&
+        t.expiresAt <= endedAt &&
+        (t.invalidAt === undefined || t.invalidAt >= t.expiresAt),
+    ).length;
+  return { fetches, expiries, failures, maxInFlight };
 }
 
 async function main(): Promise<void> {
@@ -174,43 +196,59 @@ async function main(): Promise<void> {
 
     const overhead = await measureOverhead(sb);
     const ratio = overhead.client_p50_ms / overhead.raw_p50_ms;
+    const overheadMs = overhead.client_p50_ms - overhead.raw_p50_ms;
     console.log(
       `code/get at L=${LATENCY_MS} ms, ${SAMPLES} samples each: ` +
         `client p50 ${overhead.client_p50_ms.toFixed(2)} ms, p99 ${overhead.client_p99_ms.toFixed(2)} ms; ` +
         `raw p50 ${overhead.raw_p50_ms.toFixed(2)} ms, p99 ${overhead.raw_p99_ms.toFixed(2)} ms; ` +
-        `overhead ratio ${ratio.toFixed(4)}`,
+        `overhead ratio ${ratio.toFixed(4)}, ${overheadMs.toFixed(3)} ms a call (goals < 1.05, < 0.5 ms)`,
     );
 
     const ahead = await measureTokenFetches(sb, 'sandbox');
     console.log(
       `${CROSSING_CALLS} calls, ${CONCURRENCY} at a time, provider on the sandbox clock: ` +
-        `${ahead.fetches} token fetches over ${ahead.expiries} expiries, ${ahead.failures} failed calls`,
+        `${ahead.fetches} token fetches over ${ahead.expiries} expiries, ${ahead.failures} failed calls ` +
+        `(${ahead.maxInFlight} in flight at most)`,
     );
     const reactive = await measureTokenFetches(sb, 'wall');
     console.log(
       `${CROSSING_CALLS} calls, ${CONCURRENCY} at a time, provider on the wall clock (42001): ` +
-        `${reactive.fetches} token fetches over ${reactive.expiries} expiries, ${reactive.failures} failed calls`,
+        `${reactive.fetches} token fetches over ${reactive.expiries} expiries, ${reactive.failures} failed calls ` +
+        `(${reactive.maxInFlight} in flight at most)`,
     );
 
     const perExpiry = (r: { fetches: number; expiries: number }) =>
       r.expiries > 0 ? r.fetches / r.expiries : NaN;
+    const failed = ahead.failures + reactive.failures;
+    const problems: string[] = [];
+    if (failed > 0) problems.push(`${failed} calls failed`);
+    if (ahead.expiries === 0 || reactive.expiries === 0) problems.push('no token expiry crossed');
+    const fetchesPerExpiry = Math.max(perExpiry(ahead), perExpiry(reactive));
     console.log(
       JSON.stringify({
         latency_ms: LATENCY_MS,
         samples: SAMPLES,
         overhead_ratio: round(ratio),
+        overhead_ms: round(overheadMs),
         client_p50_ms: round(overhead.client_p50_ms),
         client_p99_ms: round(overhead.client_p99_ms),
         raw_p50_ms: round(overhead.raw_p50_ms),
         raw_p99_ms: round(overhead.raw_p99_ms),
-        token_fetches_per_expiry: Math.max(perExpiry(ahead), perExpiry(reactive)),
+        token_fetches_per_expiry: fetchesPerExpiry,
         token_fetches_per_expiry_ahead: perExpiry(ahead),
         token_fetches_per_expiry_on_42001: perExpiry(reactive),
         crossing_calls: CROSSING_CALLS,
+        concurrency: CONCURRENCY,
         expiries_crossed: ahead.expiries + reactive.expiries,
-        failed_calls: ahead.failures + reactive.failures,
+        failed_calls: failed,
+        goal_met: ratio < 1.05 && overheadMs < 0.5 && fetchesPerExpiry === 1,
+        ok: problems.length === 0,
       }),
     );
+    if (problems.length > 0) {
+      console.error(`bench:client failed: ${problems.join('; ')}`);
+      process.exitCode = 1;
+    }
   } finally {
     await sb.close();
   }

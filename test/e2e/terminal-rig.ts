@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startBrowserHost, type RunningBrowserHost } from '../../electron/host/browser-host';
-import { createDispatcher } from '../../electron/host/dispatch';
+import { createDispatcher, type Dispatch } from '../../electron/host/dispatch';
 import { startSandbox, type RunningSandbox } from '../../electron/sandbox';
 import { createTerminalServices, type TerminalServices } from '../../electron/services';
 import type { WriteTimingsInput } from '../../electron/services/writes/timings';
@@ -30,6 +30,8 @@ export async function startTerminal(
     dataDir?: string;
     sandbox?: RunningSandbox;
     writeTimings?: WriteTimingsInput;
+    /** Wraps the host's dispatcher (bench:lookup times the calls through it). */
+    wrapDispatch?: (dispatch: Dispatch) => Dispatch;
   } = {},
 ): Promise<Terminal> {
   const dir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'carddesk-e2e-'));
@@ -49,7 +51,9 @@ export async function startTerminal(
   const host = await startBrowserHost({
     port: 0,
     staticDir: path.join(ROOT, 'dist', 'renderer'),
-    dispatch: createDispatcher({ services: services.services, guard: services.guard }),
+    dispatch: (opts.wrapDispatch ?? ((d: Dispatch) => d))(
+      createDispatcher({ services: services.services, guard: services.guard }),
+    ),
     downloads: services.exportDownloads,
   });
   return { url: host.url, host, services, dataDir: dir, sandbox };
