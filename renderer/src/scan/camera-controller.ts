@@ -87,7 +87,12 @@ function store(key: string, value: string | undefined) {
 /** What the counter exposes for the camera benchmark and tests: counters only, no codes. */
 interface CameraProbe {
   readonly status: CameraStatus;
+  /** Decode attempts, each on a distinct video frame. */
   readonly attempts: number;
+  /** New video frames delivered while scanning ran. */
+  readonly frames: number;
+  /** Grabs dropped undecoded as repeats of the previous frame (no frame callbacks). */
+  readonly repeats: number;
   readonly activeMs: number;
   readonly rate: number;
   readonly decodeMs: number;
@@ -413,6 +418,12 @@ export class CameraController {
       },
       get attempts() {
         return stats.attempts;
+      },
+      get frames() {
+        return stats.frames;
+      },
+      get repeats() {
+        return stats.repeats;
       },
       get activeMs() {
         return stats.activeMs;

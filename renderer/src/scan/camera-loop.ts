@@ -1,15 +1,20 @@
 /**
  * The live loop: frames from the <video> to the decode worker, reads back, hits out.
  *
- * - One frame in flight at a time. As soon as the worker answers, the next frame is grabbed
- *   (at most `maxRate`, 20, a second), so the rate follows the decode cost: on this 2-core
- *   machine about 20 attempts a second, not @zxing/browser's 2.
+ * - One frame in flight at a time, and only new frames: as soon as the worker answers, the
+ *   next *new* video frame is grabbed (at most `maxRate`, 20, a second), so the rate follows
+ *   the decode cost and the camera's frame rate: the same frame is never decoded twice. New
+ *   frames are known from the video's requestVideoFrameCallback; where a browser has none,
+ *   grabs are paced by a timer and the worker drops a grab whose pixels are the previous
+ *   one's (a fingerprint of sampled pixels: a camera's sensor noise makes two real frames
+ *   differ), so a repeat is never decoded nor counted.
  * - Each attempt has a time budget: the worker runs the decoder's first step on the new frame
  *   and goes on round the rest of its plan (other binarizer, sideways, inverted, ...) where the
  *   previous attempt stopped. The budget shrinks when attempts get slow (a busy machine) and
  *   grows back when they are quick, so the rate stays at 15 a second or more.
- * - A 1D read seen on one scan line only (a candidate) counts when the next attempt reads the
- *   same; misreads are worse than misses.
+ * - A 1D read seen on one scan line only (a candidate) counts when an attempt on another,
+ *   distinct frame reads the same within CONFIRM_MS; misreads are worse than misses. (Within
+ *   one frame the decoder itself needs two scan lines far apart to agree: linear.ts.)
  * - After a hit the loop pauses for the scanner's cool-down, then resumes; the same code is
  *   not taken again while it stays in view (the customer still holding the phone up), only
  *   once it has left the picture for a moment, or at once after `rearm()` (Esc).
@@ -20,8 +25,12 @@ import type { CodeFormat, Decoded, Rect } from './decoder';
 import type { FromWorker, ToWorker } from './decode-worker';
 
 export interface LoopStats {
-  /** Decode attempts so far. */
+  /** Decode attempts so far, each on a distinct video frame. */
   attempts: number;
+  /** Grabs dropped by the worker as a repeat of the previous frame (no frame callback only). */
+  repeats: number;
+  /** New video frames the camera delivered while the loop ran (frame callback only). */
+  frames: number;
   /** Time spent scanning (not paused after a hit, not waiting for video), ms. */
   activeMs: number;
   /** Attempts a second over the last two seconds of scanning. */
@@ -76,9 +85,16 @@ export class CameraLoop {
   private id = 0;
   private next = 1;
   private budgetMs = 12;
+  /** New video frames seen (requestVideoFrameCallback); 0 where there is no callback. */
   private frameNo = 0;
   private lastFrameSent = -1;
-  private pending: { read: Decoded; at: number } | undefined;
+  /** Waiting for the video's next frame before grabbing. */
+  private waitingFrame = false;
+  private readonly frameCallbacks: boolean;
+  /** The frame each attempt in flight was grabbed from (frame number or grab number). */
+  private frameOf = new Map<number, number>();
+  private lastGrabAt = -Infinity;
+  private pending: { read: Decoded; at: number; frame: number } | undefined;
   private lastHit: { text: string; seenAt: number } | undefined;
   private pausedUntil = 0;
   private useBitmaps = true;
@@ -89,6 +105,8 @@ export class CameraLoop {
   private recent: number[] = [];
   readonly stats: LoopStats = {
     attempts: 0,
+    repeats: 0,
+    frames: 0,
     activeMs: 0,
     rate: 0,
     decodeMs: 0,
@@ -98,6 +116,7 @@ export class CameraLoop {
 
   constructor(opts: CameraLoopOptions) {
     this.opts = opts;
+    this.frameCallbacks = 'requestVideoFrameCallback' in opts.video;
     this.worker = (opts.createWorker ?? createDecodeWorker)();
     this.worker.onmessage = (e: MessageEvent<FromWorker>) => this.onMessage(e.data);
     this.worker.onerror = (e) => {
@@ -158,10 +177,17 @@ export class CameraLoop {
   /** Counts new video frames, to know whether a grab is a new picture. */
   private watchFrames() {
     const v = this.opts.video;
-    if (!('requestVideoFrameCallback' in v)) return;
+    if (!this.frameCallbacks) return;
     const onFrame = () => {
       this.frameNo++;
-      if (this.running) this.frameCallback = v.requestVideoFrameCallback(onFrame);
+      this.stats.frames++;
+      if (!this.running) return;
+      this.frameCallback = v.requestVideoFrameCallback(onFrame);
+      if (this.waitingFrame && !this.inFlight) {
+        this.waitingFrame = false;
+        const minInterval = 1000 / (this.opts.maxRate ?? 20);
+        this.schedule(Math.max(0, this.lastGrabAt + minInterval - performance.now()));
+      }
     };
     this.frameCallback = v.requestVideoFrameCallback(onFrame);
   }
@@ -199,22 +225,32 @@ export class CameraLoop {
       this.schedule(50);
       return;
     }
+    if (this.frameCallbacks && this.frameNo === this.lastFrameSent) {
+      // This frame has been decoded: wait for the camera's next one (watchFrames).
+      this.waitingFrame = true;
+      return;
+    }
+    this.waitingFrame = false;
     this.inFlight = true;
     this.attemptStarted = now;
+    this.lastGrabAt = now;
     const scale = Math.min(1, MAX_WIDTH / v.videoWidth);
     const width = Math.round(v.videoWidth * scale);
     const height = Math.round(v.videoHeight * scale);
-    const repeat = this.frameNo > 0 && this.frameNo === this.lastFrameSent;
     this.lastFrameSent = this.frameNo;
+    const id = ++this.id;
+    // Without frame callbacks each grab is its own frame number; the worker drops repeats.
+    this.frameOf.clear();
+    this.frameOf.set(id, this.frameCallbacks ? this.frameNo : -id);
     const frame = {
       type: 'frame' as const,
-      id: ++this.id,
+      id,
       width,
       height,
       roi: this.opts.roi,
       budgetMs: this.budgetMs,
       fromStep: this.next,
-      repeat,
+      dropRepeat: !this.frameCallbacks,
     };
     try {
       if (this.useBitmaps) {
@@ -267,6 +303,14 @@ export class CameraLoop {
       this.schedule(msg.reason === 'no-offscreen' ? 0 : 500);
       return;
     }
+    const took = now - this.attemptStarted;
+    const minInterval = 1000 / (this.opts.maxRate ?? 20);
+    if (msg.repeat) {
+      // The same picture as the last grab (no frame callbacks): nothing decoded, try again.
+      this.stats.repeats++;
+      this.schedule(Math.max(0, minInterval - took));
+      return;
+    }
     this.markActive();
     this.stats.attempts++;
     this.next = msg.next;
@@ -275,7 +319,6 @@ export class CameraLoop {
     this.stats.rate = this.recent.length / 2;
     this.stats.decodeMs = this.stats.decodeMs * 0.8 + msg.decodeMs * 0.2;
     // Adapt the budget to keep attempts near their target length.
-    const took = now - this.attemptStarted;
     this.attemptMsAvg = this.attemptMsAvg * 0.8 + took * 0.2;
     if (this.attemptMsAvg > TARGET_ATTEMPT_MS * 1.3) this.budgetMs = Math.max(0, this.budgetMs - 5);
     else if (this.attemptMsAvg < TARGET_ATTEMPT_MS * 0.8) {
@@ -283,21 +326,25 @@ export class CameraLoop {
     }
     this.stats.budgetMs = this.budgetMs;
 
-    const read = msg.result ?? this.confirm(msg.candidate, now);
+    const frameNo = this.frameOf.get(msg.id) ?? -msg.id;
+    const read = msg.result ?? this.confirm(msg.candidate, now, frameNo);
     if (read) this.consider(read, now);
     else if (this.lastHit && now - this.lastHit.seenAt > ABSENT_MS) this.lastHit = undefined;
 
     if (!this.running) return;
-    const minInterval = 1000 / (this.opts.maxRate ?? 20);
     this.schedule(Math.max(0, minInterval - took));
   }
 
-  /** A one-line 1D read counts when the previous attempt read the same. */
-  private confirm(candidate: Decoded | undefined, now: number): Decoded | undefined {
+  /**
+   * A one-line 1D read counts when an attempt on another frame, within CONFIRM_MS, read the
+   * same. Two attempts on one frame are never two opinions (and the loop sends no frame twice).
+   */
+  private confirm(candidate: Decoded | undefined, now: number, frame: number): Decoded | undefined {
     if (!candidate) return undefined;
     const p = this.pending;
     if (
       p &&
+      p.frame !== frame &&
       p.read.text === candidate.text &&
       p.read.format === candidate.format &&
       now - p.at < CONFIRM_MS
@@ -305,7 +352,7 @@ export class CameraLoop {
       this.pending = undefined;
       return candidate;
     }
-    this.pending = { read: candidate, at: now };
+    if (!p || p.frame !== frame) this.pending = { read: candidate, at: now, frame };
     return undefined;
   }
 

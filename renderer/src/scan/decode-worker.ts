@@ -6,6 +6,10 @@
  * worker has no OffscreenCanvas, the loop sends the pixels instead (an RGBA buffer, also
  * transferred). Each frame is one `Decoder.attempt` within the time budget the loop gives.
  *
+ * Where the page cannot tell new video frames from old ones (no requestVideoFrameCallback),
+ * the loop asks the worker to drop repeats: a grab whose sampled pixels are exactly those of
+ * the previous grab is the same frame, answered `repeat` without decoding.
+ *
  * Loaded by camera-loop.ts with `new Worker(new URL('./decode-worker.ts', import.meta.url),
  * { type: 'module' })`: a same-origin script, as the Content-Security-Policy requires
  * (`worker-src 'self' blob:`, `script-src 'self'`, no eval).
@@ -24,8 +28,8 @@ export type ToWorker =
       roi: Rect;
       budgetMs: number;
       fromStep: number;
-      /** The same picture as last time: skip the first step, go on round the plan. */
-      repeat: boolean;
+      /** Drop the frame, undecoded, when its pixels are the previous frame's. */
+      dropRepeat: boolean;
     };
 
 export type FromWorker =
@@ -33,6 +37,8 @@ export type FromWorker =
   | {
       type: 'result';
       id: number;
+      /** The frame was the previous one again (dropRepeat): nothing was decoded. */
+      repeat?: boolean;
       result?: Decoded | undefined;
       candidate?: Decoded | undefined;
       next: number;
@@ -52,6 +58,19 @@ let decoder = new Decoder();
 let canvas: OffscreenCanvas | undefined;
 let ctx: OffscreenCanvasRenderingContext2D | undefined;
 const hasOffscreen = typeof OffscreenCanvas !== 'undefined';
+let lastPrint: number | undefined;
+
+/** FNV-1a over about 4,000 pixels spread over the frame: equal for a repeated frame. */
+export function fingerprint(data: Uint8ClampedArray): number {
+  const pixels = data.length >> 2;
+  const stride = Math.max(1, Math.floor(pixels / 4096)) * 4;
+  let h = 2166136261;
+  for (let i = 0; i < data.length; i += stride) {
+    h = Math.imul(h ^ data[i]!, 16777619);
+    h = Math.imul(h ^ data[i + 1]!, 16777619);
+  }
+  return h >>> 0;
+}
 
 function pixelsOf(bitmap: ImageBitmap, width: number, height: number): Uint8ClampedArray {
   if (!canvas || canvas.width !== width || canvas.height !== height) {
@@ -86,9 +105,26 @@ scope.onmessage = (e) => {
       throw new Error('frame without pixels');
     }
     const t1 = performance.now();
+    if (msg.dropRepeat) {
+      const print = fingerprint(data);
+      const same = print === lastPrint;
+      lastPrint = print;
+      if (same) {
+        scope.postMessage({
+          type: 'result',
+          id: msg.id,
+          repeat: true,
+          next: msg.fromStep,
+          steps: 0,
+          decodeMs: 0,
+          readMs: t1 - t0,
+        });
+        return;
+      }
+    }
     const out = decoder.attempt(
       { data, width: msg.width, height: msg.height },
-      { roi: msg.roi, budgetMs: msg.budgetMs, fromStep: msg.fromStep, skipFirst: msg.repeat },
+      { roi: msg.roi, budgetMs: msg.budgetMs, fromStep: msg.fromStep },
     );
     scope.postMessage({
       type: 'result',

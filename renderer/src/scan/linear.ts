@@ -5,8 +5,8 @@
  * - two scan lines agree on format and text (as zxing-cpp's `minLineCount = 2`), or
  * - the format carries a check digit that passed: EAN-13 (always; the reader verifies it) and
  *   ITF-14 (the GTIN mod-10 digit, checked here).
- * A read seen on one line only is returned as a candidate: the live loop confirms it when the
- * next frame (or another strategy on the same frame) reads the same.
+ * A read seen on one line only is returned as a candidate: the live loop confirms it when an
+ * attempt on another, distinct video frame reads the same (camera-loop.ts).
  */
 import {
   BarcodeFormat,
@@ -235,8 +235,14 @@ export interface SeenLine {
   pos: number;
 }
 
-/** Two reads agree only from two different lines of the frame, at least this far apart. */
-const MIN_LINE_GAP = 2;
+/**
+ * Two reads agree only from two different lines of the frame at least this far apart, in
+ * frame pixels (after undoing any crop, shrink, enlargement or turn). Neighbouring rows see
+ * the same smudge, glare streak or crease and, blurred together, the same pixels: they are one
+ * opinion. 10 px is about a tenth of a Code 128's bars on a phone at counter distance (60 to
+ * 150 px tall in a 640x480 frame), so a real barcode still has many lines that far apart.
+ */
+export const MIN_LINE_GAP = 10;
 
 /**
  * Scans rows from the middle out. Returns a confirmed read as soon as there is one, else the
