@@ -55,6 +55,7 @@ export const DURABILITY = {
   operator_unlock: 'full',
   settings_change: 'full',
   terminal_reset: 'full',
+  training: 'full', // a manager arms or disarms a Sandbox-mode exercise
   // Evidence about the log and its data.
   export: 'full',
   verify: 'full',

@@ -39,7 +39,22 @@ export const trainingSql = (detail = 'detail') =>
 
 /** Copies records newer than the search index into it (see search-index.ts). */
 export function indexRecordsAfter(db: Database, afterId: number): number {
-  return copyToIndex(db, afterId, true);
+  return copyToIndex(db, afterId, hasTrainingColumn(db));
+}
+
+/**
+ * Whether the index has migration 7's `training` column: an upgrade copies records into the
+ * index from migrations before 7 too (migration 4 adopts the old outbox with records of its
+ * own), while the column does not exist yet.
+ */
+const trainingColumn = new WeakMap<Database, boolean>();
+function hasTrainingColumn(db: Database): boolean {
+  if (trainingColumn.get(db) === true) return true;
+  const has = (db.pragma('table_info(audit_ix)') as { name: string }[]).some(
+    (c) => c.name === 'training',
+  );
+  if (has) trainingColumn.set(db, true);
+  return has;
 }
 
 /** `training`: the index has the column of migration 7 (migration 2 fills one without it). */
