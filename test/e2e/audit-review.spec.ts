@@ -635,12 +635,13 @@ it('the summary’s numbers equal counts taken directly from the database', asyn
   }
 
   // The reasons: the most frequent rejection or failure first, with its count (grouped by
-  // errcode, or our reason key where WeChat gave none).
+  // errcode, or our reason key where WeChat gave none); a lookup is a verdict, listed only when
+  // it failed, whatever an older version stored as its outcome.
   const reasons = audit.db
     .prepare(
       `SELECT errcode, count(*) AS n FROM audit
        WHERE ts >= ? AND ts < ? AND outcome IN ('rejected', 'failed')
-         AND NOT (action = 'lookup' AND errcode IS 0)
+         AND NOT (action = 'lookup' AND outcome <> 'failed')
        GROUP BY action, outcome, errcode, CASE WHEN errcode IS NULL OR errcode = 0 THEN
          coalesce(json_extract(detail, '$.error'), json_extract(detail, '$.reason'),
                   json_extract(detail, '$.verdict')) END

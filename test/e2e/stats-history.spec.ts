@@ -5,6 +5,8 @@
 import path from 'node:path';
 import { expect, MANAGER, SCREENSHOTS, signIn, test } from './fixtures';
 
+test.use({ locale: 'zh-CN', viewport: { width: 1024, height: 768 } });
+
 test('a new user sees months of statistics in Sandbox mode, in every report', async ({
   browser,
   readyTerminal: t,
