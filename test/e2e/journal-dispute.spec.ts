@@ -91,6 +91,10 @@ test('a supervisor reads lookups, redemptions and reasons in a dispute', async (
   const resultId = await intent.locator('[data-result]').getAttribute('data-result');
   await intent.locator('[data-result]').click();
   await expect(page).toHaveURL(new RegExp(`id=${resultId}`));
+  // The record names its action in Chinese, without the raw key beside it ("核销 redeem").
+  const record = page.getByTestId('record-view');
+  await expect(record).toContainText('核销');
+  await expect(record.locator('dl').first()).not.toContainText(/\bredeem\b/);
 
   // The summary: one 40099 row in our words, no verdict rows, no request ids.
   await page.goto(`${t.url}#/audit?view=summary&range=today`);

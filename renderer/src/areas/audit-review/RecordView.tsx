@@ -23,11 +23,7 @@ function valueText(v: JsonValue): string {
 function DetailValue({ name, value }: { name: string; value: JsonValue }) {
   const { t, i18n } = useTranslation();
   if (name === 'verdict' && typeof value === 'string' && i18n.exists(`verdict.title.${value}`)) {
-    return (
-      <>
-        {t(`verdict.title.${value}`)} <span className="muted mono small">{value}</span>
-      </>
-    );
+    return <>{t(`verdict.title.${value}`)}</>;
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     return (
@@ -166,9 +162,7 @@ export function RecordView({ id }: { id: number }) {
                 '—'
               )}
             </Field>
-            <Field label={t('review.record.fields.action')}>
-              {actionName(r.action, t)} <span className="muted mono small">{r.action}</span>
-            </Field>
+            <Field label={t('review.record.fields.action')}>{actionName(r.action, t)}</Field>
             <Field label={t('review.record.fields.outcome')}>
               <OutcomeBadge outcome={r.outcome} />
             </Field>
