@@ -117,7 +117,8 @@ export const SummaryRow = z.object({
 export type SummaryRow = z.infer<typeof SummaryRow>;
 
 export const TerminalRow = z.object({
-  install_id: z.string(),
+  /** null: a credential issued that no terminal has used yet. */
+  install_id: z.string().nullable(),
   store: z.string().nullable(),
   terminal: z.string().nullable(),
   head_seq: z.number(),

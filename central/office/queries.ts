@@ -24,6 +24,10 @@ const SHANGHAI_DAY = (col: string) =>
 export const dayStart = (day: string) => Date.parse(`${day}T00:00:00+08:00`);
 export const dayAfter = (day: string) => dayStart(day) + 86_400_000;
 
+/** Credentials issued and not revoked that no terminal has used yet: terminals not shipping. */
+const UNUSED_CREDENTIALS = `SELECT store || ' / ' || terminal AS name, NULL::bigint AS last_ms
+  FROM credentials WHERE install_id IS NULL AND revoked_at IS NULL`;
+
 const REDEEMED = `action = 'redeem' AND outcome IN ('ok', 'settled')`;
 
 function likePrefix(s: string): string {
@@ -103,7 +107,7 @@ export async function summary(sql: Sql, from: string, to: string): Promise<Summa
 
 export async function terminals(sql: Sql, behindMs: number): Promise<TerminalRow[]> {
   const r = await sql.query<{
-    install_id: string;
+    install_id: string | null;
     store: string | null;
     terminal: string | null;
     head_seq: number;
@@ -118,7 +122,10 @@ export async function terminals(sql: Sql, behindMs: number): Promise<TerminalRow
        (SELECT count(*)::int FROM alerts x WHERE x.install_id = i.install_id) AS alerts
      FROM installs i
      LEFT JOIN install_assignments a ON a.install_id = i.install_id AND a.valid_to IS NULL
-     ORDER BY a.store NULLS LAST, a.terminal, i.install_id`,
+     UNION ALL
+     SELECT NULL, store, terminal, 0, NULL, NULL, NULL, 0 FROM credentials
+     WHERE install_id IS NULL AND revoked_at IS NULL
+     ORDER BY store NULLS LAST, terminal, install_id`,
   );
   const now = Date.now();
   return r.rows.map((row) => {
@@ -173,7 +180,9 @@ export async function reconcile(
     `SELECT coalesce(a.store, '?') || ' / ' || coalesce(a.terminal, i.install_id::text) AS name,
        (extract(epoch FROM i.last_push_at) * 1000)::bigint AS last_ms
      FROM installs i
-     LEFT JOIN install_assignments a ON a.install_id = i.install_id AND a.valid_to IS NULL`,
+     LEFT JOIN install_assignments a ON a.install_id = i.install_id AND a.valid_to IS NULL
+     UNION ALL
+     ${UNUSED_CREDENTIALS}`,
   );
   const key = (day: string, card: string) => `${day}|${card}`;
   const rows = new Map<string, ReconciliationRow>();
