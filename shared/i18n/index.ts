@@ -5,6 +5,7 @@
 import audit from './messages/audit';
 import camera from './messages/camera';
 import errors from './messages/errors';
+import headOffice from './messages/head-office';
 import settings from './messages/settings';
 import office from './messages/office';
 import refunds from './messages/refunds';
@@ -29,6 +30,7 @@ const areas = {
   review,
   office,
   camera,
+  headOffice,
 } as const;
 
 type Area = keyof typeof areas;
