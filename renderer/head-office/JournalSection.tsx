@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { roleAtLeast, type JournalQuery, type JournalRow, type Me } from '../../shared/head-office';
 import { AUDIT_OUTCOMES } from '../../shared/audit';
+import { actionName, OUTCOME_ICON, outcomeName } from '../src/areas/audit-review/review-text';
 import { dateTime } from '../src/kit/date-time';
 import { StaticTable } from '../src/kit/table/StaticTable';
 import { columns } from './columns';
@@ -108,7 +109,11 @@ export function JournalSection({ me, onError }: { me: Me; onError: (err: unknown
           header: t('headOffice.journal.operator'),
           cell: (r) => <span className="mono">{r.operator_id}</span>,
         },
-        { id: 'action', header: t('headOffice.journal.action'), cell: (r) => r.action },
+        {
+          id: 'action',
+          header: t('headOffice.journal.action'),
+          cell: (r) => actionName(r.action, t),
+        },
         {
           id: 'code',
           header: t('headOffice.journal.code'),
@@ -124,9 +129,8 @@ export function JournalSection({ me, onError }: { me: Me; onError: (err: unknown
           header: t('headOffice.journal.outcome'),
           cell: (r) => (
             <span className={`ho-badge ho-badge--${r.outcome}`}>
-              {(AUDIT_OUTCOMES as readonly string[]).includes(r.outcome)
-                ? t(`headOffice.outcomes.${r.outcome}`)
-                : r.outcome}
+              <span aria-hidden="true">{OUTCOME_ICON[r.outcome] ?? '·'} </span>
+              {outcomeName(r.outcome, t)}
             </span>
           ),
         },
@@ -170,7 +174,7 @@ export function JournalSection({ me, onError }: { me: Me; onError: (err: unknown
             <option value="">{t('headOffice.common.any')}</option>
             {AUDIT_OUTCOMES.map((o) => (
               <option key={o} value={o}>
-                {t(`headOffice.outcomes.${o}`)}
+                {outcomeName(o, t)}
               </option>
             ))}
           </select>

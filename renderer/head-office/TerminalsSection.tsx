@@ -1,4 +1,5 @@
 /** The terminals: which are behind (no shipment lately, or never) and which have chain alerts. */
+import type { TFunction } from 'i18next';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TerminalRow } from '../../shared/head-office';
@@ -6,6 +7,15 @@ import { dateTime } from '../src/kit/date-time';
 import { StaticTable } from '../src/kit/table/StaticTable';
 import { columns } from './columns';
 import { officeApi } from './office-api';
+
+const ALERT_KINDS = ['bad_hash', 'broken_link', 'gap', 'rewritten'];
+
+/** The collector's "gap at record 8" in the reader's language. */
+function flagReason(reason: string, t: TFunction): string {
+  const m = /^([a-z_]+) at record (\d+)$/.exec(reason);
+  if (!m || !ALERT_KINDS.includes(m[1]!)) return reason;
+  return t(`headOffice.terminals.alertKinds.${m[1]}`, { seq: m[2] });
+}
 
 export function TerminalsSection({ onError }: { onError: (err: unknown) => void }) {
   const { t, i18n } = useTranslation();
@@ -30,11 +40,11 @@ export function TerminalsSection({ onError }: { onError: (err: unknown) => void 
             <span className="ho-states">
               {r.install_id === null ? (
                 <span className="ho-badge ho-badge--warn">
-                  ⏸ {t('headOffice.terminals.notStarted')}
+                  ○ {t('headOffice.terminals.notStarted')}
                 </span>
               ) : r.behind ? (
                 <span className="ho-badge ho-badge--warn">
-                  ⏱ {t('headOffice.terminals.behind')}
+                  △ {t('headOffice.terminals.behind')}
                 </span>
               ) : (
                 <span className="ho-badge ho-badge--ok">✓ {t('headOffice.terminals.ok')}</span>
@@ -46,7 +56,7 @@ export function TerminalsSection({ onError }: { onError: (err: unknown) => void 
               )}
               {r.flag_reason && (
                 <span className="ho-hint">
-                  {t('headOffice.terminals.flagReason', { reason: r.flag_reason })}
+                  {t('headOffice.terminals.flagReason', { reason: flagReason(r.flag_reason, t) })}
                 </span>
               )}
             </span>
