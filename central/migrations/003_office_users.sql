@@ -9,7 +9,10 @@ CREATE TABLE office_users (
   -- scrypt$N$r$p$salt$hash (base64url), from node:crypto.
   password_hash text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
-  disabled_at timestamptz
+  disabled_at timestamptz,
+  -- Wrong passwords in a row; the fifth locks sign-in for 5 minutes (as a terminal's PIN).
+  failed_sign_ins integer NOT NULL DEFAULT 0,
+  locked_until timestamptz
 );
 
 -- A session is a random token given to the browser once (an HttpOnly cookie); the database

@@ -34,6 +34,7 @@ import {
   addUser,
   disableUser,
   listUsers,
+  LockedError,
   sessionUser,
   signIn,
   signOut,
@@ -325,7 +326,16 @@ export function createOffice(opts: OfficeOptions) {
     }
     if (url.pathname === '/office/api/session' && req.method === 'POST') {
       const body = parse(SignInBody, await readJson(req));
-      const session = await signIn(db, body.name, body.password);
+      let session;
+      try {
+        session = await signIn(db, body.name, body.password);
+      } catch (err) {
+        if (err instanceof LockedError) {
+          res.setHeader('retry-after', Math.ceil((err.until.getTime() - Date.now()) / 1000));
+          throw new HttpError(429, 'locked', err.message);
+        }
+        throw err;
+      }
       if (!session) throw new HttpError(401, 'bad_sign_in', 'wrong name or password');
       res.setHeader('set-cookie', cookie(session.token, Math.floor(SESSION_MS / 1000)));
       return send(res, 200, { name: session.user.name, role: session.user.role });

@@ -118,21 +118,49 @@ export async function disableUser(db: Database, name: string): Promise<boolean> 
   });
 }
 
-/** A new session's token for a name and password; undefined when they do not match. */
+/** Wrong passwords in a row that lock a user's sign-in, and for how long. */
+export const MAX_FAILED_SIGN_INS = 5;
+export const LOCK_MS = 5 * 60_000;
+
+/** Sign-in refused while a user is locked after too many wrong passwords. */
+export class LockedError extends Error {
+  constructor(readonly until: Date) {
+    super(`too many wrong passwords: signing in is locked until ${until.toISOString()}`);
+  }
+}
+
+/**
+ * A new session's token for a name and password; undefined when they do not match. The fifth
+ * wrong password in a row locks the user's sign-in for 5 minutes (LockedError meanwhile, even
+ * with the right password).
+ */
 export async function signIn(
   db: Sql,
   name: string,
   password: string,
 ): Promise<{ token: string; user: OfficeUser; expiresAt: Date } | undefined> {
-  const r = await db.query<OfficeUser & { password_hash: string }>(
-    `SELECT id, name, role, created_at, disabled_at, password_hash FROM office_users
-     WHERE name = $1`,
+  const r = await db.query<OfficeUser & { password_hash: string; locked_until: Date | null }>(
+    `SELECT id, name, role, created_at, disabled_at, password_hash,
+       CASE WHEN locked_until > now() THEN locked_until END AS locked_until
+     FROM office_users WHERE name = $1`,
     [name.trim()],
   );
   const row = r.rows[0];
   dummy ??= hashPassword(randomBytes(16).toString('hex'));
   const ok = await checkPassword(password, row?.password_hash ?? (await dummy));
+  if (row?.locked_until) throw new LockedError(row.locked_until);
+  if (row && !ok) {
+    await db.query(
+      `UPDATE office_users SET
+         locked_until = CASE WHEN failed_sign_ins + 1 >= $2
+                             THEN now() + $3 * interval '1 millisecond' ELSE locked_until END,
+         failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= $2 THEN 0 ELSE failed_sign_ins + 1 END
+       WHERE id = $1`,
+      [row.id, MAX_FAILED_SIGN_INS, LOCK_MS],
+    );
+  }
   if (!row || !ok || row.disabled_at) return undefined;
+  await db.query('UPDATE office_users SET failed_sign_ins = 0 WHERE id = $1', [row.id]);
   const token = `cdo_${randomBytes(32).toString('base64url')}`;
   const expiresAt = new Date(Date.now() + SESSION_MS);
   await db.query(
@@ -140,7 +168,7 @@ export async function signIn(
     [sha256(token), row.id, expiresAt],
   );
   await db.query('DELETE FROM office_sessions WHERE expires_at < now()');
-  const { password_hash: _hash, ...user } = row;
+  const { password_hash: _hash, locked_until: _locked, ...user } = row;
   return { token, user, expiresAt };
 }
 

@@ -57,7 +57,9 @@ function SignIn({ onSignedIn, expired }: { onSignedIn: (me: Me) => void; expired
       setError(
         err instanceof ApiError && err.status === 401
           ? t('headOffice.signIn.wrong')
-          : t('headOffice.common.failed', { message: (err as Error).message }),
+          : err instanceof ApiError && err.status === 429
+            ? t('headOffice.signIn.locked')
+            : t('headOffice.common.failed', { message: (err as Error).message }),
       );
       setBusy(false);
     }

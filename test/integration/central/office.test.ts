@@ -218,6 +218,25 @@ describe('users and roles', () => {
     for (const s of sessions.rows) expect(s.token_sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('the fifth wrong password in a row locks sign-in for 5 minutes, the right one too', async () => {
+    const { db, url } = await collector();
+    await addUser(db, { name: 'zhao', role: 'auditor', password: PASSWORD });
+    const attempt = (password: string) =>
+      api(url, undefined, 'POST', '/office/api/session', { name: 'zhao', password });
+    for (let i = 0; i < 4; i++) expect((await attempt('wrong password!')).status).toBe(401);
+    // The right password before the fifth wrong one resets the count.
+    expect((await attempt(PASSWORD)).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await attempt('wrong password!')).status).toBe(401);
+    const locked = await attempt(PASSWORD);
+    expect(locked.status).toBe(429);
+    expect((locked.body as { error: string }).error).toBe('locked');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(290);
+    expect(locked.headers.get('set-cookie')).toBeNull();
+    // Once the lock has run out (moved into the past here), the right password works again.
+    await db.query(`UPDATE office_users SET locked_until = now() - interval '1 second'`);
+    expect((await attempt(PASSWORD)).status).toBe(200);
+  });
+
   it('every route refuses a lower role with a valid input, and nothing changes', async () => {
     const { db, url } = await collector();
     const viewer = await userOf(db, url, 'viewer');
