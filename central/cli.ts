@@ -9,6 +9,12 @@
  *   list-credentials
  *   assign --install UUID --store S --terminal T                (the old mapping is kept)
  *   migrate                                                     apply the schema and exit
+ *   add-user --role viewer|auditor|admin --name N               head office's users; the
+ *   list-users, disable-user --name N                           password is read from stdin
+ *
+ * Reconciliation with WeChat's statistics needs the collector to reach WeChat:
+ * CARDDESK_WECHAT_APPID, CARDDESK_WECHAT_SECRET and optionally CARDDESK_WECHAT_API (the API's
+ * base URL, default https://api.weixin.qq.com; the sandbox's URL to try it out).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +23,51 @@ import { InstallId } from '../shared/central';
 import { assignInstall, issueCredential, listCredentials, revokeCredential } from './credentials';
 import { openDatabase, type Database } from './db';
 import { migrate } from './migrate';
+import { type WechatConfig } from './office/datacube';
+import {
+  addUser,
+  checkNewPassword,
+  checkUserName,
+  disableUser,
+  listUsers,
+  UserError,
+} from './office/users';
 import { startCollector } from './server';
+import { OFFICE_ROLES } from '../shared/head-office';
+import { createInterface } from 'node:readline';
+
+/** The password from the terminal (not echoed) or the first line of stdin. */
+async function readPassword(): Promise<string> {
+  const tty = process.stdin.isTTY === true;
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: tty });
+  if (tty) {
+    process.stdout.write('Password (at least 10 characters, not shown): ');
+    // Echo nothing of what is typed.
+    (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => {};
+  }
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      rl.once('line', resolve);
+      rl.once('close', () => reject(new UsageError('no password given on stdin')));
+    });
+    if (tty) process.stdout.write('\n');
+    return line;
+  } finally {
+    rl.removeAllListeners('close');
+    rl.close();
+  }
+}
+
+function wechatFromEnv(): WechatConfig | undefined {
+  const appid = process.env.CARDDESK_WECHAT_APPID?.trim();
+  const secret = process.env.CARDDESK_WECHAT_SECRET?.trim();
+  if (!appid || !secret) return undefined;
+  return {
+    appid,
+    secret,
+    baseUrl: process.env.CARDDESK_WECHAT_API?.trim() || 'https://api.weixin.qq.com',
+  };
+}
 
 const USAGE = `Usage: npm run central -- [command] [options]
 Commands:
@@ -29,6 +79,10 @@ Commands:
   revoke-credential --id <id>
   list-credentials
   assign --install <uuid> --store <name> --terminal <name>
+  add-user --role <viewer|auditor|admin> --name <name>   asks for the password (or reads a
+                         line from stdin): at least 10 characters
+  list-users
+  disable-user --name <name>
   migrate
 Every command:
   --data-dir <dir>       the embedded database's folder (default ./central-data), used when
@@ -44,6 +98,9 @@ const COMMANDS = [
   'list-credentials',
   'assign',
   'migrate',
+  'add-user',
+  'list-users',
+  'disable-user',
 ] as const;
 type Command = (typeof COMMANDS)[number];
 
@@ -73,6 +130,8 @@ async function main(argv: string[]): Promise<number> {
       terminal: { type: 'string' },
       install: { type: 'string' },
       id: { type: 'string' },
+      role: { type: 'string' },
+      name: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -123,6 +182,24 @@ async function main(argv: string[]): Promise<number> {
         }
       : undefined;
 
+  let newUser: { name: string; role: string; password: string } | undefined;
+  if (command === 'add-user') {
+    const role = need(values.role, 'role');
+    if (!(OFFICE_ROLES as readonly string[]).includes(role)) {
+      throw new UsageError(`--role: one of ${OFFICE_ROLES.join(', ')}`);
+    }
+    const name = need(values.name, 'name');
+    try {
+      checkUserName(name);
+      newUser = { name, role, password: checkNewPassword(await readPassword()) };
+    } catch (err) {
+      if (err instanceof UserError) throw new UsageError(err.message);
+      throw err;
+    }
+  }
+  const disableName = command === 'disable-user' ? need(values.name, 'name') : undefined;
+  const wechat = wechatFromEnv();
+
   const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
   const dataDir = path.resolve(values['data-dir'] ?? 'central-data');
   const db: Database = await openDatabase({ databaseUrl, dataDir });
@@ -134,6 +211,7 @@ async function main(argv: string[]): Promise<number> {
       port,
       ...(values.host ? { host: values.host } : {}),
       ...(tls ? { tls } : {}),
+      office: { wechat },
     });
     const stop = () => {
       void collector
@@ -144,6 +222,7 @@ async function main(argv: string[]): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     console.log(`CardDesk collector listening on ${collector.url} (journal: ${where})`);
+    console.log(`head office: ${collector.url}/office/`);
     return -1; // keeps running
   }
   try {
@@ -172,6 +251,25 @@ async function main(argv: string[]): Promise<number> {
           ].join('\t'),
         );
       }
+    } else if (newUser) {
+      const u = await addUser(db, newUser);
+      console.log(`user ${u.name} added as ${u.role}`);
+    } else if (command === 'list-users') {
+      for (const u of await listUsers(db)) {
+        console.log(
+          [
+            u.name,
+            u.role,
+            u.disabled_at ? `disabled ${u.disabled_at.toISOString()}` : 'active',
+          ].join('\t'),
+        );
+      }
+    } else if (disableName) {
+      if (!(await disableUser(db, disableName))) {
+        console.error(`no user ${disableName}`);
+        return 1;
+      }
+      console.log(`user ${disableName} disabled (signed out everywhere)`);
     } else if (assign) {
       await assignInstall(db, assign);
       console.log(`install ${assign.installId} now ${assign.store} / ${assign.terminal}`);

@@ -6,12 +6,13 @@
 import { createServer as createHttp, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { type z } from 'zod';
-import { InstallId, MAX_BODY_BYTES, PushBody, type CentralErrorBody } from '../shared/central';
+import { InstallId, PushBody, type CentralErrorBody } from '../shared/central';
 import { authenticate, CredentialError } from './credentials';
 import type { Database } from './db';
+import { describe, HttpError, readJson, send } from './http';
 import { createIngest, readHead } from './ingest';
 import { migrate } from './migrate';
+import { createOffice, type OfficeOptions } from './office/api';
 import { createPartitioner } from './partitions';
 
 export interface CollectorOptions {
@@ -21,6 +22,8 @@ export interface CollectorOptions {
   tls?: { cert: Buffer; key: Buffer };
   /** Errors that are not the client's fault (a database down); default: stderr. */
   onError?: (err: unknown) => void;
+  /** Head office's page and API under /office (WeChat for reconciliation, the page's folder). */
+  office?: Omit<OfficeOptions, 'db'>;
 }
 
 export interface RunningCollector {
@@ -29,61 +32,11 @@ export interface RunningCollector {
   close(): Promise<void>;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-  });
-  res.end(text);
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
-    throw new HttpError(415, 'bad_request', 'the body must be application/json');
-  }
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) {
-    throw new HttpError(413, 'too_large', `a request body is at most ${MAX_BODY_BYTES} bytes`);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      throw new HttpError(413, 'too_large', `a request body is at most ${MAX_BODY_BYTES} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new HttpError(400, 'bad_request', 'the body is not JSON');
-  }
-}
-
-function describe(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
-    .join('; ');
-}
-
 export async function startCollector(opts: CollectorOptions): Promise<RunningCollector> {
   const { db } = opts;
   await migrate(db);
   const ingest = createIngest({ db, partitions: createPartitioner(db) });
+  const office = createOffice({ db, secureCookie: opts.tls !== undefined, ...opts.office });
   const onError = opts.onError ?? ((err: unknown) => console.error('collector:', err));
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -123,6 +76,7 @@ export async function startCollector(opts: CollectorOptions): Promise<RunningCol
       if (!parsed.success) throw new HttpError(400, 'bad_request', describe(parsed.error));
       return send(res, 200, await ingest.push(cred, parsed.data));
     }
+    if (await office.handle(req, res, url)) return;
     throw new HttpError(404, 'not_found', `no route ${req.method} ${url.pathname}`);
   }
 

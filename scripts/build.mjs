@@ -1,5 +1,6 @@
 // Builds everything `npm start` and `npm run start:browser` run: the renderer (Vite) and the
-// main-process bundles (esbuild): Electron main, preload, and the browser host.
+// main-process bundles (esbuild): Electron main, preload, and the browser host; and head
+// office's page that the collector serves.
 import { build as esbuild } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,11 @@ const quiet = process.argv.includes('--quiet');
 const started = Date.now();
 await viteBuild({
   configFile: path.join(root, 'vite.config.mts'),
+  logLevel: quiet ? 'warn' : 'info',
+});
+// Head office's page, served by the collector (npm run central) under /office/.
+await viteBuild({
+  configFile: path.join(root, 'vite.head-office.config.mts'),
   logLevel: quiet ? 'warn' : 'info',
 });
 

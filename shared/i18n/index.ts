@@ -5,6 +5,7 @@
 import audit from './messages/audit';
 import camera from './messages/camera';
 import errors from './messages/errors';
+import headOffice from './messages/head-office';
 import settings from './messages/settings';
 import office from './messages/office';
 import refunds from './messages/refunds';
@@ -31,6 +32,7 @@ const areas = {
   office,
   camera,
   timeZone,
+  headOffice,
 } as const;
 
 type Area = keyof typeof areas;

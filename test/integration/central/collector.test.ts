@@ -83,17 +83,20 @@ describe('migrations', () => {
       'records_terminal_ts',
       'records_ts',
     ]);
-    expect(await migrate(db)).toBe(2);
+    expect(await migrate(db, { to: 2 })).toBe(2);
     expect(await tables()).toEqual(expect.arrayContaining(['credentials', 'install_assignments']));
+    expect(await migrate(db)).toBe(3);
+    expect(await tables()).toEqual(expect.arrayContaining(['office_users', 'office_sessions']));
     const applied = await db.query<{ version: number; name: string }>(
       'SELECT version, name FROM schema_migrations ORDER BY version',
     );
     expect(applied.rows).toEqual([
       { version: 1, name: 'journal' },
       { version: 2, name: 'credentials' },
+      { version: 3, name: 'office_users' },
     ]);
-    expect(await migrate(db)).toBe(2);
-    expect(await count(db, 'schema_migrations')).toBe(2);
+    expect(await migrate(db)).toBe(3);
+    expect(await count(db, 'schema_migrations')).toBe(3);
   });
 
   it('a failing migration leaves nothing behind; a newer database is refused', async () => {

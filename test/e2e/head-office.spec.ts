@@ -1,0 +1,301 @@
+/**
+ * Head office's page in a real browser, served by a real collector on a real PostgreSQL server
+ * that this file starts (test/integration/central/postgres-server.ts), with the WeChat sandbox
+ * as WeChat for reconciliation; the collector runs as `npm run central` does (tsx central/cli.ts,
+ * DATABASE_URL and the CARDDESK_WECHAT_* settings). Terminals' real audit logs are shipped to
+ * it first. Writes
+ * test/artifacts/head-office/*.png at 1366x768.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { issueCredential } from '../../central/credentials';
+import { connectPostgres, type Database } from '../../central/db';
+import { addUser } from '../../central/office/users';
+import { demoSeed, startSandbox, type RunningSandbox } from '../../electron/sandbox';
+import { push, terminalLog } from '../integration/central/helpers';
+import { startTestPostgres, type TestPostgres } from '../integration/central/postgres-server';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SHOTS = path.join(ROOT, 'test', 'artifacts', 'head-office');
+const PASSWORD = 'correct horse battery';
+const HOUR = 3600_000;
+
+test.use({ viewport: { width: 1366, height: 768 } });
+test.describe.configure({ mode: 'serial' });
+
+let pg: TestPostgres;
+let db: Database;
+let wx: RunningSandbox;
+let collector: { url: string; child: ChildProcess };
+let card: string;
+let codes: string[];
+
+/** 00:00 of the day before today in Asia/Shanghai (WeChat reports days before today). */
+function yesterdayShanghai(): number {
+  const day = new Date(Date.now() + 8 * HOUR).toISOString().slice(0, 10);
+  return Date.parse(`${day}T00:00:00+08:00`) - 24 * HOUR;
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  pg = await startTestPostgres();
+  const dbUrl = await pg.createDatabase('head_office_e2e');
+  const seed = demoSeed();
+  delete seed.history;
+  wx = await startSandbox({ seed, frozenClock: true });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'central/cli.ts', '--port', '0'],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: dbUrl,
+        CARDDESK_WECHAT_APPID: wx.app.appid,
+        CARDDESK_WECHAT_SECRET: wx.app.secret,
+        CARDDESK_WECHAT_API: wx.url,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`the collector exited (${code}): ${out}`)));
+  });
+  collector = { url, child };
+  db = connectPostgres(dbUrl);
+  const cash = seed.codes.filter(
+    (c) => c.status === 'NORMAL' && c.card_id === seed.codes[0]!.card_id,
+  );
+  card = cash[0]!.card_id;
+  codes = cash.slice(0, 4).map((c) => c.code);
+  const day = yesterdayShanghai();
+
+  // WeChat consumed four codes yesterday; the fourth at a till without CardDesk.
+  for (const [i, code] of codes.entries()) {
+    wx.sim.clock.set(day + (10 + i) * HOUR);
+    const tok = (await (
+      await fetch(`${wx.url}/cgi-bin/stable_token`, {
+        method: 'POST',
+        body: JSON.stringify({
+          grant_type: 'client_credential',
+          appid: wx.app.appid,
+          secret: wx.app.secret,
+        }),
+      })
+    ).json()) as { access_token: string };
+    const r = (await (
+      await fetch(`${wx.url}/card/code/consume?access_token=${tok.access_token}`, {
+        method: 'POST',
+        body: JSON.stringify({ code }),
+      })
+    ).json()) as { errcode: number };
+    expect(r.errcode).toBe(0);
+  }
+  wx.sim.clock.set(Date.now());
+
+  // Two stores' tills recorded and shipped the first three; Till 2 claimed the second too.
+  const ship = async (
+    store: string,
+    terminal: string,
+    build: (t: ReturnType<typeof terminalLog>) => void,
+  ) => {
+    const t = terminalLog(day + 9 * HOUR);
+    build(t);
+    const { token } = await issueCredential(db, { store, terminal });
+    const r = await push(collector.url, token, {
+      install_id: t.log.installId!,
+      records: t.records(),
+    });
+    expect(r.status).toBe(200);
+  };
+  // Look-ups only (terminalLog's add() writes redemptions of another card too).
+  let n = 0;
+  const lookups = (
+    t: ReturnType<typeof terminalLog>,
+    from: number,
+    count: number,
+    stepMs: number,
+  ) => {
+    for (let i = 0; i < count; i++) {
+      t.at(from + i * stepMs);
+      t.log.append({
+        action: 'lookup',
+        outcome: 'ok',
+        operator_id: 'op1',
+        code: `9000000${String(++n).padStart(5, '0')}`,
+        card_id: card,
+      });
+    }
+  };
+  const redeem = (t: ReturnType<typeof terminalLog>, at: number, code: string, op = 'op1') => {
+    t.at(at);
+    t.log.append({ action: 'redeem', outcome: 'ok', operator_id: op, code, card_id: card });
+  };
+  await ship('上海徐家汇店', '1 号收银台', (t) => {
+    lookups(t, day + 9 * HOUR, 12, 20 * 60_000);
+    redeem(t, day + 10 * HOUR, codes[0]!);
+    redeem(t, day + 11 * HOUR, codes[1]!);
+  });
+  await ship('上海徐家汇店', '2 号收银台', (t) => {
+    redeem(t, day + 11 * HOUR + 60_000, codes[1]!, 'op2');
+    lookups(t, day + 12 * HOUR, 5, 30 * 60_000);
+  });
+  await ship('北京三里屯店', '1 号收银台', (t) => {
+    redeem(t, day + 12 * HOUR, codes[2]!, 'op7');
+    lookups(t, day + 13 * HOUR, 8, 45 * 60_000);
+  });
+  // A credential issued for a till that has not shipped yet.
+  await issueCredential(db, { store: '北京三里屯店', terminal: '2 号收银台' });
+  // A till whose chain has a gap (records 4 and 5 never arrived).
+  const gap = terminalLog(day + 8 * HOUR);
+  lookups(gap, day + 8 * HOUR, 8, 15 * 60_000);
+  const { token } = await issueCredential(db, { store: '广州天河店', terminal: '1 号收银台' });
+  const all = gap.records();
+  await push(collector.url, token, { install_id: gap.log.installId!, records: all.slice(0, 3) });
+  await push(collector.url, token, { install_id: gap.log.installId!, records: all.slice(5) });
+
+  await addUser(db, { name: 'auditor.chen', role: 'auditor', password: PASSWORD });
+  await addUser(db, { name: 'viewer.wang', role: 'viewer', password: PASSWORD });
+});
+
+test.afterAll(async () => {
+  collector?.child.kill('SIGTERM');
+  await wx?.close();
+  await db?.close();
+  pg?.stop();
+});
+
+async function signIn(
+  page: Page,
+  name: string,
+  labels: { name: RegExp; password: RegExp; submit: RegExp },
+) {
+  await page.goto(`${collector.url}/office/`);
+  await page.getByLabel(labels.name).fill(name);
+  await page.getByLabel(labels.password).fill(PASSWORD);
+  await page.getByRole('button', { name: labels.submit }).click();
+}
+
+test.describe('in Chinese', () => {
+  test.use({ locale: 'zh-CN' });
+
+  test('an auditor: journal with full codes, summary, terminals, reconciliation explained', async ({
+    page,
+  }) => {
+    await page.goto(`${collector.url}/office/`);
+    await expect(page.getByRole('heading', { name: '总部登录' })).toBeVisible();
+    await page.screenshot({ path: path.join(SHOTS, 'sign-in-zh.png') });
+    await signIn(page, 'auditor.chen', { name: /用户名/, password: /密码/, submit: /^登录$/ });
+    await expect(page.getByTestId('ho-user')).toHaveText('auditor.chen · 审计员');
+
+    // Journal: newest first, full codes, filters.
+    const journal = page.getByTestId('ho-journal');
+    await expect(journal.locator('tbody tr')).toHaveCount(35);
+    await expect(journal).toContainText(codes[1]!);
+    await expect(page.getByRole('link', { name: '导出 CSV' })).toBeVisible();
+    await page.screenshot({ path: path.join(SHOTS, 'journal-zh.png') });
+    await page.getByLabel('门店').fill('北京三里屯店');
+    await page.getByLabel('券码').fill(codes[2]!.slice(0, 6));
+    await page.getByRole('button', { name: '查询' }).click();
+    await expect(journal.locator('tbody tr')).toHaveCount(1);
+    await expect(journal.locator('tbody tr')).toContainText('op7');
+    await expect(journal.locator('tbody tr')).toContainText('成功');
+
+    // Summary: redemptions per store and terminal, with the chart.
+    await page.getByRole('button', { name: '汇总' }).click();
+    await expect(
+      page.getByTestId('ho-summary-chart').locator('.recharts-bar-rectangle').first(),
+    ).toBeVisible();
+    const summary = page.getByTestId('ho-summary');
+    const row = (store: string, till: string) =>
+      summary.locator('tbody tr').filter({ hasText: store }).filter({ hasText: till });
+    await expect(row('上海徐家汇店', '1 号收银台').locator('td[data-col="redeemed"]')).toHaveText(
+      '2',
+    );
+    await expect(row('上海徐家汇店', '2 号收银台').locator('td[data-col="redeemed"]')).toHaveText(
+      '1',
+    );
+    await expect(row('北京三里屯店', '1 号收银台').locator('td[data-col="redeemed"]')).toHaveText(
+      '1',
+    );
+    await page.screenshot({ path: path.join(SHOTS, 'summary-zh.png') });
+
+    // Terminals: the one not shipping yet and the one with a gap come first.
+    await page.getByRole('button', { name: '终端' }).click();
+    await expect(page.getByTestId('ho-terminals-lead')).toHaveText('1 台落后，1 台有链告警');
+    const terms = page.getByTestId('ho-terminals').locator('tbody tr');
+    await expect(terms.nth(0)).toContainText('广州天河店');
+    await expect(terms.nth(0)).toContainText('链告警：1 条');
+    await expect(terms.nth(0)).toContainText('首条：第 6 条之前有记录缺失');
+    await expect(
+      terms.filter({ hasText: '北京三里屯店' }).filter({ hasText: '2 号收银台' }),
+    ).toContainText('尚未开始上传');
+    await page.screenshot({ path: path.join(SHOTS, 'terminals-zh.png') });
+
+    // Reconciliation: WeChat 4, the journal 3 codes in 4 records; one claimed twice, one not
+    // accounted for while a till has not shipped.
+    await page.getByRole('button', { name: '对账' }).click();
+    const recon = page.getByTestId('ho-recon').locator('tbody tr').filter({ hasText: card });
+    await expect(recon).toHaveCount(1);
+    await expect(recon.locator('td[data-col="wechat"]')).toHaveText('4');
+    await expect(recon.locator('td[data-col="journal"]')).toHaveText('4');
+    await expect(recon.locator('td[data-col="codes"]')).toHaveText('3');
+    await expect(recon.locator('td[data-col="difference"]')).toHaveText('+1');
+    await expect(recon.locator('td[data-col="why"]')).toContainText(
+      `同一券码被两台终端记为核销：${codes[1]} (上海徐家汇店 / 1 号收银台, 上海徐家汇店 / 2 号收银台)`,
+    );
+    await expect(recon.locator('td[data-col="why"]')).toContainText(
+      '尚未上传的终端：北京三里屯店 / 2 号收银台',
+    );
+    await page.screenshot({ path: path.join(SHOTS, 'reconciliation-zh.png') });
+  });
+});
+
+test.describe('in English', () => {
+  test.use({ locale: 'en-US' });
+
+  test('a viewer sees codes masked and no export; a wrong password is said so', async ({
+    page,
+  }) => {
+    await page.goto(`${collector.url}/office/`);
+    await page.getByLabel('User name').fill('viewer.wang');
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert')).toHaveText('Wrong user name or password.');
+    await signIn(page, 'viewer.wang', {
+      name: /User name/,
+      password: /Password/,
+      submit: /^Sign in$/,
+    });
+    await expect(page.getByTestId('ho-user')).toHaveText('viewer.wang · Viewer');
+    await expect(page.getByText('Codes are masked for your role (viewer).')).toBeVisible();
+    const journal = page.getByTestId('ho-journal');
+    await expect(journal).toContainText(`${codes[1]!.slice(0, 4)}****${codes[1]!.slice(-4)}`);
+    await expect(journal).not.toContainText(codes[1]!);
+    await expect(page.getByRole('link', { name: 'Export CSV' })).toHaveCount(0);
+
+    await page.getByRole('button', { name: 'Reconciliation' }).click();
+    const why = page
+      .getByTestId('ho-recon')
+      .locator('tbody tr')
+      .filter({ hasText: card })
+      .locator('td[data-col="why"]');
+    await expect(why).toContainText('Claimed by two terminals:');
+    await expect(why).not.toContainText(codes[1]!);
+
+    // Switching to 中文 keeps the session; signing out returns to the sign-in form.
+    await page.getByRole('button', { name: '中文' }).click();
+    await expect(page.getByRole('button', { name: '对账' })).toBeVisible();
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await expect(page.getByRole('heading', { name: '总部登录' })).toBeVisible();
+    await page.reload();
+    await expect(page.getByRole('heading', { name: '总部登录' })).toBeVisible();
+  });
+});
