@@ -40,6 +40,15 @@ class ScanBus {
     return true;
   }
 
+  /**
+   * A code just redeemed: its cool-down starts again now. The customer's phone is often still
+   * in front of the scanner when the redemption's answer arrives, and the cashier's check and
+   * Enter may have taken most of the cool-down since the first scan.
+   */
+  touch(code: string) {
+    this.last = { code, at: this.now() };
+  }
+
   /** Next customer: the same code may be scanned again at once (e.g. after Esc). */
   forget() {
     this.last = undefined;

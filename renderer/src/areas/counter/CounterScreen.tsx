@@ -49,6 +49,7 @@ export function CounterScreen() {
           ...(verdict.cardId ? { cardId: verdict.cardId } : {}),
         });
         if (out.outcome === 'redeemed') {
+          scanBus.touch(verdict.code);
           setPhase({ k: 'redeemed', verdict, at: out.at });
           playSound('accept', config.sound);
         } else if (out.outcome === 'unknown') {
