@@ -197,3 +197,22 @@ export async function claimInstall(sql: Sql, cred: Credential, installId: string
   await openAssignment(sql, installId, cred.store, cred.terminal, cred.id);
   cred.install_id = installId;
 }
+
+export interface Assignment {
+  install_id: string;
+  store: string;
+  terminal: string;
+  credential_id: string | null;
+  valid_from: Date;
+  valid_to: Date | null;
+}
+
+/** The store mapping with its history: every install's rows, the current one (valid_to null) first. */
+export async function listAssignments(db: Sql): Promise<Assignment[]> {
+  const r = await db.query<Assignment>(
+    `SELECT install_id::text AS install_id, store, terminal, credential_id, valid_from, valid_to
+     FROM install_assignments
+     ORDER BY install_id, valid_to IS NOT NULL, valid_from DESC, id DESC`,
+  );
+  return r.rows;
+}

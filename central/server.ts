@@ -6,7 +6,13 @@
 import { createServer as createHttp, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { InstallId, PushBody, type CentralErrorBody } from '../shared/central';
+import {
+  DURABLE_SEQ_HEADER,
+  InstallId,
+  parseDurableSeq,
+  PushBody,
+  type CentralErrorBody,
+} from '../shared/central';
 import { authenticate, CredentialError } from './credentials';
 import type { Database } from './db';
 import { describe, HttpError, readJson, send } from './http';
@@ -30,6 +36,20 @@ export interface RunningCollector {
   url: string;
   port: number;
   close(): Promise<void>;
+}
+
+/**
+ * A terminal was heard from: when, and the last record it says it holds durably (if it says;
+ * never lowered, so a late request cannot undo a newer one). Only for an install it may write.
+ */
+async function heardFrom(db: Database, installId: string, durableSeq: number | undefined) {
+  await db.query(
+    `UPDATE installs SET last_seen_at = now(),
+       reported_seq = CASE WHEN $2::bigint IS NULL THEN reported_seq
+                           ELSE greatest(coalesce(reported_seq, 0), $2::bigint) END
+     WHERE install_id = $1`,
+    [installId, durableSeq ?? null],
+  );
 }
 
 export async function startCollector(opts: CollectorOptions): Promise<RunningCollector> {
@@ -66,6 +86,7 @@ export async function startCollector(opts: CollectorOptions): Promise<RunningCol
           );
         }
       }
+      await heardFrom(db, install.data, parseDurableSeq(req.headers[DURABLE_SEQ_HEADER]));
       return send(res, 200, await readHead(db, install.data));
     }
     if (url.pathname === '/v1/records') {
@@ -74,7 +95,9 @@ export async function startCollector(opts: CollectorOptions): Promise<RunningCol
       const cred = await authenticate(db, req.headers.authorization);
       const parsed = PushBody.safeParse(await readJson(req));
       if (!parsed.success) throw new HttpError(400, 'bad_request', describe(parsed.error));
-      return send(res, 200, await ingest.push(cred, parsed.data));
+      const result = await ingest.push(cred, parsed.data);
+      await heardFrom(db, parsed.data.install_id, parseDurableSeq(req.headers[DURABLE_SEQ_HEADER]));
+      return send(res, 200, result);
     }
     if (await office.handle(req, res, url)) return;
     throw new HttpError(404, 'not_found', `no route ${req.method} ${url.pathname}`);

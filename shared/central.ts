@@ -7,6 +7,12 @@
  *   GET  /v1/head?install_id=U   -> CentralHead: the last record of U the collector holds
  *   POST /v1/records  PushBody   -> PushResult
  *   Authorization: Bearer <the terminal's credential>
+ *   X-CardDesk-Durable-Seq: <the last record durable in the terminal's log> (optional, on both)
+ *
+ * The durable sequence travels as a header, not in the body, so that a terminal that sends it
+ * can still push to a collector that does not know it (PushBody is strict), and a collector
+ * that reads it still takes pushes from terminals that do not send it. A terminal with nothing
+ * to ship asks /v1/head now and then (a heartbeat), sending it too.
  */
 import { z } from 'zod';
 
@@ -18,6 +24,14 @@ const Hash = z.string().regex(/^[0-9a-f]{64}$/, { message: 'a SHA-256 in lower-c
 /** Record times the journal takes: the years 2000 to 2099 (a partition per month). */
 export const MIN_TS = Date.UTC(2000, 0, 1);
 export const MAX_TS = Date.UTC(2100, 0, 1) - 1;
+
+export const DURABLE_SEQ_HEADER = 'x-carddesk-durable-seq';
+
+/** The header's value, if it is a sequence number; anything else is ignored. */
+export function parseDurableSeq(value: string | string[] | undefined): number | undefined {
+  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) return undefined;
+  return Number(value);
+}
 
 export const InstallId = z.uuid({ message: 'an install id is a UUID' });
 

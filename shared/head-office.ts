@@ -10,9 +10,11 @@
  *   GET    /office/api/summary        DayRange -> SummaryRow[]               viewer+
  *   GET    /office/api/terminals      -> TerminalRow[]                       viewer+
  *   GET    /office/api/reconciliation DayRange -> Reconciliation             viewer+
- *   GET    /office/api/credentials, POST /office/api/credentials,
- *          POST /office/api/credentials/revoke, POST /office/api/assignments,
- *          GET/POST /office/api/users, POST /office/api/users/disable        admin
+ *   GET    /office/api/credentials -> CredentialRow[], POST /office/api/credentials
+ *          IssueCredentialBody -> IssuedCredential (the token, shown once),
+ *          POST /office/api/credentials/revoke, GET /office/api/assignments -> AssignmentRow[]
+ *          (with history), POST /office/api/assignments, GET/POST /office/api/users,
+ *          POST /office/api/users/disable, POST /office/api/users/password       admin
  */
 import { z } from 'zod';
 
@@ -126,7 +128,19 @@ export const TerminalRow = z.object({
   flagged_at: z.number().nullable(),
   flag_reason: z.string().nullable(),
   alerts: z.number(),
-  /** No push for longer than the collector's "behind" threshold (or never). */
+  /**
+   * The last record the terminal said it holds durably (sent with each push and heartbeat);
+   * null for a terminal that has not said (an earlier version).
+   */
+  reported_seq: z.number().nullable(),
+  /** reported_seq minus what the collector holds: records known to be on their way. */
+  records_behind: z.number().nullable(),
+  /** The last time the terminal was heard from (a push or a heartbeat). */
+  last_seen_at: z.number().nullable(),
+  /**
+   * Records known not to be here yet (records_behind > 0), or not heard from for longer than
+   * the collector's threshold (or never).
+   */
   behind: z.boolean(),
 });
 export type TerminalRow = z.infer<typeof TerminalRow>;
@@ -134,6 +148,9 @@ export type TerminalRow = z.infer<typeof TerminalRow>;
 export const ReconciliationRow = z.object({
   day: Day,
   card_id: z.string(),
+  /** The card's title, if known: from the records' look-ups, else WeChat's card/get. */
+  card_title: z.string().nullable(),
+  card_title_from: z.enum(['journal', 'wechat']).nullable(),
   /** datacube/getcardcardinfo verify_cnt for that day and card. */
   wechat: z.number(),
   /** Redemption records in the central journal (ok or settled). */
@@ -187,6 +204,45 @@ export const AddUserBody = z
   })
   .strict();
 export const DisableUserBody = z.object({ name: z.string().trim().min(1).max(64) }).strict();
+export const ResetPasswordBody = z
+  .object({ name: z.string().trim().min(1).max(64), password: z.string().min(10).max(200) })
+  .strict();
+
+const msOrNull = z.number().nullable();
+
+export const CredentialRow = z.object({
+  id: z.string(),
+  store: z.string(),
+  terminal: z.string(),
+  install_id: z.string().nullable(),
+  issued_at: z.number(),
+  revoked_at: msOrNull,
+  last_used_at: msOrNull,
+});
+export type CredentialRow = z.infer<typeof CredentialRow>;
+
+/** Shown once, when issued: the database keeps only the SHA-256 of its secret. */
+export const IssuedCredential = z.object({ id: z.string(), token: z.string() });
+export type IssuedCredential = z.infer<typeof IssuedCredential>;
+
+/** One row of the store mapping: an install's store and terminal name from..to (null: now). */
+export const AssignmentRow = z.object({
+  install_id: z.string(),
+  store: z.string(),
+  terminal: z.string(),
+  credential_id: z.string().nullable(),
+  valid_from: z.number(),
+  valid_to: msOrNull,
+});
+export type AssignmentRow = z.infer<typeof AssignmentRow>;
+
+export const UserRow = z.object({
+  name: z.string(),
+  role: OfficeRole,
+  created_at: z.number(),
+  disabled_at: msOrNull,
+});
+export type UserRow = z.infer<typeof UserRow>;
 
 export const OfficeError = z.object({ error: z.string(), message: z.string() });
 export type OfficeError = z.infer<typeof OfficeError>;

@@ -18,23 +18,34 @@ import {
   IssueCredentialBody,
   JournalQuery,
   OFFICE_COOKIE,
+  ResetPasswordBody,
   RevokeCredentialBody,
   roleAtLeast,
   SignInBody,
+  type AssignmentRow,
+  type CredentialRow,
   type JournalRow,
   type OfficeRole,
+  type UserRow,
 } from '../../shared/head-office';
 import { toCsv } from '../../shared/office/csv';
-import { assignInstall, issueCredential, listCredentials, revokeCredential } from '../credentials';
+import {
+  assignInstall,
+  issueCredential,
+  listAssignments,
+  listCredentials,
+  revokeCredential,
+} from '../credentials';
 import type { Database } from '../db';
 import { describe, HttpError, readJson, send } from '../http';
 import { createDatacube, DatacubeError, type WechatConfig } from './datacube';
-import { journal, reconcile, summary, terminals } from './queries';
+import { journal, journalCardTitles, reconcile, summary, terminals } from './queries';
 import {
   addUser,
   disableUser,
   listUsers,
   LockedError,
+  resetPassword,
   sessionUser,
   signIn,
   signOut,
@@ -109,6 +120,8 @@ const JOURNAL_COLUMNS: { header: string; value: (r: JournalRow) => string | numb
   { header: 'chain_ok', value: (r) => String(r.chain_ok) },
 ];
 const EXPORT_MAX_ROWS = 200_000;
+
+const ms = (d: Date | null) => (d === null ? null : d.getTime());
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -219,6 +232,24 @@ export function createOffice(opts: OfficeOptions) {
         const rows = await reconcile(db, range.from, range.to, counts, {
           masked: !roleAtLeast(user.role, 'auditor'),
         });
+        // Titles: what the terminals recorded first, else WeChat's card/get.
+        const ids = [...new Set(rows.map((r) => r.card_id))];
+        const fromJournal = await journalCardTitles(db, ids);
+        const fromWechat = new Map<string, string>();
+        await Promise.all(
+          ids
+            .filter((id) => !fromJournal.has(id))
+            .map(async (id) => {
+              const title = await datacube.cardTitle(id);
+              if (title) fromWechat.set(id, title);
+            }),
+        );
+        for (const r of rows) {
+          const j = fromJournal.get(r.card_id);
+          const w = fromWechat.get(r.card_id);
+          r.card_title = j ?? w ?? null;
+          r.card_title_from = j ? 'journal' : w ? 'wechat' : null;
+        }
         send(res, 200, { from: range.from, to: range.to, rows });
       },
     },
@@ -226,7 +257,18 @@ export function createOffice(opts: OfficeOptions) {
       method: 'GET',
       path: '/office/api/credentials',
       role: 'admin',
-      handle: async ({ res }) => send(res, 200, await listCredentials(db)),
+      async handle({ res }) {
+        const rows: CredentialRow[] = (await listCredentials(db)).map((c) => ({
+          id: c.id,
+          store: c.store,
+          terminal: c.terminal,
+          install_id: c.install_id,
+          issued_at: c.issued_at.getTime(),
+          revoked_at: ms(c.revoked_at),
+          last_used_at: ms(c.last_used_at),
+        }));
+        send(res, 200, rows);
+      },
     },
     {
       method: 'POST',
@@ -234,11 +276,20 @@ export function createOffice(opts: OfficeOptions) {
       role: 'admin',
       async handle({ req, res }) {
         const body = parse(IssueCredentialBody, await readJson(req));
-        const issued = await issueCredential(db, {
-          store: body.store,
-          terminal: body.terminal,
-          ...(body.install_id ? { installId: body.install_id } : {}),
-        });
+        let issued;
+        try {
+          issued = await issueCredential(db, {
+            store: body.store,
+            terminal: body.terminal,
+            ...(body.install_id ? { installId: body.install_id } : {}),
+          });
+        } catch (err) {
+          // checkName: a control character in a name.
+          if (/^--(store|terminal):/.test((err as Error).message)) {
+            throw new HttpError(400, 'bad_request', (err as Error).message.slice(2));
+          }
+          throw err;
+        }
         send(res, 200, issued);
       },
     },
@@ -252,6 +303,19 @@ export function createOffice(opts: OfficeOptions) {
           throw new HttpError(404, 'not_found', `no credential ${body.id}`);
         }
         send(res, 200, { ok: true });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/office/api/assignments',
+      role: 'admin',
+      async handle({ res }) {
+        const rows: AssignmentRow[] = (await listAssignments(db)).map((a) => ({
+          ...a,
+          valid_from: a.valid_from.getTime(),
+          valid_to: ms(a.valid_to),
+        }));
+        send(res, 200, rows);
       },
     },
     {
@@ -276,7 +340,15 @@ export function createOffice(opts: OfficeOptions) {
       method: 'GET',
       path: '/office/api/users',
       role: 'admin',
-      handle: async ({ res }) => send(res, 200, await listUsers(db)),
+      async handle({ res }) {
+        const rows: UserRow[] = (await listUsers(db)).map((u) => ({
+          name: u.name,
+          role: u.role,
+          created_at: u.created_at.getTime(),
+          disabled_at: ms(u.disabled_at),
+        }));
+        send(res, 200, rows);
+      },
     },
     {
       method: 'POST',
@@ -305,6 +377,23 @@ export function createOffice(opts: OfficeOptions) {
         if (!(await disableUser(db, body.name))) {
           throw new HttpError(404, 'not_found', `no user ${body.name}`);
         }
+        send(res, 200, { ok: true });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/office/api/users/password',
+      role: 'admin',
+      async handle({ req, res }) {
+        const body = parse(ResetPasswordBody, await readJson(req));
+        let done: boolean;
+        try {
+          done = await resetPassword(db, body.name, body.password);
+        } catch (err) {
+          if (err instanceof UserError) throw new HttpError(400, 'bad_request', err.message);
+          throw err;
+        }
+        if (!done) throw new HttpError(404, 'not_found', `no user ${body.name}`);
         send(res, 200, { ok: true });
       },
     },

@@ -1,7 +1,8 @@
 /**
- * The collector's one call to WeChat: datacube/getcardcardinfo (consume counts per card and
- * day, WeChat's day being Asia/Shanghai), with a stable_token access token cached until shortly
- * before it expires. Configured at start (AppID, AppSecret, API base: the sandbox in tests).
+ * The collector's calls to WeChat: datacube/getcardcardinfo (consume counts per card and day,
+ * WeChat's day being Asia/Shanghai) and card/get (a card's title, for cards no terminal has
+ * recorded a title of), with a stable_token access token cached until shortly before it
+ * expires. Configured at start (AppID, AppSecret, API base: the sandbox in tests).
  */
 
 export interface WechatConfig {
@@ -48,9 +49,13 @@ async function post(url: string, body: unknown): Promise<Record<string, unknown>
   return json;
 }
 
-export function createDatacube(config: WechatConfig) {
+/** A card's title is asked of WeChat at most this often (titles rarely change). */
+const TITLE_TTL_MS = 60 * 60_000;
+
+export function createDatacube(config: WechatConfig, now: () => number = Date.now) {
   const base = config.baseUrl.replace(/\/+$/, '');
   let token: { value: string; until: number } | undefined;
+  const titles = new Map<string, { title: string | null; at: number }>();
 
   async function accessToken(): Promise<string> {
     if (token && token.until > Date.now()) return token.value;
@@ -65,28 +70,52 @@ export function createDatacube(config: WechatConfig) {
     return token.value;
   }
 
+  /** A call with the access token, fetching a new one once if WeChat no longer takes it. */
+  async function withToken(p: string, body: unknown): Promise<Record<string, unknown>> {
+    const call = async () =>
+      post(`${base}${p}?access_token=${encodeURIComponent(await accessToken())}`, body);
+    try {
+      return await call();
+    } catch (err) {
+      if (err instanceof DatacubeError && [40001, 40014, 42001].includes(err.errcode ?? 0)) {
+        token = undefined;
+        return call();
+      }
+      throw err;
+    }
+  }
+
   return {
+    /**
+     * A card's title from card/get ({"card": {"card_type": "CASH", "cash": {"base_info":
+     * {"title": ...}}}}); null when WeChat does not know the card or cannot be asked now.
+     */
+    async cardTitle(cardId: string): Promise<string | null> {
+      const known = titles.get(cardId);
+      if (known && now() - known.at < TITLE_TTL_MS) return known.title;
+      let title: string | null = null;
+      try {
+        const json = await withToken('/card/get', { card_id: cardId });
+        const card = json.card as Record<string, unknown> | undefined;
+        const type = typeof card?.card_type === 'string' ? card.card_type.toLowerCase() : '';
+        const body = card?.[type] as { base_info?: { title?: unknown } } | undefined;
+        const t = body?.base_info?.title;
+        title = typeof t === 'string' && t.trim() ? t.trim() : null;
+      } catch (err) {
+        if (!(err instanceof DatacubeError)) throw err;
+        if (err.errcode === undefined) return null; // not reached: ask again next time
+      }
+      titles.set(cardId, { title, at: now() });
+      return title;
+    },
+
     /** Consume (verify) counts per card and day from `from` to `to`, both YYYY-MM-DD. */
     async cardDays(from: string, to: string): Promise<CardDayCount[]> {
-      const call = async () =>
-        post(
-          `${base}/datacube/getcardcardinfo?access_token=${encodeURIComponent(await accessToken())}`,
-          {
-            begin_date: from,
-            end_date: to,
-            cond_source: 0,
-          },
-        );
-      let json: Record<string, unknown>;
-      try {
-        json = await call();
-      } catch (err) {
-        // An access token WeChat no longer takes: fetch a new one once.
-        if (err instanceof DatacubeError && [40001, 40014, 42001].includes(err.errcode ?? 0)) {
-          token = undefined;
-          json = await call();
-        } else throw err;
-      }
+      const json = await withToken('/datacube/getcardcardinfo', {
+        begin_date: from,
+        end_date: to,
+        cond_source: 0,
+      });
       const list = Array.isArray(json.list) ? (json.list as Record<string, unknown>[]) : [];
       return list.map((r) => ({
         day: String(r.ref_date),

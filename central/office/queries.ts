@@ -105,43 +105,85 @@ export async function summary(sql: Sql, from: string, to: string): Promise<Summa
   return r.rows;
 }
 
+/**
+ * Every install and unused credential, with where its shipping stands. A terminal is behind
+ * when it has said it holds records the collector has not received (its last durable sequence
+ * above head_seq: "N records behind"), or when it has not been heard from (a push, or a
+ * heartbeat of a terminal with nothing to ship) for `behindMs`, or never.
+ */
 export async function terminals(sql: Sql, behindMs: number): Promise<TerminalRow[]> {
   const r = await sql.query<{
     install_id: string | null;
     store: string | null;
     terminal: string | null;
-    head_seq: number;
+    head_seq: number | string;
+    reported_seq: number | string | null;
     last_push_ms: number | string | null;
+    last_seen_ms: number | string | null;
     flagged_ms: number | string | null;
     flag_reason: string | null;
     alerts: number;
   }>(
-    `SELECT i.install_id::text AS install_id, a.store, a.terminal, i.head_seq,
+    `SELECT i.install_id::text AS install_id, a.store, a.terminal, i.head_seq, i.reported_seq,
        (extract(epoch FROM i.last_push_at) * 1000)::bigint AS last_push_ms,
+       (extract(epoch FROM greatest(i.last_seen_at, i.last_push_at)) * 1000)::bigint
+         AS last_seen_ms,
        (extract(epoch FROM i.flagged_at) * 1000)::bigint AS flagged_ms, i.flag_reason,
        (SELECT count(*)::int FROM alerts x WHERE x.install_id = i.install_id) AS alerts
      FROM installs i
      LEFT JOIN install_assignments a ON a.install_id = i.install_id AND a.valid_to IS NULL
      UNION ALL
-     SELECT NULL, store, terminal, 0, NULL, NULL, NULL, 0 FROM credentials
+     SELECT NULL, store, terminal, 0, NULL, NULL, NULL, NULL, NULL, 0 FROM credentials
      WHERE install_id IS NULL AND revoked_at IS NULL
      ORDER BY store NULLS LAST, terminal, install_id`,
   );
   const now = Date.now();
+  const ms = (v: number | string | null) => (v === null ? null : Number(v));
   return r.rows.map((row) => {
-    const last = row.last_push_ms === null ? null : Number(row.last_push_ms);
+    const headSeq = Number(row.head_seq);
+    const reported = ms(row.reported_seq);
+    const seen = ms(row.last_seen_ms);
+    const recordsBehind = reported === null ? null : Math.max(0, reported - headSeq);
     return {
       install_id: row.install_id,
       store: row.store,
       terminal: row.terminal,
-      head_seq: Number(row.head_seq),
-      last_push_at: last,
-      flagged_at: row.flagged_ms === null ? null : Number(row.flagged_ms),
+      head_seq: headSeq,
+      last_push_at: ms(row.last_push_ms),
+      flagged_at: ms(row.flagged_ms),
       flag_reason: row.flag_reason,
       alerts: row.alerts,
-      behind: last === null || now - last > behindMs,
+      reported_seq: reported,
+      records_behind: recordsBehind,
+      last_seen_at: seen,
+      behind: (recordsBehind ?? 0) > 0 || seen === null || now - seen > behindMs,
     };
   });
+}
+
+/** Card titles the terminals recorded (a look-up's detail carries the card's title). */
+export async function journalCardTitles(sql: Sql, cardIds: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (cardIds.length === 0) return out;
+  // Per card, the newest look-up that carries a title: one backward index scan each.
+  const r = await sql.query<{ card_id: string; detail: string | null }>(
+    `SELECT c.id AS card_id,
+       (SELECT detail FROM records r WHERE r.card_id = c.id AND r.action = 'lookup'
+          AND r.detail LIKE '%"title":%' ORDER BY r.ts DESC LIMIT 1) AS detail
+     FROM unnest($1::text[]) AS c(id)`,
+    [cardIds],
+  );
+  for (const row of r.rows) {
+    if (!row.detail) continue;
+    try {
+      // The detail is the terminal's canonical JSON text; a damaged one is only skipped.
+      const title = (JSON.parse(row.detail) as { title?: unknown }).title;
+      if (typeof title === 'string' && title.trim()) out.set(row.card_id, title.trim());
+    } catch {
+      // not JSON: no title from this record
+    }
+  }
+  return out;
 }
 
 /**
@@ -192,6 +234,8 @@ export async function reconcile(
       r = {
         day,
         card_id: card,
+        card_title: null,
+        card_title_from: null,
         wechat: 0,
         journal: 0,
         journal_codes: 0,

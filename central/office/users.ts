@@ -118,6 +118,28 @@ export async function disableUser(db: Database, name: string): Promise<boolean> 
   });
 }
 
+/**
+ * Sets a new password for a user, clears a sign-in lock and ends their sessions (whoever had
+ * the old password is signed out). False if there is no such user.
+ */
+export async function resetPassword(
+  db: Database,
+  name: string,
+  password: string,
+): Promise<boolean> {
+  const hash = await hashPassword(checkNewPassword(password));
+  return db.tx(async (sql) => {
+    const r = await sql.query<{ id: number }>(
+      `UPDATE office_users SET password_hash = $2, failed_sign_ins = 0, locked_until = NULL
+       WHERE name = $1 RETURNING id`,
+      [name, hash],
+    );
+    if (!r.rows[0]) return false;
+    await sql.query('DELETE FROM office_sessions WHERE user_id = $1', [r.rows[0].id]);
+    return true;
+  });
+}
+
 /** Wrong passwords in a row that lock a user's sign-in, and for how long. */
 export const MAX_FAILED_SIGN_INS = 5;
 export const LOCK_MS = 5 * 60_000;

@@ -60,3 +60,33 @@ export async function call(
 
 export const push = (base: string, token: string | undefined, body: unknown) =>
   call(base, token, 'POST', '/v1/records', body);
+
+/** WeChat's side: the platform consumes `code` at `at` on the sandbox's clock (another till). */
+export async function wechatConsume(
+  wx: {
+    url: string;
+    app: { appid: string; secret: string };
+    sim: { clock: { set(ms: number): void } };
+  },
+  code: string,
+  at: number,
+): Promise<void> {
+  wx.sim.clock.set(at);
+  const tok = (await (
+    await fetch(`${wx.url}/cgi-bin/stable_token`, {
+      method: 'POST',
+      body: JSON.stringify({
+        grant_type: 'client_credential',
+        appid: wx.app.appid,
+        secret: wx.app.secret,
+      }),
+    })
+  ).json()) as { access_token: string };
+  const r = (await (
+    await fetch(`${wx.url}/card/code/consume?access_token=${tok.access_token}`, {
+      method: 'POST',
+      body: JSON.stringify({ code }),
+    })
+  ).json()) as { errcode: number };
+  if (r.errcode !== 0) throw new Error(`consume ${code}: errcode ${r.errcode}`);
+}

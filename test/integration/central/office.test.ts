@@ -12,6 +12,7 @@ import { connectPostgres, type Database } from '../../../central/db';
 import { addUser } from '../../../central/office/users';
 import { startCollector, type RunningCollector } from '../../../central/server';
 import { demoSeed, startSandbox, type RunningSandbox } from '../../../electron/sandbox';
+import { cardBodyOf } from '../../../electron/sandbox/seed-schema';
 import type {
   JournalPage,
   OfficeRole,
@@ -19,7 +20,7 @@ import type {
   SummaryRow,
   TerminalRow,
 } from '../../../shared/head-office';
-import { push, terminalLog } from './helpers';
+import { call, push, terminalLog, wechatConsume } from './helpers';
 import { startTestPostgres, type TestPostgres } from './postgres-server';
 
 let server: TestPostgres;
@@ -88,6 +89,11 @@ async function api(
     // CSV
   }
   return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/** Only the status of an API call. */
+async function status(...args: Parameters<typeof api>): Promise<number> {
+  return (await api(...args)).status;
 }
 
 /** Signs in through the API; the session cookie as a browser would send it back. */
@@ -188,29 +194,25 @@ describe('users and roles', () => {
       expect(r.status).toBe(401);
       expect(r.headers.get('set-cookie')).toBeNull();
     }
-    expect((await api(url, undefined, 'GET', '/office/api/journal')).status).toBe(401);
-    expect(
-      (await api(url, 'cd_office=cdo_' + 'x'.repeat(43), 'GET', '/office/api/me')).status,
-    ).toBe(401);
+    expect(await status(url, undefined, 'GET', '/office/api/journal')).toBe(401);
+    expect(await status(url, 'cd_office=cdo_' + 'x'.repeat(43), 'GET', '/office/api/me')).toBe(401);
 
     const admin = await signIn(url, 'zhang');
     const viewer = await signIn(url, 'wang');
-    expect((await api(url, viewer, 'GET', '/office/api/me')).status).toBe(200);
+    expect(await status(url, viewer, 'GET', '/office/api/me')).toBe(200);
+    expect(await status(url, admin, 'POST', '/office/api/users/disable', { name: 'wang' })).toBe(
+      200,
+    );
+    expect(await status(url, viewer, 'GET', '/office/api/me')).toBe(401);
     expect(
-      (await api(url, admin, 'POST', '/office/api/users/disable', { name: 'wang' })).status,
-    ).toBe(200);
-    expect((await api(url, viewer, 'GET', '/office/api/me')).status).toBe(401);
-    expect(
-      (
-        await api(url, undefined, 'POST', '/office/api/session', {
-          name: 'wang',
-          password: PASSWORD,
-        })
-      ).status,
+      await status(url, undefined, 'POST', '/office/api/session', {
+        name: 'wang',
+        password: PASSWORD,
+      }),
     ).toBe(401);
 
-    expect((await api(url, admin, 'DELETE', '/office/api/session')).status).toBe(200);
-    expect((await api(url, admin, 'GET', '/office/api/me')).status).toBe(401);
+    expect(await status(url, admin, 'DELETE', '/office/api/session')).toBe(200);
+    expect(await status(url, admin, 'GET', '/office/api/me')).toBe(401);
     // The database holds only hashes of session tokens.
     const sessions = await db.query<{ token_sha256: string }>(
       'SELECT token_sha256 FROM office_sessions',
@@ -252,6 +254,7 @@ describe('users and roles', () => {
     const snapshot = async () =>
       JSON.stringify([
         (await db.query('SELECT id, revoked_at FROM credentials ORDER BY id')).rows,
+        (await db.query('SELECT name, password_hash FROM office_users ORDER BY name')).rows,
         (
           await db.query(
             'SELECT install_id, store, terminal, valid_to FROM install_assignments ORDER BY id',
@@ -293,6 +296,13 @@ describe('users and roles', () => {
         path: '/office/api/users/disable',
         body: { name: `admin${n}` },
       },
+      { who: [viewer, auditor], method: 'GET', path: '/office/api/assignments' },
+      {
+        who: [viewer, auditor],
+        method: 'POST',
+        path: '/office/api/users/password',
+        body: { name: `admin${n}`, password: 'a new password 2' },
+      },
     ];
     const before = await snapshot();
     for (const c of cases) {
@@ -302,7 +312,7 @@ describe('users and roles', () => {
         expect((r.body as { error: string }).error).toBe('forbidden');
       }
       // Not signed in: 401, whatever the role the route needs.
-      expect((await api(url, undefined, c.method, c.path, c.body)).status).toBe(401);
+      expect(await status(url, undefined, c.method, c.path, c.body)).toBe(401);
     }
     // A lower role with an invalid body is refused for its role, not told what is invalid.
     const bad = await api(url, auditor, 'POST', '/office/api/users', { name: '' });
@@ -310,24 +320,20 @@ describe('users and roles', () => {
     expect(await snapshot()).toBe(before);
 
     // The admin may do each of them.
-    expect((await api(url, admin, 'GET', '/office/api/credentials')).status).toBe(200);
+    expect(await status(url, admin, 'GET', '/office/api/credentials')).toBe(200);
     const issued = await api(url, admin, 'POST', '/office/api/credentials', {
       store: 'Beijing Sanlitun',
       terminal: 'Till 1',
     });
     expect(issued.status).toBe(200);
     expect((issued.body as { token: string }).token).toMatch(/^cdt_/);
-    expect((await api(url, admin, 'POST', '/office/api/credentials/revoke', { id })).status).toBe(
-      200,
-    );
+    expect(await status(url, admin, 'POST', '/office/api/credentials/revoke', { id })).toBe(200);
     expect(
-      (
-        await api(url, admin, 'POST', '/office/api/assignments', {
-          install_id: install,
-          store: 'Beijing Sanlitun',
-          terminal: 'Till 9',
-        })
-      ).status,
+      await status(url, admin, 'POST', '/office/api/assignments', {
+        install_id: install,
+        store: 'Beijing Sanlitun',
+        terminal: 'Till 9',
+      }),
     ).toBe(200);
     const added = await api(url, admin, 'POST', '/office/api/users', {
       name: 'chen',
@@ -336,13 +342,11 @@ describe('users and roles', () => {
     });
     expect(added.body).toEqual({ name: 'chen', role: 'auditor' });
     expect(
-      (
-        await api(url, admin, 'POST', '/office/api/users', {
-          name: 'chen',
-          role: 'nobody',
-          password: PASSWORD,
-        })
-      ).status,
+      await status(url, admin, 'POST', '/office/api/users', {
+        name: 'chen',
+        role: 'nobody',
+        password: PASSWORD,
+      }),
     ).toBe(400);
     const mapping = await db.query<{ store: string; terminal: string; valid_to: Date | null }>(
       'SELECT store, terminal, valid_to FROM install_assignments WHERE install_id = $1 ORDER BY id',
@@ -431,10 +435,8 @@ describe('journal, summary, terminals', () => {
     const whole = await q(viewer, 'code=178847661005');
     expect(whole.rows.map((r) => r.code)).toEqual(['1788****1005']);
 
-    expect((await api(url, viewer, 'GET', '/office/api/journal?limit=0')).status).toBe(400);
-    expect((await api(url, viewer, 'GET', '/office/api/journal?store=x&nonsense=1')).status).toBe(
-      400,
-    );
+    expect(await status(url, viewer, 'GET', '/office/api/journal?limit=0')).toBe(400);
+    expect(await status(url, viewer, 'GET', '/office/api/journal?store=x&nonsense=1')).toBe(400);
 
     // An auditor's export: every matching record with the full code.
     const csv = await api(url, auditor, 'GET', '/office/api/journal.csv?store=Beijing%20Sanlitun');
@@ -489,10 +491,10 @@ describe('journal, summary, terminals', () => {
       },
     ]);
     expect(
-      (await api(url, viewer, 'GET', '/office/api/summary?from=2026-11-03&to=2026-11-02')).status,
+      await status(url, viewer, 'GET', '/office/api/summary?from=2026-11-03&to=2026-11-02'),
     ).toBe(400);
     expect(
-      (await api(url, viewer, 'GET', '/office/api/summary?from=2026-01-01&to=2026-11-02')).status,
+      await status(url, viewer, 'GET', '/office/api/summary?from=2026-01-01&to=2026-11-02'),
     ).toBe(400);
 
     // A gap in the chain: records 1-5 of a second till, then 8 onwards (6 and 7 never sent).
@@ -525,6 +527,202 @@ describe('journal, summary, terminals', () => {
   });
 });
 
+describe('admin: credentials, the store mapping, users', () => {
+  it('lists credentials without secrets, the mapping with its history; bad names are 400', async () => {
+    const { db, url } = await collector();
+    const admin = await userOf(db, url, 'admin');
+    const issued = await api(url, admin, 'POST', '/office/api/credentials', {
+      store: '上海徐家汇店',
+      terminal: '1 号收银台',
+    });
+    const { id, token } = issued.body as { id: string; token: string };
+    // The new terminal ships with it: its install joins the mapping.
+    const t = terminalLog(D1);
+    t.add(2);
+    expect(
+      (await push(url, token, { install_id: t.log.installId!, records: t.records() })).status,
+    ).toBe(200);
+    expect(
+      await status(url, admin, 'POST', '/office/api/assignments', {
+        install_id: t.log.installId,
+        store: '上海徐家汇店',
+        terminal: '3 号收银台',
+      }),
+    ).toBe(200);
+
+    const creds = (await api(url, admin, 'GET', '/office/api/credentials')).body as {
+      id: string;
+      install_id: string | null;
+      issued_at: number;
+      revoked_at: number | null;
+    }[];
+    expect(creds).toEqual([
+      expect.objectContaining({ id, install_id: t.log.installId, revoked_at: null }),
+    ]);
+    expect(creds[0]!.issued_at).toEqual(expect.any(Number));
+    expect(JSON.stringify(creds)).not.toContain(token.slice(-43));
+
+    const mapping = (await api(url, admin, 'GET', '/office/api/assignments')).body as {
+      install_id: string;
+      store: string;
+      terminal: string;
+      valid_to: number | null;
+    }[];
+    expect(mapping.map((m) => [m.store, m.terminal, m.valid_to === null])).toEqual([
+      ['上海徐家汇店', '3 号收银台', true],
+      ['上海徐家汇店', '1 号收银台', false],
+    ]);
+
+    // Bad input: a clear 400 and nothing changes.
+    const before = (await db.query('SELECT count(*)::int AS n FROM credentials')).rows;
+    for (const body of [
+      { store: 'Store\u0007', terminal: 'Till' },
+      { store: '', terminal: 'Till' },
+      { store: 'Store', terminal: 'Till', extra: 1 },
+    ]) {
+      const r = await api(url, admin, 'POST', '/office/api/credentials', body);
+      expect(r.status).toBe(400);
+      expect((r.body as { message: string }).message).not.toBe('');
+    }
+    expect(
+      await status(url, admin, 'POST', '/office/api/assignments', {
+        install_id: '00000000-0000-4000-8000-000000000000',
+        store: 'x',
+        terminal: 'y',
+      }),
+    ).toBe(404);
+    expect((await db.query('SELECT count(*)::int AS n FROM credentials')).rows).toEqual(before);
+  });
+
+  it('resetting a password ends the old sessions and lifts a lock; the new one signs in', async () => {
+    const { db, url } = await collector();
+    const admin = await userOf(db, url, 'admin');
+    await addUser(db, { name: 'zhou', role: 'auditor', password: PASSWORD });
+    const old = await signIn(url, 'zhou');
+    for (let i = 0; i < 5; i++) {
+      await api(url, undefined, 'POST', '/office/api/session', {
+        name: 'zhou',
+        password: 'wrong one!!',
+      });
+    }
+    const NEW = 'a brand new password';
+    expect(
+      await status(url, admin, 'POST', '/office/api/users/password', {
+        name: 'zhou',
+        password: 'short',
+      }),
+    ).toBe(400);
+    expect(
+      await status(url, admin, 'POST', '/office/api/users/password', {
+        name: 'nobody',
+        password: NEW,
+      }),
+    ).toBe(404);
+    expect(
+      await status(url, admin, 'POST', '/office/api/users/password', {
+        name: 'zhou',
+        password: NEW,
+      }),
+    ).toBe(200);
+    expect(await status(url, old, 'GET', '/office/api/me')).toBe(401);
+    expect(
+      await status(url, undefined, 'POST', '/office/api/session', {
+        name: 'zhou',
+        password: PASSWORD,
+      }),
+    ).toBe(401);
+    const fresh = await signIn(url, 'zhou', NEW);
+    expect((await api(url, fresh, 'GET', '/office/api/me')).body).toEqual({
+      name: 'zhou',
+      role: 'auditor',
+    });
+    const users = (await api(url, admin, 'GET', '/office/api/users')).body as Record<
+      string,
+      unknown
+    >[];
+    expect(users.find((u) => u.name === 'zhou')).toEqual({
+      name: 'zhou',
+      role: 'auditor',
+      created_at: expect.any(Number),
+      disabled_at: null,
+    });
+    expect(JSON.stringify(users)).not.toContain('scrypt');
+  });
+});
+
+describe('terminals behind: what they say they hold against what arrived', () => {
+  it('N records behind from the durable sequence a terminal sends; heartbeats; earlier terminals still work', async () => {
+    const { db, url } = await collector();
+    const viewer = await userOf(db, url, 'viewer');
+    const t = terminalLog(D1);
+    t.add(12);
+    const { token } = await issueCredential(db, { store: 'Shanghai Xujiahui', terminal: 'Till 1' });
+    const pushWith = async (records: unknown[], durable?: string) => {
+      const res = await fetch(`${url}/v1/records`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          ...(durable !== undefined ? { 'x-carddesk-durable-seq': durable } : {}),
+        },
+        body: JSON.stringify({ install_id: t.log.installId, records }),
+      });
+      expect(res.status).toBe(200);
+    };
+    const row = async () =>
+      ((await api(url, viewer, 'GET', '/office/api/terminals')).body as TerminalRow[]).find(
+        (r) => r.terminal === 'Till 1',
+      )!;
+
+    // The first 5 of 12 arrived, the terminal says it holds 12: 7 behind, though it just pushed.
+    await pushWith(t.records().slice(0, 5), '12');
+    expect(await row()).toMatchObject({
+      head_seq: 5,
+      reported_seq: 12,
+      records_behind: 7,
+      behind: true,
+    });
+    // A garbage header is ignored, and a lower one never undoes a higher one.
+    await pushWith(t.records().slice(5, 8), 'lots');
+    await pushWith(t.records().slice(8, 9), '3');
+    expect(await row()).toMatchObject({
+      head_seq: 9,
+      reported_seq: 12,
+      records_behind: 3,
+      behind: true,
+    });
+    await pushWith(t.records().slice(9), '12');
+    expect(await row()).toMatchObject({ head_seq: 12, records_behind: 0, behind: false });
+
+    // Quiet for an hour, then a heartbeat (GET /v1/head with the header): heard from again.
+    await db.query(
+      `UPDATE installs SET last_push_at = now() - interval '1 hour', last_seen_at = now() - interval '1 hour'`,
+    );
+    expect(await row()).toMatchObject({ records_behind: 0, behind: true });
+    const head = await call(url, token, 'GET', `/v1/head?install_id=${t.log.installId}`);
+    expect(head.status).toBe(200);
+    expect(await row()).toMatchObject({ behind: false });
+
+    // An earlier terminal that sends no header: accepted, judged by its last push only.
+    const old = terminalLog(D1);
+    old.add(3);
+    const legacy = await issueCredential(db, { store: 'Beijing Sanlitun', terminal: 'Till 2' });
+    expect(
+      (await push(url, legacy.token, { install_id: old.log.installId!, records: old.records() }))
+        .status,
+    ).toBe(200);
+    const oldRow = (
+      (await api(url, viewer, 'GET', '/office/api/terminals')).body as TerminalRow[]
+    ).find((r) => r.terminal === 'Till 2');
+    expect(oldRow).toMatchObject({
+      head_seq: 3,
+      reported_seq: null,
+      records_behind: null,
+      behind: false,
+    });
+  });
+});
+
 describe('reconciliation with WeChat (the sandbox as WeChat)', () => {
   it('per card and day: consumed outside CardDesk, not shipped, a code claimed by two terminals', async () => {
     const seed = demoSeed();
@@ -536,29 +734,13 @@ describe('reconciliation with WeChat (the sandbox as WeChat)', () => {
       (c) => c.status === 'NORMAL' && c.card_id === seed.codes[0]!.card_id,
     );
     const card = cash[0]!.card_id;
+    const seedCard = seed.cards.find((x) => cardBodyOf(x).base_info.id === card)!;
+    // No terminal has recorded this card's title yet: WeChat's card/get names it.
+    const cardTitle = cardBodyOf(seedCard).base_info.title;
     const [a, b, c, d, e] = cash.map((x) => x.code);
 
     // WeChat's side: the codes the platform consumed, on the sandbox's clock.
-    const consume = async (code: string, at: number) => {
-      wx.sim.clock.set(at);
-      const tok = (await (
-        await fetch(`${wx.url}/cgi-bin/stable_token`, {
-          method: 'POST',
-          body: JSON.stringify({
-            grant_type: 'client_credential',
-            appid: wx.app.appid,
-            secret: wx.app.secret,
-          }),
-        })
-      ).json()) as { access_token: string };
-      const r = (await (
-        await fetch(`${wx.url}/card/code/consume?access_token=${tok.access_token}`, {
-          method: 'POST',
-          body: JSON.stringify({ code }),
-        })
-      ).json()) as { errcode: number };
-      expect(r.errcode).toBe(0);
-    };
+    const consume = (code: string, at: number) => wechatConsume(wx, code, at);
     await consume(a!, D1 + 10 * HOUR);
     await consume(b!, D1 + 11 * HOUR);
     await consume(c!, D1 + 12 * HOUR); // at a till without CardDesk
@@ -593,6 +775,8 @@ describe('reconciliation with WeChat (the sandbox as WeChat)', () => {
       {
         day: '2026-11-02',
         card_id: card,
+        card_title: cardTitle,
+        card_title_from: 'wechat',
         wechat: 3,
         journal: 3,
         journal_codes: 2,
@@ -606,6 +790,8 @@ describe('reconciliation with WeChat (the sandbox as WeChat)', () => {
       {
         day: '2026-11-03',
         card_id: card,
+        card_title: cardTitle,
+        card_title_from: 'wechat',
         wechat: 2,
         journal: 1,
         journal_codes: 1,
@@ -618,6 +804,14 @@ describe('reconciliation with WeChat (the sandbox as WeChat)', () => {
 
     // Till 3 ships its redemption of e on the 3rd: the 3rd matches, and the 2nd's missing
     // consume is now known to be outside CardDesk (every terminal has shipped since).
+    // ...and a look-up that recorded the card's title as the till saw it: the journal's title wins.
+    bj3.append(D1 + 35.5 * HOUR, {
+      action: 'lookup',
+      outcome: 'ok',
+      code: e!,
+      card_id: card,
+      detail: { title: '满100减20（门店）' },
+    });
     await bj3.ship();
     const again = (
       await api(url, viewer, 'GET', '/office/api/reconciliation?from=2026-11-02&to=2026-11-03')
@@ -628,6 +822,10 @@ describe('reconciliation with WeChat (the sandbox as WeChat)', () => {
     ).toEqual([
       ['2026-11-02', 3, 2, 1, ['claimed_twice', 'outside']],
       ['2026-11-03', 2, 2, 0, ['match']],
+    ]);
+    expect(mine.map((x) => [x.card_title, x.card_title_from])).toEqual([
+      ['满100减20（门店）', 'journal'],
+      ['满100减20（门店）', 'journal'],
     ]);
     // A viewer sees the twice-claimed code masked.
     expect(mine[0]!.claimed_twice[0]!.code).toBe(`${b!.slice(0, 4)}****${b!.slice(-4)}`);
