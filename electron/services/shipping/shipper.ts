@@ -8,7 +8,12 @@
  * It never blocks the counter: a batch is one indexed read of at most a few hundred rows,
  * and the loop yields to the event loop between batches.
  */
-import { CentralHead, PushResult, type PushBody } from '../../../shared/central';
+import {
+  CentralHead,
+  DURABLE_SEQ_HEADER,
+  PushResult,
+  type PushBody,
+} from '../../../shared/central';
 import type { ShippingStatus } from '../../../shared/ops/shipping';
 import { type createRecordReader } from './reader';
 
@@ -23,6 +28,11 @@ export interface ShipperTimings {
   retryMaxMs: number;
   /** Per request. */
   requestTimeoutMs: number;
+  /**
+   * With nothing to ship, ask where the collector stands this often anyway (a heartbeat), so
+   * head office knows a quiet terminal from one that has gone away.
+   */
+  heartbeatMs: number;
 }
 
 export const DEFAULT_SHIPPER_TIMINGS: ShipperTimings = {
@@ -32,6 +42,7 @@ export const DEFAULT_SHIPPER_TIMINGS: ShipperTimings = {
   retryMinMs: 2_000,
   retryMaxMs: 5 * 60_000,
   requestTimeoutMs: 30_000,
+  heartbeatMs: 60_000,
 };
 
 export interface ShipperTarget {
@@ -86,6 +97,8 @@ export function createShipper(deps: ShipperDeps): Shipper {
   let state: ShippingStatus['state'] = 'off';
   let lastSuccessAt: number | undefined;
   let lastAttemptAt: number | undefined;
+  /** The last answer from the collector (a push or a head). */
+  let lastContactAt: number | undefined;
   let nextAttemptAt: number | undefined;
   let lastError: string | undefined;
   let alerts = 0;
@@ -101,6 +114,8 @@ export function createShipper(deps: ShipperDeps): Shipper {
         headers: {
           ...(init.headers as Record<string, string> | undefined),
           authorization: `Bearer ${target.credential}`,
+          // What this terminal holds durably: head office tells from it how far behind it is.
+          [DURABLE_SEQ_HEADER]: String(reader.localSeq()),
         },
         signal: AbortSignal.timeout(t.requestTimeoutMs),
         redirect: 'error',
@@ -127,6 +142,7 @@ export function createShipper(deps: ShipperDeps): Shipper {
     });
     const head = CentralHead.safeParse(body);
     if (!head.success || head.data.install_id !== installId) throw new ShipError('bad_answer');
+    lastContactAt = now();
     return head.data.seq;
   }
 
@@ -142,6 +158,11 @@ export function createShipper(deps: ShipperDeps): Shipper {
     if (reader.busy()) return false;
     const records = reader.after(acked, t.batchRecords, t.batchBytes);
     if (records.length === 0) {
+      // A heartbeat: says this terminal is here and holds nothing more (the answer is not
+      // needed, the collector's head cannot be past what this terminal holds).
+      if (lastContactAt === undefined || now() - lastContactAt >= t.heartbeatMs) {
+        await askHead(target);
+      }
       state = 'up_to_date';
       lastSuccessAt = now();
       return false;
@@ -156,6 +177,7 @@ export function createShipper(deps: ShipperDeps): Shipper {
       }),
     );
     if (!answer.success) throw new ShipError('bad_answer');
+    lastContactAt = now();
     alerts += answer.data.alerts.length;
     acked = Math.max(answer.data.head.seq, records[records.length - 1]!.id);
     lastSuccessAt = now();

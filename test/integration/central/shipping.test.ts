@@ -14,6 +14,9 @@ import { startCollector, type RunningCollector } from '../../../central/server';
 import { createDispatcher } from '../../../electron/host/dispatch';
 import { startSandbox, type RunningSandbox } from '../../../electron/sandbox';
 import { createTerminalServices, type TerminalServices } from '../../../electron/services';
+import { createRecordReader } from '../../../electron/services/shipping/reader';
+import { createShipper } from '../../../electron/services/shipping/shipper';
+import { terminalLog } from './helpers';
 import { startTestPostgres, type TestPostgres } from './postgres-server';
 
 const MANAGER = { id: 'boss', name: 'Boss', pin: '246810' };
@@ -168,4 +171,61 @@ describe('shipping from a terminal', () => {
       }
     }
   }, 90_000);
+
+  it('sends the last durable record with pushes and heartbeats: head office sees how far behind it is', async () => {
+    const db = connectPostgres(await pgServer.createDatabase(`ship_seq_${process.pid}`));
+    cleanup.push(() => db.close());
+    const collector = await collectorOn(db, 0);
+    const { token } = await issueCredential(db, { store: 'Store 3', terminal: 'Till' });
+    const t = terminalLog(Date.UTC(2026, 10, 2, 2));
+    t.add(20);
+    // Between the terminal and the collector, something drops pushes after the first one
+    // (a proxy refusing large bodies, say); asking where the collector stands still works.
+    let pushes = 0;
+    const seen: (string | null)[] = [];
+    const shipper = createShipper({
+      reader: createRecordReader(t.log.db),
+      installId: t.log.installId!,
+      target: () => ({ url: collector.url, credential: token }),
+      timings: { batchRecords: 7, idleMs: 50, retryMinMs: 50, retryMaxMs: 100, heartbeatMs: 50 },
+      fetch: async (input, init) => {
+        seen.push(new Headers(init?.headers).get('x-carddesk-durable-seq'));
+        if (String(input).endsWith('/v1/records') && ++pushes > 1) {
+          return new Response('no', { status: 502 });
+        }
+        return fetch(input, init);
+      },
+    });
+    cleanup.push(() => shipper.close());
+    const installs = () =>
+      db.query<{ head_seq: number; reported_seq: number | null }>(
+        'SELECT head_seq::int AS head_seq, reported_seq::int AS reported_seq FROM installs',
+      );
+    await expect
+      .poll(async () => (await installs()).rows[0], { timeout: 10_000 })
+      .toEqual({ head_seq: 7, reported_seq: 20 });
+    // Every request says what the terminal holds.
+    expect(seen.length).toBeGreaterThan(1);
+    expect(new Set(seen)).toEqual(new Set(['20']));
+
+    // The way clears: it catches up, and a record written later is reported by the next push.
+    pushes = -1000;
+    await shipper.whenCaughtUp(10_000);
+    t.add(1);
+    shipper.poke();
+    await expect
+      .poll(async () => (await installs()).rows[0], { timeout: 10_000 })
+      .toEqual({ head_seq: 21, reported_seq: 21 });
+    // With nothing to ship, it still says it is there (a heartbeat): last_seen_at moves on.
+    const seenAt = async () =>
+      Number(
+        (
+          await db.query<{ ms: string }>(
+            'SELECT (extract(epoch FROM last_seen_at) * 1000)::bigint AS ms FROM installs',
+          )
+        ).rows[0]!.ms,
+      );
+    const before = await seenAt();
+    await expect.poll(seenAt, { timeout: 10_000 }).toBeGreaterThan(before);
+  }, 60_000);
 });
