@@ -1,13 +1,14 @@
 /**
  * Head office's page: sign-in, then the chain-wide journal, the summary per store and
  * terminal, the terminals behind or with chain alerts, and the reconciliation with WeChat's
- * statistics. What a role may see is decided by the collector; the page only shows it.
+ * statistics, and for admins the terminal credentials, store mapping and users. What a role may see is decided by the collector; the page only shows it.
  */
 import i18next from 'i18next';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Me } from '../../shared/head-office';
+import { roleAtLeast, type Me } from '../../shared/head-office';
 import { LANGUAGES, type Language } from '../../shared/i18n';
+import { AdminSection } from './AdminSection';
 import { JournalSection } from './JournalSection';
 import { officeApi, ApiError } from './office-api';
 import { ReconciliationSection } from './ReconciliationSection';
@@ -15,7 +16,7 @@ import { SummarySection } from './SummarySection';
 import { TerminalsSection } from './TerminalsSection';
 
 export const LANGUAGE_KEY = 'carddesk.office.language';
-const SECTIONS = ['journal', 'summary', 'terminals', 'reconciliation'] as const;
+const SECTIONS = ['journal', 'summary', 'terminals', 'reconciliation', 'admin'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function LanguagePicker() {
@@ -155,13 +156,14 @@ export function HeadOffice() {
           expired={expired}
           onSignedIn={(m) => {
             setExpired(false);
+            setSection('journal');
             setMe(m);
           }}
         />
       ) : (
         <>
           <nav className="ho-nav" aria-label={t('headOffice.nav.label')}>
-            {SECTIONS.map((s) => (
+            {SECTIONS.filter((s) => s !== 'admin' || roleAtLeast(me.role, 'admin')).map((s) => (
               <button
                 key={s}
                 type="button"
@@ -177,6 +179,9 @@ export function HeadOffice() {
             {section === 'summary' && <SummarySection onError={onError} />}
             {section === 'terminals' && <TerminalsSection onError={onError} />}
             {section === 'reconciliation' && <ReconciliationSection onError={onError} />}
+            {section === 'admin' && roleAtLeast(me.role, 'admin') && (
+              <AdminSection me={me} onError={onError} />
+            )}
           </main>
         </>
       )}

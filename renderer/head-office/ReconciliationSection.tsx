@@ -1,16 +1,16 @@
 /** The central journal against WeChat's consume counts, per card and WeChat day, explained. */
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReconciliationRow } from '../../shared/head-office';
 import { StaticTable } from '../src/kit/table/StaticTable';
 import { columns } from './columns';
+import { DateRangeForm } from './DateRangeForm';
 import { ApiError, officeApi, shanghaiDay } from './office-api';
 
 export function ReconciliationSection({ onError }: { onError: (err: unknown) => void }) {
   const { t, i18n } = useTranslation();
   // WeChat reports days before today only.
-  const [from, setFrom] = useState(shanghaiDay(-7));
-  const [to, setTo] = useState(shanghaiDay(-1));
+  const [range] = useState(() => ({ from: shanghaiDay(-7), to: shanghaiDay(-1) }));
   const [rows, setRows] = useState<ReconciliationRow[] | undefined>();
   const [error, setError] = useState<string | undefined>();
 
@@ -33,7 +33,7 @@ export function ReconciliationSection({ onError }: { onError: (err: unknown) => 
     fetchRows(f, tt);
   };
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the default range once
-  useEffect(() => fetchRows(from, to), []);
+  useEffect(() => fetchRows(range.from, range.to), []);
 
   const lang = i18n.language;
   const cols = useMemo(
@@ -43,7 +43,19 @@ export function ReconciliationSection({ onError }: { onError: (err: unknown) => 
         {
           id: 'card',
           header: t('headOffice.recon.card'),
-          cell: (r) => <span className="mono ho-wrap">{r.card_id}</span>,
+          cell: (r) => (
+            <span className="ho-card">
+              <span className={r.card_title ? 'ho-card-title' : 'ho-hint'}>
+                {r.card_title ?? t('headOffice.recon.noTitle')}
+              </span>
+              <span className="mono ho-wrap ho-hint">{r.card_id}</span>
+              {r.card_title_from && (
+                <span className="ho-hint">
+                  {t(`headOffice.recon.titleFrom.${r.card_title_from}`)}
+                </span>
+              )}
+            </span>
+          ),
         },
         { id: 'wechat', header: t('headOffice.recon.wechat'), cell: (r) => r.wechat },
         { id: 'journal', header: t('headOffice.recon.journal'), cell: (r) => r.journal },
@@ -86,29 +98,13 @@ export function ReconciliationSection({ onError }: { onError: (err: unknown) => 
     // eslint-disable-next-line react-hooks/exhaustive-deps -- rebuilt with the language
     [t, lang],
   );
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    load(from, to);
-  };
   return (
     <section aria-labelledby="ho-recon-title">
       <h1 id="ho-recon-title" className="sr-only">
         {t('headOffice.nav.reconciliation')}
       </h1>
       <p className="ho-hint">{t('headOffice.recon.intro')}</p>
-      <form className="ho-filters" onSubmit={submit}>
-        <label>
-          {t('headOffice.common.from')}
-          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} required />
-        </label>
-        <label>
-          {t('headOffice.common.to')}
-          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} required />
-        </label>
-        <button type="submit" className="ho-primary">
-          {t('headOffice.common.apply')}
-        </button>
-      </form>
+      <DateRangeForm from={range.from} to={range.to} onApply={load} />
       {error && (
         <p className="ho-error" role="alert">
           {error}

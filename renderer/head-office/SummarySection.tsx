@@ -1,5 +1,5 @@
 /** The day and period summary per store and terminal, by WeChat's day, with a chart. */
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   Bar,
@@ -14,6 +14,7 @@ import {
 import type { SummaryRow } from '../../shared/head-office';
 import { StaticTable } from '../src/kit/table/StaticTable';
 import { columns } from './columns';
+import { DateRangeForm } from './DateRangeForm';
 import { officeApi, shanghaiDay } from './office-api';
 
 // One colour per store in the chart (none of the verdict colours' meanings: they are stores).
@@ -30,8 +31,7 @@ interface TerminalTotal {
 
 export function SummarySection({ onError }: { onError: (err: unknown) => void }) {
   const { t, i18n } = useTranslation();
-  const [from, setFrom] = useState(shanghaiDay(-6));
-  const [to, setTo] = useState(shanghaiDay(0));
+  const [range] = useState(() => ({ from: shanghaiDay(-6), to: shanghaiDay(0) }));
   const [rows, setRows] = useState<SummaryRow[] | undefined>();
   const [error, setError] = useState<string | undefined>();
 
@@ -47,7 +47,7 @@ export function SummarySection({ onError }: { onError: (err: unknown) => void })
     fetchRows(f, tt);
   };
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the default range once
-  useEffect(() => fetchRows(from, to), []);
+  useEffect(() => fetchRows(range.from, range.to), []);
 
   const { chart, stores, totals } = useMemo(() => {
     const stores = [...new Set((rows ?? []).map((r) => r.store))].sort();
@@ -95,28 +95,12 @@ export function SummarySection({ onError }: { onError: (err: unknown) => void })
     [t, lang],
   );
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    load(from, to);
-  };
   return (
     <section aria-labelledby="ho-summary-title">
       <h1 id="ho-summary-title" className="sr-only">
         {t('headOffice.nav.summary')}
       </h1>
-      <form className="ho-filters" onSubmit={submit}>
-        <label>
-          {t('headOffice.common.from')}
-          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} required />
-        </label>
-        <label>
-          {t('headOffice.common.to')}
-          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} required />
-        </label>
-        <button type="submit" className="ho-primary">
-          {t('headOffice.common.apply')}
-        </button>
-      </form>
+      <DateRangeForm from={range.from} to={range.to} onApply={load} />
       {error && (
         <p className="ho-error" role="alert">
           {t('headOffice.common.failed', { message: error })}

@@ -1,4 +1,7 @@
-/** The terminals: which are behind (no shipment lately, or never) and which have chain alerts. */
+/**
+ * The terminals: which are behind (records they hold that head office has not received, or not
+ * heard from lately, or never) and which have chain alerts; each one's last shipment.
+ */
 import type { TFunction } from 'i18next';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -43,9 +46,24 @@ export function TerminalsSection({ onError }: { onError: (err: unknown) => void 
                   ○ {t('headOffice.terminals.notStarted')}
                 </span>
               ) : r.behind ? (
-                <span className="ho-badge ho-badge--warn">
-                  △ {t('headOffice.terminals.behind')}
-                </span>
+                <>
+                  <span className="ho-badge ho-badge--warn">
+                    △{' '}
+                    {(r.records_behind ?? 0) > 0
+                      ? t('headOffice.terminals.recordsBehind', {
+                          count: r.records_behind ?? 0,
+                        })
+                      : t('headOffice.terminals.behind')}
+                  </span>
+                  {/* Behind with nothing known missing: not heard from lately. */}
+                  {r.last_seen_at !== null && !((r.records_behind ?? 0) > 0) && (
+                    <span className="ho-hint">
+                      {t('headOffice.terminals.quiet', {
+                        time: dateTime(r.last_seen_at, lang, 'Asia/Shanghai'),
+                      })}
+                    </span>
+                  )}
+                </>
               ) : (
                 <span className="ho-badge ho-badge--ok">✓ {t('headOffice.terminals.ok')}</span>
               )}

@@ -1,4 +1,5 @@
 import '../src/kit/tokens.css';
+import '../src/kit/base.css';
 import '../src/kit/utilities.css';
 import './head-office.css';
 import i18next from 'i18next';

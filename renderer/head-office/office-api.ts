@@ -2,15 +2,22 @@
  * The head-office page's calls to the collector's /office/api (shared/head-office.ts). The
  * session is an HttpOnly cookie the page never sees; a 401 means "sign in (again)".
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
+  AssignmentRow,
+  CredentialRow,
+  IssuedCredential,
   JournalPage,
   Me,
   Reconciliation,
   SummaryRow,
   TerminalRow,
+  UserRow,
   type JournalQuery,
+  type OfficeRole,
 } from '../../shared/head-office';
+
+const Ok = z.object({ ok: z.literal(true) });
 
 export class ApiError extends Error {
   constructor(
@@ -57,6 +64,19 @@ export const officeApi = {
   terminals: () => call(TerminalRow.array(), 'GET', 'terminals'),
   reconciliation: (from: string, to: string) =>
     call(Reconciliation, 'GET', `reconciliation?from=${from}&to=${to}`),
+  credentials: () => call(CredentialRow.array(), 'GET', 'credentials'),
+  issueCredential: (store: string, terminal: string) =>
+    call(IssuedCredential, 'POST', 'credentials', { store, terminal }),
+  revokeCredential: (id: string) => call(Ok, 'POST', 'credentials/revoke', { id }),
+  assignments: () => call(AssignmentRow.array(), 'GET', 'assignments'),
+  assign: (installId: string, store: string, terminal: string) =>
+    call(Ok, 'POST', 'assignments', { install_id: installId, store, terminal }),
+  users: () => call(UserRow.array(), 'GET', 'users'),
+  addUser: (name: string, role: OfficeRole, password: string) =>
+    call(Me, 'POST', 'users', { name, role, password }),
+  disableUser: (name: string) => call(Ok, 'POST', 'users/disable', { name }),
+  resetPassword: (name: string, password: string) =>
+    call(Ok, 'POST', 'users/password', { name, password }),
 };
 
 /** Today in Asia/Shanghai (WeChat's day), shifted by `days`, as YYYY-MM-DD. */

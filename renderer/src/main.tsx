@@ -1,4 +1,5 @@
 import './kit/tokens.css';
+import './kit/base.css';
 import './kit/utilities.css';
 import './kit/side-nav.css';
 import { StrictMode } from 'react';
