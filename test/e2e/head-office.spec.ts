@@ -4,7 +4,7 @@
  * as WeChat for reconciliation; the collector runs as `npm run central` does (tsx central/cli.ts,
  * DATABASE_URL and the CARDDESK_WECHAT_* settings). Terminals' real audit logs are shipped to
  * it first. Writes
- * test/artifacts/head-office/*.png at 1366x768.
+ * test/artifacts/head-office/*.png at 1366x768 (the admin screen at 1024x768).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -22,7 +22,8 @@ const PASSWORD = 'correct horse battery';
 const HOUR = 3600_000;
 
 test.use({ viewport: { width: 1366, height: 768 } });
-test.describe.configure({ mode: 'serial' });
+// Serial (one collector and its data); generous, as the whole page is walked on a shared machine.
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
 let pg: TestPostgres;
 let db: Database;
@@ -163,6 +164,7 @@ test.beforeAll(async () => {
 
   await addUser(db, { name: 'auditor.chen', role: 'auditor', password: PASSWORD });
   await addUser(db, { name: 'viewer.wang', role: 'viewer', password: PASSWORD });
+  await addUser(db, { name: 'admin.li', role: 'admin', password: PASSWORD });
 });
 
 test.afterAll(async () => {
@@ -244,6 +246,8 @@ test.describe('in Chinese', () => {
     await page.getByRole('button', { name: '对账' }).click();
     const recon = page.getByTestId('ho-recon').locator('tbody tr').filter({ hasText: card });
     await expect(recon).toHaveCount(1);
+    // The card by its title: the demo's look-ups recorded none, so WeChat's card/get names it.
+    await expect(recon.locator('td[data-col="card"]')).toContainText('名称取自微信（card/get）');
     await expect(recon.locator('td[data-col="wechat"]')).toHaveText('4');
     await expect(recon.locator('td[data-col="journal"]')).toHaveText('4');
     await expect(recon.locator('td[data-col="codes"]')).toHaveText('3');
@@ -280,6 +284,8 @@ test.describe('in English', () => {
     await expect(journal).toContainText(`${codes[1]!.slice(0, 4)}****${codes[1]!.slice(-4)}`);
     await expect(journal).not.toContainText(codes[1]!);
     await expect(page.getByRole('link', { name: 'Export CSV' })).toHaveCount(0);
+    // Only admins have the admin screen.
+    await expect(page.getByRole('button', { name: 'Admin' })).toHaveCount(0);
 
     await page.getByRole('button', { name: 'Reconciliation' }).click();
     const why = page
@@ -297,5 +303,112 @@ test.describe('in English', () => {
     await expect(page.getByRole('heading', { name: '总部登录' })).toBeVisible();
     await page.reload();
     await expect(page.getByRole('heading', { name: '总部登录' })).toBeVisible();
+  });
+});
+
+test.describe('an admin, in Chinese at 1024x768', () => {
+  test.use({ locale: 'zh-CN', viewport: { width: 1024, height: 768 } });
+
+  test('issues a credential (shown once) and revokes it, renames a till with history, manages users', async ({
+    page,
+  }) => {
+    page.on('dialog', (d) => void d.accept());
+    await signIn(page, 'admin.li', { name: /用户名/, password: /密码/, submit: /^登录$/ });
+    await expect(page.getByTestId('ho-user')).toHaveText('admin.li · 管理员');
+    await page.getByRole('button', { name: '管理' }).click();
+
+    // A new till: issue its credential; the token is shown once, and it works.
+    const creds = page.getByRole('region', { name: '终端凭据' });
+    await creds.getByLabel('门店', { exact: true }).fill('深圳福田店');
+    await creds.getByLabel('终端名称').fill('1 号收银台');
+    await creds.getByRole('button', { name: '签发凭据' }).click();
+    const issued = page.getByTestId('ho-issued');
+    await expect(issued).toContainText('已为 深圳福田店 / 1 号收银台 签发凭据');
+    await expect(issued).toContainText('它不会再次显示');
+    const token = await page.getByTestId('ho-issued-token').inputValue();
+    expect(token).toMatch(/^cdt_[a-z0-9]{12}_[\w-]{43}$/);
+    const row = page
+      .getByTestId('ho-credentials')
+      .locator('tbody tr')
+      .filter({ hasText: '深圳福田店' });
+    await expect(row).toContainText('尚未使用');
+    await page.screenshot({ path: path.join(SHOTS, 'admin-credential-issued-zh.png') });
+    await issued.getByRole('button', { name: '已输入' }).click();
+    await expect(page.getByTestId('ho-issued-token')).toHaveCount(0);
+    await expect(page.locator('body')).not.toContainText(token);
+
+    // The till ships with it: 5 of its 12 records so far, saying it holds 12.
+    const till = terminalLog(Date.now() - 2 * HOUR);
+    till.add(12);
+    const res = await fetch(`${collector.url}/v1/records`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'x-carddesk-durable-seq': '12',
+      },
+      body: JSON.stringify({ install_id: till.log.installId, records: till.records().slice(0, 5) }),
+    });
+    expect(res.status).toBe(200);
+    await page.getByRole('button', { name: '终端' }).click();
+    const termRow = page
+      .getByTestId('ho-terminals')
+      .locator('tbody tr')
+      .filter({ hasText: '深圳福田店' });
+    await expect(termRow).toContainText('落后 7 条记录');
+    await page.screenshot({ path: path.join(SHOTS, 'terminals-records-behind-zh.png') });
+
+    // The store mapping: rename the till; the old name stays as history.
+    await page.getByRole('button', { name: '管理' }).click();
+    const mapping = page
+      .getByTestId('ho-mapping')
+      .locator('tbody tr')
+      .filter({ hasText: till.log.installId!.slice(0, 8) });
+    await expect(mapping).toContainText('深圳福田店');
+    await mapping.getByRole('button', { name: '修改' }).click();
+    await mapping.getByLabel('终端名称').fill('9 号收银台');
+    await mapping.getByRole('button', { name: '保存' }).click();
+    await expect(
+      page.getByRole('status').filter({ hasText: '现为 深圳福田店 / 9 号收银台' }),
+    ).toBeVisible();
+    await expect(mapping).toContainText('9 号收银台');
+    await expect(mapping.locator('td[data-col="history"]')).toContainText(
+      '深圳福田店 / 1 号收银台，至',
+    );
+
+    // Revoke the credential: the till is refused from its next push on.
+    await row.getByRole('button', { name: '吊销' }).click();
+    await expect(row).toContainText('已于');
+    await expect(row.getByRole('button', { name: '吊销' })).toHaveCount(0);
+    const refused = await push(collector.url, token, {
+      install_id: till.log.installId!,
+      records: till.records().slice(5),
+    });
+    expect(refused.status).toBe(401);
+
+    // Users: add a viewer, reset their password, disable them.
+    const users = page.getByRole('region', { name: '用户' });
+    await users.getByLabel('用户名').fill('viewer.zhao');
+    await users.getByLabel('角色').selectOption('viewer');
+    await users.getByLabel('密码（至少 10 个字符）').fill(PASSWORD);
+    await users.getByRole('button', { name: '添加用户' }).click();
+    await expect(users.getByRole('status')).toHaveText('✓ 已添加 viewer.zhao，角色：查看员。');
+    const zhao = page
+      .getByTestId('ho-users')
+      .locator('tbody tr')
+      .filter({ hasText: 'viewer.zhao' });
+    await expect(zhao).toContainText('查看员');
+    await zhao.getByRole('button', { name: '重置密码' }).click();
+    await zhao.getByLabel('viewer.zhao 的新密码（至少 10 个字符）').fill('a brand new password');
+    await zhao.getByRole('button', { name: '设置密码' }).click();
+    await expect(users.getByRole('status')).toContainText('已为 viewer.zhao 设置新密码');
+    await page.screenshot({ path: path.join(SHOTS, 'admin-zh.png'), fullPage: true });
+    await zhao.getByRole('button', { name: '停用' }).click();
+    await expect(zhao).toContainText('已于');
+    await expect(zhao.getByRole('button', { name: '停用' })).toHaveCount(0);
+    // The admin cannot disable themselves.
+    const self = page.getByTestId('ho-users').locator('tbody tr').filter({ hasText: 'admin.li' });
+    await expect(self.getByRole('button', { name: '停用' })).toHaveCount(0);
+    await page.screenshot({ path: path.join(SHOTS, 'admin-users-zh.png') });
   });
 });
