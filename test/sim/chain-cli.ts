@@ -58,11 +58,14 @@ async function main(): Promise<void> {
   console.log(
     `sandbox clock         ${r.simulatedSeconds} s (${r.tokenLifetimes} token lifetimes, x${r.clockSpeed}) in ${r.wallSeconds} s`,
   );
-  console.log(`token errors          ${r.tokenErrors} reached a cashier (goal 0 with stable_token)`);
-  console.log(`token rejections      ${r.tokenRejections} (40001/40014/42001, refetched and resent once)`);
+  console.log(
+    `token errors          ${r.tokenErrors} (40001/40014/42001 answered to the terminals' calls; goal 0 with stable_token), ${r.tokenErrorsAtCashier} reached a cashier`,
+  );
   console.log(`token fetches         ${r.tokenFetches}`);
   console.log(`lookups               ${r.lookups} (${r.couldNotCheck} could not check)`);
-  console.log(`redemptions           ${r.redemptions} (cashiers saw ${JSON.stringify(r.redeemOutcomes)})`);
+  console.log(
+    `redemptions           ${r.redemptions} (cashiers saw ${JSON.stringify(r.redeemOutcomes)})`,
+  );
   console.log(`refunds               ${r.refunds}`);
   console.log(`offline periods       ${r.offlinePeriods}`);
   console.log(`records               ${r.records} in the logs, ${r.centralRecords} at head office`);

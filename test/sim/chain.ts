@@ -81,10 +81,14 @@ export interface ChainSimResult {
   simulatedSeconds: number;
   tokenLifetimes: number;
   clockSpeed: number;
-  /** Token errors that reached a cashier (a lookup, redemption or refund answered with one). Goal 0. */
+  /**
+   * Token errors the terminals' operations saw: WeChat refused a terminal's token (40001, 40014,
+   * 42001) on a lookup, redemption, refund or card read. Goal 0 (stable_token). The client
+   * refetches and resends once, so most of them cost the cashier a wait, not an error.
+   */
   tokenErrors: number;
-  /** WeChat refused a terminal's token (40001/40014/42001); the client refetched and resent once. */
-  tokenRejections: number;
+  /** Token errors that reached a cashier: a lookup, redemption or refund answered with one. */
+  tokenErrorsAtCashier: number;
   /** Token fetches the terminals made (stable_token or /cgi-bin/token). */
   tokenFetches: number;
   lookups: number;
@@ -181,11 +185,7 @@ interface Network {
  * The terminals' network: /t/<i>/wx/... goes to the sandbox, /t/<i>/hq/... to the collector.
  * WeChat answers are read to count token rejections; the collector's are streamed.
  */
-async function startNetwork(
-  n: number,
-  sandboxUrl: string,
-  collectorUrl: () => string,
-): Promise<Network> {
+async function startNetwork(n: number, sandboxUrl: string, collectorUrl: string): Promise<Network> {
   const offline = new Set<number>();
   const open = Array.from({ length: n }, () => new Set<Socket>());
   const rejections = new Array<number>(n).fill(0);
@@ -207,7 +207,7 @@ async function startNetwork(
     const done = () => open[i]!.delete(socket);
     res.once('close', done);
     const wx = m[2] === 'wx';
-    const target = new URL(`${m[3] ?? '/'}${m[4] ?? ''}`, wx ? sandboxUrl : collectorUrl());
+    const target = new URL(`${m[3] ?? '/'}${m[4] ?? ''}`, wx ? sandboxUrl : collectorUrl);
     const isTokenCall = target.pathname.startsWith('/cgi-bin/');
     if (wx && isTokenCall) fetches[i]!++;
     const headers = { ...req.headers, host: target.host };
@@ -328,16 +328,14 @@ export async function runChainSimulation(opts: ChainSimOptions = {}): Promise<Ch
       ? connectPostgres(opts.databaseUrl, { max: 10 })
       : await openEmbedded(path.join(root, 'central'));
     cleanup.push(() => db.close());
-    let collector: RunningCollector | undefined;
-    const net = await startNetwork(n, sandbox.url, () => collector?.url ?? 'http://127.0.0.1:9');
-    cleanup.push(() => net.close());
-    collector = await startCollector({
+    const collector: RunningCollector = await startCollector({
       db,
       port: 0,
       onError: (err) => failures.push(`collector error: ${String(err)}`),
     });
-    const running = collector;
-    cleanup.push(() => running.close());
+    cleanup.push(() => collector.close());
+    const net = await startNetwork(n, sandbox.url, collector.url);
+    cleanup.push(() => net.close());
     log(
       `chain: ${n} terminals, ${minutes} min, token ${token}, seed ${seed}, sandbox clock x${clockSpeed.toFixed(1)}, ` +
         `${codeCount} codes, ${opts.databaseUrl ? 'PostgreSQL server' : 'embedded PGlite'}`,
@@ -640,11 +638,15 @@ export async function runChainSimulation(opts: ChainSimOptions = {}): Promise<Ch
     // The clock went through the token lifetimes; with stable_token no cashier saw a token error.
     const lifetimes = (simulatedSeconds * 1000) / TOKEN_TTL_MS;
     if (lifetimes < 2)
-      failures.push(`the sandbox clock went through ${lifetimes.toFixed(2)} token lifetimes, not 2`);
-    const tokenRejections = net.rejections.reduce((a, b) => a + b, 0);
+      failures.push(
+        `the sandbox clock went through ${lifetimes.toFixed(2)} token lifetimes, not 2`,
+      );
+    const tokenErrors = net.rejections.reduce((a, b) => a + b, 0);
     const tokenFetches = net.fetches.reduce((a, b) => a + b, 0);
-    if (token === 'stable' && stats.tokenErrors > 0)
-      failures.push(`${stats.tokenErrors} token errors reached a cashier with stable_token`);
+    if (token === 'stable' && (tokenErrors > 0 || stats.tokenErrors > 0))
+      failures.push(
+        `stable_token: ${tokenErrors} token errors, ${stats.tokenErrors} of them at a cashier (goal 0)`,
+      );
     if (appliedCount.redeem === 0) failures.push('no redemption was applied: nothing was tested');
 
     const result: ChainSimResult = {
@@ -657,8 +659,8 @@ export async function runChainSimulation(opts: ChainSimOptions = {}): Promise<Ch
       simulatedSeconds: Math.round(simulatedSeconds),
       tokenLifetimes: Math.round(lifetimes * 100) / 100,
       clockSpeed: Math.round(clockSpeed * 10) / 10,
-      tokenErrors: stats.tokenErrors,
-      tokenRejections,
+      tokenErrors,
+      tokenErrorsAtCashier: stats.tokenErrors,
       tokenFetches,
       lookups: stats.lookups,
       redemptions: appliedCount.redeem ?? 0,
