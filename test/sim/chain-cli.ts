@@ -62,7 +62,9 @@ async function main(): Promise<void> {
     `token errors          ${r.tokenErrors} (40001/40014/42001 answered to the terminals' calls; goal 0 with stable_token), ${r.tokenErrorsAtCashier} reached a cashier`,
   );
   console.log(`token fetches         ${r.tokenFetches}`);
-  console.log(`lookups               ${r.lookups} (${r.couldNotCheck} could not check)`);
+  console.log(
+    `lookups               ${r.lookups} (${r.couldNotCheck} could not check: ${JSON.stringify(r.couldNotCheckReasons)})`,
+  );
   console.log(
     `redemptions           ${r.redemptions} (cashiers saw ${JSON.stringify(r.redeemOutcomes)})`,
   );

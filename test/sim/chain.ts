@@ -101,6 +101,8 @@ export interface ChainSimResult {
   offlinePeriods: number;
   /** Lookups answered "could not check" (offline terminals, mostly). */
   couldNotCheck: number;
+  /** Why, by error key. */
+  couldNotCheckReasons: Record<string, number>;
   /** Records in the terminals' logs, and in PostgreSQL. */
   records: number;
   centralRecords: number;
@@ -190,7 +192,9 @@ async function startNetwork(n: number, sandboxUrl: string, collectorUrl: string)
   const open = Array.from({ length: n }, () => new Set<Socket>());
   const rejections = new Array<number>(n).fill(0);
   const fetches = new Array<number>(n).fill(0);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  // One pool each way, unlimited: a slow collector must not hold up the WeChat calls here.
+  const wxAgent = new http.Agent({ keepAlive: true });
+  const hqAgent = new http.Agent({ keepAlive: true });
   const server = http.createServer((req, res) => {
     const m = /^\/t\/(\d+)\/(wx|hq)(\/[^?]*)?(\?.*)?$/.exec(req.url ?? '');
     const i = m ? Number(m[1]) : -1;
@@ -211,29 +215,33 @@ async function startNetwork(n: number, sandboxUrl: string, collectorUrl: string)
     const isTokenCall = target.pathname.startsWith('/cgi-bin/');
     if (wx && isTokenCall) fetches[i]!++;
     const headers = { ...req.headers, host: target.host };
-    const up = http.request(target, { method: req.method, headers, agent }, (answer) => {
-      if (!wx) {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-        return;
-      }
-      const chunks: Buffer[] = [];
-      answer.on('data', (c: Buffer) => chunks.push(c));
-      answer.on('error', () => res.destroy());
-      answer.on('end', () => {
-        const body = Buffer.concat(chunks);
-        if (!isTokenCall) {
-          try {
-            const errcode = (JSON.parse(body.toString('utf8')) as { errcode?: number }).errcode;
-            if (errcode !== undefined && TOKEN_REJECTED_ERRCODES.has(errcode)) rejections[i]!++;
-          } catch {
-            // not JSON: nothing to count
-          }
+    const up = http.request(
+      target,
+      { method: req.method, headers, agent: wx ? wxAgent : hqAgent },
+      (answer) => {
+        if (!wx) {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+          return;
         }
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        res.end(body);
-      });
-    });
+        const chunks: Buffer[] = [];
+        answer.on('data', (c: Buffer) => chunks.push(c));
+        answer.on('error', () => res.destroy());
+        answer.on('end', () => {
+          const body = Buffer.concat(chunks);
+          if (!isTokenCall) {
+            try {
+              const errcode = (JSON.parse(body.toString('utf8')) as { errcode?: number }).errcode;
+              if (errcode !== undefined && TOKEN_REJECTED_ERRCODES.has(errcode)) rejections[i]!++;
+            } catch {
+              // not JSON: nothing to count
+            }
+          }
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          res.end(body);
+        });
+      },
+    );
     up.on('error', () => res.destroy());
     req.pipe(up);
   });
@@ -257,7 +265,8 @@ async function startNetwork(n: number, sandboxUrl: string, collectorUrl: string)
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-        agent.destroy();
+        wxAgent.destroy();
+        hqAgent.destroy();
       }),
   };
 }
@@ -344,8 +353,14 @@ export async function runChainSimulation(opts: ChainSimOptions = {}): Promise<Ch
     const wallStart = Date.now();
 
     // Set up every terminal through the contract, as a manager would on its first start.
-    const terms: Terminal[] = [];
-    for (let i = 0; i < n; i++) {
+    // Who goes offline when is drawn first, so the seed decides it whatever the set-up order.
+    const offlinePlan = Array.from({ length: n }, () => {
+      if (random() >= offlineShare) return undefined;
+      const from = (0.1 + random() * 0.5) * runMs;
+      return { from, until: from + (0.1 + random() * 0.2) * runMs };
+    });
+    const terms: Terminal[] = new Array<Terminal>(n);
+    const setUp = async (i: number) => {
       const dir = path.join(root, `terminal-${i + 1}`);
       const store = `Store ${Math.floor(i / 3) + 1}`;
       const name = `Till ${(i % 3) + 1}`;
@@ -394,20 +409,29 @@ export async function runChainSimulation(opts: ChainSimOptions = {}): Promise<Ch
       await call('signIn', { operatorId: CASHIER.id, pin: CASHIER.pin });
       const installId = t.audit.installId;
       if (!installId) throw new Error(`terminal ${i + 1} has no install id`);
-      const term: Terminal = { i, t, installId, call };
-      if (random() < offlineShare) {
-        const from = (0.1 + random() * 0.5) * runMs;
-        term.offlineFrom = from;
-        term.offlineUntil = from + (0.1 + random() * 0.2) * runMs;
-      }
-      terms.push(term);
-    }
+      const plan = offlinePlan[i];
+      terms[i] = {
+        i,
+        t,
+        installId,
+        call,
+        ...(plan ? { offlineFrom: plan.from, offlineUntil: plan.until } : {}),
+      };
+    };
+    // A few at a time: PIN hashing (scrypt) dominates, and runs on libuv's thread pool.
+    let nextSetUp = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(4, n) }, async () => {
+        while (nextSetUp < n) await setUp(nextSetUp++);
+      }),
+    );
     log(`chain: ${n} terminals set up in ${((Date.now() - wallStart) / 1000).toFixed(1)} s`);
 
     // The shift: every cashier works until the end, at a randomised pace.
     const stats = {
       lookups: 0,
       couldNotCheck: 0,
+      couldNotCheckReasons: {} as Record<string, number>,
       tokenErrors: 0,
       offlinePeriods: 0,
       redeemOutcomes: {} as Record<string, number>,
@@ -475,7 +499,11 @@ export async function runChainSimulation(opts: ChainSimOptions = {}): Promise<Ch
               error?: ErrorLike;
             };
             seenError(verdict.error);
-            if (verdict.kind === 'could_not_check') stats.couldNotCheck++;
+            if (verdict.kind === 'could_not_check') {
+              stats.couldNotCheck++;
+              const why = verdict.error?.key ?? 'unknown';
+              stats.couldNotCheckReasons[why] = (stats.couldNotCheckReasons[why] ?? 0) + 1;
+            }
             if (verdict.kind !== 'redeemable') continue;
             const out = (await term.call('redeemCode', {
               code,
@@ -668,6 +696,7 @@ export async function runChainSimulation(opts: ChainSimOptions = {}): Promise<Ch
       redeemOutcomes: stats.redeemOutcomes,
       offlinePeriods: stats.offlinePeriods,
       couldNotCheck: stats.couldNotCheck,
+      couldNotCheckReasons: stats.couldNotCheckReasons,
       records,
       centralRecords: centralAll.rows[0]!.n,
       ingestLagP50Ms: Math.round(percentile(steady, 0.5)),
