@@ -43,6 +43,11 @@ export interface ServiceDeps {
   /** The OS key store (Electron safeStorage); a key file in the data folder otherwise. */
   protector?: SecretProtector;
   now?: () => number;
+  /**
+   * The clock access tokens expire by (default Date.now): the chain simulation runs the
+   * terminals' token providers on the sandbox's fast clock, as WeChat's tokens expire by WeChat's.
+   */
+  wechatNow?: () => number;
   /** A sandbox the caller runs (tests keep it across restarts); else one starts in-process. */
   sandbox?: RunningSandbox;
   /** better-sqlite3 native binding to use (Electron's ABI build), if not the default. */
@@ -107,6 +112,7 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
     protector,
     sandbox: deps.sandbox,
     timeouts: deps.apiTimeouts,
+    ...(deps.wechatNow ? { now: deps.wechatNow } : {}),
   });
   // Fetches through whatever client the settings in force give, so a settings change only
   // needs to forget what was cached.
