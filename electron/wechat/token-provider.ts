@@ -52,6 +52,12 @@ export interface TokenServiceOptions extends CommonOptions {
 }
 
 export const DEFAULT_REFRESH_MARGIN_MS = 120_000;
+/**
+ * A token with less life than this left is not handed out: a call can take this long (its
+ * timeouts and a retry), and a token that expires in flight comes back as 42001. A caller in
+ * this window waits for the refresh (started at the margin, so normally already done).
+ */
+export const MIN_HANDOUT_LIFE_MS = 60_000;
 /** After a failed background refresh, wait this long before the next one. */
 const BACKGROUND_RETRY_PAUSE_MS = 10_000;
 
@@ -169,6 +175,13 @@ interface Held {
   token: string;
   expiresAt: number;
   refreshAt: number;
+  /** Handed out until then; after it, callers wait for the refresh. */
+  handOutUntil: number;
+}
+
+/** A short-lived token (a token service's) keeps a floor of a quarter of its life. */
+function handOutUntil(expiresAt: number, lifeMs: number): number {
+  return expiresAt - Math.min(MIN_HANDOUT_LIFE_MS, lifeMs / 4);
 }
 
 function cachingProvider(
@@ -191,7 +204,12 @@ function cachingProvider(
     // A token that comes with little life left (a token service's, a stable token near its
     // end) is refreshed half-way instead of at once, so it is not fetched on every call.
     const refreshAt = expiresAt - Math.min(margin, fetched.expiresInMs / 2);
-    held = { token: fetched.token, expiresAt, refreshAt };
+    held = {
+      token: fetched.token,
+      expiresAt,
+      refreshAt,
+      handOutUntil: handOutUntil(expiresAt, fetched.expiresInMs),
+    };
     persist({ token: fetched.token, expiresAt, scope });
     return fetched.token;
   });
@@ -214,7 +232,11 @@ function cachingProvider(
         stored = undefined;
       }
       if (stored && stored.scope === scope && stored.expiresAt > now()) {
-        held = { ...stored, refreshAt: stored.expiresAt - margin };
+        held = {
+          ...stored,
+          refreshAt: stored.expiresAt - margin,
+          handOutUntil: handOutUntil(stored.expiresAt, stored.expiresAt - now()),
+        };
       }
     }
     return held;
@@ -226,8 +248,8 @@ function cachingProvider(
       const h = current();
       const t = now();
       if (h && t < h.refreshAt) return h.token;
-      if (h && t < h.expiresAt) {
-        // Still valid: answer at once and renew in the background.
+      if (h && t < h.handOutUntil) {
+        // Still valid long enough for a call: answer at once and renew in the background.
         if (!flight.pending && t >= backgroundPausedUntil) {
           flight.run().catch(() => {
             backgroundPausedUntil = now() + BACKGROUND_RETRY_PAUSE_MS;
@@ -235,6 +257,7 @@ function cachingProvider(
         }
         return h.token;
       }
+      // Expired, or too close to expiry to outlive a call: wait for the new token.
       return flight.run();
     },
     async invalidate(failedToken) {
