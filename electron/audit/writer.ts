@@ -40,7 +40,7 @@ export const LIMITS = { operator_id: 128, code: 512, card_id: 128, errmsg: 2000 
 /** A detail bigger than this is a bug in the caller, not something to record. */
 export const MAX_DETAIL_CHARS = 64 * 1024;
 /** WAL pages an append and its index catch-up write, roughly (for checkpoint pacing). */
-const PAGES_PER_APPEND = 10;
+export const PAGES_PER_APPEND = 10;
 
 export interface Head {
   id: number;
