@@ -9,7 +9,7 @@ import { expectAppError, open } from './helpers';
 
 const base = {
   action: 'lookup',
-  outcome: 'ok',
+  outcome: 'ok' as const,
   operator_id: 'op03',
   code: '123456789012',
   card_id: 'pFS7Fjg8kV1IdDz01r4SQwMk0003',
