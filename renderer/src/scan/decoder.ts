@@ -3,14 +3,17 @@
  * benchmark) and in the decode Web Worker.
  *
  * Input: an RGBA or luminance frame. Output: `{ text, format }` or nothing. Not one call to
- * @zxing/library but a plan of steps, cheapest and likeliest first:
+ * @zxing/library but a plan of steps:
+ *
+ * Before the plan, an empty-frame check (precheck.ts) skips frames with no patch busy enough
+ * to be a code. The plan, ordered by reads per ms on bench:decode's corpus:
  *
  *   roi        the scan box at full resolution: QR (hybrid binarizer), 1D rows, PDF417
  *   full       the whole frame, shrunk to a working size for 2D; 1D rows at full resolution
- *   sideways   1D codes held sideways (the image turned 90°), scan box then whole frame
+ *   inverted   light-on-dark codes (dark-mode wallets), upright and sideways
  *   local      a local-mean binarizer for 2D (faint codes, glare); zxing's row threshold for 1D
  *   global     the global histogram binarizer for 2D; locally thresholded rows for 1D
- *   inverted   light-on-dark codes (dark-mode wallets), upright and sideways
+ *   sideways   1D codes held sideways (the image turned 90°), scan box then whole frame
  *   enhanced   contrast stretched and smoothed: faint screens, moiré, sensor noise
  *   harder     TRY_HARDER for QR at full resolution (frames that were shrunk), dense 1D rows
  *   small      the scan box enlarged 2x and sharpened: small codes far away, soft focus
@@ -58,6 +61,7 @@ import {
 } from './gray';
 import { LocalMeanBinarizer } from './binarizers';
 import { LinearReaders, scanRows, type RowScanOptions, type SeenLine } from './linear';
+import { precheck } from './precheck';
 import { readQr } from './qr';
 
 export type { Frame, Rect } from './gray';
@@ -74,6 +78,13 @@ export interface Decoded {
 
 interface DecodeOptions {
   formats?: readonly CodeFormat[];
+  /**
+   * Skip the plan on a frame with no patch busy enough to be a code (precheck.ts). On by
+   * default; off only to compare (tests, the benchmark).
+   */
+  precheck?: boolean | undefined;
+  /** Called after each step with its name, its time and whether it read a code (profiling). */
+  trace?: ((step: string, ms: number, hit: boolean) => void) | undefined;
   /** The scan box, as fractions of the frame; tried first. */
   roi?: Rect | undefined;
 }
@@ -262,12 +273,21 @@ export class Decoder {
       );
     });
     add('full', (c) => (c.roiRect ? this.fullStep(c) : undefined));
-    if (this.linear.any) {
-      add('sideways', (c) => {
-        const roi = c.roi && c.gray('roiT', () => transpose(c.roi!));
-        return this.oneD(c, roi, 12) ?? this.oneD(c, sideways(c), 16);
-      });
-    }
+    // Ordered by reads per ms spent on bench:decode's corpus (see docs/camera.md).
+    add('inverted', (c) => {
+      const g = c.gray('fullWorkInv', () => invert(c.fullWork));
+      const full = c.gray('fullInv', () => invert(c.full));
+      return (
+        this.qrCode(c, 'fullWorkInv', g, 'hybrid') ??
+        this.oneD(c, full, 16) ??
+        this.oneD(
+          c,
+          c.gray('fullInvT', () => transpose(full!)),
+          16,
+        ) ??
+        this.pdf417(c, 'fullWorkInv', g, 'hybrid')
+      );
+    });
     // The local-mean binarizer: faint codes, glare gradients; 1D with zxing's row threshold.
     add(
       'local',
@@ -283,20 +303,12 @@ export class Decoder {
         this.oneD(c, c.fullWork, 16, 'local', { matrixKey: 'fullWork' }) ??
         this.pdf417(c, 'fullWork', c.fullWork, 'global'),
     );
-    add('inverted', (c) => {
-      const g = c.gray('fullWorkInv', () => invert(c.fullWork));
-      const full = c.gray('fullInv', () => invert(c.full));
-      return (
-        this.qrCode(c, 'fullWorkInv', g, 'hybrid') ??
-        this.oneD(c, full, 16) ??
-        this.oneD(
-          c,
-          c.gray('fullInvT', () => transpose(full!)),
-          16,
-        ) ??
-        this.pdf417(c, 'fullWorkInv', g, 'hybrid')
-      );
-    });
+    if (this.linear.any) {
+      add('sideways', (c) => {
+        const roi = c.roi && c.gray('roiT', () => transpose(c.roi!));
+        return this.oneD(c, roi, 12) ?? this.oneD(c, sideways(c), 16);
+      });
+    }
     // Smoothed and stretched: sensor noise, moiré, a washed-out screen.
     add('enhanced', (c) => {
       const g = c.gray('fullWorkEnh', () => stretch(blur(c.fullWork)));
@@ -346,8 +358,17 @@ export class Decoder {
     const now = opts.now ?? (() => performance.now());
     const t0 = now();
     const budget = opts.budgetMs ?? Infinity;
-    const ctx = new FrameContext(frame, opts.roi);
     const n = this.plan.length;
+    const ctx = new FrameContext(frame, opts.roi);
+    if (opts.precheck !== false) {
+      // the grey frame it looks at is the plan's own (computed once, used by the steps)
+      const t1 = opts.trace ? now() : 0;
+      const { candidate } = precheck(ctx.full);
+      opts.trace?.('precheck', now() - t1, false);
+      if (!candidate) {
+        return { next: opts.fromStep ?? 1, steps: ['precheck'], ms: now() - t0 };
+      }
+    }
     const order = opts.skipFirst && n > 1 ? [] : [0];
     const from = Math.max(1, (opts.fromStep ?? 1) % n || 1);
     for (let i = 0; i < n - 1; i++) order.push(1 + ((from - 1 + i) % (n - 1)));
@@ -358,7 +379,9 @@ export class Decoder {
       const step = this.plan[index]!;
       steps.push(step.name);
       if (index !== 0) next = index + 1 >= n ? 1 : index + 1;
+      const t1 = opts.trace ? now() : 0;
       const found = step.run(ctx);
+      opts.trace?.(step.name, now() - t1, !!found);
       if (found) return { result: found, next, steps, ms: now() - t0 };
     }
     return { candidate: ctx.candidate, next, steps, ms: now() - t0 };
@@ -373,5 +396,6 @@ export function decode(frame: Frame, opts: DecodeOptions = {}): Decoded | undefi
   const key = [...formats].sort().join(',');
   let decoder = decoders.get(key);
   if (!decoder) decoders.set(key, (decoder = new Decoder(formats)));
-  return decoder.attempt(frame, { roi: opts.roi }).result;
+  return decoder.attempt(frame, { roi: opts.roi, trace: opts.trace, precheck: opts.precheck })
+    .result;
 }
