@@ -28,8 +28,9 @@
  * strategies are spread over successive frames and no frame blows the budget.
  *
  * Misreads are worse than misses: QR and PDF417 carry Reed-Solomon error correction and stand
- * alone; a 1D read needs two agreeing scan lines or a passing check digit (see linear.ts), and
- * a 1D read seen on one line only is returned as a `candidate`, never as a result.
+ * alone; a 1D read needs two agreeing scan lines far apart, whatever its format (a passing check
+ * digit is not enough: see linear.ts), and a 1D read seen on one line only is returned as a
+ * `candidate`, never as a result.
  */
 import {
   BarcodeFormat,
