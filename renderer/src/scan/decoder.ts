@@ -62,6 +62,7 @@ import {
 } from './gray';
 import { LocalMeanBinarizer } from './binarizers';
 import { LinearReaders, scanRows, type RowScanOptions, type SeenLine } from './linear';
+import { candidates, type Candidates } from './candidates';
 import { precheck } from './precheck';
 import { readQr } from './qr';
 
@@ -135,10 +136,12 @@ class FrameContext {
   /** 1D reads seen so far in this frame (key: format + text), with their scan lines. */
   readonly seen = new Map<string, SeenLine[]>();
   candidate: Decoded | undefined;
+  private kinds: Candidates | undefined;
 
   constructor(
     readonly frame: Frame,
     roi: Rect | undefined,
+    private readonly check = true,
   ) {
     const r = roi ? toPixels(roi, frame.width, frame.height) : undefined;
     // A scan box covering (almost) the whole frame is the whole frame.
@@ -176,6 +179,17 @@ class FrameContext {
       const k = shrinkFactorFor(g.width, g.height, ROI_WORK_PIXELS);
       return k === 1 ? g : shrink(g, k);
     });
+  }
+
+  /**
+   * What kinds of code the frame may show (candidates.ts), computed on first use: the expensive
+   * steps run their QR part only where a finder pattern is seen, their 1D part only where bars
+   * line up. Without the check (`check` false: tests, comparisons) everything may be there.
+   */
+  may(kind: keyof Candidates): boolean {
+    if (!this.check) return true;
+    this.kinds ??= candidates(this.full);
+    return this.kinds[kind];
   }
 
   bitmap(key: string, g: Gray, binarizer: Bin): BinaryBitmap {
@@ -312,12 +326,14 @@ export class Decoder {
     }
     // Smoothed and stretched: sensor noise, moiré, a washed-out screen.
     add('enhanced', (c) => {
-      const g = c.gray('fullWorkEnh', () => stretch(blur(c.fullWork)));
+      const qr = c.may('qr');
+      const g = qr ? c.gray('fullWorkEnh', () => stretch(blur(c.fullWork))) : undefined;
+      const linear = c.may('linear');
       return (
         this.qrCode(c, 'fullWorkEnh', g, 'local') ??
         this.qrCode(c, 'fullWorkEnh', g, 'hybrid') ??
-        this.oneD(c, c.full, 24, 'edges', { smooth: 3 }) ??
-        this.oneD(c, sideways(c), 24, 'edges', { smooth: 3 })
+        (linear ? this.oneD(c, c.full, 24, 'edges', { smooth: 3 }) : undefined) ??
+        (linear ? this.oneD(c, sideways(c), 24, 'edges', { smooth: 3 }) : undefined)
       );
     });
     add(
@@ -325,19 +341,25 @@ export class Decoder {
       (c) =>
         // TRY_HARDER at full resolution; at 640x480 or less the QR finder already looked at
         // every third row, so only frames that were shrunk gain from it
-        (c.full !== c.fullWork ? this.qrCode(c, 'full', c.full, 'hybrid', true) : undefined) ??
-        this.oneD(c, c.full, Math.min(96, c.full.height >> 2)) ??
-        this.pdf417(c, 'full', c.full, 'hybrid', true),
+        (c.full !== c.fullWork && c.may('qr')
+          ? this.qrCode(c, 'full', c.full, 'hybrid', true)
+          : undefined) ??
+        (c.may('linear') ? this.oneD(c, c.full, Math.min(96, c.full.height >> 2)) : undefined) ??
+        // PDF417's rows are bars too
+        (c.may('linear') ? this.pdf417(c, 'full', c.full, 'hybrid', true) : undefined),
     );
     add('small', (c) => {
       const base = c.roi ?? c.fullWork;
       if (base.width * base.height > WORK_PIXELS) return undefined; // not small then
+      const qr = c.may('qr');
+      const linear = c.may('linear');
+      if (!qr && !linear) return undefined;
       // enlarged, and sharpened: small codes far away, and soft ones out of focus
       const g = c.gray('big', () => enlarge(sharpen(base)));
       return (
-        this.qrCode(c, 'big', g, 'hybrid') ??
-        this.qrCode(c, 'big', g, 'local') ??
-        this.oneD(c, g, 12)
+        (qr ? this.qrCode(c, 'big', g, 'hybrid') : undefined) ??
+        (qr ? this.qrCode(c, 'big', g, 'local') : undefined) ??
+        (linear ? this.oneD(c, g, 12) : undefined)
       );
     });
     return steps;
@@ -360,7 +382,7 @@ export class Decoder {
     const t0 = now();
     const budget = opts.budgetMs ?? Infinity;
     const n = this.plan.length;
-    const ctx = new FrameContext(frame, opts.roi);
+    const ctx = new FrameContext(frame, opts.roi, opts.precheck !== false);
     if (opts.precheck !== false) {
       // the grey frame it looks at is the plan's own (computed once, used by the steps)
       const t1 = opts.trace ? now() : 0;
