@@ -9,8 +9,13 @@
  * no code, and any read is wrong.
  *
  * Prints, per folder and in total: correct, wrong, missed, median and p95 ms per image, for
- * both. The last line is one JSON object:
- *   {"ours": {"correct","wrong","missed","median_ms","p95_ms"}, "zxing_cpp": {...}}
+ * both; our plan's steps (runs, reads, ms; on images with and without a code), the empty-frame
+ * check included; and the goals: median within 1.5x zxing-cpp's, p95 within 5x, no wrong read,
+ * no read lost against decode-baseline.json (what the decoder read before issue 20's changes,
+ * checked on the default corpus). Exits non-zero on a wrong read or a lost read (the time goals
+ * are printed, not enforced: figures on a shared machine are contended). The last line is one
+ * JSON object:
+ *   {"ours": {"correct","wrong","missed","median_ms","p95_ms"}, "zxing_cpp": {...}, "goals": {...}}
  * Times are wall-clock per image in this process (one core), decoding only: the image is
  * loaded into RGBA first. Both decoders are warmed up on the first image.
  */
@@ -22,6 +27,14 @@ import { prepareZXingModule, readBarcodes, type ReaderOptions } from 'zxing-wasm
 import { ALL_FORMATS, decode, type Frame } from '../../renderer/src/scan/decoder';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+const DEFAULT_DIR = path.join(ROOT, 'test', 'fixtures', 'decode');
+/** What the decoder read on the shipped corpus before issue 20's changes (relative, no ext). */
+const baseline = (
+  JSON.parse(readFileSync(path.join(__dirname, 'decode-baseline.json'), 'utf8')) as {
+    read: string[];
+  }
+).read;
+const r2 = (n: number) => Math.round(n * 100) / 100;
 
 interface Image extends Frame {
   file: string;
@@ -116,8 +129,10 @@ function line(label: string, n: number, ours: Tally, cpp: Tally): string {
 }
 
 async function main() {
-  const dir = path.resolve(process.argv[2] ?? path.join(ROOT, 'test', 'fixtures', 'decode'));
+  const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const dir = path.resolve(args[0] ?? DEFAULT_DIR);
   const verbose = process.argv.includes('--verbose');
+  const readOk = new Set<string>();
   const files = walk(dir);
   if (files.length === 0) throw new Error(`no PNG or JPEG images under ${dir}`);
   const wasm = readFileSync(
@@ -131,6 +146,7 @@ async function main() {
 
   const perFolder = new Map<string, { n: number; ours: Tally; cpp: Tally }>();
   const total = { n: 0, ours: tally(), cpp: tally() };
+  const steps = new Map<string, { runs: number; hits: number; ms: number }>();
   let warmed = false;
   for (const file of files) {
     const img = load(file);
@@ -142,8 +158,17 @@ async function main() {
       }
       warmed = true;
     }
+    const trace = (step: string, ms: number, hit: boolean) => {
+      const kind = img.expected === undefined ? 'empty' : 'code';
+      const key = `${step}\u0000${kind}`;
+      const s = steps.get(key) ?? { runs: 0, hits: 0, ms: 0 };
+      s.runs++;
+      s.ms += ms;
+      if (hit) s.hits++;
+      steps.set(key, s);
+    };
     let t0 = performance.now();
-    const ours = decode(img, { formats: ALL_FORMATS })?.text;
+    const ours = decode(img, { formats: ALL_FORMATS, trace })?.text;
     const oursMs = performance.now() - t0;
     t0 = performance.now();
     const cpp = await readCpp(img);
@@ -158,6 +183,15 @@ async function main() {
     count(f.cpp, img.expected, cpp, cppMs);
     count(total.ours, img.expected, ours, oursMs);
     count(total.cpp, img.expected, cpp, cppMs);
+    if (img.expected !== undefined && ours === img.expected) {
+      readOk.add(
+        path
+          .relative(dir, file)
+          .replace(/\.(png|jpe?g)$/i, '')
+          .split(path.sep)
+          .join('/'),
+      );
+    }
     if (verbose && (ours !== img.expected || cpp !== img.expected)) {
       console.log(
         `  ${path.relative(dir, file)}: expected ${img.expected ?? '-'}, ours ${ours ?? '-'} (${r1(oursMs)} ms), zxing-cpp ${cpp ?? '-'} (${r1(cppMs)} ms)`,
@@ -173,7 +207,45 @@ async function main() {
     console.log(line(folder, f.n, f.ours, f.cpp));
   }
   console.log(line('TOTAL', total.n, total.ours, total.cpp));
-  console.log(JSON.stringify({ ours: summary(total.ours), zxing_cpp: summary(total.cpp) }));
+  console.log('\nour plan, per step: runs, reads, total ms (images with a code | without)');
+  const names = [...new Set([...steps.keys()].map((k) => k.split('\u0000')[0]!))];
+  for (const name of names) {
+    const f = (kind: string) => {
+      const s = steps.get(`${name}\u0000${kind}`) ?? { runs: 0, hits: 0, ms: 0 };
+      return `${String(s.runs).padStart(4)} runs ${String(s.hits).padStart(3)} reads ${String(Math.round(s.ms)).padStart(6)} ms`;
+    };
+    console.log(`  ${name.padEnd(10)} ${f('code')}  | ${f('empty')}`);
+  }
+  // The goals (issue 20): against zxing-cpp on the same images, and no read lost or wrong.
+  const ours = summary(total.ours);
+  const cpp = summary(total.cpp);
+  const medianRatio = r2(ours.median_ms / Math.max(0.01, cpp.median_ms));
+  const p95Ratio = r2(ours.p95_ms / Math.max(0.01, cpp.p95_ms));
+  const lost =
+    baseline && path.resolve(dir) === DEFAULT_DIR ? baseline.filter((f) => !readOk.has(f)) : [];
+  const goals = {
+    median_ratio: { value: medianRatio, goal: 1.5, met: medianRatio <= 1.5 },
+    p95_ratio: { value: p95Ratio, goal: 5, met: p95Ratio <= 5 },
+    wrong: { value: ours.wrong, goal: 0, met: ours.wrong === 0 },
+    lost_reads: { value: lost.length, goal: 0, met: lost.length === 0 },
+  };
+  console.log('\ngoals (times are this run, on this machine now: contended if it is shared)');
+  console.log(
+    `  median ${medianRatio}x zxing-cpp's (goal <= 1.5x): ${goals.median_ratio.met ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `  p95    ${p95Ratio}x zxing-cpp's (goal <= 5x): ${goals.p95_ratio.met ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `  wrong reads ${ours.wrong} (goal 0, fails the run): ${goals.wrong.met ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    baseline && path.resolve(dir) === DEFAULT_DIR
+      ? `  reads lost against decode-baseline.json: ${lost.length} (goal 0, fails the run)${lost.length ? ': ' + lost.join(', ') : ''}`
+      : '  reads lost: not checked (no baseline for this folder)',
+  );
+  console.log(JSON.stringify({ ours, zxing_cpp: cpp, goals }));
+  if (!goals.wrong.met || !goals.lost_reads.met) process.exitCode = 1;
 }
 
 main().catch((err: unknown) => {

@@ -266,7 +266,11 @@ export interface SceneSpec {
   /** What a phone without a code shows. */
   screen?: 'card' | 'text' | 'photo';
   place: Placement;
-  background?: 'counter' | 'plain' | 'stripes' | 'noise';
+  background?: 'counter' | 'plain' | 'stripes' | 'noise' | 'weave' | 'tiles' | 'receipt';
+  /** A hand in the frame (palm and fingers, skin-coloured): centre as fractions, degrees. */
+  hand?: { x: number; y: number; angle: number; size?: number };
+  /** Scene brightness (a dim shop, auto exposure lagging): every level times this. */
+  exposure?: number;
   /** Gaussian defocus, px. */
   blur?: number;
   /** Motion blur length, px (horizontal in the frame). */
@@ -475,6 +479,30 @@ function backgroundAt(
   blobs: { x: number; y: number; r: number; c: RGB }[],
 ): RGB {
   if (kind === 'plain') return [200, 200, 196];
+  if (kind === 'weave') {
+    // a knitted sleeve or a woven mat: fine, regular, close to a screen's pixel pitch
+    const v = 130 + 45 * Math.sin(x / 1.6) * Math.sin(y / 1.9) + 25 * Math.sin((x + y) / 9);
+    return [v, v * 0.9, v * 0.8];
+  }
+  if (kind === 'tiles') {
+    // a tiled counter: grout lines every 48 px, speckled stone
+    const g = x % 48 < 3 || y % 48 < 3;
+    const sp = Math.sin(x * 12.9898 + y * 78.233) * 43758.5453;
+    const v = g ? 90 : 185 + 30 * (sp - Math.floor(sp)) - 15;
+    return [v, v, v * 0.97];
+  }
+  if (kind === 'receipt') {
+    // a till receipt lying on the counter: lines of small print, prices and digits
+    const lineH = 14;
+    const inLine = y % lineH;
+    const col = Math.floor(x / 6);
+    const row = Math.floor(y / lineH);
+    const h = Math.sin(col * 91.7 + row * 47.3) * 1e4;
+    const ink = inLine > 3 && inLine < 11 && h - Math.floor(h) < 0.55 && (x % 6) + (y % 3) < 6;
+    const gap = (col + row * 7) % 23 < 4; // spaces between words
+    const v = ink && !gap ? 55 : 238;
+    return [v, v, v - 4];
+  }
   if (kind === 'stripes') {
     // a striped shirt / shutter: bar-like but not a barcode
     const s = Math.sin((x + 0.3 * y) / 3.1) + 0.6 * Math.sin((x - 0.1 * y) / 7.3);
@@ -574,6 +602,8 @@ export function renderScene(spec: SceneSpec): Picture {
       if (onScreen > 0) screenMask[y * W + x] = 1;
     }
   }
+  if (spec.hand) applyHand(out, W, H, spec.hand);
+  if (spec.exposure !== undefined) for (let i = 0; i < out.length; i++) out[i]! *= spec.exposure;
   if (spec.moire) applyMoire(out, screenMask, W, H, spec.moire);
   if (spec.glare) applyGlare(out, screenMask, W, H, spec.glare);
   if (spec.blur) gaussianBlur(out, W, H, spec.blur);
@@ -595,6 +625,35 @@ export function renderScene(spec: SceneSpec): Picture {
     }
   }
   return { data, width: W, height: H };
+}
+
+/** A hand: a palm (ellipse) and four fingers (rounded bars), skin-coloured, softly shaded. */
+function applyHand(out: Float32Array, W: number, H: number, hand: NonNullable<SceneSpec['hand']>) {
+  const size = (hand.size ?? 1) * H * 0.22;
+  const a = (hand.angle * Math.PI) / 180;
+  const cx = hand.x * W;
+  const cy = hand.y * H;
+  const cos = Math.cos(a);
+  const sin = Math.sin(a);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      // hand coordinates: u along the fingers, v across
+      const u = ((x - cx) * cos + (y - cy) * sin) / size;
+      const v = (-(x - cx) * sin + (y - cy) * cos) / size;
+      let inside = u * u + (v * v) / 0.8 < 1; // palm
+      for (let f = 0; f < 4 && !inside; f++) {
+        const fv = -0.6 + f * 0.4;
+        const len = f === 0 || f === 3 ? 1.55 : 1.8;
+        inside = u > 0 && u < len && Math.abs(v - fv) < 0.15;
+      }
+      if (!inside) continue;
+      const shade = 0.85 + 0.15 * Math.cos(v * 2);
+      const o = (y * W + x) * 3;
+      out[o] = 214 * shade;
+      out[o + 1] = 163 * shade;
+      out[o + 2] = 132 * shade;
+    }
+  }
 }
 
 function applyMoire(
@@ -941,6 +1000,80 @@ export function corpusItems(): Item[] {
       { screen: 'photo', place: { ...place(rand, undefined), angle: 90 }, noise: 12 },
     ];
     return { ...base, ...kinds[i % kinds.length]!, jpg: i < 8 ? 85 : 70 };
+  });
+  // What a till camera sees most of the day: no code. The counter, a hand, a receipt, a mat,
+  // tiles, a sleeve, a phone showing something else, a dim shop, a noisy sensor; 480p and 720p.
+  folder('empty', 72, (rand, i) => {
+    const away = { ...place(rand, undefined), cx: 3, cy: 3 }; // no phone in view
+    const hand = {
+      x: between(rand, 0.2, 0.8),
+      y: between(rand, 0.3, 0.9),
+      angle: between(rand, -160, -20),
+      size: between(rand, 0.8, 1.6),
+    };
+    const kinds: Omit<SceneSpec, 'seed' | 'width' | 'height'>[] = [
+      { place: away, background: 'counter' },
+      { place: away, background: 'counter', hand },
+      { place: away, background: 'receipt' },
+      { place: away, background: 'receipt', hand, motion: 6 },
+      { place: away, background: 'weave' },
+      { place: away, background: 'tiles', hand },
+      { place: away, background: 'stripes', noise: 6 },
+      { place: away, background: 'plain', exposure: 0.3, noise: 14 },
+      { place: away, background: 'counter', noise: 30 },
+      { screen: 'text', place: place(rand, undefined), hand },
+      { screen: 'photo', place: place(rand, undefined), background: 'tiles' },
+      { screen: 'text', place: { ...place(rand, undefined), angle: 90 }, background: 'receipt' },
+      {
+        screen: 'text',
+        place: place(rand, undefined),
+        moire: { period: between(rand, 3, 7), angle: between(rand, 0, 180), amplitude: 0.45 },
+      },
+      { screen: 'text', dark: true, place: place(rand, undefined), exposure: 0.6, noise: 10 },
+      { place: away, background: 'weave', hand, blur: 1.2 },
+      { screen: 'photo', place: { ...place(rand, undefined), scale: 0.5 }, hand },
+      { place: away, background: 'counter', exposure: 0.5, noise: 8, motion: 10 },
+      { screen: 'text', place: { ...place(rand, undefined), tiltX: 35 }, background: 'stripes' },
+    ];
+    const k = kinds[i % kinds.length]!;
+    const hd = i % 4 === 3;
+    return {
+      ...base,
+      ...(hd ? { width: 1280, height: 720 } : {}),
+      ...k,
+      ...(hd ? { place: { ...k.place, scale: k.place.scale * 1.6 } } : {}),
+      jpg: [85, 74, 60][i % 3],
+    };
+  });
+  // Harder, more photographic codes: several kinds of damage at once, as a real photo has.
+  folder('photo', 18, (rand, i) => {
+    const c = code(rand, i);
+    const hd = i % 3 === 2;
+    const p = place(rand, c, {
+      angle: between(rand, -20, 20) + (i % 5 === 4 ? 180 : 0),
+      tiltX: between(rand, -30, 30),
+      tiltY: between(rand, -30, 30),
+    });
+    return {
+      ...base,
+      ...(hd ? { width: 1280, height: 720 } : {}),
+      code: c,
+      place: { ...p, scale: p.scale * between(rand, 0.55, 0.9) * (hd ? 1.6 : 1) },
+      blur: between(rand, 0.5, 1.4),
+      ...(i % 3 === 0 ? { motion: between(rand, 2, 6) } : {}),
+      noise: between(rand, 4, 14),
+      exposure: between(rand, 0.55, 1),
+      ...(i % 4 === 1
+        ? { glare: { x: p.cx + 0.05, y: p.cy - 0.04, r: between(rand, 20, 45), strength: 140 } }
+        : {}),
+      ...(i % 4 === 2
+        ? { moire: { period: between(rand, 3, 8), angle: between(rand, 0, 180), amplitude: 0.3 } }
+        : {}),
+      ...(i % 2 === 0 ? { hand: { x: p.cx + 0.25, y: p.cy + 0.3, angle: -120, size: 0.9 } } : {}),
+      background: (['counter', 'tiles', 'receipt', 'weave'] as const)[i % 4],
+      dark: i % 6 === 5,
+      jpg: 60 + Math.floor(rand() * 25),
+    };
   });
   return items;
 }

@@ -3,14 +3,17 @@
  * benchmark) and in the decode Web Worker.
  *
  * Input: an RGBA or luminance frame. Output: `{ text, format }` or nothing. Not one call to
- * @zxing/library but a plan of steps, cheapest and likeliest first:
+ * @zxing/library but a plan of steps:
+ *
+ * Before the plan, an empty-frame check (precheck.ts) skips frames with no patch busy enough
+ * to be a code. The plan, ordered by reads per ms on bench:decode's corpus:
  *
  *   roi        the scan box at full resolution: QR (hybrid binarizer), 1D rows, PDF417
  *   full       the whole frame, shrunk to a working size for 2D; 1D rows at full resolution
- *   sideways   1D codes held sideways (the image turned 90°), scan box then whole frame
+ *   inverted   light-on-dark codes (dark-mode wallets), upright and sideways
  *   local      a local-mean binarizer for 2D (faint codes, glare); zxing's row threshold for 1D
  *   global     the global histogram binarizer for 2D; locally thresholded rows for 1D
- *   inverted   light-on-dark codes (dark-mode wallets), upright and sideways
+ *   sideways   1D codes held sideways (the image turned 90°), scan box then whole frame
  *   enhanced   contrast stretched and smoothed: faint screens, moiré, sensor noise
  *   harder     TRY_HARDER for QR at full resolution (frames that were shrunk), dense 1D rows
  *   small      the scan box enlarged 2x and sharpened: small codes far away, soft focus
@@ -25,8 +28,9 @@
  * strategies are spread over successive frames and no frame blows the budget.
  *
  * Misreads are worse than misses: QR and PDF417 carry Reed-Solomon error correction and stand
- * alone; a 1D read needs two agreeing scan lines or a passing check digit (see linear.ts), and
- * a 1D read seen on one line only is returned as a `candidate`, never as a result.
+ * alone; a 1D read needs two agreeing scan lines far apart, whatever its format (a passing check
+ * digit is not enough: see linear.ts), and a 1D read seen on one line only is returned as a
+ * `candidate`, never as a result.
  */
 import {
   BarcodeFormat,
@@ -58,6 +62,8 @@ import {
 } from './gray';
 import { LocalMeanBinarizer } from './binarizers';
 import { LinearReaders, scanRows, type RowScanOptions, type SeenLine } from './linear';
+import { candidates, type Candidates } from './candidates';
+import { precheck } from './precheck';
 import { readQr } from './qr';
 
 export type { Frame, Rect } from './gray';
@@ -74,6 +80,13 @@ export interface Decoded {
 
 interface DecodeOptions {
   formats?: readonly CodeFormat[];
+  /**
+   * Skip the plan on a frame with no patch busy enough to be a code (precheck.ts). On by
+   * default; off only to compare (tests, the benchmark).
+   */
+  precheck?: boolean | undefined;
+  /** Called after each step with its name, its time and whether it read a code (profiling). */
+  trace?: ((step: string, ms: number, hit: boolean) => void) | undefined;
   /** The scan box, as fractions of the frame; tried first. */
   roi?: Rect | undefined;
 }
@@ -123,10 +136,12 @@ class FrameContext {
   /** 1D reads seen so far in this frame (key: format + text), with their scan lines. */
   readonly seen = new Map<string, SeenLine[]>();
   candidate: Decoded | undefined;
+  private kinds: Candidates | undefined;
 
   constructor(
     readonly frame: Frame,
     roi: Rect | undefined,
+    private readonly check = true,
   ) {
     const r = roi ? toPixels(roi, frame.width, frame.height) : undefined;
     // A scan box covering (almost) the whole frame is the whole frame.
@@ -164,6 +179,17 @@ class FrameContext {
       const k = shrinkFactorFor(g.width, g.height, ROI_WORK_PIXELS);
       return k === 1 ? g : shrink(g, k);
     });
+  }
+
+  /**
+   * What kinds of code the frame may show (candidates.ts), computed on first use: the expensive
+   * steps run their QR part only where a finder pattern is seen, their 1D part only where bars
+   * line up. Without the check (`check` false: tests, comparisons) everything may be there.
+   */
+  may(kind: keyof Candidates): boolean {
+    if (!this.check) return true;
+    this.kinds ??= candidates(this.full);
+    return this.kinds[kind];
   }
 
   bitmap(key: string, g: Gray, binarizer: Bin): BinaryBitmap {
@@ -262,12 +288,21 @@ export class Decoder {
       );
     });
     add('full', (c) => (c.roiRect ? this.fullStep(c) : undefined));
-    if (this.linear.any) {
-      add('sideways', (c) => {
-        const roi = c.roi && c.gray('roiT', () => transpose(c.roi!));
-        return this.oneD(c, roi, 12) ?? this.oneD(c, sideways(c), 16);
-      });
-    }
+    // Ordered by reads per ms spent on bench:decode's corpus (see docs/camera.md).
+    add('inverted', (c) => {
+      const g = c.gray('fullWorkInv', () => invert(c.fullWork));
+      const full = c.gray('fullInv', () => invert(c.full));
+      return (
+        this.qrCode(c, 'fullWorkInv', g, 'hybrid') ??
+        this.oneD(c, full, 16) ??
+        this.oneD(
+          c,
+          c.gray('fullInvT', () => transpose(full!)),
+          16,
+        ) ??
+        this.pdf417(c, 'fullWorkInv', g, 'hybrid')
+      );
+    });
     // The local-mean binarizer: faint codes, glare gradients; 1D with zxing's row threshold.
     add(
       'local',
@@ -283,28 +318,22 @@ export class Decoder {
         this.oneD(c, c.fullWork, 16, 'local', { matrixKey: 'fullWork' }) ??
         this.pdf417(c, 'fullWork', c.fullWork, 'global'),
     );
-    add('inverted', (c) => {
-      const g = c.gray('fullWorkInv', () => invert(c.fullWork));
-      const full = c.gray('fullInv', () => invert(c.full));
-      return (
-        this.qrCode(c, 'fullWorkInv', g, 'hybrid') ??
-        this.oneD(c, full, 16) ??
-        this.oneD(
-          c,
-          c.gray('fullInvT', () => transpose(full!)),
-          16,
-        ) ??
-        this.pdf417(c, 'fullWorkInv', g, 'hybrid')
-      );
-    });
+    if (this.linear.any) {
+      add('sideways', (c) => {
+        const roi = c.roi && c.gray('roiT', () => transpose(c.roi!));
+        return this.oneD(c, roi, 12) ?? this.oneD(c, sideways(c), 16);
+      });
+    }
     // Smoothed and stretched: sensor noise, moiré, a washed-out screen.
     add('enhanced', (c) => {
-      const g = c.gray('fullWorkEnh', () => stretch(blur(c.fullWork)));
+      const qr = c.may('qr');
+      const g = qr ? c.gray('fullWorkEnh', () => stretch(blur(c.fullWork))) : undefined;
+      const linear = c.may('linear');
       return (
         this.qrCode(c, 'fullWorkEnh', g, 'local') ??
         this.qrCode(c, 'fullWorkEnh', g, 'hybrid') ??
-        this.oneD(c, c.full, 24, 'edges', { smooth: 3 }) ??
-        this.oneD(c, sideways(c), 24, 'edges', { smooth: 3 })
+        (linear ? this.oneD(c, c.full, 24, 'edges', { smooth: 3 }) : undefined) ??
+        (linear ? this.oneD(c, sideways(c), 24, 'edges', { smooth: 3 }) : undefined)
       );
     });
     add(
@@ -312,19 +341,25 @@ export class Decoder {
       (c) =>
         // TRY_HARDER at full resolution; at 640x480 or less the QR finder already looked at
         // every third row, so only frames that were shrunk gain from it
-        (c.full !== c.fullWork ? this.qrCode(c, 'full', c.full, 'hybrid', true) : undefined) ??
-        this.oneD(c, c.full, Math.min(96, c.full.height >> 2)) ??
-        this.pdf417(c, 'full', c.full, 'hybrid', true),
+        (c.full !== c.fullWork && c.may('qr')
+          ? this.qrCode(c, 'full', c.full, 'hybrid', true)
+          : undefined) ??
+        (c.may('linear') ? this.oneD(c, c.full, Math.min(96, c.full.height >> 2)) : undefined) ??
+        // PDF417's rows are bars too
+        (c.may('linear') ? this.pdf417(c, 'full', c.full, 'hybrid', true) : undefined),
     );
     add('small', (c) => {
       const base = c.roi ?? c.fullWork;
       if (base.width * base.height > WORK_PIXELS) return undefined; // not small then
+      const qr = c.may('qr');
+      const linear = c.may('linear');
+      if (!qr && !linear) return undefined;
       // enlarged, and sharpened: small codes far away, and soft ones out of focus
       const g = c.gray('big', () => enlarge(sharpen(base)));
       return (
-        this.qrCode(c, 'big', g, 'hybrid') ??
-        this.qrCode(c, 'big', g, 'local') ??
-        this.oneD(c, g, 12)
+        (qr ? this.qrCode(c, 'big', g, 'hybrid') : undefined) ??
+        (qr ? this.qrCode(c, 'big', g, 'local') : undefined) ??
+        (linear ? this.oneD(c, g, 12) : undefined)
       );
     });
     return steps;
@@ -346,8 +381,17 @@ export class Decoder {
     const now = opts.now ?? (() => performance.now());
     const t0 = now();
     const budget = opts.budgetMs ?? Infinity;
-    const ctx = new FrameContext(frame, opts.roi);
     const n = this.plan.length;
+    const ctx = new FrameContext(frame, opts.roi, opts.precheck !== false);
+    if (opts.precheck !== false) {
+      // the grey frame it looks at is the plan's own (computed once, used by the steps)
+      const t1 = opts.trace ? now() : 0;
+      const { candidate } = precheck(ctx.full);
+      opts.trace?.('precheck', now() - t1, false);
+      if (!candidate) {
+        return { next: opts.fromStep ?? 1, steps: ['precheck'], ms: now() - t0 };
+      }
+    }
     const order = opts.skipFirst && n > 1 ? [] : [0];
     const from = Math.max(1, (opts.fromStep ?? 1) % n || 1);
     for (let i = 0; i < n - 1; i++) order.push(1 + ((from - 1 + i) % (n - 1)));
@@ -358,7 +402,9 @@ export class Decoder {
       const step = this.plan[index]!;
       steps.push(step.name);
       if (index !== 0) next = index + 1 >= n ? 1 : index + 1;
+      const t1 = opts.trace ? now() : 0;
       const found = step.run(ctx);
+      opts.trace?.(step.name, now() - t1, !!found);
       if (found) return { result: found, next, steps, ms: now() - t0 };
     }
     return { candidate: ctx.candidate, next, steps, ms: now() - t0 };
@@ -373,5 +419,6 @@ export function decode(frame: Frame, opts: DecodeOptions = {}): Decoded | undefi
   const key = [...formats].sort().join(',');
   let decoder = decoders.get(key);
   if (!decoder) decoders.set(key, (decoder = new Decoder(formats)));
-  return decoder.attempt(frame, { roi: opts.roi }).result;
+  return decoder.attempt(frame, { roi: opts.roi, trace: opts.trace, precheck: opts.precheck })
+    .result;
 }

@@ -1,12 +1,14 @@
 /**
  * Linear (1D) barcodes, read row by row with @zxing/library's row readers, with our own rules
  * for when a read counts. A single scan line through a barcode can misread (a smudge, a glare
- * streak, a bar merged by blur), so a read is accepted only when:
- * - two scan lines agree on format and text (as zxing-cpp's `minLineCount = 2`), or
- * - the format carries a check digit that passed: EAN-13 (always; the reader verifies it) and
- *   ITF-14 (the GTIN mod-10 digit, checked here).
- * A read seen on one line only is returned as a candidate: the live loop confirms it when an
- * attempt on another, distinct video frame reads the same (camera-loop.ts).
+ * streak, a bar merged by blur), so a read is accepted only when two scan lines at least
+ * MIN_LINE_GAP apart agree on format and text (as zxing-cpp's `minLineCount = 2`), whatever the
+ * format. A check digit is not enough on its own: a mod-10 digit passes one random digit string
+ * in ten, and textures with regular strokes (a receipt's printing, a fabric) make rows the EAN-13
+ * reader decodes, so a passing check digit on one line was a wrong read on bench:decode's corpus
+ * (photo-11: a receipt's print read as EAN-13 1402026736366 beside the QR code; the EAN-13
+ * reader still verifies the check digit, so one that fails is no read at all). A read seen on one line only is returned as a candidate: the live loop
+ * confirms it when an attempt on another, distinct video frame reads the same (camera-loop.ts).
  */
 import {
   BarcodeFormat,
@@ -40,21 +42,6 @@ const ZX_FORMAT: Partial<Record<BarcodeFormat, LinearFormat>> = {
   [BarcodeFormat.CODE_39]: 'CODE_39',
   [BarcodeFormat.ITF]: 'ITF',
 };
-
-/** The GTIN check digit (ITF-14, EAN-13): weights 3,1,3,... from the right, mod 10. */
-export function gtinCheckDigitOk(digits: string): boolean {
-  if (!/^\d{8,18}$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = digits.length - 2, w = 3; i >= 0; i--, w = 4 - w) sum += Number(digits[i]) * w;
-  return (10 - (sum % 10)) % 10 === Number(digits[digits.length - 1]);
-}
-
-/** Whether one line's read may stand alone because a check digit vouches for it. */
-export function selfChecked(format: LinearFormat, text: string): boolean {
-  if (format === 'EAN_13') return text.length === 13 && gtinCheckDigitOk(text);
-  if (format === 'ITF') return text.length === 14 && gtinCheckDigitOk(text);
-  return false;
-}
 
 export class LinearReaders {
   private readonly readers: OneDReader[] = [];
@@ -286,10 +273,6 @@ export function scanRows(
       const key = `${format}\u0000${text}`;
       if (onThisRow.has(key) || found) return;
       onThisRow.add(key);
-      if (selfChecked(format, text)) {
-        found = { format, text, confirmed: true };
-        return;
-      }
       // The same line read again (another binarizer, another view) is not a second opinion.
       const line = lineInFrame(g, y);
       const lines = seen.get(key) ?? [];

@@ -12,7 +12,6 @@ import {
   type Frame,
 } from '../../../renderer/src/scan/decoder';
 import { BitArray, Code128Reader } from '@zxing/library';
-import { gtinCheckDigitOk, selfChecked } from '../../../renderer/src/scan/linear';
 import { makeSymbol, prng, renderScene, type SceneSpec } from '../../bench/make-decode-corpus';
 
 const QR = '178847660332'; // sandbox: 满100减10元代金券 (QR card)
@@ -106,11 +105,11 @@ describe('decoder: frames with no code yield nothing', () => {
 });
 
 describe('decoder: what counts as a read', () => {
-  it('a 1D read seen on one scan line only is a candidate, never a result', () => {
-    // A barcode a few pixels tall: exactly one of the scan lines crosses it.
+  /** A barcode a few pixels tall: exactly one of the scan lines crosses it. */
+  function thinBand(code: SceneSpec['code']): Frame {
     const width = 640;
     const height = 480;
-    const full = frame({ kind: 'code128', text: BAR }, { noise: 0 });
+    const full = frame(code, { noise: 0 });
     const data = new Uint8ClampedArray(width * height).fill(235);
     const mid = height >> 1;
     // copy a 3-pixel band through the middle of the barcode (its rows are all alike)
@@ -121,13 +120,23 @@ describe('decoder: what counts as a read', () => {
           (full.data[o]! * 77 + full.data[o + 1]! * 150 + full.data[o + 2]! * 29) >> 8;
       }
     }
-    const thin: Frame = { data, width, height };
-    const d = new Decoder(['CODE_128']);
+    return { data, width, height };
+  }
+
+  it.each<[CodeFormat, SceneSpec['code']]>([
+    ['CODE_128', { kind: 'code128', text: BAR }],
+    // a passing check digit is not enough: one digit string in ten passes it, and receipts'
+    // print made a wrong EAN-13 read that way (bench:decode's photo-11)
+    ['EAN_13', { kind: 'ean13', text: '6901234567892' }],
+    ['ITF', { kind: 'itf', text: '16901234567899' }],
+  ])('a %s read seen on one scan line only is a candidate, never a result', (format, code) => {
+    const thin = thinBand(code);
+    const d = new Decoder([format]);
     const out = d.attempt(thin, { budgetMs: 0 });
     expect(out.result).toBeUndefined();
-    expect(out.candidate).toEqual({ text: BAR, format: 'CODE_128' });
+    expect(out.candidate).toEqual({ text: code!.text, format });
     // nor on the whole plan: every strategy reads the same line of the frame
-    expect(decode(thin)).toBeUndefined();
+    expect(decode(thin, { formats: [format] })).toBeUndefined();
   });
 
   it('reads Code 128 with something dark before it on the row (the library bug fixed)', () => {
@@ -145,17 +154,6 @@ describe('decoder: what counts as a read', () => {
       x = edge;
     });
     expect(new Code128Reader().decodeRow(0, row, new Map()).getText()).toBe(BAR);
-  });
-
-  it('check digits: EAN-13 and ITF-14 stand alone, others need two lines', () => {
-    expect(gtinCheckDigitOk('6901234567892')).toBe(true);
-    expect(gtinCheckDigitOk('6901234567893')).toBe(false);
-    expect(gtinCheckDigitOk('16901234567899')).toBe(true);
-    expect(selfChecked('EAN_13', '6901234567892')).toBe(true);
-    expect(selfChecked('ITF', '16901234567899')).toBe(true);
-    expect(selfChecked('ITF', '178847660332')).toBe(false); // ITF-12: no check digit
-    expect(selfChecked('CODE_128', BAR)).toBe(false);
-    expect(selfChecked('CODE_39', 'CD778342')).toBe(false);
   });
 });
 
