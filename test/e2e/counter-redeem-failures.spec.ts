@@ -121,8 +121,10 @@ const CASES: {
     checkAgain: false,
   },
   {
-    name: 'answer-lost',
-    faults: [{ path: '/card/code/consume', kind: 'lost_response', count: 1 }],
+    // No answer at all (the call hangs until the terminal gives up): settled only after the
+    // settling window, so the unknown state stays on screen.
+    name: 'no-answer',
+    faults: [{ path: '/card/code/consume', kind: 'hang', count: 1 }],
     kind: 'redeem_unknown',
     tone: 'neutral',
     word: '结果未知 — 请勿交付商品',

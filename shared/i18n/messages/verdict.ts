@@ -51,7 +51,7 @@ export default defineMessages(
         'Redeemed here at {{time}} by {{name}} (the answer was lost; settled from WeChat). Do not give the discount again.',
       invalid_scan: 'What was scanned is not a coupon code.',
       redeem_refused:
-        'WeChat refused the redemption. Do not give the discount. Press Esc and scan the code again to see its state.',
+        'WeChat refused the redemption. Do not give the discount and do not hand over goods. Press Esc and scan the code again to see its state.',
       redeem_failed:
         'Nothing was redeemed (WeChat could not be reached, or refused the call for the reason below). Do not hand over goods yet: check the code again and redeem when it is green.',
       redeem_unknown:
@@ -139,7 +139,8 @@ export default defineMessages(
       already_redeemed_here_settled:
         '已于 {{time}} 由 {{name}} 在本机核销（应答丢失，已按微信状态确认）。请勿重复给予优惠。',
       invalid_scan: '扫到的内容不是券码。',
-      redeem_refused: '微信拒绝了此次核销。请勿给予优惠。按 Esc 后重新扫码可查看此券状态。',
+      redeem_refused:
+        '微信拒绝了此次核销。请勿给予优惠，也请勿交付商品。按 Esc 后重新扫码可查看此券状态。',
       redeem_failed:
         '无法连接微信，此券未被核销。请先不要交付商品：重新查询此券，显示绿色后再核销。',
       redeem_unknown:
