@@ -18,6 +18,7 @@ import {
 } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import settingsMessages from '../shared/i18n/messages/settings';
 import type { Settings } from '../shared/settings';
 import { CONTENT_SECURITY_POLICY } from './host/browser-host';
 import { createDispatcher } from './host/dispatch';
@@ -106,6 +107,7 @@ async function start() {
   // Settings arrive from the services before the window exists (at start-up) and after.
   const current: { win?: BrowserWindow } = {};
   let shell: Settings['shell'] = { kiosk: false, startWithOs: false };
+  let language: Settings['language'] = 'zh-CN';
   const applyShell = (next: Settings['shell']) => {
     shell = next;
     if (app.isPackaged) app.setLoginItemSettings({ openAtLogin: next.startWithOs });
@@ -122,7 +124,10 @@ async function start() {
     osLocale: app.getLocale(),
     ...(protector ? { protector } : {}),
     ...(sqliteBinding ? { sqliteBinding } : {}),
-    onSettings: (s) => applyShell(s.shell),
+    onSettings: (s) => {
+      language = s.language;
+      applyShell(s.shell);
+    },
     // Audit exports (issue 10): the operator picks the file; undefined when they cancel.
     chooseExportFile: async (suggestedName) => {
       const csv = suggestedName.endsWith('.csv');
@@ -165,6 +170,22 @@ async function start() {
   win.on('close', () => {
     if (win.isKiosk()) return;
     saveBounds(boundsFile, { ...win.getNormalBounds(), maximized: win.isMaximized() });
+  });
+  // Closing or reloading with unsaved settings edits: the page refuses to unload (its
+  // beforeunload), and Electron would then silently keep the window open. Ask natively instead.
+  win.webContents.on('will-prevent-unload', (event) => {
+    const text = settingsMessages[language].leave.window;
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'warning',
+      title: text.title,
+      message: text.message,
+      detail: text.detail,
+      buttons: [text.stay, text.discard],
+      defaultId: 0,
+      cancelId: 0,
+      noLink: true,
+    });
+    if (choice === 1) event.preventDefault(); // preventDefault here lets the unload go ahead
   });
   // A crashed renderer is reloaded; the operator's session lives in the main process and stays.
   win.webContents.on('render-process-gone', (_e, details) => {

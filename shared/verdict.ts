@@ -30,6 +30,15 @@ export const VerdictKind = z.enum([
   'write_pending',
   /** What was scanned cannot be a code: no call was made. */
   'invalid_scan',
+  /**
+   * The counter's answer to a redemption that did not go through (the verdict before it was
+   * "redeemable"): WeChat refused it ("not redeemed — do not hand over goods")...
+   */
+  'redeem_refused',
+  /** ...it certainly did not happen (WeChat unreachable before sending, quota): try again... */
+  'redeem_failed',
+  /** ...or it was sent and the answer was lost: being settled, do not redeem again. */
+  'redeem_unknown',
 ]);
 export type VerdictKind = z.infer<typeof VerdictKind>;
 
@@ -173,6 +182,9 @@ const TONES: Record<VerdictKind, Tone> = {
   could_not_check: 'neutral',
   write_pending: 'neutral',
   invalid_scan: 'neutral',
+  redeem_refused: 'reject',
+  redeem_failed: 'reject',
+  redeem_unknown: 'neutral',
 };
 
 /**
@@ -204,6 +216,29 @@ export function writeOutcomeTone(outcome: string): Tone {
     default:
       return 'neutral';
   }
+}
+
+/**
+ * What the counter's big box says after a redemption that did not go through, built from the
+ * verdict the cashier redeemed (its card and code stay) and the refusal's reason. A refusal
+ * because this terminal redeemed the code already (no error: the re-read verdict says when and
+ * by whom) keeps that verdict; "busy" keeps its write_pending verdict.
+ */
+export function redeemFailure(
+  outcome: 'rejected' | 'failed' | 'unknown',
+  before: Verdict,
+  after?: Verdict,
+  error?: ErrorInfo,
+): Verdict {
+  if (outcome === 'rejected' && !error && after) return after;
+  const kind: VerdictKind =
+    outcome === 'rejected'
+      ? 'redeem_refused'
+      : outcome === 'failed'
+        ? 'redeem_failed'
+        : 'redeem_unknown';
+  const { error: _e, redeemedHere: _r, pending: _p, ...rest } = before;
+  return { ...rest, kind, tone: toneOf(kind), warnings: [], ...(error ? { error } : {}) };
 }
 
 /**

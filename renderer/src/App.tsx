@@ -8,7 +8,7 @@ import { setStoreZone } from './kit/date-time';
 import { useWedgeScanner } from './scan/use-wedge-scanner';
 import { useIdleLock } from './shell/idle-lock';
 import { usePendingWork } from './shell/pending-work';
-import { useRoute } from './shell/route';
+import { hasUnsavedEdits, restoreLocation, useRoute } from './shell/route';
 import { TerminalContext, type TerminalState } from './shell/terminal-context';
 import { TopBar } from './shell/TopBar';
 import { CounterScreen } from './areas/counter/CounterScreen';
@@ -66,7 +66,34 @@ export function App({ info }: { info: AppInfo }) {
   }, [refresh]);
 
   const signedIn = !!loaded?.session.operator && !loaded.session.locked;
-  useIdleLock(signedIn ? (loaded?.config.idleLockMinutes ?? 0) : 0, refresh);
+
+  // The idle lock always locks. Unsaved settings edits stay behind it, hidden, for the operator
+  // who made them: restored when they unlock, discarded when anyone else signs in or on sign-out.
+  const [kept, setKept] = useState<{ operatorId: string; href: string; locked?: true } | null>(
+    null,
+  );
+  const operatorId = useRef<string | undefined>(undefined);
+  const signedInId = signedIn ? loaded?.session.operator?.id : undefined;
+  useEffect(() => {
+    operatorId.current = signedInId;
+  }, [signedInId]);
+  const onIdleLock = useCallback(() => {
+    const id = operatorId.current;
+    if (id && hasUnsavedEdits()) setKept({ operatorId: id, href: location.hash });
+    return refresh();
+  }, [refresh]);
+  useIdleLock(signedIn ? (loaded?.config.idleLockMinutes ?? 0) : 0, onIdleLock);
+  const keeping = !!kept && kept.operatorId === loaded?.session.operator?.id;
+  if (kept && loaded) {
+    if (!keeping) setKept(null);
+    else if (!signedIn && !kept.locked) setKept({ ...kept, locked: true });
+    else if (signedIn && kept.locked && route.screen === 'settings') setKept(null);
+  }
+  // Unlocked by the same operator while the address changed behind the lock ("About"): back.
+  const restore = signedIn && kept?.locked ? kept.href : undefined;
+  useEffect(() => {
+    if (restore) restoreLocation(restore);
+  }, [restore]);
   useWedgeScanner(signedIn ? loaded?.config.scan : undefined);
   const pending = usePendingWork(signedIn);
 
@@ -93,11 +120,13 @@ export function App({ info }: { info: AppInfo }) {
     pending,
     refresh,
   };
-  let screen: ReactNode;
-  if (!signedIn) screen = <SignInScreen />;
-  else if (route.screen === 'settings' && loaded.session.operator?.role === 'manager') {
-    screen = <SettingsScreen />;
-  } else if (route.screen === 'demo' && loaded.config.mode === 'sandbox') {
+  // Fixed slots, so the settings screen stays mounted (hidden) behind the lock screen.
+  const manager = loaded.session.operator?.role === 'manager';
+  const behindLock = keeping && (!signedIn || !!kept?.locked);
+  const settingsShown = behindLock || (signedIn && route.screen === 'settings' && manager);
+  let screen: ReactNode = null;
+  if (!signedIn || settingsShown) screen = null;
+  else if (route.screen === 'demo' && loaded.config.mode === 'sandbox') {
     screen = <DemoCodesScreen />;
   } else if (route.screen === 'about') {
     screen = <AboutScreen />;
@@ -105,7 +134,7 @@ export function App({ info }: { info: AppInfo }) {
     screen = <RefundScreen />;
   } else if (route.screen === 'audit') {
     screen = <AuditScreen />;
-  } else if (route.screen === 'office' && loaded.session.operator?.role === 'manager') {
+  } else if (route.screen === 'office' && manager) {
     screen = <BackOfficeScreen />;
   } else screen = <CounterScreen />;
 
@@ -113,7 +142,11 @@ export function App({ info }: { info: AppInfo }) {
     <TerminalContext.Provider value={state}>
       <Frame mode={loaded.config.mode} problem={loaded.config.problem}>
         <TopBar />
-        <main className="content">{screen}</main>
+        <main className="content">
+          {!signedIn && <SignInScreen keptSettings={behindLock} />}
+          {settingsShown && <SettingsScreen hidden={!signedIn} />}
+          {screen}
+        </main>
       </Frame>
     </TerminalContext.Provider>
   );

@@ -110,8 +110,10 @@ test('a lost consume answer is settled as redeemed, with exactly one consume', a
 
   sandbox.sim.faults.add({ path: '/card/code/consume', kind: 'lost_response', count: 1 });
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('verdict-word')).toHaveText('Outcome unknown');
-  await expect(page.getByTestId('verdict-hint')).toContainText('Do NOT hand over goods yet');
+  await expect(page.getByTestId('verdict-word')).toHaveText(
+    'Outcome unknown — do not hand over goods',
+  );
+  await expect(page.getByTestId('verdict-hint')).toContainText('Do not redeem again');
   await page.screenshot({ path: path.join(SCREENSHOTS, 'counter-outcome-unknown.png') });
 
   await expect(page.getByTestId('settled-list')).toContainText(`code ${REDEEMABLE} WAS redeemed`);

@@ -74,7 +74,7 @@ test('a manager arms "answer lost", a cashier meets "outcome unknown", the journ
   await expect(till.getByTestId('verdict-word')).toHaveText('可以核销');
   await till.getByLabel('扫码或输入券码').focus();
   await till.keyboard.press('Enter');
-  await expect(till.getByTestId('verdict-word')).toHaveText('结果未知');
+  await expect(till.getByTestId('verdict-word')).toHaveText('结果未知 — 请勿交付商品');
   await till.screenshot({ path: path.join(SCREENSHOTS, 'training-counter-unknown-zh-1024.png') });
 
   // The manager's panel says it was used, on which code, and what the cashier saw.

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { LANGUAGES, type Language } from '../../../shared/i18n';
 import { api } from '../api';
 import { setLanguage } from '../i18n';
-import { routeHref, useRoute } from './route';
+import { guardedLeave, routeHref, useRoute } from './route';
 import { switchOperator } from './switch-operator';
 import { useTerminal } from './terminal-context';
 
@@ -159,8 +159,9 @@ export function TopBar() {
         <OperatorMenu
           name={operator.name}
           role={t(`ui.roles.${operator.role}`)}
-          onLock={() => void switchOperator(refresh)}
-          onSignOut={() => void api.signOut({}).then(refresh)}
+          // Unsaved edits (settings) are asked about first, as any other way out.
+          onLock={() => guardedLeave(() => void switchOperator(refresh))}
+          onSignOut={() => guardedLeave(() => void api.signOut({}).then(refresh))}
         />
       ) : (
         <a className="topbar-link" href={routeHref('about')}>

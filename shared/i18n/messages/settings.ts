@@ -16,9 +16,16 @@ export default defineMessages(
     cancel: 'Cancel',
     leave: {
       title: 'Leave without saving?',
-      text: 'Your changes to “{{section}}” are not saved. Leaving this section throws them away.',
+      text: 'Your changes to “{{section}}” are not saved. Leaving now (another section or screen, Back, switching operator or signing out) throws them away.',
       stay: 'Keep editing',
       discard: 'Discard changes and leave',
+      window: {
+        title: 'CardDesk',
+        message: 'Unsaved changes in Settings',
+        detail: 'Closing or reloading the window now throws the unsaved settings changes away.',
+        stay: 'Keep editing',
+        discard: 'Discard changes and close',
+      },
     },
     sections: {
       terminal: 'Terminal and store',
@@ -287,9 +294,16 @@ export default defineMessages(
     cancel: '取消',
     leave: {
       title: '不保存就离开？',
-      text: '“{{section}}”中的修改尚未保存。离开此部分将丢弃这些修改。',
+      text: '“{{section}}”中的修改尚未保存。现在离开（其他部分或页面、后退、切换操作员或退出登录）将丢弃这些修改。',
       stay: '继续编辑',
       discard: '放弃修改并离开',
+      window: {
+        title: 'CardDesk',
+        message: '设置中有未保存的修改',
+        detail: '现在关闭或重新加载窗口将丢弃设置中未保存的修改。',
+        stay: '继续编辑',
+        discard: '放弃修改并关闭',
+      },
     },
     sections: {
       terminal: '终端和门店',

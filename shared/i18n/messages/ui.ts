@@ -133,6 +133,8 @@ export default defineMessages(
       unlockSubmit: 'Unlock',
       unlockCancel: 'Cancel',
       unlocked: '{{name}} is unlocked. Enter the PIN to sign in.',
+      keptSettings:
+        'Unsaved settings changes are kept behind the lock: they come back when this operator unlocks. If anyone else signs in, they are discarded.',
       operatorId: 'Operator id',
       pin: 'PIN',
       submit: 'Sign in',
@@ -145,6 +147,7 @@ export default defineMessages(
       ready: 'Ready for the next scan',
       keys: 'Enter: look up / redeem · Esc: clear · F2: type a code',
       redeemButton: 'Redeem (Enter)',
+      checkAgain: 'Check this code again',
       redeeming: 'Redeeming… do not scan again.',
       redeemed: 'Redeemed',
       redeemedAt: 'Redeemed at {{time}}. Give the discount. Ready for the next customer.',
@@ -284,6 +287,8 @@ export default defineMessages(
       unlockSubmit: '解锁',
       unlockCancel: '取消',
       unlocked: '{{name}} 已解锁，请输入 PIN 登录。',
+      keptSettings:
+        '设置中未保存的修改已保留在锁屏之后：此操作员解锁后恢复；如由其他人登录，这些修改将被丢弃。',
       operatorId: '操作员编号',
       pin: 'PIN',
       submit: '登录',
@@ -296,6 +301,7 @@ export default defineMessages(
       ready: '请扫下一张券',
       keys: '回车：查询 / 核销 · Esc：清除 · F2：手动输入',
       redeemButton: '核销（回车）',
+      checkAgain: '重新查询此券',
       redeeming: '正在核销…请勿重复扫码。',
       redeemed: '核销成功',
       redeemedAt: '已于 {{time}} 核销。请给予优惠，可以扫下一位。',

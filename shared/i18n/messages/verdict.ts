@@ -17,6 +17,9 @@ export default defineMessages(
       could_not_check: 'Could not check',
       write_pending: 'Outcome pending',
       invalid_scan: 'Not a code',
+      redeem_refused: 'Not redeemed — do not hand over goods',
+      redeem_failed: 'Not redeemed — try again',
+      redeem_unknown: 'Outcome unknown — do not hand over goods',
     },
     hint: {
       redeemable: 'Press Enter to redeem.',
@@ -47,6 +50,12 @@ export default defineMessages(
       already_redeemed_here_settled:
         'Redeemed here at {{time}} by {{name}} (the answer was lost; settled from WeChat). Do not give the discount again.',
       invalid_scan: 'What was scanned is not a coupon code.',
+      redeem_refused:
+        'WeChat refused the redemption. Do not give the discount and do not hand over goods. Press Esc and scan the code again to see its state.',
+      redeem_failed:
+        'Nothing was redeemed (WeChat could not be reached, or refused the call for the reason below). Do not hand over goods yet: check the code again and redeem when it is green.',
+      redeem_unknown:
+        'The redemption was sent but its answer was lost. Do not redeem again and do not hand over goods: the terminal is settling it with WeChat and will show the result here.',
     },
     invalid: {
       empty: 'Nothing was scanned.',
@@ -104,6 +113,9 @@ export default defineMessages(
       could_not_check: '无法查询',
       write_pending: '结果待确认',
       invalid_scan: '不是券码',
+      redeem_refused: '未核销 — 请勿交付商品',
+      redeem_failed: '未核销 — 请重试',
+      redeem_unknown: '结果未知 — 请勿交付商品',
     },
     hint: {
       redeemable: '按回车键核销。',
@@ -127,6 +139,12 @@ export default defineMessages(
       already_redeemed_here_settled:
         '已于 {{time}} 由 {{name}} 在本机核销（应答丢失，已按微信状态确认）。请勿重复给予优惠。',
       invalid_scan: '扫到的内容不是券码。',
+      redeem_refused:
+        '微信拒绝了此次核销。请勿给予优惠，也请勿交付商品。按 Esc 后重新扫码可查看此券状态。',
+      redeem_failed:
+        '无法连接微信，此券未被核销。请先不要交付商品：重新查询此券，显示绿色后再核销。',
+      redeem_unknown:
+        '核销请求已发出，但应答丢失。请勿重复核销，也请勿交付商品：终端正在向微信确认，结果会显示在这里。',
     },
     invalid: {
       empty: '没有扫到内容。',

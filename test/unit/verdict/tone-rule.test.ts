@@ -41,6 +41,9 @@ const EXPECTED: Record<VerdictKind, Tone | 'by_warnings'> = {
   could_not_check: 'neutral',
   write_pending: 'neutral',
   invalid_scan: 'neutral',
+  redeem_refused: 'reject',
+  redeem_failed: 'reject',
+  redeem_unknown: 'neutral',
 };
 
 describe('toneOf: every kind × every warning', () => {

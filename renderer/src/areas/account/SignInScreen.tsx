@@ -17,7 +17,7 @@ import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
  * operator" the id is empty and focused for the next person. An operator locked out by wrong
  * PINs is unlocked here by a supervisor (a cashier) or a manager with their own id and PIN.
  */
-export function SignInScreen() {
+export function SignInScreen({ keptSettings = false }: { keptSettings?: boolean }) {
   const { t } = useTranslation();
   const { session, refresh, info, config } = useTerminal();
   const [recovery, setRecovery] = useState<Recovery | undefined>();
@@ -85,6 +85,11 @@ export function SignInScreen() {
             {switching
               ? t('ui.signin.switchHint', { name: lockedBy.name })
               : t('ui.signin.lockedHint', { name: lockedBy.name })}
+          </p>
+        )}
+        {lockedBy && keptSettings && (
+          <p className="signin-kept" role="status" data-testid="kept-behind-lock">
+            {t('ui.signin.keptSettings')}
           </p>
         )}
         {scanRefused > 0 && (

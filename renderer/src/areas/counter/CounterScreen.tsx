@@ -6,7 +6,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next';
 import type { RedeemOutcome } from '../../../../shared/ops/counter';
 import type { ErrorInfo } from '../../../../shared/errors';
-import { writeOutcomeTone, type Verdict } from '../../../../shared/verdict';
+import { redeemFailure, writeOutcomeTone, type Verdict } from '../../../../shared/verdict';
 import { api } from '../../api';
 import { CameraPanel } from '../../scan/CameraPanel';
 import { scanBus, type ScanSource } from '../../scan/scan-bus';
@@ -24,7 +24,7 @@ type Phase =
   | { k: 'verdict'; verdict: Verdict }
   | { k: 'redeeming'; verdict: Verdict }
   | { k: 'redeemed'; verdict: Verdict; at: number }
-  | { k: 'unknown'; verdict: Verdict; nonce?: string | undefined }
+  | { k: 'unknown'; verdict: Verdict; nonce?: string | undefined; error?: ErrorInfo }
   | { k: 'refused'; verdict: Verdict; outcome: RedeemOutcome }
   | { k: 'error'; error: ErrorInfo };
 
@@ -58,12 +58,19 @@ export function CounterScreen() {
         } else if (out.outcome === 'busy' && !out.verdict) {
           return;
         } else {
-          setPhase({ k: 'refused', verdict: out.verdict ?? verdict, outcome: out });
+          // The big box says what happened to the redemption, never the green it had before.
+          const shown =
+            out.outcome === 'busy'
+              ? (out.verdict ?? verdict)
+              : redeemFailure(out.outcome, verdict, out.verdict, out.error);
+          setPhase({ k: 'refused', verdict: shown, outcome: out });
           playSound('reject', config.sound);
         }
       } catch (err) {
-        setPhase({ k: 'error', error: caught(err) });
-        playSound('reject', config.sound);
+        // No answer from the terminal's host: the redemption may have been sent. Unknown, as a
+        // lost answer is: the pending list settles it; nothing invites a second try.
+        setPhase({ k: 'unknown', verdict, error: caught(err) });
+        playSound('warning', config.sound);
       } finally {
         busy.current = false;
         input.current?.focus();
@@ -217,10 +224,8 @@ export function CounterScreen() {
         )}
         {phase.k === 'unknown' && !settledNow && (
           <VerdictPanel
-            verdict={{ ...phase.verdict, tone: writeOutcomeTone('unknown') }}
+            verdict={redeemFailure('unknown', phase.verdict, undefined, phase.error)}
             checkOnly={checkOnly}
-            title={t('ui.counter.unknownTitle')}
-            hint={t('ui.counter.unknownHint')}
           />
         )}
         {phase.k === 'unknown' && settledNow?.state === 'redeemed' && (
@@ -234,19 +239,13 @@ export function CounterScreen() {
         )}
         {phase.k === 'unknown' && settledNow?.state === 'not_redeemed' && (
           <VerdictPanel
-            verdict={{ ...phase.verdict, tone: writeOutcomeTone('rejected') }}
+            verdict={redeemFailure('failed', phase.verdict)}
             checkOnly={checkOnly}
             title={t('ui.counter.notRedeemed')}
             hint={t('ui.counter.settledNotRedeemedHint')}
           />
         )}
-        {phase.k === 'refused' && (
-          <VerdictPanel
-            verdict={phase.verdict}
-            checkOnly={checkOnly}
-            {...(phase.outcome.error ? { hint: errorText(phase.outcome.error) } : {})}
-          />
-        )}
+        {phase.k === 'refused' && <VerdictPanel verdict={phase.verdict} checkOnly={checkOnly} />}
         {phase.k === 'error' && (
           <div className="verdict-panel tone-neutral" role="alert">
             <h2 className="verdict-word">{t('verdict.title.could_not_check')}</h2>
@@ -258,6 +257,18 @@ export function CounterScreen() {
         )}
       </div>
 
+      {phase.k === 'refused' &&
+        (phase.verdict.kind === 'redeem_failed' || phase.verdict.kind === 'redeem_refused') && (
+          // What the cashier can do next: read the code's state again (never a blind redo).
+          <button
+            type="button"
+            className="secondary check-again"
+            data-testid="check-again"
+            onClick={() => phase.k === 'refused' && void lookUp(phase.verdict.code, 'manual')}
+          >
+            {t('ui.counter.checkAgain')}
+          </button>
+        )}
       {canRedeem && (
         <button
           type="button"

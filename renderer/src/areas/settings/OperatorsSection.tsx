@@ -10,6 +10,7 @@ import { useStoreZone, useTerminal } from '../../shell/terminal-context';
 import { checkPinRepeat, OperatorFields, PinFields } from '../../kit/form/OperatorFields';
 import { timeOfDay } from '../../kit/date-time';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
+import { useReportDirty } from './SectionForm';
 
 type Editing = { id: string; kind: 'role' | 'pin' | 'disable' } | null;
 /** What the last change did, shown where it was made: under an operator's row, or in "Add". */
@@ -334,6 +335,7 @@ function PinEditor({
   const { t } = useTranslation();
   const [pin, setPin] = useState('');
   const [repeat, setRepeat] = useState('');
+  useReportDirty(!!(pin || repeat));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
   const pinId = `pin-${operator.id}`;
@@ -410,6 +412,8 @@ function AddOperator({
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
   const set = (patch: Partial<typeof EMPTY_OPERATOR>) => setDraft((d) => ({ ...d, ...patch }));
+  // A half-filled "add operator" is unsaved work: leaving asks first (the role alone is not).
+  useReportDirty(!!(draft.id || draft.name || draft.pin || draft.repeat));
 
   async function submit(e: FormEvent) {
     e.preventDefault();

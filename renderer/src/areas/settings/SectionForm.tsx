@@ -7,6 +7,7 @@ import {
   createContext,
   useContext,
   useEffect,
+  useId,
   useState,
   type FormEvent,
   type ReactNode,
@@ -16,8 +17,22 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import type { SettingsView } from '../../../../shared/settings';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 
-/** Tells the settings screen whether the open section has unsaved edits (to ask before leaving). */
-export const SectionDirty = createContext<(dirty: boolean) => void>(() => {});
+/**
+ * Tells the settings screen whether a form of the open section has unsaved edits (to ask
+ * before leaving). Each form reports under its own key: a section may hold several (Operators:
+ * "add operator" and a PIN reset).
+ */
+export const SectionDirty = createContext<(key: string, dirty: boolean) => void>(() => {});
+
+/** Reports this form's unsaved edits to the settings screen while it is shown. */
+export function useReportDirty(dirty: boolean) {
+  const key = useId();
+  const report = useContext(SectionDirty);
+  useEffect(() => {
+    report(key, dirty);
+    return () => report(key, false);
+  }, [key, dirty, report]);
+}
 
 export interface SectionProps {
   view: SettingsView;
@@ -49,11 +64,7 @@ export function SectionForm({
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
-  const reportDirty = useContext(SectionDirty);
-  useEffect(() => {
-    reportDirty(dirty);
-    return () => reportDirty(false);
-  }, [dirty, reportDirty]);
+  useReportDirty(dirty);
 
   async function submit(e: FormEvent) {
     e.preventDefault();

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { SettingsView } from '../../../../shared/settings';
 import { api } from '../../api';
-import { routeHref, useRoute } from '../../shell/route';
+import { routeHref, setLeaveGuard, useRoute } from '../../shell/route';
 import { useTerminal } from '../../shell/terminal-context';
 import { CardIdsSection } from './CardIdsSection';
 import { ConnectionSection } from './ConnectionSection';
@@ -48,48 +48,56 @@ function isSection(value: string | null): value is Section {
 /**
  * Manager settings at `#/settings?section=…`: one section at a time, each saved on its own.
  * After a save the terminal's config is re-read, so the counter picks the change up at once.
+ *
+ * Unsaved edits are never thrown away silently: while a form of the section has any, every
+ * way out asks "discard / keep editing" (the leave guard in shell/route.ts: links, Back,
+ * Switch operator, Sign out), and so does closing or reloading the window. The idle lock still
+ * locks: the app keeps this screen, hidden (`hidden`), behind the lock screen, and the same
+ * operator finds the edits again after unlocking; anyone else signing in discards them.
  */
-export function SettingsScreen() {
+export function SettingsScreen({ hidden = false }: { hidden?: boolean }) {
   const { t } = useTranslation();
   const { refresh } = useTerminal();
   const [route] = useRoute();
   const [view, setView] = useState<SettingsView | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const param = route.params.get('section');
-  const section: Section = isSection(param) ? param : 'terminal';
-  const [dirty, setDirty] = useState(false);
-  const [leaving, setLeaving] = useState<string | null>(null);
-  const reportDirty = useCallback((d: boolean) => setDirty(d), []);
+  const routeSection: Section = isSection(param) ? param : 'terminal';
+  const [section, setSection] = useState<Section>(routeSection);
+  // Behind the lock the route may change (the lock screen's "About"): the section stays.
+  if (!hidden && route.screen === 'settings' && section !== routeSection) setSection(routeSection);
+  const [dirtyForms, setDirtyForms] = useState<ReadonlySet<string>>(new Set());
+  const dirty = dirtyForms.size > 0;
+  const [leaving, setLeaving] = useState<{ proceed: () => void } | null>(null);
+  const reportDirty = useCallback((key: string, d: boolean) => {
+    setDirtyForms((forms) => {
+      if (forms.has(key) === d) return forms;
+      const next = new Set(forms);
+      if (d) next.add(key);
+      else next.delete(key);
+      return next;
+    });
+  }, []);
 
-  // Unsaved edits are never thrown away silently: a link out of the section (the side
-  // navigation or the top bar) asks first, and so does closing or reloading the page.
+  useEffect(() => {
+    if (!dirty || hidden) return;
+    setLeaveGuard((proceed) => setLeaving({ proceed }));
+    return () => setLeaveGuard(null);
+  }, [dirty, hidden]);
+  if (hidden && leaving) setLeaving(null);
   useEffect(() => {
     if (!dirty) return;
-    const onClick = (e: MouseEvent) => {
-      const a = (e.target as Element | null)?.closest?.('a[href^="#/"]');
-      const href = a?.getAttribute('href');
-      if (!href || href === location.hash) return;
-      e.preventDefault();
-      e.stopPropagation();
-      setLeaving(href);
-    };
     const onUnload = (e: BeforeUnloadEvent) => e.preventDefault();
-    document.addEventListener('click', onClick, true);
     window.addEventListener('beforeunload', onUnload);
-    return () => {
-      document.removeEventListener('click', onClick, true);
-      window.removeEventListener('beforeunload', onUnload);
-    };
+    return () => window.removeEventListener('beforeunload', onUnload);
   }, [dirty]);
 
   function leave() {
-    const href = leaving;
+    const proceed = leaving?.proceed;
     setLeaving(null);
-    setDirty(false);
-    if (href) {
-      history.pushState(null, '', href);
-      window.dispatchEvent(new HashChangeEvent('hashchange'));
-    }
+    setLeaveGuard(null);
+    setDirtyForms(new Set());
+    proceed?.();
   }
 
   useEffect(() => {
@@ -104,7 +112,12 @@ export function SettingsScreen() {
   const Form = section === 'operators' ? null : FORMS[section];
 
   return (
-    <div className="side-layout settings">
+    <div
+      className="side-layout settings"
+      hidden={hidden}
+      style={hidden ? { display: 'none' } : undefined}
+      data-testid="settings-screen"
+    >
       <nav className="side-nav" aria-label={t('settings.navLabel')}>
         <h1>{t('settings.title')}</h1>
         <ul>
@@ -132,7 +145,9 @@ export function SettingsScreen() {
         )}
         {error && <ErrorNotice error={error} />}
         {section === 'operators' ? (
-          <OperatorsSection />
+          <SectionDirty.Provider value={reportDirty}>
+            <OperatorsSection />
+          </SectionDirty.Provider>
         ) : !view ? (
           !error && <p className="muted">{t('settings.loading')}</p>
         ) : (
