@@ -114,7 +114,7 @@ export async function benchCatchup(opts: {
       const t0 = performance.now();
       const v = await call('lookupCode', { code, source: 'scanner' });
       const ms = performance.now() - t0;
-      if (typeof v.verdict !== 'object' || v.verdict === null) {
+      if (typeof v.kind !== 'string' || v.code !== code) {
         problems.push(`catch-up: lookup of ${code} answered ${JSON.stringify(v).slice(0, 200)}`);
       }
       return ms;
