@@ -203,6 +203,25 @@ describe('ingest', () => {
     expect(await count(db, 'alerts')).toBe(0);
   });
 
+  it('the same batch pushed several times at once is stored once: one accepts, the rest are duplicates', async () => {
+    const { db, c } = await collector();
+    const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
+    const term = terminalLog();
+    term.add(6);
+    const install_id = term.log.installId!;
+    const records = term.records();
+    const results = await Promise.all(
+      [0, 1, 2, 3].map(() => push(c.url, token, { install_id, records })),
+    );
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    const bodies = results.map((r) => r.body as { accepted: number; duplicates: number });
+    expect(bodies.map((b) => b.accepted).sort()).toEqual([0, 0, 0, 6]);
+    expect(bodies.map((b) => b.duplicates).sort()).toEqual([0, 6, 6, 6]);
+    expect(await count(db, 'records')).toBe(6);
+    expect(await count(db, 'record_keys')).toBe(6);
+    expect(await count(db, 'alerts')).toBe(0);
+  });
+
   it('a resend claiming another month is rewritten history: an alert, never a second row', async () => {
     const { db, c } = await collector();
     const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
