@@ -71,15 +71,19 @@ export function createIngest(deps: {
       const store = head.store ?? cred.store;
       const terminal = head.terminal ?? cred.terminal;
 
-      // What the collector holds already of this batch's ids.
-      const ids = body.records.map((r) => r.id);
+      // What the collector holds already of this batch's ids. The head is the highest id it
+      // holds (it only ever moves up, to each new record's id), so only ids up to it can be
+      // held: a batch that continues the chain, the usual case, needs no look-up at all.
+      const ids = body.records.filter((r) => r.id <= headSeq).map((r) => r.id);
       const held = new Map<number, { hash: string; content_hash: string }>();
-      const known = await sql.query<{ seq: number; hash: string; content_hash: string }>(
-        `SELECT seq, hash, content_hash FROM record_keys
-         WHERE install_id = $1 AND seq = ANY($2::bigint[])`,
-        [body.install_id, ids],
-      );
-      for (const k of known.rows) held.set(Number(k.seq), k);
+      if (ids.length > 0) {
+        const known = await sql.query<{ seq: number; hash: string; content_hash: string }>(
+          `SELECT seq, hash, content_hash FROM record_keys
+           WHERE install_id = $1 AND seq = ANY($2::bigint[])`,
+          [body.install_id, ids],
+        );
+        for (const k of known.rows) held.set(Number(k.seq), k);
+      }
 
       const alerts: Alert[] = [];
       const fresh: { r: ShippedRecord; ok: boolean; content: string }[] = [];

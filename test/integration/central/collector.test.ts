@@ -85,8 +85,17 @@ describe('migrations', () => {
     ]);
     expect(await migrate(db, { to: 2 })).toBe(2);
     expect(await tables()).toEqual(expect.arrayContaining(['credentials', 'install_assignments']));
-    expect(await migrate(db)).toBe(3);
+    expect(await migrate(db, { to: 3 })).toBe(3);
     expect(await tables()).toEqual(expect.arrayContaining(['office_users', 'office_sessions']));
+    const fks = async () =>
+      (
+        await db.query(
+          `SELECT 1 FROM pg_constraint WHERE conrelid = 'record_keys'::regclass AND contype = 'f'`,
+        )
+      ).rows.length;
+    expect(await fks()).toBe(1);
+    expect(await migrate(db)).toBe(4);
+    expect(await fks()).toBe(0);
     const applied = await db.query<{ version: number; name: string }>(
       'SELECT version, name FROM schema_migrations ORDER BY version',
     );
@@ -94,9 +103,10 @@ describe('migrations', () => {
       { version: 1, name: 'journal' },
       { version: 2, name: 'credentials' },
       { version: 3, name: 'office_users' },
+      { version: 4, name: 'record_keys_no_fk' },
     ]);
-    expect(await migrate(db)).toBe(3);
-    expect(await count(db, 'schema_migrations')).toBe(3);
+    expect(await migrate(db)).toBe(4);
+    expect(await count(db, 'schema_migrations')).toBe(4);
   });
 
   it('a failing migration leaves nothing behind; a newer database is refused', async () => {
