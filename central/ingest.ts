@@ -25,6 +25,26 @@ interface Alert {
   detail: Record<string, unknown>;
 }
 
+const NEEDS_ESCAPE = /[\\"]/;
+
+/**
+ * A column of a batch as a PostgreSQL array literal (`{"a",NULL,3}`), the text that `pg`
+ * would send for a JS array, built in one pass: `pg`'s own conversion (a type check and two
+ * replaces an element) was a fifth of the collector's time a batch.
+ */
+export function arrayLiteral(values: readonly (string | number | boolean | null)[]): string {
+  let s = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) s += ',';
+    if (v === null || v === undefined) s += 'NULL';
+    else if (typeof v === 'string') {
+      s += NEEDS_ESCAPE.test(v) ? `"${v.replace(/[\\"]/g, '\\$&')}"` : `"${v}"`;
+    } else s += `"${String(v)}"`;
+  }
+  return `${s}}`;
+}
+
 function ownHash(r: ShippedRecord): string {
   const { prev_hash, hash: _hash, ...fields } = r;
   return chainHash(prev_hash, canonicalRecord(fields));
@@ -140,7 +160,7 @@ export function createIngest(deps: {
       // store it twice. (ON CONFLICT's speculative insertion cost a third of the statement.)
       let accepted = 0;
       if (fresh.length > 0) {
-        const c = <K extends keyof ShippedRecord>(k: K) => fresh.map((f) => f.r[k]);
+        const c = <K extends keyof ShippedRecord>(k: K) => arrayLiteral(fresh.map((f) => f.r[k]));
         const done = await sql.query(
           `WITH u AS (
              SELECT * FROM unnest($4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[],
@@ -177,8 +197,8 @@ export function createIngest(deps: {
             c('detail'),
             c('prev_hash'),
             c('hash'),
-            fresh.map((f) => f.ok),
-            fresh.map((f) => f.content),
+            arrayLiteral(fresh.map((f) => f.ok)),
+            arrayLiteral(fresh.map((f) => f.content)),
           ],
         );
         accepted = done.rowCount;
