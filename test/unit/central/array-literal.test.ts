@@ -3,9 +3,14 @@
  * the same JS array: quotes, backslashes, NULL, the string "NULL", empty strings, braces and
  * commas, spaces, non-ASCII, numbers and booleans.
  */
-import utils from 'pg/lib/utils.js';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { arrayLiteral } from '../../../central/ingest';
+
+// pg's own conversion of a parameter (not in its typings).
+const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as {
+  prepareValue(v: unknown): unknown;
+};
 
 describe('arrayLiteral', () => {
   it('matches pg for every kind of element', () => {
@@ -17,6 +22,6 @@ describe('arrayLiteral', () => {
       [1, 0, -40099, 1704070861942, null],
       [true, false],
     ];
-    for (const c of cases) expect(arrayLiteral(c)).toBe(utils.prepareValue(c));
+    for (const c of cases) expect(arrayLiteral(c)).toBe(prepareValue(c));
   });
 });
