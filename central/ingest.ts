@@ -25,6 +25,26 @@ interface Alert {
   detail: Record<string, unknown>;
 }
 
+const NEEDS_ESCAPE = /[\\"]/;
+
+/**
+ * A column of a batch as a PostgreSQL array literal (`{"a",NULL,3}`), the text that `pg`
+ * would send for a JS array, built in one pass: `pg`'s own conversion (a type check and two
+ * replaces an element) was a fifth of the collector's time a batch.
+ */
+export function arrayLiteral(values: readonly (string | number | boolean | null)[]): string {
+  let s = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) s += ',';
+    if (v === null || v === undefined) s += 'NULL';
+    else if (typeof v === 'string') {
+      s += NEEDS_ESCAPE.test(v) ? `"${v.replace(/[\\"]/g, '\\$&')}"` : `"${v}"`;
+    } else s += `"${String(v)}"`;
+  }
+  return `${s}}`;
+}
+
 function ownHash(r: ShippedRecord): string {
   const { prev_hash, hash: _hash, ...fields } = r;
   return chainHash(prev_hash, canonicalRecord(fields));
@@ -53,29 +73,37 @@ export function createIngest(deps: {
     await partitions.ensure(body.records.map((r) => r.ts));
     return db.tx(async (sql) => {
       await claimInstall(sql, cred, body.install_id);
-      const headRow = await sql.query<{ head_seq: number; head_hash: string }>(
-        'SELECT head_seq, head_hash FROM installs WHERE install_id = $1 FOR UPDATE',
+      // The install's row, locked, and where it stands now (one round trip).
+      const headRow = await sql.query<{
+        head_seq: number;
+        head_hash: string;
+        store: string | null;
+        terminal: string | null;
+      }>(
+        `SELECT i.head_seq, i.head_hash, a.store, a.terminal FROM installs i
+         LEFT JOIN install_assignments a ON a.install_id = i.install_id AND a.valid_to IS NULL
+         WHERE i.install_id = $1 FOR UPDATE OF i`,
         [body.install_id],
       );
-      let headSeq = Number(headRow.rows[0]!.head_seq);
-      let headHash = headRow.rows[0]!.head_hash;
-      const place = await sql.query<{ store: string; terminal: string }>(
-        `SELECT store, terminal FROM install_assignments
-         WHERE install_id = $1 AND valid_to IS NULL`,
-        [body.install_id],
-      );
-      const store = place.rows[0]?.store ?? cred.store;
-      const terminal = place.rows[0]?.terminal ?? cred.terminal;
+      const head = headRow.rows[0]!;
+      let headSeq = Number(head.head_seq);
+      let headHash = head.head_hash;
+      const store = head.store ?? cred.store;
+      const terminal = head.terminal ?? cred.terminal;
 
-      // What the collector holds already of this batch's ids.
-      const ids = body.records.map((r) => r.id);
+      // What the collector holds already of this batch's ids. The head is the highest id it
+      // holds (it only ever moves up, to each new record's id), so only ids up to it can be
+      // held: a batch that continues the chain, the usual case, needs no look-up at all.
+      const ids = body.records.filter((r) => r.id <= headSeq).map((r) => r.id);
       const held = new Map<number, { hash: string; content_hash: string }>();
-      const known = await sql.query<{ seq: number; hash: string; content_hash: string }>(
-        `SELECT seq, hash, content_hash FROM record_keys
-         WHERE install_id = $1 AND seq = ANY($2::bigint[])`,
-        [body.install_id, ids],
-      );
-      for (const k of known.rows) held.set(Number(k.seq), k);
+      if (ids.length > 0) {
+        const known = await sql.query<{ seq: number; hash: string; content_hash: string }>(
+          `SELECT seq, hash, content_hash FROM record_keys
+           WHERE install_id = $1 AND seq = ANY($2::bigint[])`,
+          [body.install_id, ids],
+        );
+        for (const k of known.rows) held.set(Number(k.seq), k);
+      }
 
       const alerts: Alert[] = [];
       const fresh: { r: ShippedRecord; ok: boolean; content: string }[] = [];
@@ -125,80 +153,83 @@ export function createIngest(deps: {
         }
       }
 
+      // The new records' keys and the records in one statement. No ON CONFLICT: this
+      // transaction holds the install's row, every writer of its keys takes that lock first,
+      // and `held` was read after it, so none of `fresh` can be held; were one held all the
+      // same, the primary keys refuse the batch (an error, the shipper resends) rather than
+      // store it twice. (ON CONFLICT's speculative insertion cost a third of the statement.)
       let accepted = 0;
       if (fresh.length > 0) {
-        const col = <K extends keyof ShippedRecord>(k: K) => fresh.map((f) => f.r[k]);
-        const keys = await sql.query<{ seq: number }>(
-          `INSERT INTO record_keys (install_id, seq, ts, hash, content_hash)
-           SELECT $1, s, timestamptz 'epoch' + t * interval '1 millisecond', h, ch
-           FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[]) AS u (s, t, h, ch)
-           ON CONFLICT DO NOTHING RETURNING seq`,
-          [body.install_id, col('id'), col('ts'), col('hash'), fresh.map((f) => f.content)],
-        );
-        const inserted = new Set(keys.rows.map((k) => Number(k.seq)));
-        const rows = fresh.filter((f) => inserted.has(f.r.id));
-        accepted = rows.length;
-        if (rows.length > 0) {
-          const c = <K extends keyof ShippedRecord>(k: K) => rows.map((f) => f.r[k]);
-          await sql.query(
-            `INSERT INTO records (install_id, seq, ts, store, terminal, terminal_id, operator_id,
-               action, code, card_id, outcome, errcode, errmsg, duration_ms, nonce, detail,
-               prev_hash, hash, chain_ok)
-             SELECT $1, seq, timestamptz 'epoch' + t * interval '1 millisecond', $2, $3, tid,
-               op, act, code, card, outc, ec, em, dur, nonce, det, ph, h, ok
-             FROM unnest($4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[],
-               $9::text[], $10::text[], $11::text[], $12::integer[], $13::text[],
-               $14::bigint[], $15::text[], $16::text[], $17::text[], $18::text[],
-               $19::boolean[])
-               AS u (seq, t, tid, op, act, code, card, outc, ec, em, dur, nonce, det, ph, h, ok)
-             ON CONFLICT DO NOTHING`,
-            [
-              body.install_id,
-              store,
-              terminal,
-              c('id'),
-              c('ts'),
-              c('terminal_id'),
-              c('operator_id'),
-              c('action'),
-              c('code'),
-              c('card_id'),
-              c('outcome'),
-              c('errcode'),
-              c('errmsg'),
-              c('duration_ms'),
-              c('nonce'),
-              c('detail'),
-              c('prev_hash'),
-              c('hash'),
-              rows.map((f) => f.ok),
-            ],
-          );
-        }
-      }
-      if (alerts.length > 0) {
-        await sql.query(
-          `INSERT INTO alerts (install_id, seq, kind, detail)
-           SELECT $1, s, k, d FROM unnest($2::bigint[], $3::text[], $4::jsonb[]) AS u (s, k, d)`,
+        const c = <K extends keyof ShippedRecord>(k: K) => arrayLiteral(fresh.map((f) => f.r[k]));
+        const done = await sql.query(
+          `WITH u AS (
+             SELECT * FROM unnest($4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[],
+               $9::text[], $10::text[], $11::text[], $12::integer[], $13::text[], $14::bigint[],
+               $15::text[], $16::text[], $17::text[], $18::text[], $19::boolean[], $20::text[])
+               AS u (seq, t, tid, op, act, code, card, outc, ec, em, dur, nonce, det, ph, h, ok,
+                 ch)
+           ), k AS (
+             INSERT INTO record_keys (install_id, seq, ts, hash, content_hash)
+             SELECT $1, seq, timestamptz 'epoch' + t * interval '1 millisecond', h, ch FROM u
+           )
+           INSERT INTO records (install_id, seq, ts, store, terminal, terminal_id, operator_id,
+             action, code, card_id, outcome, errcode, errmsg, duration_ms, nonce, detail,
+             prev_hash, hash, chain_ok)
+           SELECT $1, seq, timestamptz 'epoch' + t * interval '1 millisecond', $2, $3, tid, op,
+             act, code, card, outc, ec, em, dur, nonce, det, ph, h, ok
+           FROM u`,
           [
             body.install_id,
-            alerts.map((a) => a.seq),
-            alerts.map((a) => a.kind),
-            alerts.map((a) => JSON.stringify(a.detail)),
+            store,
+            terminal,
+            c('id'),
+            c('ts'),
+            c('terminal_id'),
+            c('operator_id'),
+            c('action'),
+            c('code'),
+            c('card_id'),
+            c('outcome'),
+            c('errcode'),
+            c('errmsg'),
+            c('duration_ms'),
+            c('nonce'),
+            c('detail'),
+            c('prev_hash'),
+            c('hash'),
+            arrayLiteral(fresh.map((f) => f.ok)),
+            arrayLiteral(fresh.map((f) => f.content)),
           ],
         );
+        accepted = done.rowCount;
       }
+      // The alerts, the install's new head (flagged at its first alert) and the credential's
+      // last use, in one statement.
       const first = alerts[0];
       await sql.query(
-        `UPDATE installs SET head_seq = $2, head_hash = $3, last_push_at = now(),
+        `WITH a AS (
+           INSERT INTO alerts (install_id, seq, kind, detail)
+           SELECT $1, s, k, d FROM unnest($5::bigint[], $6::text[], $7::jsonb[]) AS u (s, k, d)
+         ), c AS (
+           UPDATE credentials SET last_used_at = now() WHERE id = $8
+         )
+         UPDATE installs SET head_seq = $2, head_hash = $3, last_push_at = now(),
            flagged_at = CASE WHEN $4::text IS NULL THEN flagged_at
                              ELSE coalesce(flagged_at, now()) END,
            flag_reason = CASE WHEN $4::text IS NULL OR flagged_at IS NOT NULL THEN flag_reason
                               ELSE $4::text END
          WHERE install_id = $1`,
-        [body.install_id, headSeq, headHash, first ? `${first.kind} at record ${first.seq}` : null],
+        [
+          body.install_id,
+          headSeq,
+          headHash,
+          first ? `${first.kind} at record ${first.seq}` : null,
+          alerts.map((a) => a.seq),
+          alerts.map((a) => a.kind),
+          alerts.map((a) => JSON.stringify(a.detail)),
+          cred.id,
+        ],
       );
-      await sql.query('UPDATE credentials SET last_used_at = now() WHERE id = $1', [cred.id]);
       return {
         accepted,
         duplicates,

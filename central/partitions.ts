@@ -23,10 +23,25 @@ export function monthOf(ts: number): { name: string; from: string; to: string } 
 
 export function createPartitioner(db: Database) {
   const known = new Set<string>();
+  // The months known, as [from, to) in ms: a batch's records mostly fall in the month of the
+  // one before, so the check is two comparisons a record, not a date conversion.
+  const knownRanges: [number, number][] = [];
+  let last: [number, number] = [0, 0];
+  const isKnown = (ts: number) => {
+    if (ts >= last[0] && ts < last[1]) return true;
+    for (const r of knownRanges) {
+      if (ts >= r[0] && ts < r[1]) {
+        last = r;
+        return true;
+      }
+    }
+    return false;
+  };
   return {
     async ensure(timestamps: Iterable<number>): Promise<void> {
       const months = new Map<string, ReturnType<typeof monthOf>>();
       for (const ts of timestamps) {
+        if (isKnown(ts)) continue;
         const m = monthOf(ts);
         if (!known.has(m.name)) months.set(m.name, m);
       }
@@ -43,6 +58,7 @@ export function createPartitioner(db: Database) {
           }
         });
         known.add(m.name);
+        knownRanges.push([Date.parse(m.from), Date.parse(m.to)]);
       }
     },
   };

@@ -85,8 +85,17 @@ describe('migrations', () => {
     ]);
     expect(await migrate(db, { to: 2 })).toBe(2);
     expect(await tables()).toEqual(expect.arrayContaining(['credentials', 'install_assignments']));
-    expect(await migrate(db)).toBe(3);
+    expect(await migrate(db, { to: 3 })).toBe(3);
     expect(await tables()).toEqual(expect.arrayContaining(['office_users', 'office_sessions']));
+    const fks = async () =>
+      (
+        await db.query(
+          `SELECT 1 FROM pg_constraint WHERE conrelid = 'record_keys'::regclass AND contype = 'f'`,
+        )
+      ).rows.length;
+    expect(await fks()).toBe(1);
+    expect(await migrate(db)).toBe(5);
+    expect(await fks()).toBe(0);
     const applied = await db.query<{ version: number; name: string }>(
       'SELECT version, name FROM schema_migrations ORDER BY version',
     );
@@ -94,9 +103,11 @@ describe('migrations', () => {
       { version: 1, name: 'journal' },
       { version: 2, name: 'credentials' },
       { version: 3, name: 'office_users' },
+      { version: 4, name: 'terminal_progress' },
+      { version: 5, name: 'record_keys_no_fk' },
     ]);
-    expect(await migrate(db)).toBe(3);
-    expect(await count(db, 'schema_migrations')).toBe(3);
+    expect(await migrate(db)).toBe(5);
+    expect(await count(db, 'schema_migrations')).toBe(5);
   });
 
   it('a failing migration leaves nothing behind; a newer database is refused', async () => {
@@ -200,6 +211,25 @@ describe('ingest', () => {
     expect(overlap.body).toMatchObject({ accepted: 3, duplicates: 2, alerts: [] });
     expect(await count(db, 'records')).toBe(7);
     expect(await count(db, 'record_keys')).toBe(7);
+    expect(await count(db, 'alerts')).toBe(0);
+  });
+
+  it('the same batch pushed several times at once is stored once: one accepts, the rest are duplicates', async () => {
+    const { db, c } = await collector();
+    const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
+    const term = terminalLog();
+    term.add(6);
+    const install_id = term.log.installId!;
+    const records = term.records();
+    const results = await Promise.all(
+      [0, 1, 2, 3].map(() => push(c.url, token, { install_id, records })),
+    );
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    const bodies = results.map((r) => r.body as { accepted: number; duplicates: number });
+    expect(bodies.map((b) => b.accepted).sort()).toEqual([0, 0, 0, 6]);
+    expect(bodies.map((b) => b.duplicates).sort()).toEqual([0, 6, 6, 6]);
+    expect(await count(db, 'records')).toBe(6);
+    expect(await count(db, 'record_keys')).toBe(6);
     expect(await count(db, 'alerts')).toBe(0);
   });
 

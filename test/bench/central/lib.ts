@@ -1,0 +1,140 @@
+/**
+ * bench:central's tools: a database per measurement on a real PostgreSQL server, a bare
+ * `COPY ... FROM STDIN` through `pg` (no extra dependency: a pg Query that streams the rows
+ * when the server asks for them), the collector in a child process, and percentiles.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/** Creates (drops first) database `name` on the server of `serverUrl`; returns its URL. */
+export async function freshDatabase(serverUrl: string, name: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
+  const c = new pg.Client({ connectionString: serverUrl });
+  await c.connect();
+  try {
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await c.end();
+  }
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  const c = new pg.Client({ connectionString: serverUrl });
+  await c.connect();
+  try {
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await c.end();
+  }
+}
+
+interface CopyConnection {
+  sendCopyFromChunk(chunk: Buffer): void;
+  endCopyFrom(): void;
+  sendCopyFail(msg: string): void;
+  stream: NodeJS.WritableStream & { writableNeedDrain?: boolean };
+}
+
+/** A `COPY ... FROM STDIN` whose rows come from `source` (text format chunks). */
+class CopyFromQuery extends pg.Query {
+  constructor(
+    text: string,
+    private readonly source: AsyncIterable<string> | Iterable<string>,
+  ) {
+    super(text);
+  }
+  handleCopyInResponse(connection: CopyConnection): void {
+    void (async () => {
+      try {
+        for await (const chunk of this.source) {
+          connection.sendCopyFromChunk(Buffer.from(chunk, 'utf8'));
+          if (connection.stream.writableNeedDrain) await once(connection.stream, 'drain');
+        }
+        connection.endCopyFrom();
+      } catch (err) {
+        connection.sendCopyFail(String(err));
+      }
+    })();
+  }
+}
+
+/** Runs `COPY <target> FROM STDIN` on `client` with the rows of `source`; the row count. */
+export function copyFrom(
+  client: pg.Client | pg.PoolClient,
+  target: string,
+  source: AsyncIterable<string> | Iterable<string>,
+): Promise<number> {
+  const q = new CopyFromQuery(`COPY ${target} FROM STDIN`, source);
+  return new Promise((resolve, reject) => {
+    q.on('error', reject);
+    q.on('end', (r: { rowCount?: number | null }) => resolve(r?.rowCount ?? 0));
+    void client.query(q as unknown as pg.QueryConfig);
+  });
+}
+
+/** One field in COPY's text format. */
+export function copyField(v: string | number | boolean | null | undefined): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v !== 'string') return String(v);
+  return v.replace(/[\\\n\r\t]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t',
+  );
+}
+
+export interface CollectorProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The real collector (central/server.ts) in a child process on `databaseUrl`. */
+export async function startCollectorProcess(databaseUrl: string): Promise<CollectorProcess> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+      path.join(__dirname, 'collector-process.ts'),
+    ],
+    { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const lines = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) =>
+      reject(new Error(`the collector exited (${code}) before listening`)),
+    );
+    lines.once('line', (line) => {
+      try {
+        resolve((JSON.parse(line) as { url: string }).url);
+      } catch {
+        reject(new Error(`the collector said ${line}`));
+      }
+    });
+  });
+  return {
+    url,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.stdin!.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+export const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
