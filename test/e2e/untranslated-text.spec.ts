@@ -8,7 +8,9 @@
  */
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, MANAGER, SCREENSHOTS, signIn, test } from './fixtures';
+import { createDispatcher } from '../../electron/host/dispatch';
+import { expect, MANAGER, SCREENSHOTS, signIn, SUPERVISOR, test } from './fixtures';
+import { walkWizard, type WizardStep } from './wizard';
 
 test.use({ viewport: { width: 1024, height: 768 }, locale: 'zh-CN' });
 
@@ -32,6 +34,7 @@ const ALLOWED = new Set(
     'JSON',
     'IP',
     'URL',
+    'UTC',
     'http',
     'https',
     'SQLite',
@@ -77,19 +80,25 @@ const SCREENS = [
   'about',
 ];
 
-/** The page's visible text outside merchant data and codes. */
+/**
+ * The page's visible text outside merchant data and codes, and the text of every option of
+ * every list on it (options are not in the page's innerText: a closed list shows one).
+ */
 function ourText(page: Page): Promise<string> {
   return page.evaluate(() => {
+    const skipped = '[data-merchant], [translate="no"], .mono, code, script, style';
+    const options = [...document.querySelectorAll('select option')]
+      .filter((o) => !o.closest(skipped))
+      .map((o) => o.textContent ?? '');
     const root = document.body.cloneNode(true) as HTMLElement;
-    const skipped = '[data-merchant], [translate="no"], .mono, code, script, style, option';
-    for (const el of root.querySelectorAll(skipped)) {
+    for (const el of root.querySelectorAll(`${skipped}, option`)) {
       el.remove();
     }
     document.body.append(root);
     root.style.position = 'absolute';
     const text = root.innerText;
     root.remove();
-    return text;
+    return `${text}\n${options.join('\n')}`;
   });
 }
 
@@ -108,8 +117,18 @@ for (const lang of ['zh-CN', 'en'] as const) {
     test.setTimeout(180_000);
     await page.goto(readyTerminal.url);
     await page.getByLabel(/Language|语言/).selectOption(lang);
-    await signIn(page, MANAGER);
     const found: Record<string, string[]> = {};
+    const look = async (state: string) => {
+      const bad = strays(await ourText(page), lang);
+      if (bad.length) found[state] = bad;
+    };
+    // The sign-in screen, then its answer to a wrong PIN.
+    await expect(page.getByLabel(/Operator id|操作员编号/)).toBeVisible();
+    await look('sign-in');
+    await signIn(page, { id: MANAGER.id, pin: '999999' });
+    await expect(page.getByRole('alert').first()).toBeVisible();
+    await look('sign-in (wrong PIN)');
+    await signIn(page, MANAGER);
     // The counter with a verdict on it: a card's title, brand and notice are the merchant's.
     const scan = page.getByLabel(/Scan or type a code|扫码或输入券码/);
     await scan.fill('174551011028');
@@ -133,6 +152,80 @@ for (const lang of ['zh-CN', 'en'] as const) {
       if (bad.length) found[screen] = bad;
     }
     await page.screenshot({ path: path.join(SCREENSHOTS, `untranslated-${lang}-last.png`) });
+
+    // The refund queue with entries (WeChat unreachable, so they wait), and its error column.
+    const dispatch = createDispatcher({
+      services: readyTerminal.services.services,
+      guard: readyTerminal.services.guard,
+    });
+    const ctx = { clientId: 'untranslated-setup' };
+    await dispatch('signIn', { operatorId: SUPERVISOR.id, pin: SUPERVISOR.pin }, ctx);
+    readyTerminal.sandbox.sim.faults.add({
+      path: '/card/code/unavailable',
+      kind: 'http_5xx',
+      count: 1000,
+    });
+    await dispatch(
+      'invalidateCode',
+      { code: '616099591650', reason: 'customer_refund', note: '', confirmed: true },
+      ctx,
+    );
+    await page.goto(`${readyTerminal.url}#/refunds`);
+    await expect(page.getByTestId('outbox').locator('tbody tr')).toHaveCount(1);
+    await page.waitForTimeout(600);
+    await look('refunds (queue)');
+    // The counter's answer when WeChat cannot be reached.
+    readyTerminal.sandbox.sim.faults.add({ path: '/card/code/get', kind: 'http_5xx', count: 1000 });
+    await page.goto(`${readyTerminal.url}#/counter`);
+    const scan2 = page.getByLabel(/Scan or type a code|扫码或输入券码/);
+    await scan2.fill('616099591650');
+    await scan2.press('Enter');
+    await expect(page.getByTestId('verdict-word')).toBeVisible();
+    await page.waitForTimeout(600);
+    await look('counter (WeChat unreachable)');
+
+    // Every record so far in the journal's record view (set-up, sign-in, a failed sign-in,
+    // lookups, a redemption, a refund, the settings saved).
+    const records = readyTerminal.services.audit.search({}, { limit: 200 }).rows;
+    for (const r of records) {
+      await page.goto(`${readyTerminal.url}#/audit?view=record&id=${r.id}`);
+      await expect(page.getByTestId('record-view')).toBeVisible();
+      await look(`record #${r.id} (${r.action})`);
+    }
+    expect(found).toEqual({});
+  });
+}
+
+for (const lang of ['zh-CN', 'en'] as const) {
+  test(`the set-up wizard is in ${lang} only`, async ({ page, terminal }) => {
+    test.setTimeout(120_000);
+    await page.goto(terminal.url);
+    const found: Record<string, string[]> = {};
+    const look = async (state: string) => {
+      await page.waitForTimeout(300);
+      const bad = strays(await ourText(page), lang);
+      if (bad.length) found[state] = bad;
+    };
+    await walkWizard(
+      page,
+      {
+        language: lang,
+        terminalName: 'Counter 1',
+        terminalId: 'T-01',
+        storeName: 'Xuhui Store',
+        manager: MANAGER,
+      },
+      {
+        atStep: async (step: WizardStep) => {
+          await look(step);
+          if (step === 'connection') {
+            // Live mode's choices and fields.
+            await page.getByRole('radio', { name: /^(Live|正式)/ }).check();
+            await look('connection (live)');
+          }
+        },
+      },
+    );
     expect(found).toEqual({});
   });
 }

@@ -127,7 +127,7 @@ export function RecordView({ id }: { id: number }) {
             <Field label={t('review.record.fields.operator')}>
               {r.operator_id ? (
                 <>
-                  {operatorName(r.operator_id)}{' '}
+                  <span data-merchant>{operatorName(r.operator_id)}</span>{' '}
                   <span className="muted mono small">{r.operator_id}</span>
                 </>
               ) : (
