@@ -222,6 +222,10 @@ for (const lang of ['zh-CN', 'en'] as const) {
             // Live mode's choices and fields.
             await page.getByRole('radio', { name: /^(Live|正式)/ }).check();
             await look('connection (live)');
+            await page.screenshot({
+              path: path.join(SCREENSHOTS, `untranslated-${lang}-wizard-live.png`),
+              fullPage: true,
+            });
           }
         },
       },

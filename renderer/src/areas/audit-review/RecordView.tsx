@@ -123,7 +123,11 @@ export function RecordView({ id }: { id: number }) {
             <Field label={t('review.record.fields.timeUtc')}>
               <span className="mono small">{new Date(r.ts).toISOString()}</span>
             </Field>
-            <Field label={t('review.record.fields.terminal')}>{r.terminal_id}</Field>
+            <Field label={t('review.record.fields.terminal')}>
+              <span className="mono" translate="no">
+                {r.terminal_id}
+              </span>
+            </Field>
             <Field label={t('review.record.fields.operator')}>
               {r.operator_id ? (
                 <>
@@ -144,7 +148,8 @@ export function RecordView({ id }: { id: number }) {
               </span>
             </Field>
             <Field label={t('review.record.fields.card')}>
-              {title ?? ''} {r.card_id && <span className="muted mono small">{r.card_id}</span>}
+              {title && <span data-merchant>{title}</span>}{' '}
+              {r.card_id && <span className="muted mono small">{r.card_id}</span>}
               {!title && !r.card_id && '—'}
             </Field>
             <Field label={t('review.record.fields.duration')}>
