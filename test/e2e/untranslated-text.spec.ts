@@ -9,7 +9,16 @@
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { createDispatcher } from '../../electron/host/dispatch';
-import { expect, MANAGER, SCREENSHOTS, signIn, SUPERVISOR, test } from './fixtures';
+import {
+  CASHIER,
+  expect,
+  fromOperatorMenu,
+  MANAGER,
+  SCREENSHOTS,
+  signIn,
+  SUPERVISOR,
+  test,
+} from './fixtures';
 import { walkWizard, type WizardStep } from './wizard';
 
 test.use({ viewport: { width: 1024, height: 768 }, locale: 'zh-CN' });
@@ -106,7 +115,11 @@ function ourText(page: Page): Promise<string> {
 const ENDONYMS = /English|中文/g;
 
 function strays(raw: string, lang: 'zh-CN' | 'en'): string[] {
-  const text = raw.replace(/https?:\/\/\S+/g, ' ').replace(ENDONYMS, ' ');
+  // Web addresses and hex colours (#10AD61, in a list's option where no markup can say "code").
+  const text = raw
+    .replace(/https?:\/\/\S+/g, ' ')
+    .replace(/#[0-9A-Fa-f]{6}\b/g, ' ')
+    .replace(ENDONYMS, ' ');
   if (lang === 'en') return [...new Set(text.match(/[\u3400-\u9fff]+/g) ?? [])];
   const words = text.match(/[A-Za-z][A-Za-z_]+/g) ?? [];
   return [...new Set(words.filter((w) => !ALLOWED.has(w.toLowerCase())))];
@@ -230,6 +243,133 @@ for (const lang of ['zh-CN', 'en'] as const) {
         },
       },
     );
+    expect(found).toEqual({});
+  });
+}
+
+const REDEEMED = '174551011028'; // redeemable 满100减10元代金券: redeemed here first
+const EXPIRED = '101961725085';
+const TO_INVALIDATE = '616099591650';
+const REDEEMABLE = '178847660332';
+const CASH_100 = 'pSBXrx-maWq86um_moXe_HJAlz_6';
+
+for (const lang of ['zh-CN', 'en'] as const) {
+  test(`lockout, refusals, card pages and WeChat errors are in ${lang} only`, async ({
+    page,
+    readyTerminal: t,
+  }) => {
+    test.setTimeout(180_000);
+    const found: Record<string, string[]> = {};
+    const look = async (state: string) => {
+      await page.waitForTimeout(300);
+      const text = await ourText(page);
+      const bad = strays(text, lang);
+      if (bad.length) found[state] = bad;
+      if (process.env.DEBUG_STRAYS) {
+        for (const w of bad)
+          console.log(
+            state,
+            JSON.stringify(text.slice(text.indexOf(w) - 40, text.indexOf(w) + 40)),
+          );
+      }
+    };
+    const shot = (name: string) =>
+      page.screenshot({ path: path.join(SCREENSHOTS, `untranslated-${lang}-${name}.png`) });
+    // A redeemed and an invalidated code, by another till.
+    const dispatch = createDispatcher({ services: t.services.services, guard: t.services.guard });
+    const ctx = { clientId: 'other-till' };
+    await dispatch('signIn', { operatorId: SUPERVISOR.id, pin: SUPERVISOR.pin }, ctx);
+    expect((await dispatch('redeemCode', { code: REDEEMED }, ctx)).ok).toBe(true);
+    const invalidated = await dispatch(
+      'invalidateCode',
+      { code: TO_INVALIDATE, reason: 'customer_refund', note: '', confirmed: true },
+      ctx,
+    );
+    expect(invalidated.ok).toBe(true);
+
+    await page.goto(t.url);
+    await page.getByLabel(/Language|语言/).selectOption(lang);
+
+    // The lock screen, then five wrong PINs: the lockout says until when.
+    await signIn(page, CASHIER);
+    await fromOperatorMenu(page, /^(Switch operator|切换操作员)$/);
+    await page.reload();
+    await expect(page.getByRole('heading', { name: /^(Locked|已锁定)$/ })).toBeVisible();
+    const pin = page.getByLabel(/^PIN$/);
+    for (let i = 0; i < 5; i++) {
+      await pin.fill('0000');
+      await page.getByRole('button', { name: /^(Sign in|登录)$/ }).click();
+      await expect(page.getByTestId('signin-error')).toBeVisible();
+    }
+    await expect(page.getByTestId('signin-error')).toContainText(/\d{2}:\d{2}/);
+    await look('lock screen (locked out)');
+    await shot('lockout');
+    await page.getByRole('button', { name: /^(Unlock with a supervisor…|请主管解锁…)$/ }).click();
+    await look('lock screen (unlock form)');
+
+    // Refunds: redeemed, expired and invalidated codes refused up front; the confirm dialog.
+    await page.goto(t.url);
+    await signIn(page, SUPERVISOR);
+    await page.goto(`${t.url}#/refunds`);
+    const check = async (code: string) => {
+      await page.getByLabel(/^(Coupon code|券码)$/).fill(code);
+      await page.keyboard.press('Enter');
+      await expect(page.getByTestId('refund-preview')).toBeVisible();
+      await expect(page.getByTestId('verdict-code')).toContainText(code);
+    };
+    for (const [code, state] of [
+      [REDEEMED, 'redeemed'],
+      [EXPIRED, 'expired'],
+      [TO_INVALIDATE, 'invalidated'],
+    ] as const) {
+      await check(code);
+      await expect(page.getByTestId('refund-blocked')).toBeVisible();
+      await look(`refunds (${state} refused)`);
+    }
+    await shot('refund-invalidated-refused');
+    await check(REDEEMABLE);
+    await page.getByRole('button', { name: /^(Invalidate…|作废…)$/ }).click();
+    await expect(page.getByRole('alertdialog')).toBeVisible();
+    await look('refunds (cannot be undone dialog)');
+    await shot('refund-confirm');
+    await page.keyboard.press('Escape');
+
+    // The back office: a card's details, and its edit page with the review panel and an error.
+    await fromOperatorMenu(page, /^(Sign out|退出登录)$/);
+    await signIn(page, MANAGER);
+    await page.goto(`${t.url}#/office?view=card&id=${CASH_100}`);
+    await expect(page.getByTestId('card-id')).toHaveText(CASH_100);
+    await look('back office (card details)');
+    await page.goto(`${t.url}#/office?view=card&id=${CASH_100}&action=edit`);
+    await expect(page.getByTestId('edit-panel')).toBeVisible();
+    await page.locator('#edit-notice').fill('结账前出示二维码');
+    await expect(page.getByTestId('review-warning')).toBeVisible();
+    await look('back office (edit, review warning)');
+    await page.locator('#edit-notice').fill('结账时请向收银员出示此二维码谢谢合作');
+    await expect(page.getByTestId('edit-notice-error')).toBeVisible();
+    await look('back office (edit, an error)');
+    await shot('card-edit-error');
+
+    // WeChat answers errcode 45009 (calls over the daily limit): at the counter and back office.
+    t.sandbox.sim.faults.add({
+      path: '/card/code/get',
+      kind: 'errcode',
+      errcode: 45009,
+      count: 1000,
+    });
+    t.sandbox.sim.faults.add({ path: '/card/get', kind: 'errcode', errcode: 45009, count: 1000 });
+    await page.goto(`${t.url}#/counter`);
+    const scan = page.getByLabel(/Scan or type a code|扫码或输入券码/);
+    await scan.fill(REDEEMABLE);
+    await scan.press('Enter');
+    await expect(page.getByTestId('verdict-word')).toBeVisible();
+    await look('counter (errcode 45009)');
+    await shot('counter-45009');
+    await page.goto(`${t.url}#/office?view=card&id=${CASH_100}`);
+    await page.waitForLoadState('networkidle');
+    await expect(page.getByRole('alert').first()).toBeVisible();
+    await look('back office (errcode 45009)');
+    await shot('office-45009');
     expect(found).toEqual({});
   });
 }
