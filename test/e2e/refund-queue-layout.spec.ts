@@ -94,3 +94,97 @@ for (const [lang, width] of [
     });
   });
 }
+
+/**
+ * A queued refund's reason and note: an English note wraps between words, never inside one,
+ * and a long unbroken run (a pasted reference) is cut with an ellipsis, the whole text on
+ * hover; nothing sticks out of its column.
+ */
+for (const lang of ['zh-CN', 'en'] as const) {
+  test.describe(`${lang} at 1024x768, long notes`, () => {
+    test.use({
+      locale: lang === 'en' ? 'en-US' : 'zh-CN',
+      viewport: { width: 1024, height: 768 },
+    });
+
+    test('the reason and note wrap at word boundaries and long runs are cut', async ({
+      page,
+      readyTerminal: t,
+    }) => {
+      const dispatch = createDispatcher({
+        services: t.services.services,
+        guard: t.services.guard,
+      });
+      const ctx = { clientId: 'queue-setup' };
+      await dispatch('signIn', { operatorId: SUPERVISOR.id, pin: SUPERVISOR.pin }, ctx);
+      t.sandbox.sim.faults.add({ path: '/card/code/unavailable', kind: 'http_5xx', count: 1000 });
+      const notes = {
+        '174551011028': 'Customer returned the damaged espresso cups today',
+        '616099591650': 'REF20250101ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456',
+      };
+      for (const [code, note] of Object.entries(notes)) {
+        const r = await dispatch(
+          'invalidateCode',
+          { code, reason: 'other', note, confirmed: true },
+          ctx,
+        );
+        expect(r.ok, JSON.stringify(r)).toBe(true);
+      }
+      await page.goto(`${t.url}#/refunds`);
+      await signIn(page, SUPERVISOR);
+      const queue = page.getByTestId('outbox');
+      await expect(queue.locator('tbody tr')).toHaveCount(2);
+      const other = lang === 'en' ? 'Other' : '其他';
+      const sep = lang === 'en' ? ': ' : '：';
+
+      // Every word of the English note on one line (the line breaks between words).
+      const words = page.getByTestId('outbox-174551011028').getByTestId('outbox-reason');
+      await expect(words).toHaveAttribute('title', `${other}${sep}${notes['174551011028']}`);
+      const split = await words.evaluate((el) => {
+        const broken: string[] = [];
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const text = n.textContent ?? '';
+          for (const m of text.matchAll(/[A-Za-z]+/g)) {
+            const range = document.createRange();
+            range.setStart(n, m.index);
+            range.setEnd(n, m.index + m[0].length);
+            const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+            if (tops.size > 1) broken.push(m[0]);
+          }
+        }
+        return broken;
+      });
+      expect(split).toEqual([]);
+
+      // The unbroken reference: cut with an ellipsis inside its column, whole on hover.
+      const longRow = page.getByTestId('outbox-616099591650');
+      const long = longRow.locator('.outbox-long');
+      await expect(longRow.getByTestId('outbox-reason')).toHaveAttribute(
+        'title',
+        `${other}${sep}${notes['616099591650']}`,
+      );
+      const cut = await long.evaluate((el) => ({
+        overflow: getComputedStyle(el).textOverflow,
+        clipped: el.scrollWidth > el.clientWidth,
+        right: el.getBoundingClientRect().right,
+        cellRight: el.closest('td')!.getBoundingClientRect().right,
+      }));
+      expect(cut.overflow).toBe('ellipsis');
+      expect(cut.clipped).toBe(true);
+      expect(cut.right).toBeLessThanOrEqual(cut.cellRight);
+      for (const row of [page.getByTestId('outbox-174551011028'), longRow]) {
+        const cell = row.locator('td.outbox-what');
+        const fits = await cell.evaluate((el) => el.scrollWidth <= el.clientWidth + 1);
+        expect(fits).toBe(true);
+      }
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        1024,
+      );
+      await queue.scrollIntoViewIfNeeded();
+      await page.screenshot({
+        path: path.join(SCREENSHOTS, `refund-queue-notes-${lang}-1024.png`),
+      });
+    });
+  });
+}

@@ -70,6 +70,17 @@ for (const lang of ['zh-CN', 'en'] as const) {
     await expect(page.locator('html')).toHaveAttribute('lang', lang);
     await expect(page.getByLabel(/Operator id|操作员编号/)).toBeVisible();
     await expectTidyBar(page);
+    // Signed out, "About" is a plain label: no underline or border through its characters.
+    const about = page.locator('.topbar').getByRole('link', { name: /About|关于/ });
+    const line = await about.evaluate((el) => {
+      const s = getComputedStyle(el);
+      return { decoration: s.textDecorationLine, border: s.borderBottomWidth };
+    });
+    expect(line).toEqual({ decoration: 'none', border: '0px' });
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, `top-bar-${lang}-1024-signed-out.png`),
+      clip: { x: 0, y: 0, width: 1024, height: 120 },
+    });
 
     await signIn(page, MANAGER);
     const tabs = page.getByRole('navigation', { name: /Screens|页面/ }).getByRole('link');

@@ -3,44 +3,16 @@
  * what it means), how long it took, its details as readable pairs, its seal; and every record
  * of the same intent (the request, a lost answer, the settlement...) in order, each a link.
  */
-import { Fragment, useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { JsonValue } from '../../../../shared/audit';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { RecordView as RecordData } from '../../../../shared/ops/audit-review';
 import { actionName, duration, errcodeMeaning } from './review-text';
 import { OutcomeBadge, RowOutcome, TrainingBadge } from './JournalView';
 import { useReview } from './review-context';
+import { RecordDetail } from './RecordDetail';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 import { dateTime } from '../../kit/date-time';
-
-/** A detail value as text: strings as they are, anything else as compact JSON. */
-function valueText(v: JsonValue): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
-}
-
-/** Known detail values worth translating (the verdict of a lookup). */
-function DetailValue({ name, value }: { name: string; value: JsonValue }) {
-  const { t, i18n } = useTranslation();
-  if (name === 'verdict' && typeof value === 'string' && i18n.exists(`verdict.title.${value}`)) {
-    return <>{t(`verdict.title.${value}`)}</>;
-  }
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    return (
-      <dl className="kv nested">
-        {Object.entries(value).map(([k, v]) => (
-          <Fragment key={k}>
-            <dt>{k}</dt>
-            <dd>
-              <DetailValue name={k} value={v} />
-            </dd>
-          </Fragment>
-        ))}
-      </dl>
-    );
-  }
-  return <span className="wrap">{valueText(value)}</span>;
-}
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -151,11 +123,15 @@ export function RecordView({ id }: { id: number }) {
             <Field label={t('review.record.fields.timeUtc')}>
               <span className="mono small">{new Date(r.ts).toISOString()}</span>
             </Field>
-            <Field label={t('review.record.fields.terminal')}>{r.terminal_id}</Field>
+            <Field label={t('review.record.fields.terminal')}>
+              <span className="mono" translate="no">
+                {r.terminal_id}
+              </span>
+            </Field>
             <Field label={t('review.record.fields.operator')}>
               {r.operator_id ? (
                 <>
-                  {operatorName(r.operator_id)}{' '}
+                  <span data-merchant>{operatorName(r.operator_id)}</span>{' '}
                   <span className="muted mono small">{r.operator_id}</span>
                 </>
               ) : (
@@ -172,7 +148,8 @@ export function RecordView({ id }: { id: number }) {
               </span>
             </Field>
             <Field label={t('review.record.fields.card')}>
-              {title ?? ''} {r.card_id && <span className="muted mono small">{r.card_id}</span>}
+              {title && <span data-merchant>{title}</span>}{' '}
+              {r.card_id && <span className="muted mono small">{r.card_id}</span>}
               {!title && !r.card_id && '—'}
             </Field>
             <Field label={t('review.record.fields.duration')}>
@@ -199,7 +176,10 @@ export function RecordView({ id }: { id: number }) {
               )}
               {r.errmsg !== null && (
                 <Field label={t('review.record.errmsg')}>
-                  <span className="wrap">{r.errmsg}</span>
+                  {/* WeChat's own words, as it sent them ("what it means" is ours). */}
+                  <span className="wrap" translate="no">
+                    {r.errmsg}
+                  </span>
                 </Field>
               )}
               {(meaning || r.errcode === 0) && (
@@ -213,16 +193,7 @@ export function RecordView({ id }: { id: number }) {
           {details.length === 0 ? (
             <p className="muted">{t('review.record.noDetail')}</p>
           ) : (
-            <dl className="kv" data-testid="record-detail">
-              {details.map(([k, v]) => (
-                <Fragment key={k}>
-                  <dt>{k}</dt>
-                  <dd>
-                    <DetailValue name={k} value={v} />
-                  </dd>
-                </Fragment>
-              ))}
-            </dl>
+            <RecordDetail detail={r.detail} timeZone={tz} />
           )}
         </section>
       </div>

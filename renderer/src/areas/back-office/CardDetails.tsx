@@ -4,7 +4,7 @@
  * actions (edit, stock, custom code, delete) open below it, on the same page.
  */
 import { useEffect, useState, type ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { cardValue } from '../../../../shared/verdict';
 import { cardBody, type Card, type TimeLimit } from '../../../../shared/wechat/card';
@@ -241,8 +241,10 @@ function CardView({
           </DetailBlock>
 
           <DetailBlock title={t('office.details.customerSees')}>
-            <Row label={t('office.fields.notice')}>{b.notice}</Row>
-            <Row label={t('office.fields.description')}>
+            <Row label={t('office.fields.notice')} merchant>
+              {b.notice}
+            </Row>
+            <Row label={t('office.fields.description')} merchant>
               {b.description ? <span className="pre-line">{b.description}</span> : undefined}
             </Row>
             <Row label={t('office.fields.color')}>
@@ -253,27 +255,33 @@ function CardView({
               ) : undefined}
             </Row>
             <Row label={t('office.fields.code_type')}>{t(`office.codeType.${b.code_type}`)}</Row>
-            <Row label={t('office.fields.service_phone')}>{b.service_phone}</Row>
+            <Row label={t('office.fields.service_phone')} merchant>
+              {b.service_phone}
+            </Row>
             <Row label={t('office.fields.logo_url')}>
               {b.logo_url ? <span className="url">{b.logo_url}</span> : undefined}
             </Row>
-            <Row label={t('office.fields.center_title')}>
+            <Row label={t('office.fields.center_title')} merchant>
               {linkText(b.center_title, b.center_sub_title, b.center_url)}
             </Row>
-            <Row label={t('office.fields.custom_url_name')}>
+            <Row label={t('office.fields.custom_url_name')} merchant>
               {linkText(b.custom_url_name, b.custom_url_sub_title, b.custom_url)}
             </Row>
-            <Row label={t('office.fields.promotion_url_name')}>
+            <Row label={t('office.fields.promotion_url_name')} merchant>
               {linkText(b.promotion_url_name, b.promotion_url_sub_title, b.promotion_url)}
             </Row>
             <Row label={t('office.fields.can_share')}>{yesNo(b.can_share)}</Row>
             <Row label={t('office.fields.can_give_friend')}>{yesNo(b.can_give_friend)}</Row>
-            <Row label={t('office.details.abstract')}>{body.advanced_info?.abstract?.abstract}</Row>
+            <Row label={t('office.details.abstract')} merchant>
+              {body.advanced_info?.abstract?.abstract}
+            </Row>
           </DetailBlock>
 
           <DetailBlock title={t('office.details.record')}>
             <Row label={t('office.details.customCode')}>{yesNo(b.use_custom_code === true)}</Row>
-            <Row label={t('office.details.source')}>{b.source}</Row>
+            <Row label={t('office.details.source')} merchant>
+              {b.source}
+            </Row>
             <Row label={t('office.details.created')}>
               {b.create_time !== undefined ? fmt.seconds(b.create_time) : undefined}
             </Row>
@@ -285,7 +293,9 @@ function CardView({
       )}
 
       <details className="raw-json">
-        <summary>{t('office.details.rawJson')}</summary>
+        <summary>
+          <Trans i18nKey="office.details.rawJson" components={{ code: <code translate="no" /> }} />
+        </summary>
         <pre data-testid="card-raw-json">{JSON.stringify(card, null, 2)}</pre>
       </details>
     </>
@@ -385,7 +395,12 @@ function TypeRows({ card }: { card: Card }) {
   const fmt = useFormat();
   const yesNo = (v: boolean | undefined) =>
     v === undefined ? undefined : v ? t('office.yes') : t('office.no');
-  const text = (v: string | undefined) => (v ? <span className="pre-line">{v}</span> : undefined);
+  const text = (v: string | undefined) =>
+    v ? (
+      <span className="pre-line" data-merchant="">
+        {v}
+      </span>
+    ) : undefined;
   const time = (s: number | undefined) => (s !== undefined ? fmt.seconds(s) : undefined);
   switch (card.card_type) {
     case 'CASH':
@@ -437,10 +452,16 @@ function TypeRows({ card }: { card: Card }) {
           <Row label={t('office.fields.balance_rules')}>{text(m.balance_rules)}</Row>
           <Row label={t('office.details.activateUrl')}>{m.activate_url}</Row>
           <Row label={t('office.details.bindOldCardUrl')}>{m.bind_old_card_url}</Row>
-          <Row label={t('office.fields.custom_field1')}>{custom(m.custom_field1)}</Row>
-          <Row label={t('office.fields.custom_field2')}>{custom(m.custom_field2)}</Row>
-          <Row label={t('office.fields.custom_field3')}>{custom(m.custom_field3)}</Row>
-          <Row label={t('office.fields.custom_cell1')}>
+          <Row label={t('office.fields.custom_field1')} merchant>
+            {custom(m.custom_field1)}
+          </Row>
+          <Row label={t('office.fields.custom_field2')} merchant>
+            {custom(m.custom_field2)}
+          </Row>
+          <Row label={t('office.fields.custom_field3')} merchant>
+            {custom(m.custom_field3)}
+          </Row>
+          <Row label={t('office.fields.custom_cell1')} merchant>
             {m.custom_cell1
               ? [m.custom_cell1.name, m.custom_cell1.tips, m.custom_cell1.url]
                   .filter(Boolean)
@@ -453,7 +474,9 @@ function TypeRows({ card }: { card: Card }) {
     case 'SCENIC_TICKET':
       return (
         <>
-          <Row label={t('office.details.ticketClass')}>{card.scenic_ticket.ticket_class}</Row>
+          <Row label={t('office.details.ticketClass')} merchant>
+            {card.scenic_ticket.ticket_class}
+          </Row>
           <Row label={t('office.fields.guide_url')}>{card.scenic_ticket.guide_url}</Row>
         </>
       );
@@ -463,13 +486,19 @@ function TypeRows({ card }: { card: Card }) {
       const p = card.boarding_pass;
       return (
         <>
-          <Row label={t('office.details.route')}>{`${p.from} → ${p.to}`}</Row>
-          <Row label={t('office.details.flight')}>{p.flight}</Row>
-          <Row label={t('office.details.airModel')}>{p.air_model}</Row>
+          <Row label={t('office.details.route')} merchant>{`${p.from} → ${p.to}`}</Row>
+          <Row label={t('office.details.flight')} merchant>
+            {p.flight}
+          </Row>
+          <Row label={t('office.details.airModel')} merchant>
+            {p.air_model}
+          </Row>
           <Row label={t('office.fields.departure_time')}>{time(p.departure_time)}</Row>
           <Row label={t('office.fields.landing_time')}>{time(p.landing_time)}</Row>
           <Row label={t('office.fields.boarding_time')}>{time(p.boarding_time)}</Row>
-          <Row label={t('office.fields.gate')}>{p.gate}</Row>
+          <Row label={t('office.fields.gate')} merchant>
+            {p.gate}
+          </Row>
           <Row label={t('office.details.checkInUrl')}>{p.check_in_url}</Row>
         </>
       );

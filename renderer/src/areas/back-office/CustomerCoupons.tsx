@@ -97,7 +97,7 @@ export function CustomerCoupons({
           <select id="customer-card" value={cardId} onChange={(e) => setCardId(e.target.value)}>
             <option value="">{t('office.customer.anyCard')}</option>
             {titled.map((s) => (
-              <option key={s.cardId} value={s.cardId}>
+              <option key={s.cardId} value={s.cardId} data-merchant>
                 {s.title} · {t(`office.cardType.${s.cardType}`)}
               </option>
             ))}

@@ -245,7 +245,7 @@ function ReportView({ report, info }: { report: Report; info: StatsInfo }) {
                     : t('office.stats.allFreeCoupons')}
                 </option>
                 {choices.map((s) => (
-                  <option key={s.cardId} value={s.cardId}>
+                  <option key={s.cardId} value={s.cardId} data-merchant>
                     {s.title}
                   </option>
                 ))}

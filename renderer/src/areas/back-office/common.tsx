@@ -103,16 +103,21 @@ export function Row({
   label,
   children,
   testId,
+  merchant = false,
 }: {
   label: string;
   children: ReactNode;
   testId?: string;
+  /** The value is the merchant's own text (a card's notice, description...), as written. */
+  merchant?: boolean;
 }) {
   if (children === undefined || children === null || children === '') return null;
   return (
     <>
       <dt>{label}</dt>
-      <dd data-testid={testId}>{children}</dd>
+      <dd data-testid={testId} data-merchant={merchant ? '' : undefined}>
+        {children}
+      </dd>
     </>
   );
 }

@@ -35,6 +35,37 @@ type NotInvalidatable = (typeof NOT_INVALIDATABLE)[number];
 const notInvalidatable = (kind: string): kind is NotInvalidatable =>
   (NOT_INVALIDATABLE as readonly string[]).includes(kind);
 
+/**
+ * A queued refund's reason and note under its code: wraps between words (English) or
+ * characters (Chinese), never inside an English word; an unbroken run too long for the column
+ * (a pasted reference) is cut with an ellipsis, the whole text on hover.
+ */
+function ReasonLine({ reason, note }: { reason: string; note?: string | null }) {
+  const { i18n } = useTranslation();
+  const sep = i18n.language.startsWith('zh') ? '：' : ': ';
+  const full = [reason, note].filter(Boolean).join(sep);
+  if (!full) return null;
+  return (
+    <small className="muted outbox-reason" title={full} data-testid="outbox-reason">
+      {reason}
+      {reason && note ? sep : ''}
+      {note && (
+        <span data-merchant>
+          {note.split(/(\s+)/).map((part, i) =>
+            /^[\x21-\x7e]{18,}$/.test(part) ? (
+              <span key={i} className="outbox-long">
+                {part}
+              </span>
+            ) : (
+              part
+            ),
+          )}
+        </span>
+      )}
+    </small>
+  );
+}
+
 export function RefundScreen() {
   const { t, i18n } = useTranslation();
   const zone = useStoreZone();
@@ -414,13 +445,14 @@ function OutboxQueue({ version }: { version: number }) {
           <tbody>
             {items.map((it) => (
               <tr key={it.id} data-testid={`outbox-${it.code}`} data-state={it.state}>
-                <td className="mono">
-                  {it.code}
-                  <br />
-                  <small className="muted">
-                    {it.reasonKey ? t(`refunds.reasons.${it.reasonKey}`) : ''}
-                    {it.note ? `：${it.note}` : ''}
-                  </small>
+                <td className="outbox-what">
+                  <span className="mono" translate="no">
+                    {it.code}
+                  </span>
+                  <ReasonLine
+                    reason={it.reasonKey ? t(`refunds.reasons.${it.reasonKey}`) : ''}
+                    note={it.note}
+                  />
                 </td>
                 <td className="outbox-state">{t(`refunds.states.${it.state}`)}</td>
                 <td>{it.attempts}</td>

@@ -5,7 +5,7 @@
  * shows them write-only ("set" / "not set", replace, clear).
  */
 import { useState, type ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { z } from 'zod';
 import type {
@@ -130,7 +130,13 @@ export function ConnectionFields({
                   ? t('setup.fields.appId')
                   : t('setup.fields.appIdOptional')
               }
-              hint={t('setup.fields.appIdHint')}
+              hint={
+                // The prefix is what the manager types: a code, not a word to translate.
+                <Trans
+                  i18nKey="setup.fields.appIdHint"
+                  components={{ code: <code translate="no" /> }}
+                />
+              }
               value={draft.appId}
               autoComplete="off"
               spellCheck={false}

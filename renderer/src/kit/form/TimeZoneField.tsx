@@ -97,8 +97,9 @@ export function TimeZoneField({
           )}
           {others.length > 0 && (
             <optgroup label={t('timeZone.others')}>
+              {/* Every other zone by its IANA name (Africa/Abidjan): an id, not translated. */}
               {others.map((o) => (
-                <option key={o.zone} value={o.zone}>
+                <option key={o.zone} value={o.zone} translate="no">
                   {o.label}
                 </option>
               ))}
