@@ -7,6 +7,7 @@ import { useWedgeScanner } from '../../scan/use-wedge-scanner';
 import { isSwitchingOperator, signedIn } from '../../shell/switch-operator';
 import { useTerminal } from '../../shell/terminal-context';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
+import { textWith } from '../../kit/text/merchant-text';
 
 /**
  * Sign-in, and the lock screen after idling or "switch operator" (same form). A terminal that
@@ -83,8 +84,8 @@ export function SignInScreen({ keptSettings = false }: { keptSettings?: boolean 
         {lockedBy && (
           <p className="muted">
             {switching
-              ? t('ui.signin.switchHint', { name: lockedBy.name })
-              : t('ui.signin.lockedHint', { name: lockedBy.name })}
+              ? textWith(t, 'ui.signin.switchHint', {}, { merchant: { name: lockedBy.name } })
+              : textWith(t, 'ui.signin.lockedHint', {}, { merchant: { name: lockedBy.name } })}
           </p>
         )}
         {lockedBy && keptSettings && (
@@ -197,7 +198,9 @@ function UnlockForm({
       aria-labelledby="unlock-title"
       onSubmit={(e) => void submit(e)}
     >
-      <h2 id="unlock-title">{t('ui.signin.unlockTitle', { id: operatorId })}</h2>
+      <h2 id="unlock-title">
+        {textWith(t, 'ui.signin.unlockTitle', {}, { ids: { id: operatorId } })}
+      </h2>
       <p className="muted">{t('ui.signin.unlockHint')}</p>
       <label>
         {t('ui.signin.unlockById')}

@@ -120,11 +120,11 @@ function CardView({
           <Swatch color={b.color} />
         </span>
         <div className="card-head-text">
-          <h2 id="card-title" data-testid="card-title">
+          <h2 id="card-title" data-testid="card-title" data-merchant="">
             {b.title}
           </h2>
           <p className="muted">
-            {b.brand_name} · <TypeLabel type={card.card_type} /> ·{' '}
+            <span data-merchant="">{b.brand_name}</span> · <TypeLabel type={card.card_type} /> ·{' '}
             <span className="mono" data-testid="card-id">
               {b.id}
             </span>

@@ -176,7 +176,8 @@ export function EditCardPanel({
               >
                 <strong>{t(`office.fields.${c.field}`)}</strong>
                 {c.review && <span className="review-tag">{t('office.edit.reviewTag')}</span>}
-                <span className="change-values">
+                {/* The values are the merchant's own text (or numbers and dates). */}
+                <span className="change-values" data-merchant="">
                   <ChangeValue change={c} which="before" fmtSeconds={fmt.seconds} /> →{' '}
                   <ChangeValue change={c} which="after" fmtSeconds={fmt.seconds} />
                 </span>
@@ -516,7 +517,12 @@ function FieldEditor({
         <div className={`field${wide ? ' span-all' : ''}`}>
           <label htmlFor={id}>{label}</label>
           {spec.kind === 'textarea' ? (
-            <textarea {...common} rows={3} onChange={(e) => onChange(e.target.value)} />
+            <textarea
+              {...common}
+              data-merchant=""
+              rows={3}
+              onChange={(e) => onChange(e.target.value)}
+            />
           ) : (
             <input
               {...common}

@@ -22,6 +22,7 @@ import { errorText } from '../../i18n';
 import { useStoreZone, useTerminal } from '../../shell/terminal-context';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 import { dateTime } from '../../kit/date-time';
+import { textWith } from '../../kit/text/merchant-text';
 
 type Reason = (typeof REFUND_REASONS)[number];
 
@@ -219,10 +220,12 @@ export function RefundScreen() {
             <VerdictPanel verdict={v} checkOnly size="medium" />
             <p className="refund-history" data-testid="refund-history">
               {preview?.redeemedHere
-                ? t('refunds.redeemedHere', {
-                    time: dateTime(preview.redeemedHere.at, lang, zone),
-                    name: preview.redeemedHere.operatorName,
-                  })
+                ? textWith(
+                    t,
+                    'refunds.redeemedHere',
+                    { time: dateTime(preview.redeemedHere.at, lang, zone) },
+                    { merchant: { name: preview.redeemedHere.operatorName } },
+                  )
                 : t('refunds.notRedeemedHere')}
             </p>
             {uncheckedQueue && !result && (

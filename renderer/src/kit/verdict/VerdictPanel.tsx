@@ -4,6 +4,7 @@ import { valueText, warningText } from './verdict-text';
 import { ErrorNotice } from '../errors/ErrorNotice';
 import { calendarDate, dateTime, timeOfDay } from '../date-time';
 import { useStoreZone } from '../../shell/terminal-context';
+import { textWith } from '../text/merchant-text';
 
 const ICONS: Record<Verdict['tone'], string> = {
   accept: '✓',
@@ -12,7 +13,10 @@ const ICONS: Record<Verdict['tone'], string> = {
   neutral: '?',
 };
 
-function hintKey(v: Verdict, checkOnly: boolean): { key: string; params?: Record<string, string> } {
+function hintKey(
+  v: Verdict,
+  checkOnly: boolean,
+): { key: string; merchant?: Record<string, string> } {
   if (v.notAcceptedHere) return { key: 'verdict.hint.not_accepted_here' };
   switch (v.kind) {
     case 'redeemable':
@@ -23,7 +27,7 @@ function hintKey(v: Verdict, checkOnly: boolean): { key: string; params?: Record
             key: v.redeemedHere.settled
               ? 'verdict.hint.already_redeemed_here_settled'
               : 'verdict.hint.already_redeemed_here',
-            params: { name: v.redeemedHere.operatorName },
+            merchant: { name: v.redeemedHere.operatorName },
           }
         : { key: 'verdict.hint.already_redeemed' };
     case 'write_pending':
@@ -64,7 +68,6 @@ export function VerdictPanel({
   const v = verdict;
   const h = hintKey(v, checkOnly);
   const params: Record<string, string> = {
-    ...h.params,
     ...(v.redeemedHere ? { time: timeOfDay(v.redeemedHere.at, lang, zone) } : {}),
     ...(v.window?.end ? { date: calendarDate(v.window.end, lang, zone) } : {}),
     ...(v.kind === 'not_yet_valid' && v.window?.begin
@@ -91,7 +94,7 @@ export function VerdictPanel({
             {title ?? t(`verdict.title.${v.kind}`)}
           </h2>
           <p className="verdict-hint" data-testid="verdict-hint">
-            {hint ?? t(h.key, params)}
+            {hint ?? textWith(t, h.key, params, { merchant: h.merchant })}
           </p>
         </div>
       </div>
