@@ -61,6 +61,13 @@ test('a record reads in Chinese: labels, states, reasons, yes/no, times', async 
   await expect(inv).toContainText('顾客退款');
   await expect(inv).toContainText('顾客退货');
   await expect(inv).not.toContainText(/customer_refund|reason|write_id/);
+  // The request half says what finished it (success, and which record), not "processing".
+  const request = page.getByTestId('record-view').locator('header.record-head');
+  await expect(request.locator('a.outcome-link')).toContainText('成功');
+  await expect(request).not.toContainText('处理中');
+  const linkedOpen = page.getByTestId('record-linked').locator('li').first();
+  await expect(linkedOpen).toContainText('成功');
+  await expect(linkedOpen).not.toContainText('处理中');
   await inv.scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SCREENSHOTS, 'record-detail-invalidate-zh.png') });
   // Its result: the code's state before, in words (not NORMAL).

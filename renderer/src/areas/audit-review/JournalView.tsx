@@ -113,6 +113,15 @@ export function RowOutcome({
       </span>
     );
   }
+  if (row.result && !href) {
+    // Inside another link (the record view's list): the result's outcome and number, no link.
+    return (
+      <span className="outcome-link" data-result={row.result.id}>
+        <OutcomeBadge outcome={row.result.outcome} />
+        <span className="muted small"> #{row.result.id}</span>
+      </span>
+    );
+  }
   if (row.result && href) {
     const result = row.result;
     return (

@@ -7,8 +7,9 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { RecordView as RecordData } from '../../../../shared/ops/audit-review';
+import { OPEN_OUTCOMES } from '../../../../shared/audit';
 import { actionName, duration, errcodeMeaning } from './review-text';
-import { OutcomeBadge, RowOutcome, TrainingBadge } from './JournalView';
+import { RowOutcome, TrainingBadge } from './JournalView';
 import { useReview } from './review-context';
 import { RecordDetail } from './RecordDetail';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
@@ -84,6 +85,16 @@ export function RecordView({ id }: { id: number }) {
   // A cashier's (masked) record has no nonce and no hashes: they would give the code away.
   const chain = current.data.masked ? undefined : current.data.record;
   const hasLinked = linked.length > 1 || !!chain?.nonce;
+  // The request half of a finished write shows what finished it, not "processing".
+  const resultOf = (l: { id: number; outcome: string }) => {
+    if (!(OPEN_OUTCOMES as readonly string[]).includes(l.outcome)) return undefined;
+    const closing = linked.find(
+      (x) => x.id > l.id && !(OPEN_OUTCOMES as readonly string[]).includes(x.outcome),
+    );
+    return closing ? { id: closing.id, outcome: closing.outcome } : undefined;
+  };
+  const ownResult = resultOf(r);
+  const resultHref = (id: number) => href('record', { id: String(id) });
   const meaning = errcodeMeaning(r.errcode, t);
   const details = Object.entries(r.detail);
   return (
@@ -111,7 +122,9 @@ export function RecordView({ id }: { id: number }) {
             action: r.action,
             outcome: r.outcome,
             verdict: typeof r.detail.verdict === 'string' ? r.detail.verdict : null,
+            result: ownResult,
           }}
+          href={resultHref}
         />
       </header>
       <div className="record-columns">
@@ -140,7 +153,10 @@ export function RecordView({ id }: { id: number }) {
             </Field>
             <Field label={t('review.record.fields.action')}>{actionName(r.action, t)}</Field>
             <Field label={t('review.record.fields.outcome')}>
-              <OutcomeBadge outcome={r.outcome} />
+              <RowOutcome
+                row={{ action: r.action, outcome: r.outcome, verdict: null, result: ownResult }}
+                href={resultHref}
+              />
             </Field>
             <Field label={t('review.record.fields.code')}>
               <span className="mono" data-testid="record-code">
@@ -211,7 +227,7 @@ export function RecordView({ id }: { id: number }) {
                   <span className="linked-id">#{l.id}</span>
                   <span>{dateTime(l.ts, lang, tz, { seconds: true })}</span>
                   <span>{actionName(l.action, t)}</span>
-                  <RowOutcome row={l} />
+                  <RowOutcome row={{ ...l, result: resultOf(l) }} />
                   <span className="muted">
                     {l.errcode !== null ? t('review.record.errcode', { errcode: l.errcode }) : ''}
                   </span>
