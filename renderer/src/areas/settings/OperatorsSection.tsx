@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract } from '../../../../shared/contract';
 import { Role } from '../../../../shared/role';
@@ -11,10 +11,11 @@ import { checkPinRepeat, OperatorFields, PinFields } from '../../kit/form/Operat
 import { timeOfDay } from '../../kit/date-time';
 import { caught, ErrorNotice } from '../../kit/errors/ErrorNotice';
 import { useReportDirty } from './SectionForm';
+import { textWith } from '../../kit/text/merchant-text';
 
 type Editing = { id: string; kind: 'role' | 'pin' | 'disable' } | null;
 /** What the last change did, shown where it was made: under an operator's row, or in "Add". */
-type Feedback = { at: string; text?: string; error?: ErrorInfo } | null;
+type Feedback = { at: string; text?: ReactNode; error?: ErrorInfo } | null;
 const ADD = '\u0000add';
 const ROLES = Role.options;
 
@@ -42,7 +43,7 @@ export function OperatorsSection() {
   async function change(
     at: string,
     call: Promise<OperatorView>,
-    done: (op: OperatorView) => string,
+    done: (op: OperatorView) => ReactNode,
   ) {
     setFeedback(null);
     try {
@@ -153,7 +154,12 @@ export function OperatorsSection() {
                           aria-label={t('settings.operators.unlockOf', { name: o.name })}
                           onClick={() =>
                             void change(o.id, api.unlockOperator({ id: o.id }), (op) =>
-                              t('settings.operators.done.unlocked', { name: op.name }),
+                              textWith(
+                                t,
+                                'settings.operators.done.unlocked',
+                                {},
+                                { merchant: { name: op.name } },
+                              ),
                             )
                           }
                         >
@@ -169,7 +175,13 @@ export function OperatorsSection() {
                             void change(
                               o.id,
                               api.updateOperator({ id: o.id, disabled: false }),
-                              (op) => t('settings.operators.done.enabled', { name: op.name }),
+                              (op) =>
+                                textWith(
+                                  t,
+                                  'settings.operators.done.enabled',
+                                  {},
+                                  { merchant: { name: op.name } },
+                                ),
                             )
                           }
                         >
@@ -200,10 +212,12 @@ export function OperatorsSection() {
                           onCancel={() => setEditing(null)}
                           onSave={(r) =>
                             change(o.id, api.updateOperator({ id: o.id, role: r }), (op) =>
-                              t('settings.operators.done.roleChanged', {
-                                name: op.name,
-                                role: role(op.role),
-                              }),
+                              textWith(
+                                t,
+                                'settings.operators.done.roleChanged',
+                                { role: role(op.role) },
+                                { merchant: { name: op.name } },
+                              ),
                             )
                           }
                         />
@@ -214,7 +228,12 @@ export function OperatorsSection() {
                           onCancel={() => setEditing(null)}
                           onSave={(pin) =>
                             change(o.id, api.resetPin({ id: o.id, pin }), (op) =>
-                              t('settings.operators.done.pinReset', { name: op.name }),
+                              textWith(
+                                t,
+                                'settings.operators.done.pinReset',
+                                {},
+                                { merchant: { name: op.name } },
+                              ),
                             )
                           }
                         />
@@ -237,7 +256,13 @@ export function OperatorsSection() {
                                 void change(
                                   o.id,
                                   api.updateOperator({ id: o.id, disabled: true }),
-                                  (op) => t('settings.operators.done.disabled', { name: op.name }),
+                                  (op) =>
+                                    textWith(
+                                      t,
+                                      'settings.operators.done.disabled',
+                                      {},
+                                      { merchant: { name: op.name } },
+                                    ),
                                 )
                               }
                             >
@@ -275,7 +300,12 @@ export function OperatorsSection() {
           feedback={feedback?.at === ADD ? feedback : null}
           onAdd={(input) =>
             change(ADD, api.addOperator(input), (op) =>
-              t('settings.operators.done.added', { name: op.name, role: role(op.role) }),
+              textWith(
+                t,
+                'settings.operators.done.added',
+                { role: role(op.role) },
+                { merchant: { name: op.name } },
+              ),
             )
           }
         />
