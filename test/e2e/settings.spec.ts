@@ -154,8 +154,12 @@ test('a manager adds a cashier, changes the role, resets the PIN and disables th
   // The manager cannot disable themselves from here.
   await expect(page.getByRole('button', { name: `Disable ${MANAGER.name}` })).toHaveCount(0);
 
-  // Bob, with his new PIN, is refused at sign-in.
+  // Bob, with his new PIN, is refused at sign-in. The refused "Another Bob" is still in the
+  // add form: signing out asks before throwing it away.
   await fromOperatorMenu(page, 'Sign out');
+  const leave = page.getByRole('alertdialog', { name: 'Leave without saving?' });
+  await expect(leave).toBeVisible();
+  await leave.getByRole('button', { name: 'Discard changes and leave' }).click();
   await signIn(page, { id: 'bob', pin: '97531' });
   await expect(page.getByRole('alert')).toHaveText(msg('errors.operator_disabled'));
 });

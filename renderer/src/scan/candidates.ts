@@ -13,6 +13,9 @@
  *   rows, allowing for a tilt (a shift of up to 8 px from row to row); two such stretches side
  *   by side. Text lines rarely stand 16 px tall at 640 px wide; a barcode's bars always do.
  *
+ * The finder patterns seen are listed (centre, module size): `small` enlarges only the part of
+ * the frame around them.
+ *
  * Conservative like the first check: it only lets the decoder skip its expensive steps (the
  * cheap ones still run on every frame that passed the first check), and every corpus picture
  * with a code that the expensive steps read passes it (test/unit/scan/precheck.test.ts).
@@ -30,16 +33,27 @@ const BAR_CELL = 32;
 const BAR_MIN_EDGES = 6;
 /** Barred cells side by side. */
 const BAR_CELLS = 2;
+/** Finder patterns listed; the search stops at this many (a textured frame has finders all over). */
+export const MAX_FINDERS = 32;
+
+/** A finder pattern seen: its centre and module size, in pixels of the image checked. */
+export interface Finder {
+  x: number;
+  y: number;
+  module: number;
+}
 
 export interface Candidates {
   /** A finder pattern was seen: a QR code may be there. */
   qr: boolean;
+  /** The finder patterns seen (at most MAX_FINDERS: more means everywhere). */
+  finders: Finder[];
   /** Bars lined up across rows (or columns) were seen: a barcode may be there. */
   linear: boolean;
 }
 
 /** The frame at working size, binarized: 1 = dark. */
-function binarize(g: Gray): { bin: Uint8Array; w: number; h: number } {
+function binarize(g: Gray): { bin: Uint8Array; w: number; h: number; k: number } {
   const k = Math.max(1, Math.round(g.width / WORK_WIDTH));
   const w = Math.floor(g.width / k);
   const h = Math.floor(g.height / k);
@@ -90,7 +104,7 @@ function binarize(g: Gray): { bin: Uint8Array; w: number; h: number } {
       bin[y * w + x] = variance >= minVar && img[y * w + x]! < mean ? 1 : 0;
     }
   }
-  return { bin, w, h };
+  return { bin, w, h, k };
 }
 
 /** Whether five run lengths are in the ratio 1:1:3:1:1 (zxing's tolerance: half a module). */
@@ -160,7 +174,8 @@ function crossVertical(
  * about the same size. One is enough (a QR code in glare or blur may show only one clearly);
  * asking for two lost a read the expensive steps make (bench:decode's photo-10).
  */
-function hasFinder(bin: Uint8Array, w: number, h: number): boolean {
+function findFinders(bin: Uint8Array, w: number, h: number, k: number): Finder[] {
+  const found: Finder[] = [];
   const runs: number[] = [];
   for (let y = 1; y < h; y += 2) {
     runs.length = 0;
@@ -183,7 +198,10 @@ function hasFinder(bin: Uint8Array, w: number, h: number): boolean {
           const down = crossVertical(bin, w, h, cx, y, Math.ceil((total / 7) * 2));
           if (down && finderRatio(down)) {
             const vt = down.reduce((a, b) => a + b, 0);
-            if (5 * Math.abs(vt - total) < 2 * total) return true;
+            if (5 * Math.abs(vt - total) < 2 * total) {
+              found.push({ x: cx * k, y: y * k, module: (total / 7) * k });
+              if (found.length >= MAX_FINDERS) return found;
+            }
           }
         }
       }
@@ -191,7 +209,7 @@ function hasFinder(bin: Uint8Array, w: number, h: number): boolean {
       n = 1;
     }
   }
-  return false;
+  return found;
 }
 
 /** Edge positions (where the colour changes) along row y, or column x when `vertical`. */
@@ -257,9 +275,11 @@ function hasBars(bin: Uint8Array, w: number, h: number, vertical: boolean): bool
 
 /** What kinds of code this frame may show (both false: the expensive steps can be skipped). */
 export function candidates(g: Gray): Candidates {
-  const { bin, w, h } = binarize(g);
+  const { bin, w, h, k } = binarize(g);
+  const finders = findFinders(bin, w, h, k);
   return {
-    qr: hasFinder(bin, w, h),
+    qr: finders.length > 0,
+    finders,
     linear: hasBars(bin, w, h, false) || hasBars(bin, w, h, true),
   };
 }

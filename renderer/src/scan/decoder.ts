@@ -16,7 +16,8 @@
  *   sideways   1D codes held sideways (the image turned 90°), scan box then whole frame
  *   enhanced   contrast stretched and smoothed: faint screens, moiré, sensor noise
  *   harder     TRY_HARDER for QR at full resolution (frames that were shrunk), dense 1D rows
- *   small      the scan box enlarged 2x and sharpened: small codes far away, soft focus
+ *   small      the scan box enlarged 2x and sharpened: small codes far away, soft focus (QR:
+ *              without a scan box, only around the finder patterns the candidates check saw)
  *
  * 1D rows are binarized by their edges to a quarter pixel (linear.ts); tilted QR codes get a
  * fourth-corner rescue (qr.ts); a bug in the library's Code 128 reader is fixed at load
@@ -62,7 +63,7 @@ import {
 } from './gray';
 import { LocalMeanBinarizer } from './binarizers';
 import { LinearReaders, scanRows, type RowScanOptions, type SeenLine } from './linear';
-import { candidates, type Candidates } from './candidates';
+import { MAX_FINDERS, candidates, type Candidates } from './candidates';
 import { precheck } from './precheck';
 import { readQr } from './qr';
 
@@ -186,10 +187,41 @@ class FrameContext {
    * steps run their QR part only where a finder pattern is seen, their 1D part only where bars
    * line up. Without the check (`check` false: tests, comparisons) everything may be there.
    */
-  may(kind: keyof Candidates): boolean {
+  may(kind: 'qr' | 'linear'): boolean {
     if (!this.check) return true;
     this.kinds ??= candidates(this.full);
     return this.kinds[kind];
+  }
+
+  /**
+   * The part of `g` (a view of the whole frame, scaled) around the finder patterns the
+   * candidates check saw: each finder with 40 modules (at least 64 frame pixels) all round,
+   * enough for the whole of a code up to version 6 whichever corner the finder is; undefined
+   * (the whole image) when finders are everywhere or cover half of it anyway.
+   */
+  finderBox(g: Gray): PixelRect | undefined {
+    if (!this.check) return undefined;
+    this.kinds ??= candidates(this.full);
+    const { finders } = this.kinds;
+    if (finders.length === 0 || finders.length >= MAX_FINDERS) return undefined;
+    const s = g.width / this.full.width;
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    for (const f of finders) {
+      const r = Math.max(64, 40 * f.module);
+      x0 = Math.min(x0, f.x - r);
+      y0 = Math.min(y0, f.y - r);
+      x1 = Math.max(x1, f.x + r);
+      y1 = Math.max(y1, f.y + r);
+    }
+    const left = Math.max(0, Math.floor(x0 * s));
+    const top = Math.max(0, Math.floor(y0 * s));
+    const right = Math.min(g.width, Math.ceil(x1 * s));
+    const bottom = Math.min(g.height, Math.ceil(y1 * s));
+    const box = { x: left, y: top, width: right - left, height: bottom - top };
+    return box.width * box.height * 2 > g.width * g.height ? undefined : box;
   }
 
   bitmap(key: string, g: Gray, binarizer: Bin): BinaryBitmap {
@@ -354,12 +386,20 @@ export class Decoder {
       const qr = c.may('qr');
       const linear = c.may('linear');
       if (!qr && !linear) return undefined;
-      // enlarged, and sharpened: small codes far away, and soft ones out of focus
-      const g = c.gray('big', () => enlarge(sharpen(base)));
+      // enlarged, and sharpened: small codes far away, and soft ones out of focus. QR only
+      // around the finder patterns the check saw (the whole frame when they are everywhere).
+      const whole = () => c.gray('big', () => enlarge(sharpen(base)));
+      const box = qr && !c.roi ? c.finderBox(base) : undefined;
+      const qrKey = box ? 'bigFinders' : 'big';
+      const gq = !qr
+        ? undefined
+        : box
+          ? c.gray(qrKey, () => enlarge(sharpen(crop(base, box))))
+          : whole();
       return (
-        (qr ? this.qrCode(c, 'big', g, 'hybrid') : undefined) ??
-        (qr ? this.qrCode(c, 'big', g, 'local') : undefined) ??
-        (linear ? this.oneD(c, g, 12) : undefined)
+        (qr ? this.qrCode(c, qrKey, gq, 'hybrid') : undefined) ??
+        (qr ? this.qrCode(c, qrKey, gq, 'local') : undefined) ??
+        (linear ? this.oneD(c, whole(), 12) : undefined)
       );
     });
     return steps;

@@ -11,6 +11,8 @@ import {
   type CodeFormat,
   type Frame,
 } from '../../../renderer/src/scan/decoder';
+import { MAX_FINDERS, candidates } from '../../../renderer/src/scan/candidates';
+import { grayOf } from '../../../renderer/src/scan/gray';
 import { BitArray, Code128Reader } from '@zxing/library';
 import { makeSymbol, prng, renderScene, type SceneSpec } from '../../bench/make-decode-corpus';
 
@@ -188,5 +190,19 @@ describe('decoder: the live loop spreads its plan over frames', () => {
     const lum = new Uint8ClampedArray(f.width * f.height);
     for (let i = 0; i < lum.length; i++) lum[i] = f.data[i * 4 + 1]!;
     expect(decode({ data: lum, width: f.width, height: f.height })?.text).toBe(QR);
+  });
+});
+
+describe('candidates: where the finder patterns are (the small step looks only there)', () => {
+  it("lists a clean QR code's three finders, each where the code is", () => {
+    const f = qr({ place: { scale: 0.3, cx: 0.3, cy: 0.4, angle: 0 } });
+    const { finders } = candidates(grayOf(f));
+    expect(finders.length).toBeGreaterThanOrEqual(3);
+    expect(finders.length).toBeLessThan(MAX_FINDERS);
+    for (const p of finders) {
+      expect(Math.abs(p.x - 0.3 * f.width)).toBeLessThan(0.2 * f.width);
+      expect(Math.abs(p.y - 0.4 * f.height)).toBeLessThan(0.25 * f.height);
+      expect(p.module).toBeGreaterThan(1);
+    }
   });
 });
