@@ -522,7 +522,9 @@ it('a record shows WeChat’s answer and every record of its intent, each linked
   await expect(view.getByRole('heading', { name: `Record ${settled.id}` })).toBeVisible();
   await expect(page.getByTestId('record-code')).toHaveText(code);
   await expect(view).toContainText('满100减10元代金券'); // the card's title, from the log
-  await expect(page.getByTestId('record-detail')).toContainText('CONSUMED');
+  // The code's state in words (the log keeps WeChat's CONSUMED).
+  await expect(page.getByTestId('record-detail')).toContainText('Redeemed');
+  await expect(page.getByTestId('record-detail')).not.toContainText('CONSUMED');
   const linked = page.getByTestId('record-linked').getByRole('listitem');
   await expect(linked).toHaveCount(3);
   expect(

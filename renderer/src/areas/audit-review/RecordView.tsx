@@ -227,7 +227,8 @@ export function RecordView({ id }: { id: number }) {
                   <span className="linked-id">#{l.id}</span>
                   <span>{dateTime(l.ts, lang, tz, { seconds: true })}</span>
                   <span>{actionName(l.action, t)}</span>
-                  <RowOutcome row={{ ...l, result: resultOf(l) }} />
+                  {/* Each record of the chain with its own outcome: the list is the story. */}
+                  <RowOutcome row={l} />
                   <span className="muted">
                     {l.errcode !== null ? t('review.record.errcode', { errcode: l.errcode }) : ''}
                   </span>
