@@ -28,7 +28,8 @@ export interface VerifyOptions {
   chunkRows?: number;
 }
 
-type Full = [
+/** A record's columns in table order, as `.raw()` reads them. */
+export type RecordTuple = [
   number,
   number,
   string,
@@ -46,7 +47,7 @@ type Full = [
   string,
 ];
 
-function fields(r: Full): ChainFields {
+function fields(r: RecordTuple): ChainFields {
   return {
     id: r[0],
     ts: r[1],
@@ -65,7 +66,7 @@ function fields(r: Full): ChainFields {
 }
 
 /** Whether row `r` hashes correctly from `prevHash` with id `asId` (the spec's canonical form). */
-function hashesAs(r: Full, prevHash: string, asId = r[0]): boolean {
+function hashesAs(r: RecordTuple, prevHash: string, asId = r[0]): boolean {
   try {
     return chainHash(prevHash, canonicalRecord({ ...fields(r), id: asId })) === r[14];
   } catch {
@@ -139,8 +140,8 @@ export function createVerifier(db: Database) {
   /** The first bad row is `r` (id >= the expected one); say what happened to the chain there. */
   function classify(
     prev: { id: number; hash: string },
-    r: Full,
-    next: Full | undefined,
+    r: RecordTuple,
+    next: RecordTuple | undefined,
     checked: number,
   ): VerifyResult {
     const expectedId = prev.id + 1;
@@ -244,7 +245,7 @@ export function createVerifier(db: Database) {
           continue;
         }
         // Confirm with the spec's canonical form before calling the record broken.
-        const [r, next] = around.all(id) as Full[];
+        const [r, next] = around.all(id) as RecordTuple[];
         if (r && r[0] === prev.id + 1 && r[13] === prev.hash && hashesAs(r, prev.hash)) {
           accept(id, r[14]);
           continue;
@@ -253,10 +254,10 @@ export function createVerifier(db: Database) {
       }
       return undefined;
     }
-    function checkSlow(rows: Full[]): VerifyResult | undefined {
+    function checkSlow(rows: RecordTuple[]): VerifyResult | undefined {
       for (const r of rows) {
         if (r[0] !== prev.id + 1 || r[13] !== prev.hash || !hashesAs(r, prev.hash)) {
-          const [, next] = around.all(r[0]) as Full[];
+          const [, next] = around.all(r[0]) as RecordTuple[];
           return classify(prev, r, next, checked);
         }
         accept(r[0], r[14]);
@@ -284,7 +285,7 @@ export function createVerifier(db: Database) {
           return { rows: chunk };
         }
         // json_array refuses values no CardDesk writes (a BLOB): check this chunk the slow way.
-        const rows = slow.all(cursor, chunk) as Full[];
+        const rows = slow.all(cursor, chunk) as RecordTuple[];
         return { rows: rows.length, verdict: checkSlow(rows) };
       }
     }

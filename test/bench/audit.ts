@@ -49,6 +49,7 @@ import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { LATEST_VERSION, openAuditLog, type AuditLog } from '../../electron/audit';
 import { durabilityOf } from '../../electron/audit/durability';
+import type { RecordTuple } from '../../electron/audit/verify';
 import { createSearchIndex } from '../../electron/audit/search-index';
 import { PAGES_PER_APPEND } from '../../electron/audit/writer';
 import type { AuditFilter, AuditRecord, NewAuditRecord } from '../../shared/audit';
@@ -246,23 +247,7 @@ async function drainTimers() {
   while (pendingOurs.size > 0) await sleep(10);
 }
 
-type Row = [
-  number,
-  number,
-  string,
-  string | null,
-  string,
-  string | null,
-  string | null,
-  string,
-  number | null,
-  string | null,
-  number | null,
-  string | null,
-  string,
-  string,
-  string,
-];
+type Row = RecordTuple;
 const rowOf = (r: AuditRecord): Row => [
   r.id,
   r.ts,

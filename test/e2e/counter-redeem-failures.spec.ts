@@ -7,8 +7,6 @@
  * per kind, and each failed box shrunk to a thumbnail differs clearly from the redeemable one.
  */
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
 import { createDispatcher } from '../../electron/host/dispatch';
 import type { FaultSpec } from '../../electron/sandbox/faults';
 import type { DemoCodes } from '../../shared/ops/counter';
@@ -22,7 +20,9 @@ import {
   startTerminal,
   stopTerminal,
   test,
+  thumbnailDifference,
   type Terminal,
+  UNKNOWN_STAYS_ON_SCREEN,
 } from './fixtures';
 
 test.use({ locale: 'zh-CN', viewport: { width: 1024, height: 768 } });
@@ -31,9 +31,7 @@ test.setTimeout(120_000);
 let t: Terminal;
 test.beforeEach(async () => {
   // A settling window long enough for "outcome unknown" to stay on screen (as training.spec).
-  t = await startTerminal({
-    writeTimings: { retryMinMs: 200, retryMaxMs: 1_000, settleWindowMs: 30_000 },
-  });
+  t = await startTerminal({ writeTimings: UNKNOWN_STAYS_ON_SCREEN });
   await setUpTerminal(t, { language: 'zh-CN' });
 });
 test.afterEach(async () => {
@@ -51,33 +49,6 @@ async function greenCode(t: Terminal): Promise<string> {
   );
   if (!code) throw new Error('no green demo code');
   return code.code;
-}
-
-/** Mean absolute difference (0..255) of two PNGs shrunk to 32x24 (see verdict-done.spec.ts). */
-async function thumbnailDifference(page: Page, a: string, b: string): Promise<number> {
-  const url = (f: string) => `data:image/png;base64,${readFileSync(f).toString('base64')}`;
-  return page.evaluate(
-    async ([ua, ub]) => {
-      const pixels = async (u: string) => {
-        const img = new Image();
-        img.src = u;
-        await img.decode();
-        const c = document.createElement('canvas');
-        c.width = 32;
-        c.height = 24;
-        const g = c.getContext('2d')!;
-        g.drawImage(img, 0, 0, 32, 24);
-        return g.getImageData(0, 0, 32, 24).data;
-      };
-      const [pa, pb] = [await pixels(ua!), await pixels(ub!)];
-      let sum = 0;
-      for (let i = 0; i < pa.length; i += 4) {
-        for (let k = 0; k < 3; k++) sum += Math.abs(pa[i + k]! - pb[i + k]!);
-      }
-      return sum / ((pa.length / 4) * 3);
-    },
-    [url(a), url(b)],
-  );
 }
 
 const CASES: {

@@ -4,7 +4,7 @@
  * (scripts/test.mjs builds it before the end-to-end run).
  */
 import type { Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startBrowserHost, type RunningBrowserHost } from '../../electron/host/browser-host';
@@ -129,4 +129,44 @@ export async function scannerBurst(page: Page, code: string) {
 export async function fromOperatorMenu(page: Page, item: RegExp | string) {
   await page.getByTestId('operator-menu').click();
   await page.locator('#operator-menu-items').getByText(item).click();
+}
+
+/**
+ * Write timings for a test that watches "outcome unknown" on screen: the settling window is
+ * long enough that the lost answer is not settled before the screenshot.
+ */
+export const UNKNOWN_STAYS_ON_SCREEN: WriteTimingsInput = {
+  retryMinMs: 200,
+  retryMaxMs: 1_000,
+  settleWindowMs: 30_000,
+};
+
+/**
+ * Mean absolute difference (0..255) of two PNGs shrunk to 32x24, computed in the page: how
+ * different two states look from a metre away.
+ */
+export async function thumbnailDifference(page: Page, a: string, b: string): Promise<number> {
+  const url = (f: string) => `data:image/png;base64,${readFileSync(f).toString('base64')}`;
+  return page.evaluate(
+    async ([ua, ub]) => {
+      const pixels = async (u: string) => {
+        const img = new Image();
+        img.src = u;
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = 32;
+        c.height = 24;
+        const g = c.getContext('2d')!;
+        g.drawImage(img, 0, 0, 32, 24);
+        return g.getImageData(0, 0, 32, 24).data;
+      };
+      const [pa, pb] = [await pixels(ua!), await pixels(ub!)];
+      let sum = 0;
+      for (let i = 0; i < pa.length; i += 4) {
+        for (let k = 0; k < 3; k++) sum += Math.abs(pa[i + k]! - pb[i + k]!);
+      }
+      return sum / ((pa.length / 4) * 3);
+    },
+    [url(a), url(b)],
+  );
 }

@@ -18,6 +18,7 @@ import {
   stopTerminal,
   test,
   type Terminal,
+  UNKNOWN_STAYS_ON_SCREEN,
 } from './fixtures';
 
 test.use({ locale: 'zh-CN', viewport: { width: 1024, height: 768 } });
@@ -27,9 +28,7 @@ test.setTimeout(120_000);
 let t: Terminal;
 test.beforeEach(async () => {
   // A settling window long enough for the cashier's "outcome unknown" to stay on screen.
-  t = await startTerminal({
-    writeTimings: { retryMinMs: 200, retryMaxMs: 1_000, settleWindowMs: 30_000 },
-  });
+  t = await startTerminal({ writeTimings: UNKNOWN_STAYS_ON_SCREEN });
   await setUpTerminal(t, { language: 'zh-CN' });
 });
 test.afterEach(async () => {

@@ -4,11 +4,18 @@
  * differ clearly; "done" has its own shape (a square seal, not the round tick).
  */
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { createDispatcher } from '../../electron/host/dispatch';
 import type { DemoCodes } from '../../shared/ops/counter';
-import { CASHIER, expect, scannerBurst, SCREENSHOTS, test, type Terminal } from './fixtures';
+import {
+  CASHIER,
+  expect,
+  scannerBurst,
+  SCREENSHOTS,
+  test,
+  thumbnailDifference,
+  type Terminal,
+} from './fixtures';
 
 /** A redeemable code with nothing to check (green): the "50元无门槛券" (no minimum spend). */
 async function greenCode(t: Terminal): Promise<string> {
@@ -31,33 +38,6 @@ async function signInZh(page: Page, who: { id: string; pin: string }) {
   await page.getByLabel('PIN', { exact: true }).fill(who.pin);
   await page.getByRole('button', { name: '登录', exact: true }).click();
   await expect(page.getByTestId('operator-name')).toBeVisible();
-}
-
-/** Mean absolute difference (0..255) of two PNGs shrunk to 32x24, computed in the page. */
-async function thumbnailDifference(page: Page, a: string, b: string): Promise<number> {
-  const url = (f: string) => `data:image/png;base64,${readFileSync(f).toString('base64')}`;
-  return page.evaluate(
-    async ([ua, ub]) => {
-      const pixels = async (u: string) => {
-        const img = new Image();
-        img.src = u;
-        await img.decode();
-        const c = document.createElement('canvas');
-        c.width = 32;
-        c.height = 24;
-        const g = c.getContext('2d')!;
-        g.drawImage(img, 0, 0, 32, 24);
-        return g.getImageData(0, 0, 32, 24).data;
-      };
-      const [pa, pb] = [await pixels(ua!), await pixels(ub!)];
-      let sum = 0;
-      for (let i = 0; i < pa.length; i += 4) {
-        for (let k = 0; k < 3; k++) sum += Math.abs(pa[i + k]! - pb[i + k]!);
-      }
-      return sum / ((pa.length / 4) * 3);
-    },
-    [url(a), url(b)],
-  );
 }
 
 test('"redeemed" is unmistakable next to "redeemable", even as a thumbnail', async ({
