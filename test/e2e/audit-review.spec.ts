@@ -792,9 +792,9 @@ it('an export can be cancelled: no file, and the cancel is audited', async ({ pa
   const original = audit.export.bind(audit);
   audit.export = (out, filter, format, opts) =>
     original(
-      async (chunk: string) => {
+      async (chunk: Buffer) => {
         await gate;
-        await (out as (c: string) => Promise<void>)(chunk);
+        await (out as (c: Buffer) => Promise<void>)(chunk);
       },
       filter,
       format,

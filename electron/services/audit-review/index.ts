@@ -285,7 +285,7 @@ export function createAuditReviewHandlers(
     const timeZone = ctx.timeZone();
     let failure: unknown;
     out.on('error', (err) => (failure ??= err));
-    const sink = async (chunk: string) => {
+    const sink = async (chunk: Buffer) => {
       if (failure) throw failure;
       if (!out.write(chunk)) {
         await new Promise<void>((resolve) => {

@@ -316,9 +316,9 @@ describe('export', () => {
     const original = audit.export.bind(audit);
     audit.export = (out, filter, format, opts) =>
       original(
-        async (chunk: string) => {
+        async (chunk: Buffer) => {
           await gate;
-          await (out as (c: string) => Promise<void>)(chunk);
+          await (out as (c: Buffer) => Promise<void>)(chunk);
         },
         filter,
         format,

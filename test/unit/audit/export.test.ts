@@ -21,7 +21,7 @@ async function exportText(
   ...args: Parameters<AuditLog['export']> extends [unknown, ...infer R] ? R : never
 ) {
   let text = '';
-  const result = await log.export((chunk) => void (text += chunk), ...args);
+  const result = await log.export((chunk) => void (text += chunk.toString('utf8')), ...args);
   return { text, ...result };
 }
 
@@ -112,6 +112,27 @@ describe('export', () => {
     }
   });
 
+  it('keeps the largest details intact, Chinese and emoji, across chunk buffers that grow', async () => {
+    const log = open();
+    // Each detail near the writer's cap, 3 UTF-8 bytes a character: a chunk is several times
+    // the chunk buffer's first size, so it has to grow mid-row more than once.
+    const big = (i: number) => `${i}满100减20，限周末😀`.repeat(3_000).slice(0, 60_000);
+    fill(log, 12, (i) => ({ detail: { note: big(i) }, errmsg: `第${i}条 😀` }));
+    for (const format of ['jsonl', 'csv'] as const) {
+      const { text, rows } = await exportText(log, {}, format);
+      expect(rows).toBe(12);
+      expect(text).not.toContain('\uFFFD');
+      if (format === 'jsonl') {
+        const lines = text.trimEnd().split('\n');
+        expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual(
+          Array.from({ length: 12 }, (_, i) => log.get(i + 1)),
+        );
+      } else {
+        for (let i = 0; i < 12; i++) expect(text).toContain(big(i).replace(/"/g, '""'));
+      }
+    }
+  });
+
   it('exports exactly the filtered records, in the order written', async () => {
     const log = open(':memory:', { now: clock(T0) });
     // Records i = 1, 4, 7... (ids 2, 5, 8...) are op1's rejections, one a minute from T0.
@@ -184,7 +205,8 @@ describe('export', () => {
     before.abort();
     let text = '';
     await expectAppErrorAsync(
-      () => log.export((c) => void (text += c), {}, 'csv', { signal: before.signal }),
+      () =>
+        log.export((c) => void (text += c.toString('utf8')), {}, 'csv', { signal: before.signal }),
       'audit.cancelled',
     );
     expect(text).toBe('');
@@ -192,7 +214,7 @@ describe('export', () => {
     let lines = 0;
     await expectAppErrorAsync(
       () =>
-        log.export((c) => void (lines += c.split('\n').length - 1), {}, 'jsonl', {
+        log.export((c) => void (lines += c.toString('utf8').split('\n').length - 1), {}, 'jsonl', {
           signal: during.signal,
           onProgress: (done) => done > 0 && during.abort(),
         }),
