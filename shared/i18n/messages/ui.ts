@@ -151,9 +151,6 @@ export default defineMessages(
       redeeming: 'Redeeming… do not scan again.',
       redeemed: 'Redeemed',
       redeemedAt: 'Redeemed at {{time}}. Give the discount. Ready for the next customer.',
-      unknownTitle: 'Outcome unknown',
-      unknownHint:
-        'The answer from WeChat was lost. Do NOT hand over goods yet: the terminal is checking with WeChat and will show the result here.',
       settledRedeemed: 'Settled: code {{code}} WAS redeemed at {{time}}.',
       settledRedeemedHint: 'Settled with WeChat: the code WAS redeemed. Give the discount.',
       settledNotRedeemedHint:
@@ -305,8 +302,6 @@ export default defineMessages(
       redeeming: '正在核销…请勿重复扫码。',
       redeemed: '核销成功',
       redeemedAt: '已于 {{time}} 核销。请给予优惠，可以扫下一位。',
-      unknownTitle: '结果未知',
-      unknownHint: '微信的应答丢失。请先不要交付商品：终端正在向微信确认，结果会显示在这里。',
       settledRedeemed: '已确认：券码 {{code}} 已于 {{time}} 核销成功。',
       settledRedeemedHint: '已向微信确认：此券已核销成功。请给予优惠。',
       settledNotRedeemedHint: '已向微信确认：此券未被核销。请按 Esc 后重新扫码核销。',
