@@ -427,6 +427,19 @@ export class Decoder {
    * counts, the budget is spent, or the plan has gone round once.
    */
   attempt(frame: Frame, opts: AttemptOptions = {}): AttemptResult {
+    // @zxing/library says "nothing here" by throwing (NotFoundException, ChecksumException),
+    // thousands of times a frame, and each throw captured a stack trace nobody reads: without
+    // them the decoder took about 14% less CPU on bench:decode's corpus (1 Dec, contended).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return this.attemptSteps(frame, opts);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  }
+
+  private attemptSteps(frame: Frame, opts: AttemptOptions): AttemptResult {
     const now = opts.now ?? (() => performance.now());
     const t0 = now();
     const budget = opts.budgetMs ?? Infinity;
