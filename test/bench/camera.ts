@@ -68,9 +68,12 @@ function pct(values: number[], p: number): number | null {
 }
 const r1 = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
 
-/** What the page records. [index, captureTime, attempts, activeMs] per frame seen. */
+/**
+ * What the page records. [index, captureTime, attempts, activeMs, budgetMs, decodeMs] per frame
+ * seen (the last two: the loop's per-attempt budget and its mean decode time then).
+ */
 interface PageLog {
-  frames: [number, number, number, number][];
+  frames: [number, number, number, number, number, number][];
   lookups: { code: string; t: number }[];
   verdicts: number[];
   source: string;
@@ -81,7 +84,7 @@ async function installProbe(page: Page, clears: number[][]) {
   await page.evaluate('window.__name = (f) => f');
   await page.evaluate(
     ({ mark, clears }) => {
-      type Cam = { attempts: number; activeMs: number };
+      type Cam = { attempts: number; activeMs: number; budgetMs: number; decodeMs: number };
       const w = window as unknown as { __bench: PageLog; __cardDeskCamera?: Cam };
       const log: PageLog = { frames: [], lookups: [], verdicts: [], source: '' };
       w.__bench = log;
@@ -114,6 +117,8 @@ async function installProbe(page: Page, clears: number[][]) {
           meta.captureTime ?? meta.presentationTime ?? now,
           cam?.attempts ?? 0,
           cam?.activeMs ?? 0,
+          cam?.budgetMs ?? 0,
+          cam?.decodeMs ?? 0,
         ]);
         // next customer, just before each appearance: Esc clears the verdict and re-arms
         for (let i = 0; i < clears.length; i++) {
@@ -152,6 +157,9 @@ interface ClipResult {
   /** Video frames the page was shown (frame callbacks) and over how long. */
   shown: number;
   shownMs: number;
+  /** The loop's budget and mean decode time at each frame shown while the code was held. */
+  budgets: number[];
+  decodeMs: number[];
 }
 
 function analyse(reel: Reel, log: PageLog, clips: ClipDef[]): ClipResult[] {
@@ -172,6 +180,8 @@ function analyse(reel: Reel, log: PageLog, clips: ClipDef[]): ClipResult[] {
       activeMs: 0,
       shown: 0,
       shownMs: 0,
+      budgets: [],
+      decodeMs: [],
     });
   }
   // The reel plays once from the start: keep the frames up to its first wrap.
@@ -191,6 +201,10 @@ function analyse(reel: Reel, log: PageLog, clips: ClipDef[]): ClipResult[] {
     r.activeMs += frames[i]![3] - frames[i - 1]![3];
     r.shown++;
     r.shownMs += frames[i]![1] - frames[i - 1]![1];
+    if (frames[i]![0] >= a.first && frames[i]![0] <= a.last) {
+      r.budgets.push(frames[i]![4]);
+      r.decodeMs.push(frames[i]![5]);
+    }
   }
   const used = new Set<number>();
   for (const a of reel.appearances) {
@@ -341,7 +355,8 @@ async function main() {
         all.push(r);
         console.log(
           `  ${r.clip.padEnd(22)} ${r.expect.padEnd(10)} seen ${r.observed}/${r.appearances}  read ${r.read}  missed ${r.missed}  wrong ${r.wrong}  ` +
-            `${r1(r.activeMs ? (r.attempts / r.activeMs) * 1000 : null)} decoded frames/s (of ${r1(r.shownMs ? (r.shown / r.shownMs) * 1000 : null)} shown)  to verdict median ${r1(pct(r.times, 50))} p90 ${r1(pct(r.times, 90))} ms`,
+            `${r1(r.activeMs ? (r.attempts / r.activeMs) * 1000 : null)} decoded frames/s (of ${r1(r.shownMs ? (r.shown / r.shownMs) * 1000 : null)} shown)  to verdict median ${r1(pct(r.times, 50))} p90 ${r1(pct(r.times, 90))} ms  ` +
+            `(held: budget median ${r1(pct(r.budgets, 50))} ms, decode median ${r1(pct(r.decodeMs, 50))} ms)`,
         );
       }
     }
@@ -397,6 +412,8 @@ async function main() {
           fps: r1(r.activeMs ? (r.attempts / r.activeMs) * 1000 : null),
           median_ms: r1(pct(r.times, 50)),
           p90_ms: r1(pct(r.times, 90)),
+          budget_ms: r1(pct(r.budgets, 50)),
+          decode_ms: r1(pct(r.decodeMs, 50)),
         },
       ]),
     ),

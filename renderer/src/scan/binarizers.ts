@@ -29,42 +29,88 @@ export class LocalMeanBinarizer extends Binarizer {
     const h = source.getHeight();
     const lum = source.getMatrix();
     const r = this.radius ?? Math.max(8, Math.round(Math.min(w, h) / 24));
+    const { sum, sq } = integralImages(lum, w, h);
     const W = w + 1;
-    const sum = new Float64Array(W * (h + 1));
-    const sq = new Float64Array(W * (h + 1));
-    for (let y = 0; y < h; y++) {
-      let rs = 0;
-      let rq = 0;
-      for (let x = 0; x < w; x++) {
-        const v = lum[y * w + x]!;
-        rs += v;
-        rq += v * v;
-        sum[(y + 1) * W + x + 1] = sum[y * W + x + 1]! + rs;
-        sq[(y + 1) * W + x + 1] = sq[y * W + x + 1]! + rq;
-      }
+    // each column's window, clipped at the edges (computed once, not per pixel)
+    const xs0 = new Int32Array(w);
+    const xs1 = new Int32Array(w);
+    for (let x = 0; x < w; x++) {
+      xs0[x] = Math.max(0, x - r);
+      xs1[x] = Math.min(w, x + r + 1);
     }
-    const matrix = new BitMatrix(w, h);
+    const rowSize = (w + 31) >> 5;
+    const bits = new Int32Array(rowSize * h);
     for (let y = 0; y < h; y++) {
       const y0 = Math.max(0, y - r);
       const y1 = Math.min(h, y + r + 1);
+      const top = y0 * W;
+      const bottom = y1 * W;
+      const dy = y1 - y0;
+      const row = y * w;
+      const out = y * rowSize;
       for (let x = 0; x < w; x++) {
-        const x0 = Math.max(0, x - r);
-        const x1 = Math.min(w, x + r + 1);
-        const n = (y1 - y0) * (x1 - x0);
-        const s = sum[y1 * W + x1]! - sum[y0 * W + x1]! - sum[y1 * W + x0]! + sum[y0 * W + x0]!;
-        const q = sq[y1 * W + x1]! - sq[y0 * W + x1]! - sq[y1 * W + x0]! + sq[y0 * W + x0]!;
+        const x0 = xs0[x]!;
+        const x1 = xs1[x]!;
+        const n = dy * (x1 - x0);
+        const s = sum[bottom + x1]! - sum[top + x1]! - sum[bottom + x0]! + sum[top + x0]!;
         const mean = s / n;
+        const v = lum[row + x]!;
+        // light (or level) pixels are never dark, whatever the window's spread
+        if (v >= mean) continue;
+        const q = sq[bottom + x1]! - sq[top + x1]! - sq[bottom + x0]! + sq[top + x0]!;
         const variance = q / n - mean * mean;
         // Flat: nothing to find here (sensor noise alone has a deviation of a few levels).
         if (variance < 36) continue;
-        if (lum[y * w + x]! < mean - 0.2 * Math.sqrt(variance)) matrix.set(x, y);
+        if (v < mean - 0.2 * Math.sqrt(variance)) bits[out + (x >> 5)]! |= 1 << (x & 31);
       }
     }
-    this.matrix = matrix;
-    return matrix;
+    this.matrix = new BitMatrix(w, h, rowSize, bits);
+    return this.matrix;
   }
 
   override createBinarizer(source: LuminanceSource): Binarizer {
     return new LocalMeanBinarizer(source, this.radius);
   }
+}
+
+let sumBuf = new Float64Array(0);
+let sqBuf = new Float64Array(0);
+
+/**
+ * Integral images of the values and of their squares, (w + 1) x (h + 1), in buffers reused
+ * from call to call (the decoder is synchronous; a frame needs several). Valid until the next
+ * call.
+ */
+export function integralImages(
+  values: ArrayLike<number>,
+  w: number,
+  h: number,
+): { sum: Float64Array; sq: Float64Array } {
+  const W = w + 1;
+  const size = W * (h + 1);
+  if (sumBuf.length < size) {
+    sumBuf = new Float64Array(size);
+    sqBuf = new Float64Array(size);
+  }
+  const sum = sumBuf;
+  const sq = sqBuf;
+  sum.fill(0, 0, W);
+  sq.fill(0, 0, W);
+  for (let y = 0; y < h; y++) {
+    let rs = 0;
+    let rq = 0;
+    const above = y * W;
+    const here = above + W;
+    sum[here] = 0;
+    sq[here] = 0;
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      const v = values[row + x]!;
+      rs += v;
+      rq += v * v;
+      sum[here + x + 1] = sum[above + x + 1]! + rs;
+      sq[here + x + 1] = sq[above + x + 1]! + rq;
+    }
+  }
+  return { sum, sq };
 }

@@ -12,6 +12,9 @@
  *   and goes on round the rest of its plan (other binarizer, sideways, inverted, ...) where the
  *   previous attempt stopped. The budget shrinks when attempts get slow (a busy machine) and
  *   grows back when they are quick, so the rate stays at 15 a second or more.
+ *   When the first step alone spends the budget (a 720p frame, a slow machine), every other
+ *   attempt still goes one step round the plan, whatever the budget: the plan always goes
+ *   round, so a code only a later step reads (a dark-mode wallet, a faint screen) is read.
  * - A 1D read seen on one scan line only (a candidate) counts when an attempt on another,
  *   distinct frame reads the same within CONFIRM_MS; misreads are worse than misses. (Within
  *   one frame the decoder itself needs two scan lines far apart to agree: linear.ts.)
@@ -85,6 +88,8 @@ export class CameraLoop {
   private id = 0;
   private next = 1;
   private budgetMs = 12;
+  /** The last attempt ran the first step only: the next one goes one step round the plan. */
+  private starved = false;
   /** New video frames seen (requestVideoFrameCallback); 0 where there is no callback. */
   private frameNo = 0;
   private lastFrameSent = -1;
@@ -250,6 +255,7 @@ export class CameraLoop {
       roi: this.opts.roi,
       budgetMs: this.budgetMs,
       fromStep: this.next,
+      progress: this.starved,
       dropRepeat: !this.frameCallbacks,
     };
     try {
@@ -314,6 +320,8 @@ export class CameraLoop {
     this.markActive();
     this.stats.attempts++;
     this.next = msg.next;
+    // steps 1: the first step only (or the empty-frame check that skipped the plan)
+    this.starved = msg.steps === 1 && !this.starved;
     this.recent.push(now);
     while (this.recent.length && this.recent[0]! < now - 2_000) this.recent.shift();
     this.stats.rate = this.recent.length / 2;

@@ -21,6 +21,7 @@
  * with a code that the expensive steps read passes it (test/unit/scan/precheck.test.ts).
  */
 import type { Gray } from './gray';
+import { integralImages } from './binarizers';
 
 const WORK_WIDTH = 640;
 /** Half the window the binarizing threshold is the mean of. */
@@ -59,49 +60,45 @@ function binarize(g: Gray): { bin: Uint8Array; w: number; h: number; k: number }
   const h = Math.floor(g.height / k);
   const src = g.data;
   const W = g.width;
-  const img = new Float32Array(w * h);
+  // at working size already (k 1): the frame itself, no copy
+  const img: ArrayLike<number> = k === 1 ? src : new Float32Array(w * h);
   const area = k * k;
-  for (let y = 0; y < h; y++) {
+  for (let y = 0; y < h && k > 1; y++) {
     for (let x = 0; x < w; x++) {
       let s = 0;
       for (let dy = 0; dy < k; dy++) {
         const p = (y * k + dy) * W + x * k;
         for (let dx = 0; dx < k; dx++) s += src[p + dx]!;
       }
-      img[y * w + x] = s / area;
+      (img as Float32Array)[y * w + x] = s / area;
     }
   }
   // integral images of the values and their squares
+  const { sum, sq } = integralImages(img, w, h);
   const W1 = w + 1;
-  const sum = new Float64Array(W1 * (h + 1));
-  const sq = new Float64Array(W1 * (h + 1));
-  for (let y = 0; y < h; y++) {
-    let rs = 0;
-    let rq = 0;
-    for (let x = 0; x < w; x++) {
-      const v = img[y * w + x]!;
-      rs += v;
-      rq += v * v;
-      sum[(y + 1) * W1 + x + 1] = sum[y * W1 + x + 1]! + rs;
-      sq[(y + 1) * W1 + x + 1] = sq[y * W1 + x + 1]! + rq;
-    }
+  const xs0 = new Int32Array(w);
+  const xs1 = new Int32Array(w);
+  for (let x = 0; x < w; x++) {
+    xs0[x] = Math.max(0, x - R);
+    xs1[x] = Math.min(w, x + R + 1);
   }
   const bin = new Uint8Array(w * h);
   const minVar = MIN_STD * MIN_STD;
   for (let y = 0; y < h; y++) {
-    const y0 = Math.max(0, y - R);
-    const y1 = Math.min(h, y + R + 1);
+    const top = Math.max(0, y - R) * W1;
+    const bottom = Math.min(h, y + R + 1) * W1;
+    const dy = (bottom - top) / W1;
+    const row = y * w;
     for (let x = 0; x < w; x++) {
-      const x0 = Math.max(0, x - R);
-      const x1 = Math.min(w, x + R + 1);
-      const n = (y1 - y0) * (x1 - x0);
-      const a = y0 * W1 + x0;
-      const b = y0 * W1 + x1;
-      const c = y1 * W1 + x0;
-      const d = y1 * W1 + x1;
-      const mean = (sum[d]! - sum[b]! - sum[c]! + sum[a]!) / n;
-      const variance = (sq[d]! - sq[b]! - sq[c]! + sq[a]!) / n - mean * mean;
-      bin[y * w + x] = variance >= minVar && img[y * w + x]! < mean ? 1 : 0;
+      const x0 = xs0[x]!;
+      const x1 = xs1[x]!;
+      const n = dy * (x1 - x0);
+      const mean = (sum[bottom + x1]! - sum[top + x1]! - sum[bottom + x0]! + sum[top + x0]!) / n;
+      const v = img[row + x]!;
+      if (v >= mean) continue; // light
+      const variance =
+        (sq[bottom + x1]! - sq[top + x1]! - sq[bottom + x0]! + sq[top + x0]!) / n - mean * mean;
+      if (variance >= minVar) bin[row + x] = 1;
     }
   }
   return { bin, w, h, k };

@@ -4,7 +4,8 @@
  * A frame arrives as an ImageBitmap (transferred, no copy on the main thread): the worker
  * draws it on its own OffscreenCanvas and reads the pixels here, off the main thread. Where a
  * worker has no OffscreenCanvas, the loop sends the pixels instead (an RGBA buffer, also
- * transferred). Each frame is one `Decoder.attempt` within the time budget the loop gives.
+ * transferred). Each frame is one `Decoder.attempt` within the time budget the loop gives (and
+ * at least one step past the first when the loop asks: `progress`).
  *
  * Where the page cannot tell new video frames from old ones (no requestVideoFrameCallback),
  * the loop asks the worker to drop repeats: a grab whose sampled pixels are exactly those of
@@ -28,6 +29,8 @@ export type ToWorker =
       roi: Rect;
       budgetMs: number;
       fromStep: number;
+      /** At least one step past the first, whatever the budget. */
+      progress: boolean;
       /** Drop the frame, undecoded, when its pixels are the previous frame's. */
       dropRepeat: boolean;
     };
@@ -124,7 +127,7 @@ scope.onmessage = (e) => {
     }
     const out = decoder.attempt(
       { data, width: msg.width, height: msg.height },
-      { roi: msg.roi, budgetMs: msg.budgetMs, fromStep: msg.fromStep },
+      { roi: msg.roi, budgetMs: msg.budgetMs, fromStep: msg.fromStep, progress: msg.progress },
     );
     scope.postMessage({
       type: 'result',

@@ -63,6 +63,9 @@ let current: FakeWorker | undefined;
 /** Every frame message the worker received: which picture, in order. */
 let decodedPictures: Picture[] = [];
 
+/** Extra ms before the worker's answer arrives (a slow machine, a big frame's grab). */
+let workerDelayMs = 0;
+
 class FakeWorker {
   onmessage: ((e: { data: FromWorker }) => void) | null = null;
   onerror: ((e: { message: string; preventDefault(): void }) => void) | null = null;
@@ -83,7 +86,7 @@ class FakeWorker {
   deliver(m: FromWorker) {
     setTimeout(() => {
       if (!this.terminated) this.onmessage?.({ data: m });
-    }, 0);
+    }, workerDelayMs);
   }
   fail(message: string) {
     this.onerror?.({ message, preventDefault() {} });
@@ -216,6 +219,7 @@ let QR2_FRAME: Picture;
 let BAR_FRAME: Picture;
 let EMPTY: Picture;
 let SLIT: Picture;
+let DARK_QR: Picture;
 
 beforeAll(() => {
   QR_FRAME = scene({ kind: 'qr', text: QR });
@@ -223,6 +227,14 @@ beforeAll(() => {
   BAR_FRAME = scene({ kind: 'code128', text: BAR }, 3);
   EMPTY = scene(undefined, 4);
   SLIT = slitBarcode(BAR);
+  DARK_QR = renderScene({
+    width: W,
+    height: H,
+    seed: 5,
+    code: { kind: 'qr', text: QR2 },
+    dark: true,
+    place: { scale: 0.8, cx: 0.5, cy: 0.5, angle: 2 },
+  });
 });
 
 // ---------------------------------------------------------------- the rig
@@ -273,6 +285,7 @@ async function attempts(r: Rig, n: number) {
 afterEach(() => {
   for (const l of loops.splice(0)) l.destroy();
   bitmapError = undefined;
+  workerDelayMs = 0;
 });
 
 // ---------------------------------------------------------------- the tests
@@ -371,6 +384,30 @@ describe('CameraLoop: when a read counts', () => {
       await attempts(r, i);
     }
     expect(r.hits).toEqual([]);
+  });
+});
+
+describe('CameraLoop: a starved budget', () => {
+  it('when attempts are slow and the budget falls to 0, the plan still goes round: a dark-mode code is read', async () => {
+    // Every answer comes 60 ms late, as at 720p on a busy machine: the budget adapts down to
+    // 0 and the first step alone spends it. Before, every attempt then ran the first step
+    // only, so a code only a later step reads (here 'inverted') was never read.
+    workerDelayMs = 60;
+    const r = rig();
+    r.loop.start();
+    let n = 0;
+    while (r.loop.stats.budgetMs > 0 && n < 30) {
+      r.video.present(another(EMPTY, ++n));
+      await attempts(r, n);
+    }
+    expect(r.loop.stats.budgetMs).toBe(0);
+    const before = r.loop.stats.attempts;
+    for (let i = 1; i <= 8 && r.hits.length === 0; i++) {
+      r.video.present(another(DARK_QR, i));
+      await attempts(r, before + i);
+    }
+    expect(r.hits).toEqual([{ text: QR2, format: 'QR_CODE' }]);
+    expect(r.loop.stats.budgetMs).toBe(0);
   });
 });
 

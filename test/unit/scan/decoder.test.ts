@@ -15,6 +15,7 @@ import { MAX_FINDERS, candidates } from '../../../renderer/src/scan/candidates';
 import { grayOf } from '../../../renderer/src/scan/gray';
 import { BitArray, Code128Reader } from '@zxing/library';
 import { makeSymbol, prng, renderScene, type SceneSpec } from '../../bench/make-decode-corpus';
+import { CLIPS, SIZES } from '../../bench/camera-clips';
 
 const QR = '178847660332'; // sandbox: 满100减10元代金券 (QR card)
 const BAR = '184204778342'; // sandbox: 50元无门槛券 (barcode card)
@@ -183,6 +184,44 @@ describe('decoder: the live loop spreads its plan over frames', () => {
     const outside = frame({ kind: 'qr', text: QR }, { place: { cx: 0.2, cy: 0.3 } });
     expect(d.attempt(outside, { roi, budgetMs: 0 }).result).toBeUndefined();
     expect(d.attempt(outside, { roi }).result?.text).toBe(QR);
+  });
+
+  it('reads a barcode held sideways in the scan box in the first step (bench:camera code128-720)', () => {
+    // bench:camera's 720p Code 128 clip, held: a phone turned to landscape, so the bars run
+    // across the rows. The loop's budget (all of it spent by the first step at 720p) never let
+    // it reach the sideways step: 0 of 2 appearances read. The scan box's columns are now the
+    // first step's, so one attempt on one frame reads it, two columns far apart agreeing.
+    const clip = CLIPS.find((c) => c.name === 'code128-720')!;
+    const { width, height } = SIZES[clip.res];
+    const seed = [...clip.name].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 17);
+    const held = renderScene({ ...clip.held[0]!, width, height, seed });
+    const scanBox = { x: 0.14, y: 0.14, width: 0.72, height: 0.72 }; // camera-controller's
+    const out = new Decoder(['QR_CODE', 'CODE_128']).attempt(held, { roi: scanBox, budgetMs: 0 });
+    expect(out.steps).toEqual(['roi']);
+    expect(out.result).toEqual({ text: clip.code!.text, format: 'CODE_128' });
+  });
+
+  it('with `progress`, a zero budget still goes one step round the plan (the starved loop)', () => {
+    const roi = { x: 0.14, y: 0.14, width: 0.72, height: 0.72 };
+    const d = new Decoder(['QR_CODE', 'CODE_128']);
+    const dark = qr({ dark: true }); // read by the 'inverted' step, not by the first
+    const alone = d.attempt(dark, { roi, budgetMs: 0 });
+    expect(alone.steps).toEqual(['roi']);
+    expect(alone.result).toBeUndefined();
+    let next = alone.next;
+    const ran: string[][] = [];
+    let read: string | undefined;
+    for (let i = 0; i < d.stepNames.length && !read; i++) {
+      const out = d.attempt(dark, { roi, budgetMs: 0, fromStep: next, progress: true });
+      ran.push(out.steps);
+      read = out.result?.text;
+      next = out.next;
+    }
+    expect(ran).toEqual([
+      ['roi', 'full'],
+      ['roi', 'inverted'],
+    ]);
+    expect(read).toBe(QR);
   });
 
   it('takes luminance frames as well as RGBA', () => {
