@@ -95,9 +95,9 @@ export async function startCollector(opts: CollectorOptions): Promise<RunningCol
       const cred = await authenticate(db, req.headers.authorization);
       const parsed = PushBody.safeParse(await readJson(req));
       if (!parsed.success) throw new HttpError(400, 'bad_request', describe(parsed.error));
-      const result = await ingest.push(cred, parsed.data);
-      await heardFrom(db, parsed.data.install_id, parseDurableSeq(req.headers[DURABLE_SEQ_HEADER]));
-      return send(res, 200, result);
+      // When it was heard from and what it holds are kept by the push's own statement.
+      const durable = parseDurableSeq(req.headers[DURABLE_SEQ_HEADER]);
+      return send(res, 200, await ingest.push(cred, parsed.data, durable));
     }
     if (await office.handle(req, res, url)) return;
     throw new HttpError(404, 'not_found', `no route ${req.method} ${url.pathname}`);
