@@ -14,7 +14,13 @@
  * balancer never store one install's batches out of turn, however they interleave.
  */
 import { canonicalRecord, chainHash } from '../electron/audit/canonical';
-import type { CentralHead, PushBody, PushResult, ShippedRecord } from '../shared/central';
+import {
+  MAX_BATCH_RECORDS,
+  type CentralHead,
+  type PushBody,
+  type PushResult,
+  type ShippedRecord,
+} from '../shared/central';
 import { claimInstall, type Credential } from './credentials';
 import type { Database, Sql } from './db';
 import type { createPartitioner } from './partitions';
@@ -63,6 +69,7 @@ export async function readHead(sql: Sql, installId: string): Promise<CentralHead
     install_id: installId,
     seq: Number(row?.head_seq ?? 0),
     hash: row?.head_hash ?? '0'.repeat(64),
+    max_batch_records: MAX_BATCH_RECORDS,
   };
 }
 

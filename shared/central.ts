@@ -4,7 +4,8 @@
  * fields its hash covers, `detail` as the stored canonical text, and the two hashes), keyed by
  * the install id and its sequence (the log's id); the editable terminal id is only a label.
  *
- *   GET  /v1/head?install_id=U   -> CentralHead: the last record of U the collector holds
+ *   GET  /v1/head?install_id=U   -> CentralHead: the last record of U the collector holds, and
+ *                                   the most records it takes in a push (max_batch_records)
  *   POST /v1/records  PushBody   -> PushResult
  *   Authorization: Bearer <the terminal's credential>
  *   X-CardDesk-Durable-Seq: <the last record durable in the terminal's log> (optional, on both)
@@ -16,7 +17,13 @@
  */
 import { z } from 'zod';
 
-export const MAX_BATCH_RECORDS = 1000;
+/** The most records this collector takes in a push; it says so in /v1/head (max_batch_records). */
+export const MAX_BATCH_RECORDS = 2000;
+/**
+ * What a terminal sends a batch to a collector that does not say its maximum (collectors before
+ * max_batch_records took up to 1,000).
+ */
+export const DEFAULT_BATCH_RECORDS = 500;
 /** The largest request body the collector reads (a batch of records as JSON). */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -140,6 +147,11 @@ export const CentralHead = z.object({
   /** The highest sequence the collector holds of this install (0: none yet): resume after it. */
   seq: z.number().int().min(0),
   hash: Hash,
+  /**
+   * The most records the collector takes in one push (absent from collectors before it: a
+   * terminal then sends DEFAULT_BATCH_RECORDS). Terminals that do not know it ignore it.
+   */
+  max_batch_records: z.number().int().min(1).optional(),
 });
 export type CentralHead = z.infer<typeof CentralHead>;
 

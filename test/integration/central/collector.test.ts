@@ -195,7 +195,8 @@ describe('ingest', () => {
     expect(map.rows).toEqual([{ store: 'Store 7', terminal: 'Till 2', valid_to: null }]);
     expect(await call(c.url, token, 'GET', `/v1/head?install_id=${installId}`)).toEqual({
       status: 200,
-      body: { install_id: installId, seq: 5, hash: records[4]!.hash },
+      // ... and how many records it takes in a push: the shipper's batches follow it.
+      body: { install_id: installId, seq: 5, hash: records[4]!.hash, max_batch_records: 2000 },
     });
   });
 
