@@ -1,6 +1,6 @@
 /**
  * A push: a batch of one install's records, checked against the chain the collector holds and
- * stored in one statement. The rules (README, "For a chain"):
+ * stored at once. The rules (README, "For a chain"):
  *
  * - a record the collector holds already with the same hash is a duplicate: nothing changes;
  * - one it holds with another hash is history rewritten: an alert, the stored record stays;
@@ -9,9 +9,9 @@
  *   an alert and flags the install, and the record is stored all the same: shipping never
  *   stalls on a damaged log, head office sees where it broke.
  *
- * A batch is stored by one statement, and only against the install's head it was checked
- * against (a conditional update of the install's row, see push): collectors behind a load
- * balancer never store one install's batches out of turn, however they interleave.
+ * A batch is stored only against the install's head it was checked against (a conditional
+ * update of the install's row, see push): collectors behind a load balancer never store one
+ * install's batches out of turn, however they interleave.
  */
 import { canonicalRecord, chainHash } from '../electron/audit/canonical';
 import {
@@ -154,12 +154,13 @@ export function createIngest(deps: {
    * Checks and stores `body` for `cred`. `durableSeq`: the last record the terminal says it
    * holds durably (the X-CardDesk-Durable-Seq header), kept with the push.
    *
-   * Two round trips, no explicit transaction: one read (where the install stands, and which
-   * of the batch's ids it holds), the chain check here, then one statement that writes it all
-   * (keys, records, alerts, the new head, the credential's use) only if the head is still the
-   * one read. A statement is atomic, and its conditional update of the install's row waits
-   * for and re-reads a concurrent push's row: so a batch is only ever stored against the
-   * head it was checked against. If the head moved meanwhile (another push of the same
+   * One read outside any transaction (where the install stands, and which of the batch's ids
+   * it holds), the chain check here, then the write, atomic (one transaction on a real
+   * server: the head, then the keys and records by COPY; one statement on PGlite): the new
+   * head, the alerts, the credential's use, the keys and the records, only if the head is
+   * still the one read. The conditional update of the install's row waits for and re-reads a
+   * concurrent push's row, and holds it to the end: so a batch is only ever stored against
+   * the head it was checked against. If the head moved meanwhile (another push of the same
    * install, rare), or a key it took for new was stored meanwhile (the keys' primary key),
    * nothing was written and the batch is checked again.
    */
