@@ -55,9 +55,9 @@ export function arrayLiteral(values: readonly (string | number | boolean | null)
   return `${s}}`;
 }
 
+/** The hash of the record as received (canonicalRecord reads only the fields it covers). */
 function ownHash(r: ShippedRecord): string {
-  const { prev_hash, hash: _hash, ...fields } = r;
-  return chainHash(prev_hash, canonicalRecord(fields));
+  return chainHash(r.prev_hash, canonicalRecord(r));
 }
 
 export async function readHead(sql: Sql, installId: string): Promise<CentralHead> {
