@@ -9,6 +9,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { copyFrom } from './copy';
 
 export interface Sql {
   query<R = Record<string, unknown>>(
@@ -17,6 +18,11 @@ export interface Sql {
   ): Promise<{ rows: R[]; rowCount: number }>;
   /** Several statements without parameters (a migration file). */
   exec(text: string): Promise<void>;
+  /**
+   * `COPY <target> FROM STDIN` with `rows` (COPY's text format); the row count. In a
+   * transaction on a real server only (PGlite has no COPY from the client).
+   */
+  copyIn?(target: string, rows: string): Promise<number>;
 }
 
 export interface Database extends Sql {
@@ -56,6 +62,7 @@ export function connectPostgres(url: string, opts: { max?: number } = {}): Datab
           exec: async (text) => {
             await client.query(text);
           },
+          copyIn: (target, rows) => copyFrom(client, target, [rows]),
         });
         await client.query('COMMIT');
         return result;

@@ -5,11 +5,13 @@
  * (asked at start and after every failure, so a resend is the rare case, and harmless: the
  * collector keys records by install id and sequence). Failures back off exponentially.
  *
- * It never blocks the counter: a batch is one indexed read of at most a few hundred rows,
- * and the loop yields to the event loop between batches.
+ * It never blocks the counter: a batch is one indexed read of at most 2,000 rows (as many as
+ * the collector takes: its /v1/head says; 500 to one that does not say), and the loop yields
+ * to the event loop between batches.
  */
 import {
   CentralHead,
+  DEFAULT_BATCH_RECORDS,
   DURABLE_SEQ_HEADER,
   PushResult,
   type PushBody,
@@ -18,7 +20,11 @@ import type { ShippingStatus } from '../../../shared/ops/shipping';
 import { type createRecordReader } from './reader';
 
 export interface ShipperTimings {
-  /** Records per batch (at most MAX_BATCH_RECORDS). */
+  /**
+   * The most records this terminal sends in a batch. It sends fewer to a collector that takes
+   * fewer (its /v1/head says max_batch_records), and DEFAULT_BATCH_RECORDS to one that does not
+   * say.
+   */
   batchRecords: number;
   batchBytes: number;
   /** Pause when everything is shipped, before looking for new records. */
@@ -36,7 +42,7 @@ export interface ShipperTimings {
 }
 
 export const DEFAULT_SHIPPER_TIMINGS: ShipperTimings = {
-  batchRecords: 500,
+  batchRecords: 2_000,
   batchBytes: 4 * 1024 * 1024,
   idleMs: 5_000,
   retryMinMs: 2_000,
@@ -44,6 +50,17 @@ export const DEFAULT_SHIPPER_TIMINGS: ShipperTimings = {
   requestTimeoutMs: 30_000,
   heartbeatMs: 60_000,
 };
+
+/** Records a batch to a collector whose head said `head` (the shipper's rule; the bench's too). */
+export function batchRecordsFor(
+  timings: Pick<ShipperTimings, 'batchRecords'>,
+  head: Pick<CentralHead, 'max_batch_records'>,
+): number {
+  return Math.max(
+    1,
+    Math.min(timings.batchRecords, head.max_batch_records ?? DEFAULT_BATCH_RECORDS),
+  );
+}
 
 export interface ShipperTarget {
   url: string;
@@ -94,6 +111,8 @@ export function createShipper(deps: ShipperDeps): Shipper {
   let acked: number | undefined;
   let ackedFor: string | undefined;
   let askAgain = true;
+  /** Records a batch, as the collector's last head allows. */
+  let batchRecords = Math.min(t.batchRecords, DEFAULT_BATCH_RECORDS);
   let state: ShippingStatus['state'] = 'off';
   let lastSuccessAt: number | undefined;
   let lastAttemptAt: number | undefined;
@@ -142,6 +161,7 @@ export function createShipper(deps: ShipperDeps): Shipper {
     });
     const head = CentralHead.safeParse(body);
     if (!head.success || head.data.install_id !== installId) throw new ShipError('bad_answer');
+    batchRecords = batchRecordsFor(t, head.data);
     lastContactAt = now();
     return head.data.seq;
   }
@@ -156,7 +176,7 @@ export function createShipper(deps: ShipperDeps): Shipper {
       askAgain = false;
     }
     if (reader.busy()) return false;
-    const records = reader.after(acked, t.batchRecords, t.batchBytes);
+    const records = reader.after(acked, batchRecords, t.batchBytes);
     if (records.length === 0) {
       // A heartbeat: says this terminal is here and holds nothing more (the answer is not
       // needed, the collector's head cannot be past what this terminal holds).

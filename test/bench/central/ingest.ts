@@ -6,7 +6,8 @@
  *
  * The records are real terminal logs (test/bench/audit-generator.ts, the audit module's append
  * path), read with the shipper's own reader. Several terminals push at once, each one batch
- * at a time, as a chain's terminals do.
+ * at a time, as a chain's terminals do, in batches as the shipper makes them (as many records
+ * as the collector's /v1/head says it takes, at most the shipper's own limit).
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,8 +19,11 @@ import { connectPostgres } from '../../../central/db';
 import { migrate } from '../../../central/migrate';
 import { createPartitioner } from '../../../central/partitions';
 import { createRecordReader } from '../../../electron/services/shipping/reader';
-import { DEFAULT_SHIPPER_TIMINGS } from '../../../electron/services/shipping/shipper';
-import type { PushResult, ShippedRecord } from '../../../shared/central';
+import {
+  batchRecordsFor,
+  DEFAULT_SHIPPER_TIMINGS,
+} from '../../../electron/services/shipping/shipper';
+import { CentralHead, type PushResult, type ShippedRecord } from '../../../shared/central';
 import { generate } from '../audit-generator';
 import { copyField, copyFrom, freshDatabase, round, startCollectorProcess } from './lib';
 
@@ -39,6 +43,9 @@ export interface IngestFigures {
 const COPY_COLUMNS = `records (install_id, seq, ts, store, terminal, terminal_id, operator_id,
   action, code, card_id, outcome, errcode, errmsg, duration_ms, nonce, detail, prev_hash, hash,
   chain_ok)`;
+
+/** Records of each terminal pushed before the clock starts (left out of both sides). */
+const WARM = 500;
 
 interface Terminal {
   installId: string;
@@ -94,7 +101,14 @@ export async function benchIngest(opts: {
       tokens.set(t.installId, c.token);
     }
     const collector = await startCollectorProcess(ingestUrl);
-    const batch = DEFAULT_SHIPPER_TIMINGS.batchRecords;
+    // Batches as the shipper makes them: as many records as the collector's head says it
+    // takes, at most the shipper's own limit.
+    const headRes = await fetch(
+      `${collector.url}/v1/head?install_id=${encodeURIComponent(terminals[0]!.installId)}`,
+      { headers: { authorization: `Bearer ${tokens.get(terminals[0]!.installId)}` } },
+    );
+    const head = CentralHead.parse(await headRes.json());
+    const batch = batchRecordsFor(DEFAULT_SHIPPER_TIMINGS, head);
     const pushBatch = async (t: Terminal, records: ShippedRecord[]): Promise<PushResult> => {
       const res = await fetch(`${collector.url}/v1/records`, {
         method: 'POST',
@@ -111,13 +125,12 @@ export async function benchIngest(opts: {
     let ingestMs = 0;
     let duplicates = 0;
     try {
-      // Warm up: the first batch of each terminal (connections, its month's partition).
-      const warm = terminals.map((t) => t.records.slice(0, batch));
-      for (const [i, t] of terminals.entries()) await pushBatch(t, warm[i]!);
+      // Warm up: the first WARM records of each terminal (connections, its month's partition).
+      for (const t of terminals) await pushBatch(t, t.records.slice(0, WARM));
       const t0 = performance.now();
       await Promise.all(
         terminals.map(async (t) => {
-          for (let at = batch; at < t.records.length; at += batch) {
+          for (let at = WARM; at < t.records.length; at += batch) {
             const records = t.records.slice(at, at + batch);
             const r = await pushBatch(t, records);
             if (r.accepted !== records.length || r.alerts.length > 0) {
@@ -132,7 +145,10 @@ export async function benchIngest(opts: {
       // A resend changes nothing.
       const again = await pushBatch(terminals[0]!, terminals[0]!.records.slice(0, batch));
       duplicates = again.duplicates;
-      if (again.accepted !== 0 || again.duplicates !== Math.min(batch, per)) {
+      if (
+        again.accepted !== 0 ||
+        again.duplicates !== Math.min(batch, terminals[0]!.records.length)
+      ) {
         problems.push(`ingest: a resend was not all duplicates: ${JSON.stringify(again)}`);
       }
     } finally {
@@ -156,7 +172,7 @@ export async function benchIngest(opts: {
     }
     await admin.close();
     const ingestRecords =
-      total - terminals.reduce((n, t) => n + Math.min(batch, t.records.length), 0);
+      total - terminals.reduce((n, t) => n + Math.min(WARM, t.records.length), 0);
 
     // ---- bare COPY of the same rows into the same table ------------------------------------
     const copyUrl = await freshDatabase(opts.serverUrl, 'bench_copy');
@@ -168,7 +184,7 @@ export async function benchIngest(opts: {
     const chunks: string[] = [];
     for (const t of terminals) {
       let lines: string[] = [];
-      for (const r of t.records.slice(batch)) {
+      for (const r of t.records.slice(WARM)) {
         lines.push(
           [
             t.installId,

@@ -1,7 +1,7 @@
 /**
  * bench:central's tools: a database per measurement on a real PostgreSQL server, a bare
- * `COPY ... FROM STDIN` through `pg` (no extra dependency: a pg Query that streams the rows
- * when the server asks for them), the collector in a child process, and percentiles.
+ * `COPY ... FROM STDIN` through `pg` (central/copy.ts, the collector's own: no extra
+ * dependency), the collector in a child process, and percentiles.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -37,58 +37,8 @@ export async function dropDatabase(serverUrl: string, name: string): Promise<voi
   }
 }
 
-interface CopyConnection {
-  sendCopyFromChunk(chunk: Buffer): void;
-  endCopyFrom(): void;
-  sendCopyFail(msg: string): void;
-  stream: NodeJS.WritableStream & { writableNeedDrain?: boolean };
-}
-
-/** A `COPY ... FROM STDIN` whose rows come from `source` (text format chunks). */
-class CopyFromQuery extends pg.Query {
-  constructor(
-    text: string,
-    private readonly source: AsyncIterable<string> | Iterable<string>,
-  ) {
-    super(text);
-  }
-  handleCopyInResponse(connection: CopyConnection): void {
-    void (async () => {
-      try {
-        for await (const chunk of this.source) {
-          connection.sendCopyFromChunk(Buffer.from(chunk, 'utf8'));
-          if (connection.stream.writableNeedDrain) await once(connection.stream, 'drain');
-        }
-        connection.endCopyFrom();
-      } catch (err) {
-        connection.sendCopyFail(String(err));
-      }
-    })();
-  }
-}
-
-/** Runs `COPY <target> FROM STDIN` on `client` with the rows of `source`; the row count. */
-export function copyFrom(
-  client: pg.Client | pg.PoolClient,
-  target: string,
-  source: AsyncIterable<string> | Iterable<string>,
-): Promise<number> {
-  const q = new CopyFromQuery(`COPY ${target} FROM STDIN`, source);
-  return new Promise((resolve, reject) => {
-    q.on('error', reject);
-    q.on('end', (r: { rowCount?: number | null }) => resolve(r?.rowCount ?? 0));
-    void client.query(q as unknown as pg.QueryConfig);
-  });
-}
-
-/** One field in COPY's text format. */
-export function copyField(v: string | number | boolean | null | undefined): string {
-  if (v === null || v === undefined) return '\\N';
-  if (typeof v !== 'string') return String(v);
-  return v.replace(/[\\\n\r\t]/g, (c) =>
-    c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t',
-  );
-}
+// The collector's own COPY (central/copy.ts): the bare COPY side uses the same code.
+export { copyField, copyFrom } from '../../../central/copy';
 
 export interface CollectorProcess {
   url: string;

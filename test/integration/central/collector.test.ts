@@ -7,9 +7,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assignInstall, issueCredential, revokeCredential } from '../../../central/credentials';
+import {
+  assignInstall,
+  authenticate,
+  issueCredential,
+  revokeCredential,
+} from '../../../central/credentials';
 import { connectPostgres, type Database } from '../../../central/db';
+import { createIngest } from '../../../central/ingest';
 import { loadMigrations, migrate, schemaVersion } from '../../../central/migrate';
+import { createPartitioner } from '../../../central/partitions';
 import { startCollector, type RunningCollector } from '../../../central/server';
 import { call, push, terminalLog } from './helpers';
 import { startTestPostgres, type TestPostgres } from './postgres-server';
@@ -188,7 +195,8 @@ describe('ingest', () => {
     expect(map.rows).toEqual([{ store: 'Store 7', terminal: 'Till 2', valid_to: null }]);
     expect(await call(c.url, token, 'GET', `/v1/head?install_id=${installId}`)).toEqual({
       status: 200,
-      body: { install_id: installId, seq: 5, hash: records[4]!.hash },
+      // ... and how many records it takes in a push: the shipper's batches follow it.
+      body: { install_id: installId, seq: 5, hash: records[4]!.hash, max_batch_records: 2000 },
     });
   });
 
@@ -231,6 +239,41 @@ describe('ingest', () => {
     expect(await count(db, 'records')).toBe(6);
     expect(await count(db, 'record_keys')).toBe(6);
     expect(await count(db, 'alerts')).toBe(0);
+  });
+
+  it('a late record pushed several times at once is stored once, with one alert', async () => {
+    const { db, c } = await collector();
+    const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
+    const term = terminalLog();
+    term.add(5);
+    const install_id = term.log.installId!;
+    const all = term.records();
+    // 3 missing: a gap at 4. Then 3 arrives late, four times at once: the head does not move
+    // for it, so the pushes race on its key; one stores it, the rest find it held. Straight
+    // into the ingest (no HTTP in between) so that they read the head together: the losers
+    // meet the key's primary key and check again.
+    await push(c.url, token, { install_id, records: [all[0]!, all[1]!, all[3]!, all[4]!] });
+    const ingest = createIngest({ db, partitions: createPartitioner(db) });
+    const cred = await authenticate(db, `Bearer ${token}`);
+    // Four connections open in the pool, so that the four reads go out together.
+    await Promise.all([0, 1, 2, 3].map(() => db.query('SELECT pg_sleep(0.05)')));
+    const bodies = await Promise.all(
+      [0, 1, 2, 3].map(() => ingest.push({ ...cred }, { install_id, records: [all[2]!] })),
+    );
+    expect(bodies.map((b) => b.accepted).sort()).toEqual([0, 0, 0, 1]);
+    expect(bodies.map((b) => b.duplicates).sort()).toEqual([0, 1, 1, 1]);
+    expect(bodies.map((b) => b.alerts.length).sort()).toEqual([0, 0, 0, 1]);
+    expect(await count(db, 'records')).toBe(5);
+    expect(await count(db, 'record_keys')).toBe(5);
+    const alerts = await db.query<{ seq: number; kind: string; detail: unknown }>(
+      'SELECT seq, kind, detail FROM alerts ORDER BY id',
+    );
+    expect(alerts.rows).toEqual([
+      { seq: 4, kind: 'gap', detail: { first_missing: 3, last_missing: 3 } },
+      { seq: 3, kind: 'gap', detail: { late: true, head_seq: 5 } },
+    ]);
+    const head = await db.query('SELECT head_seq, head_hash FROM installs');
+    expect(head.rows).toEqual([{ head_seq: 5, head_hash: all[4]!.hash }]);
   });
 
   it('a resend claiming another month is rewritten history: an alert, never a second row', async () => {
