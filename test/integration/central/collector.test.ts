@@ -200,6 +200,51 @@ describe('ingest', () => {
     });
   });
 
+  it('stores text exactly, whatever COPY would read as markup: backslashes, tabs, line ends, \\N, \\.', async () => {
+    // On a real server the records go in by COPY's text format (central/copy.ts): each of these
+    // would be a column break, a row break, a null or the end of data if it were not escaped.
+    const { db, c } = await collector();
+    const { token } = await issueCredential(db, { store: '门店 7', terminal: 'Till \\ 2' });
+    const term = terminalLog();
+    const nasty = ['a\\b', 'tab\there', 'line\nnext', 'cr\rlf\r\n', '\\N', '\\.', '\\', '满减😀'];
+    for (const [i, text] of nasty.entries()) {
+      term.log.append({
+        action: 'redeem',
+        outcome: 'rejected',
+        operator_id: `op${text}`,
+        code: `1788476600${i}`,
+        card_id: 'pCARD1',
+        errcode: 40099,
+        errmsg: text,
+        duration_ms: 40,
+        detail: { note: text, [text]: i },
+      });
+    }
+    const records = term.records();
+    const installId = term.log.installId!;
+    const r = await push(c.url, token, { install_id: installId, records });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ accepted: nasty.length, duplicates: 0, alerts: [] });
+    const rows = await db.query<Record<string, unknown>>(
+      `SELECT seq, operator_id, errmsg, detail, hash, chain_ok, store, terminal
+       FROM records WHERE install_id = $1 ORDER BY seq`,
+      [installId],
+    );
+    expect(rows.rows).toEqual(
+      records.map((x) => ({
+        seq: x.id,
+        operator_id: x.operator_id,
+        errmsg: x.errmsg,
+        detail: x.detail,
+        hash: x.hash,
+        chain_ok: true,
+        store: '门店 7',
+        terminal: 'Till \\ 2',
+      })),
+    );
+    expect(rows.rows.map((x) => x.errmsg)).toEqual(nasty);
+  });
+
   it('a resend changes nothing, and a resume sends only what is new', async () => {
     const { db, c } = await collector();
     const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
