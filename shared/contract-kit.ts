@@ -66,3 +66,26 @@ export const CLIENT_HEADER = 'x-carddesk-client';
  * only this token, which never leaves that tab and is never logged, makes its session usable.
  */
 export const SESSION_HEADER = 'x-carddesk-session';
+
+/**
+ * The browser host's call socket: one WebSocket per tab for the counter's hot calls, which a
+ * fetch would cost a few milliseconds each in Chromium. The page sends CallSocketHello first
+ * (the per-launch secret and its client id), waits for `{ ready: true }`, then sends calls and
+ * matches the replies by id. Anything else still goes by POST /api/<name>, and so do these
+ * calls while the socket is not ready. Electron's IPC needs none of this.
+ */
+export const CALL_SOCKET_PATH = '/api/socket';
+export const CALL_SOCKET_OPS: ReadonlySet<string> = new Set(['lookupCode', 'redeemCode']);
+export interface CallSocketHello {
+  secret: string;
+  clientId: string;
+}
+export interface CallSocketCall {
+  id: number;
+  name: string;
+  input: unknown;
+  /** The tab's session token, as SESSION_HEADER carries it by POST. */
+  session: string;
+}
+export type CallSocketReply =
+  { ready: true } | { id: number; envelope: Envelope<unknown>; session?: string };

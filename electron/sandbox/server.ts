@@ -55,6 +55,8 @@ export interface RunningSandbox {
   app: { appid: string; secret: string };
   /** Direct access to state, clock, counters and faults. */
   sim: Simulator;
+  /** The HTTP server, for an in-process bench that times the sandbox's own share of a call. */
+  server: Server;
   close(): Promise<void>;
 }
 
@@ -310,6 +312,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     port: address.port,
     app: { appid: app.appid, secret: app.secret },
     sim,
+    server,
     close() {
       closing ??= new Promise<void>((resolve) => {
         for (const socket of hung) socket.destroy();

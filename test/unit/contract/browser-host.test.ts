@@ -17,6 +17,7 @@ import {
 } from '../../../electron/host/browser-host';
 import { createDispatcher } from '../../../electron/host/dispatch';
 import { createTerminalServices } from '../../../electron/services';
+import { WebSocket } from 'ws';
 
 let host: RunningBrowserHost;
 
@@ -359,25 +360,25 @@ describe('browser host: audit export downloads', () => {
   });
 });
 
-describe('session tokens: a client id alone is no session', () => {
-  const call = async (name: string, input: unknown, client: string, token?: string) => {
-    const res = await request({
-      method: 'POST',
-      path: `/api/${name}`,
-      headers: {
-        'content-type': 'application/json',
-        'x-carddesk-secret': host.secret,
-        'x-carddesk-client': client,
-        ...(token !== undefined ? { 'x-carddesk-session': token } : {}),
-      },
-      body: JSON.stringify(input),
-    });
-    return {
-      body: JSON.parse(res.body) as { ok: boolean; value?: unknown; error?: { key: string } },
-      token: res.headers['x-carddesk-session'] as string | undefined,
-    };
+const call = async (name: string, input: unknown, client: string, token?: string) => {
+  const res = await request({
+    method: 'POST',
+    path: `/api/${name}`,
+    headers: {
+      'content-type': 'application/json',
+      'x-carddesk-secret': host.secret,
+      'x-carddesk-client': client,
+      ...(token !== undefined ? { 'x-carddesk-session': token } : {}),
+    },
+    body: JSON.stringify(input),
+  });
+  return {
+    body: JSON.parse(res.body) as { ok: boolean; value?: unknown; error?: { key: string } },
+    token: res.headers['x-carddesk-session'] as string | undefined,
   };
+};
 
+describe('session tokens: a client id alone is no session', () => {
   it('a sign-in issues a token; the same client id without it is a stranger; a new sign-in replaces it', async () => {
     const tab = 'till-tab-0001';
     const setup = await call(
@@ -417,5 +418,164 @@ describe('session tokens: a client id alone is no session', () => {
     // Signing out from a stranger's call signs nobody out.
     await call('signOut', {}, tab, 'forged');
     expect((await call('listOperators', {}, tab, again.token)).body).toMatchObject({ ok: true });
+  });
+});
+
+describe('call socket: the counter hot calls over one WebSocket, under the POST rules', () => {
+  const url = () => `ws://127.0.0.1:${host.port}/api/socket`;
+  const own = () => `http://127.0.0.1:${host.port}`;
+
+  /** Opens a socket; resolves with the refusal's status when the upgrade is refused. */
+  function open(headers: Record<string, string>, path = '/api/socket') {
+    return new Promise<{ ws?: WebSocket; status?: number }>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${host.port}${path}`, { headers });
+      ws.once('open', () => resolve({ ws }));
+      ws.once('unexpected-response', (_req, res) => resolve({ status: res.statusCode }));
+      ws.once('error', reject);
+    });
+  }
+
+  /** A socket with a message queue: next() is the next message, or the close code. */
+  async function session(hello: unknown) {
+    const { ws } = await open({ origin: own() });
+    const messages: unknown[] = [];
+    const waiting: ((m: unknown) => void)[] = [];
+    const deliver = (m: unknown) => {
+      const w = waiting.shift();
+      if (w) w(m);
+      else messages.push(m);
+    };
+    ws!.on('message', (data) => deliver(JSON.parse(String(data))));
+    ws!.on('close', (code) => deliver({ closed: code }));
+    ws!.send(typeof hello === 'string' ? hello : JSON.stringify(hello));
+    const next = () =>
+      new Promise<unknown>((resolve) =>
+        messages.length ? resolve(messages.shift()) : waiting.push(resolve),
+      );
+    return { ws: ws!, next };
+  }
+
+  let tab = '';
+  let token = '';
+  beforeAll(async () => {
+    tab = 'socket-tab-0001';
+    const setupState = await call('getSetupState', {}, tab);
+    if ((setupState.body.value as { needsSetup: boolean }).needsSetup) {
+      const setup = await call(
+        'completeSetup',
+        {
+          terminalName: 'Counter 1',
+          terminalId: 'T-01',
+          storeName: 'Xuhui',
+          language: 'en',
+          mode: 'sandbox',
+          manager: { id: 'boss', name: 'Boss', pin: '246810' },
+        },
+        tab,
+      );
+      expect(setup.body).toMatchObject({ ok: true });
+    }
+    const signed = await call('signIn', { operatorId: 'boss', pin: '246810' }, tab);
+    expect(signed.body).toMatchObject({ ok: true });
+    token = signed.token!;
+  });
+
+  it('refuses the upgrade for a foreign Host, a foreign or missing Origin and another path', async () => {
+    expect((await open({ host: `evil.example:${host.port}`, origin: own() })).status).toBe(421);
+    expect((await open({ origin: 'http://evil.example' })).status).toBe(403);
+    expect((await open({ origin: 'http://127.0.0.1:9999' })).status).toBe(403);
+    // ws sends no Origin unless told to: a non-browser caller without one is refused too.
+    expect((await open({})).status).toBe(403);
+    expect((await open({ origin: own() }, '/api/lookupCode')).status).toBe(404);
+    const ok = await open({ origin: own() });
+    expect(ok.ws).toBeDefined();
+    ok.ws!.close();
+  });
+
+  it('closes a socket whose first message is not the secret, and runs nothing sent before it', async () => {
+    const call1 = { id: 1, name: 'lookupCode', input: { code: '123456789012' }, session: token };
+    for (const hello of [
+      { secret: 'guess', clientId: tab },
+      { clientId: tab },
+      { secret: host.secret, clientId: 'x' },
+      call1,
+    ]) {
+      const s = await session(hello);
+      expect(await s.next()).toEqual({ closed: 1008 });
+    }
+    expect(await (await session('{not json')).next()).toEqual({ closed: 1007 });
+  });
+
+  it('runs a hot call with the tab session, and as a stranger without the token', async () => {
+    const s = await session({ secret: host.secret, clientId: tab });
+    expect(await s.next()).toEqual({ ready: true });
+    const input = { code: '000000000000' };
+    s.ws.send(JSON.stringify({ id: 7, name: 'lookupCode', input, session: token }));
+    const mine = (await s.next()) as { id: number; envelope: { ok: boolean; error?: unknown } };
+    expect(mine.id).toBe(7);
+    // Signed in: the lookup ran and gave its verdict on this code (whatever WeChat said of it).
+    expect(mine.envelope).toMatchObject({ ok: true, value: { code: '000000000000' } });
+    for (const forged of ['', 'x'.repeat(43)]) {
+      s.ws.send(JSON.stringify({ id: 8, name: 'lookupCode', input, session: forged }));
+      expect(await s.next()).toMatchObject({
+        id: 8,
+        envelope: { ok: false, error: { key: 'errors.not_signed_in' } },
+      });
+    }
+    s.ws.close();
+  });
+
+  it('carries only the hot calls: any other operation is refused, not run', async () => {
+    const s = await session({ secret: host.secret, clientId: tab });
+    expect(await s.next()).toEqual({ ready: true });
+    for (const name of ['getSettings', 'listOperators', 'signOut', 'signIn', 'constructor']) {
+      s.ws.send(JSON.stringify({ id: 3, name, input: {}, session: token }));
+      expect(await s.next()).toEqual({
+        id: 3,
+        envelope: {
+          ok: false,
+          error: { kind: 'internal', key: 'errors.host_refused', params: { status: 404 } },
+        },
+      });
+    }
+    // signOut was not run: the tab is still signed in.
+    expect((await call('listOperators', {}, tab, token)).body).toMatchObject({ ok: true });
+    s.ws.send(JSON.stringify({ name: 'lookupCode', input: {}, session: token }));
+    expect(await s.next()).toEqual({ closed: 1007 });
+  });
+
+  it('answers fifty calls at once, each by its own id with its own answer', async () => {
+    const s = await session({ secret: host.secret, clientId: tab });
+    expect(await s.next()).toEqual({ ready: true });
+    for (let i = 0; i < 50; i++) {
+      const input = { code: `bad code #${i}` };
+      s.ws.send(JSON.stringify({ id: 100 + i, name: 'lookupCode', input, session: token }));
+    }
+    const ids: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const r = (await s.next()) as {
+        id: number;
+        envelope: { ok: boolean; value?: { kind: string; read?: string } };
+      };
+      // Garbage read by a scanner: the verdict says what was read, for this call's own input.
+      expect(r.envelope).toMatchObject({ ok: true, value: { kind: 'invalid_scan' } });
+      expect(r.envelope.value!.read).toBe(`bad code #${r.id - 100}`);
+      ids.push(r.id);
+    }
+    expect(ids.sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => 100 + i));
+    s.ws.close();
+  });
+
+  it('closes on a binary frame and on a message over the body limit', async () => {
+    const s = await session({ secret: host.secret, clientId: tab });
+    expect(await s.next()).toEqual({ ready: true });
+    s.ws.send(Buffer.from([1, 2, 3]));
+    expect(await s.next()).toEqual({ closed: 1003 });
+    const big = await session({ secret: host.secret, clientId: tab });
+    expect(await big.next()).toEqual({ ready: true });
+    big.ws.send(
+      JSON.stringify({ id: 1, name: 'lookupCode', input: { code: 'x'.repeat(1024 * 1024 + 1) } }),
+    );
+    expect(await big.next()).toEqual({ closed: 1009 });
   });
 });

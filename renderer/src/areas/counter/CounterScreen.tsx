@@ -2,7 +2,8 @@
  * The counter: scan → verdict → Enter redeems → ready for the next customer, without a click.
  * Scans arrive from the USB scanner (anywhere in the window), the camera, or the code field.
  */
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { memo, useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { RedeemOutcome } from '../../../../shared/ops/counter';
 import type { ErrorInfo } from '../../../../shared/errors';
@@ -17,6 +18,9 @@ import { useStoreZone, useTerminal } from '../../shell/terminal-context';
 import { useRoute } from '../../shell/route';
 import { caught } from '../../kit/errors/ErrorNotice';
 import { timeOfDay } from '../../kit/date-time';
+
+/** The camera's panel has no props: the counter's phases never re-render it. */
+const Camera = memo(CameraPanel);
 
 type Phase =
   | { k: 'idle' }
@@ -50,7 +54,7 @@ export function CounterScreen() {
         });
         if (out.outcome === 'redeemed') {
           scanBus.touch(verdict.code);
-          setPhase({ k: 'redeemed', verdict, at: out.at });
+          flushSync(() => setPhase({ k: 'redeemed', verdict, at: out.at }));
           playSound('accept', config.sound);
         } else if (out.outcome === 'unknown') {
           setPhase({ k: 'unknown', verdict, nonce: out.nonce });
@@ -87,7 +91,10 @@ export function CounterScreen() {
       let verdict: Verdict | undefined;
       try {
         verdict = await api.lookupCode({ code, source });
-        setPhase({ k: 'verdict', verdict });
+        // On screen now, before the sound is set up and before any other queued work: the
+        // verdict is what the cashier is waiting for (bench:lookup's render phase).
+        const shown = verdict;
+        flushSync(() => setPhase({ k: 'verdict', verdict: shown }));
         playSound(
           verdict.tone === 'accept' ? 'accept' : verdict.tone === 'warning' ? 'warning' : 'reject',
           config.sound,
@@ -166,7 +173,7 @@ export function CounterScreen() {
 
   return (
     <section className="counter">
-      <CameraPanel />
+      <Camera />
       <form className="scan-form" onSubmit={submit}>
         <label htmlFor="scan-input">{t('ui.counter.scanLabel')}</label>
         <div className="scan-row">
