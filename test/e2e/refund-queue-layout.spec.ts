@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { createDispatcher } from '../../electron/host/dispatch';
+import refundMessages from '../../shared/i18n/messages/refunds';
 import { expect, SCREENSHOTS, signIn, SUPERVISOR, test, type Terminal } from './fixtures';
 
 /** Three refunds in the queue: two waiting to be sent (WeChat busy), one whose answer is lost. */
@@ -184,6 +185,66 @@ for (const lang of ['zh-CN', 'en'] as const) {
       await queue.scrollIntoViewIfNeeded();
       await page.screenshot({
         path: path.join(SCREENSHOTS, `refund-queue-notes-${lang}-1024.png`),
+      });
+    });
+  });
+}
+
+/**
+ * The widest the queue gets: a row whose answer was lost (the longest state, with its note and
+ * button) beside a row with both its buttons, as a busy machine catches them mid-retry. The
+ * states come and go with WeChat's answers, so the cells are given those contents directly
+ * (the catalogue's own texts) after the real queue renders: at 1024 px nothing scrolls sideways.
+ */
+for (const lang of ['zh-CN', 'en'] as const) {
+  test.describe(`${lang} at 1024x768, widest rows`, () => {
+    test.use({
+      locale: lang === 'en' ? 'en-US' : 'zh-CN',
+      viewport: { width: 1024, height: 768 },
+    });
+
+    test('a lost answer beside a waiting refund does not scroll sideways', async ({
+      page,
+      readyTerminal: t,
+    }) => {
+      await fillQueue(t);
+      await page.goto(`${t.url}#/refunds`);
+      await signIn(page, SUPERVISOR);
+      const queue = page.getByTestId('outbox');
+      await expect(queue.locator('tbody tr')).toHaveCount(2);
+      const text = refundMessages[lang];
+      await page.evaluate(
+        ({ states, inFlight, retry, cancel }) => {
+          const rows = document.querySelectorAll('[data-testid="outbox"] tbody tr');
+          const cells = (i: number) => rows[i]!.children as HTMLCollectionOf<HTMLElement>;
+          const widest = Object.values(states).sort((a, b) => b.length - a.length)[0]!;
+          cells(0)[1]!.textContent = widest;
+          cells(0)[5]!.innerHTML =
+            '<div class="row"><small class="muted"></small><button class="secondary"></button></div>';
+          cells(0)[5]!.querySelector('small')!.textContent = inFlight;
+          cells(0)[5]!.querySelector('button')!.textContent = retry;
+          cells(1)[1]!.textContent = states.queued!;
+          cells(1)[5]!.innerHTML =
+            '<div class="row"><button class="secondary"></button><button class="secondary"></button></div>';
+          const [a, b] = cells(1)[5]!.querySelectorAll('button');
+          a!.textContent = retry;
+          b!.textContent = cancel;
+        },
+        {
+          states: text.states as Record<string, string>,
+          inFlight: text.inFlight,
+          retry: text.retryNow,
+          cancel: text.cancelItem,
+        },
+      );
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        1024,
+      );
+      const states = await lines(page, '[data-testid="outbox"] tbody td.outbox-state');
+      for (const s of states) expect(s.lines, `state "${s.text}"`).toBe(1);
+      await queue.scrollIntoViewIfNeeded();
+      await page.screenshot({
+        path: path.join(SCREENSHOTS, `refund-queue-widest-${lang}-1024.png`),
       });
     });
   });
