@@ -11,7 +11,8 @@
  *   WebSocket per tab at /api/socket, which saves the page a fetch's own cost per scan (a few
  *   milliseconds in Chromium). The upgrade is refused without this host's Host header and an
  *   Origin of this host (a browser always sends one on a WebSocket); the socket then takes
- *   nothing until its first message proves the per-launch secret and names the client id, and
+ *   nothing until its first message proves the per-launch secret and names the client id (and
+ *   is closed if that does not come in time), runs nothing that arrives once it is closing, and
  *   each call carries the tab's session token, so a call over the socket runs under exactly
  *   the same rules as the same call by POST (one function, runCall, serves both);
  * - serves a finished audit export once, at GET /download/<id>?token=<one-time token> (the
@@ -51,6 +52,8 @@ export interface BrowserHostOptions {
   downloads?: ExportDownloads;
   /** Fixed secret for tests; a random one per launch otherwise. */
   secret?: string;
+  /** How long a new call socket may take to send its hello (10 s; shorter in tests). */
+  socketHelloMs?: number;
 }
 
 export interface RunningBrowserHost {
@@ -335,6 +338,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Runnin
 
   function serveSocket(ws: WebSocket) {
     let clientId: string | undefined;
+    // An upgraded socket is out of the HTTP server's timeouts: one that never proves the
+    // secret would stay open for good. 4408, not 1008: the page reconnects after it.
+    const helloTimer = setTimeout(
+      () => ws.close(4408, 'no hello in time'),
+      opts.socketHelloMs ?? 10_000,
+    );
+    ws.on('close', () => clearTimeout(helloTimer));
     const reply = (r: CallSocketReply) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(r));
     };
@@ -344,6 +354,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Runnin
     });
     ws.on('error', () => ws.terminate());
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      // ws goes on delivering what arrives after close() until the peer's close frame (up to
+      // 30 s): a socket closed for a wrong secret or a bad message must not run what follows.
+      if (ws.readyState !== ws.OPEN) return;
       if (isBinary) return ws.close(1003, 'text only');
       let msg: unknown;
       try {
@@ -361,6 +374,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Runnin
           return ws.close(1008, 'missing client id');
         }
         clientId = hello.clientId;
+        clearTimeout(helloTimer);
         return reply({ ready: true });
       }
       const call = msg as Partial<CallSocketCall>;
