@@ -422,7 +422,6 @@ describe('session tokens: a client id alone is no session', () => {
 });
 
 describe('call socket: the counter hot calls over one WebSocket, under the POST rules', () => {
-  const url = () => `ws://127.0.0.1:${host.port}/api/socket`;
   const own = () => `http://127.0.0.1:${host.port}`;
 
   /** Opens a socket; resolves with the refusal's status when the upgrade is refused. */
