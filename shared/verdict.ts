@@ -323,15 +323,23 @@ const JS_WEEKDAYS: Weekday[] = [
   'SATURDAY',
 ];
 
+/** One formatter per zone: making one costs far more than using it (each lookup asks). */
+const weekdayClocks = new Map<string, Intl.DateTimeFormat>();
+
 /** Weekday and minutes since midnight of an instant in a time zone. */
 export function localTime(ms: number, timeZone: string): { weekday: Weekday; minutes: number } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(ms));
+  let clock = weekdayClocks.get(timeZone);
+  if (!clock) {
+    clock = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    weekdayClocks.set(timeZone, clock);
+  }
+  const parts = clock.formatToParts(new Date(ms));
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const short = get('weekday').toUpperCase();
   const weekday = JS_WEEKDAYS.find((d) => d.startsWith(short)) ?? 'MONDAY';
