@@ -17,8 +17,8 @@
  *
  * In the page, a probe on the preview's requestVideoFrameCallback reads each frame's index and
  * its capture time (metadata.captureTime, in performance.now()'s time base), with the loop's
- * counters at that moment; fetch is wrapped to stamp each lookup the scan path sends (the code
- * read); a MutationObserver stamps each verdict panel's arrival. Before each appearance the
+ * counters at that moment; fetch and the call socket's send are wrapped to stamp each lookup
+ * the scan path sends (the code read); a MutationObserver stamps each verdict panel's arrival. Before each appearance the
  * probe presses Esc (next customer) so every appearance is a fresh scan. Then, per clip:
  *
  *   distinct_fps   decode attempts a second while scanning, each on a distinct video frame
@@ -278,6 +278,20 @@ async function runReel(
           }
         }
         return orig(input, init);
+      };
+      // The counter's lookups go over the browser host's call socket when it is open.
+      const send = WebSocket.prototype.send;
+      WebSocket.prototype.send = function (this: WebSocket, data) {
+        if (typeof data === 'string' && data.includes('"name":"lookupCode"')) {
+          try {
+            const call = JSON.parse(data) as { name?: string; input?: { code?: string } };
+            const code = call.name === 'lookupCode' ? call.input?.code : undefined;
+            if (code) lookups.push({ code, t: performance.now() });
+          } catch {
+            // not JSON: not ours
+          }
+        }
+        return send.call(this, data);
       };
     });
     const page = await context.newPage();
