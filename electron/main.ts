@@ -20,7 +20,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import settingsMessages from '../shared/i18n/messages/settings';
 import type { Settings } from '../shared/settings';
-import { CONTENT_SECURITY_POLICY } from './host/browser-host';
+import { CONTENT_SECURITY_POLICY } from './host/csp';
 import { createDispatcher } from './host/dispatch';
 import { bindIpc } from './host/ipc';
 import { LogFile } from './log-file';

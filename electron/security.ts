@@ -3,7 +3,7 @@
  * directly (Electron's security checklist). Only types come from 'electron' here.
  */
 import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
-import { CONTENT_SECURITY_POLICY as CSP } from './host/browser-host';
+import { CONTENT_SECURITY_POLICY as CSP } from './host/csp';
 import { APP_ORIGIN } from './host/ipc';
 
 /** Electron's BrowserWindow class, or a test's stand-in for it. */

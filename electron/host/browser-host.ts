@@ -41,8 +41,11 @@ import {
 } from '../../shared/contract-kit';
 import reviewMessages from '../../shared/i18n/messages/review';
 import { DownloadRequest } from '../../shared/ops/audit-review';
+import { CONTENT_SECURITY_POLICY } from './csp';
 import type { Dispatch } from './dispatch';
 import type { ExportDownloads } from '../services/audit-review/export-downloads';
+
+export { CONTENT_SECURITY_POLICY };
 
 export interface BrowserHostOptions {
   port: number;
@@ -93,21 +96,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.wasm': 'application/wasm',
 };
-
-/** The same policy the Electron shell sets: the page talks only to its own host. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob: mediastream:",
-  "worker-src 'self' blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
 
 function send(
   res: http.ServerResponse,
