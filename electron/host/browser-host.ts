@@ -45,8 +45,6 @@ import { CONTENT_SECURITY_POLICY } from './csp';
 import type { Dispatch } from './dispatch';
 import type { ExportDownloads } from '../services/audit-review/export-downloads';
 
-export { CONTENT_SECURITY_POLICY };
-
 export interface BrowserHostOptions {
   port: number;
   staticDir: string;
@@ -176,12 +174,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Runnin
     return { envelope };
   }
 
+  /** The Origin of this host's own page (http://127.0.0.1:PORT or http://localhost:PORT). */
+  const ownOrigin = (origin: string) => allowedHosts.has(origin.replace(/^http:\/\//, ''));
+
   async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, name: string) {
     if (req.method !== 'POST') return send(res, 405, 'POST only');
     const origin = req.headers.origin;
-    if (origin !== undefined && !allowedHosts.has(origin.replace(/^http:\/\//, ''))) {
-      return send(res, 403, 'foreign origin');
-    }
+    if (origin !== undefined && !ownOrigin(origin)) return send(res, 403, 'foreign origin');
     if (!sameSecret(req.headers[SECRET_HEADER] as string | undefined, secret)) {
       return send(res, 403, 'missing or wrong terminal secret');
     }
@@ -318,9 +317,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Runnin
     // A browser always sends the page's Origin on a WebSocket, and any site may open one to
     // 127.0.0.1: only this host's own page may.
     const origin = req.headers.origin;
-    if (origin === undefined || !allowedHosts.has(origin.replace(/^http:\/\//, ''))) {
-      return refuse('403 Forbidden');
-    }
+    if (origin === undefined || !ownOrigin(origin)) return refuse('403 Forbidden');
     sockets.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
   });
 

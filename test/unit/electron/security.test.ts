@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Session, WebContents } from 'electron';
-import { CONTENT_SECURITY_POLICY } from '../../../electron/host/browser-host';
+import { CONTENT_SECURITY_POLICY } from '../../../electron/host/csp';
 import type { BrowserWindowConstructorOptions } from 'electron';
 import {
   createMainWindow,
