@@ -78,13 +78,12 @@ export function createHttp(timeouts: Timeouts): Http {
   const httpAgent = new http.Agent({ keepAlive: true, timeout: FREE_SOCKET_TIMEOUT_MS });
   const httpsAgent = new https.Agent({ keepAlive: true, timeout: FREE_SOCKET_TIMEOUT_MS });
   const ax: AxiosInstance = axios.create({
+    // The adapter owns the exchange: its deadlines, every status answered as it came, no
+    // redirect followed (axios's timeout, maxRedirects and validateStatus are its own
+    // adapters' settings, unread by ours).
     adapter: exchangeAdapter(httpAgent, httpsAgent, timeouts),
-    maxRedirects: 0,
-    timeout: 0, // the total deadline is the adapter's
-    responseType: 'text',
     transformRequest: [(data: unknown) => data], // always a JSON text already
     transformResponse: [(data: unknown) => data], // parsed by the caller, so bad JSON is seen
-    validateStatus: () => true,
     // Without Accept-Encoding any encoding is acceptable (RFC 9110 12.5.3); decode() reads one
     // a server applies anyway.
     headers: { 'Accept-Encoding': 'identity' },
