@@ -12,6 +12,7 @@ import { createDispatcher } from '../../electron/host/dispatch';
 import type { AuditRecord } from '../../shared/audit';
 import {
   CASHIER,
+  dispatchBurst,
   expect,
   fromOperatorMenu,
   MANAGER,
@@ -37,22 +38,17 @@ function records(t: Terminal, action: string): AuditRecord[] {
 
 /** Signs in once, without retrying: a screen that drops what was typed fails here. */
 async function signInOnce(page: Page, who: { id: string; pin: string }) {
-  const id = page.getByLabel('操作员编号', { exact: true });
-  await id.fill(who.id);
-  await page.getByLabel('PIN', { exact: true }).fill(who.pin);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
+  const form = page.getByTestId('signin-form');
+  await form.getByLabel('操作员编号', { exact: true }).fill(who.id);
+  await form.getByLabel('PIN', { exact: true }).fill(who.pin);
+  await form.getByRole('button', { name: '登录', exact: true }).click();
   await expect(page.getByTestId('operator-name')).toBeVisible();
 }
 
 /** The scanner's keys arrive at the sign-in screen too (its own detector). */
 async function burstAtSignIn(page: Page, code: string) {
   await page.locator('body[data-scanner="refused"]').waitFor();
-  await page.evaluate((text) => {
-    const target = document.activeElement ?? document.body;
-    for (const key of [...text.split(''), 'Enter']) {
-      target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
-    }
-  }, code);
+  await dispatchBurst(page, code);
 }
 
 test('a scanner at the lock screen never types a PIN and locks nobody out', async ({

@@ -89,14 +89,17 @@ export async function setUpTerminal(t: Terminal, opts: { language?: 'en' | 'zh-C
 
 /**
  * Types the id and PIN once, as a person does, and signs in; returns when the host has answered
- * and, if it let the operator in, the top bar shows them.
+ * and, if it let the operator in, the top bar shows them. Only into the sign-in form: right
+ * after a sign-out the settings screen (with its own "Operator id" and "PIN" fields) may still
+ * be on screen while the host answers, and typing there would leave the sign-in form empty.
  */
 export async function signIn(page: Page, who: { id: string; pin: string }) {
-  await page.getByLabel(/Operator id|操作员编号/).fill(who.id);
-  await page.getByLabel(/^PIN$/).fill(who.pin);
+  const form = page.getByTestId('signin-form');
+  await form.getByLabel(/Operator id|操作员编号/).fill(who.id);
+  await form.getByLabel(/^PIN$/).fill(who.pin);
   const [answer] = await Promise.all([
     page.waitForResponse((r) => r.url().endsWith('/api/signIn')),
-    page.getByRole('button', { name: /Sign in|登录/ }).click(),
+    form.getByRole('button', { name: /Sign in|登录/ }).click(),
   ]);
   const body = (await answer.json().catch(() => undefined)) as { ok?: boolean } | undefined;
   if (body?.ok) await page.getByTestId('operator-name').waitFor();
@@ -110,18 +113,30 @@ export async function stopTerminal(t: Terminal, keep: { data?: boolean; sandbox?
 }
 
 /**
- * A USB scanner's burst: the code's keys and Enter as keydown events a millisecond apart at
- * most, wherever the focus is. Dispatched inside the page so that a busy test machine cannot
- * stretch the gaps between keys (which real scanners keep a few milliseconds apart); how the
- * detector tells people from scanners by timing is unit-tested in wedge-detector.test.ts.
+ * A USB scanner's burst, once the counter takes scans: see dispatchBurst.
  */
 export async function scannerBurst(page: Page, code: string) {
   await page.locator('body[data-scanner="ready"]').waitFor();
+  await dispatchBurst(page, code);
+}
+
+/**
+ * A USB scanner's burst: the code's keys and Enter as keydown events a millisecond apart,
+ * wherever the focus is. Dispatched inside the page, and each key stamped with its scanner
+ * time: a real scanner's keys carry the time the keyboard sent them, a synthetic event's the
+ * time it was made, and a loaded test machine may pause the page between two of them (which
+ * once split a scan into a typed "1" and nothing). How the detector tells people from
+ * scanners by timing is unit-tested in wedge-detector.test.ts.
+ */
+export async function dispatchBurst(page: Page, code: string) {
   await page.evaluate((text) => {
     const target = document.activeElement ?? document.body;
-    for (const key of [...text.split(''), 'Enter']) {
-      target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
-    }
+    const start = performance.now();
+    [...text.split(''), 'Enter'].forEach((key, i) => {
+      const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true });
+      Object.defineProperty(event, 'timeStamp', { value: start + i });
+      target.dispatchEvent(event);
+    });
   }, code);
 }
 

@@ -73,7 +73,11 @@ export function SignInScreen({ keptSettings = false }: { keptSettings?: boolean 
 
   return (
     <section className="signin">
-      <form className="panel signin-form" onSubmit={(e) => void submit(e)}>
+      <form
+        className="panel signin-form"
+        data-testid="signin-form"
+        onSubmit={(e) => void submit(e)}
+      >
         <h1>
           {switching
             ? t('ui.signin.switchTitle')
