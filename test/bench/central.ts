@@ -14,7 +14,8 @@
  *      run small (--sim-terminals, default 10; --sim-minutes, default 1)
  *
  * Options: --records N (part 3, default 10,000,000), --catchup N (part 2, default 1,000,000),
- * --ingest N (part 1, default 200,000), --samples N (queries and lookups, default 100),
+ * --ingest N (part 1, default 200,000), --ingest-rounds N (part 1's rounds of its two sides,
+ * default 3; the ratio is their median), --samples N (queries and lookups, default 100),
  * --latency MS (the sandbox's added latency in part 2, default 50), --explain (print the
  * journal query's plan), --only ingest,catchup,journal,simulation.
  * Ends with one JSON line; exits non-zero when a check fails (row counts after ingest or
@@ -42,6 +43,7 @@ async function main() {
       records: { type: 'string', default: '10000000' },
       catchup: { type: 'string', default: '1000000' },
       ingest: { type: 'string', default: '200000' },
+      'ingest-rounds': { type: 'string', default: '3' },
       samples: { type: 'string', default: '100' },
       latency: { type: 'string', default: '50' },
       explain: { type: 'boolean', default: false },
@@ -58,6 +60,7 @@ async function main() {
   const records = int('records', values.records);
   const catchup = int('catchup', values.catchup);
   const ingest = int('ingest', values.ingest);
+  const ingestRounds = int('ingest-rounds', values['ingest-rounds']);
   const samples = int('samples', values.samples);
   const latency = int('latency', values.latency);
   const simTerminals = int('sim-terminals', values['sim-terminals']);
@@ -86,9 +89,15 @@ async function main() {
   } = { ingest: null, catchup: null, journal: null, simulation: null };
   try {
     if (only.has('ingest')) {
-      out.ingest = await benchIngest({ serverUrl, records: ingest, terminals: 4, problems, say });
-      await dropDatabase(serverUrl, 'bench_ingest');
-      await dropDatabase(serverUrl, 'bench_copy');
+      out.ingest = await benchIngest({
+        serverUrl,
+        ownServer: server !== undefined,
+        records: ingest,
+        rounds: ingestRounds,
+        terminals: 4,
+        problems,
+        say,
+      });
     }
     if (only.has('catchup')) {
       out.catchup = await benchCatchup({
