@@ -9,9 +9,10 @@
  *   an alert and flags the install, and the record is stored all the same: shipping never
  *   stalls on a damaged log, head office sees where it broke.
  *
- * A batch is stored only against the install's head it was checked against (a conditional
- * update of the install's row, see push): collectors behind a load balancer never store one
- * install's batches out of turn, however they interleave.
+ * A batch is stored only if no other push of the install was stored since it was checked (a
+ * compare-and-set of the install's push count, see push): collectors behind a load balancer
+ * never store one install's batches out of turn, however they interleave, and never store a
+ * record (install, sequence) twice: that is the record's key, kept without a table of its own.
  */
 import { canonicalRecord, chainHash } from '../electron/audit/canonical';
 import {
@@ -76,11 +77,11 @@ export async function readHead(sql: Sql, installId: string): Promise<CentralHead
 
 /**
  * A push's install row, alerts and credential use ($1 to $11, see attemptPush): `h` is the
- * install's row updated only if its head is still the one read ($5, $6), `a` and `c` happen
- * only with it.
+ * install's row updated only if no push was stored since it was read (its push count, $5, and
+ * head hash, $6, as read), `a` and `c` happen only with it.
  */
 const HEAD_CTES = `WITH h AS (
-   UPDATE installs SET head_seq = $2, head_hash = $3, last_push_at = now(),
+   UPDATE installs SET head_seq = $2, head_hash = $3, last_push_at = now(), pushes = pushes + 1,
      flagged_at = CASE WHEN $4::text IS NULL THEN flagged_at
                        ELSE coalesce(flagged_at, now()) END,
      flag_reason = CASE WHEN $4::text IS NULL OR flagged_at IS NOT NULL THEN flag_reason
@@ -88,7 +89,7 @@ const HEAD_CTES = `WITH h AS (
      last_seen_at = now(),
      reported_seq = CASE WHEN $8::bigint IS NULL THEN reported_seq
                          ELSE greatest(coalesce(reported_seq, 0), $8::bigint) END
-   WHERE install_id = $1 AND head_seq = $5 AND head_hash = $6
+   WHERE install_id = $1 AND pushes = $5 AND head_hash = $6
    RETURNING 1
  ), a AS (
    INSERT INTO alerts (install_id, seq, kind, detail)
@@ -100,22 +101,10 @@ const HEAD_CTES = `WITH h AS (
 
 type Fresh = { r: ShippedRecord; ok: boolean; content: string };
 
-const KEYS_COPY = 'record_keys (install_id, seq, ts, hash, content_hash)';
 /** The columns `records` is filled with (received_at takes its default). */
 const RECORDS_COPY = `records (install_id, seq, ts, store, terminal, terminal_id, operator_id,
   action, code, card_id, outcome, errcode, errmsg, duration_ms, nonce, detail, prev_hash, hash,
-  chain_ok)`;
-
-/** A batch's new keys in COPY's text format, columns as KEYS_COPY. */
-export function keysCopyText(installId: string, fresh: readonly Fresh[]): string {
-  const lead = `${copyField(installId)}\t`;
-  let s = '';
-  // The hashes are checked lower-case hex (the schema), ids and times whole numbers.
-  for (const { r, content } of fresh) {
-    s += `${lead}${r.id}\t${new Date(r.ts).toISOString()}\t${r.hash}\t${content}\n`;
-  }
-  return s;
-}
+  chain_ok, content_hash)`;
 
 /** A batch's new records in COPY's text format, one line each, columns as RECORDS_COPY. */
 export function recordsCopyText(
@@ -127,14 +116,16 @@ export function recordsCopyText(
   const lead = `${copyField(installId)}\t`;
   const place = `\t${copyField(store)}\t${copyField(terminal)}\t`;
   let s = '';
-  for (const { r, ok } of fresh) {
+  // The hashes are checked lower-case hex (the schema), ids and times whole numbers.
+  for (const { r, ok, content } of fresh) {
     s +=
       `${lead}${r.id}\t${new Date(r.ts).toISOString()}${place}` +
       `${copyField(r.terminal_id)}\t${copyField(r.operator_id)}\t${copyField(r.action)}\t` +
       `${copyField(r.code)}\t${copyField(r.card_id)}\t${copyField(r.outcome)}\t` +
       `${copyField(r.errcode)}\t${copyField(r.errmsg)}\t${copyField(r.duration_ms)}\t` +
       `${copyField(r.nonce)}\t${copyField(r.detail)}\t${r.prev_hash}\t${r.hash}\t` +
-      (ok ? 't\n' : 'f\n');
+      (ok ? 't\t' : 'f\t') +
+      (content === r.hash ? '\\N\n' : `${content}\n`);
   }
   return s;
 }
@@ -154,14 +145,14 @@ export function createIngest(deps: {
    * Checks and stores `body` for `cred`. `durableSeq`: the last record the terminal says it
    * holds durably (the X-CardDesk-Durable-Seq header), kept with the push.
    *
-   * One read outside any transaction (where the install stands, and which of the batch's ids
-   * it holds), the chain check here, then the write, atomic (one transaction on a real
-   * server: the head, then the keys and records by COPY; one statement on PGlite): the new
-   * head, the alerts, the credential's use, the keys and the records, only if the head is
-   * still the one read. The conditional update of the install's row waits for and re-reads a
-   * concurrent push's row, and holds it to the end: so a batch is only ever stored against
-   * the head it was checked against. If the head moved meanwhile (another push of the same
-   * install, rare), or a key it took for new was stored meanwhile (the keys' primary key),
+   * One read outside any transaction (where the install stands, its push count, and which of
+   * the batch's ids it holds), the chain check here, then the write, atomic (one transaction
+   * on a real server: the install's row, then the records by COPY; one statement on PGlite):
+   * the new head, the alerts, the credential's use and the records, only if the install's
+   * push count is still the one read. The conditional update of the install's row waits for
+   * and re-reads a concurrent push's row, and holds it to the end: so a batch is only ever
+   * stored against what it was checked against, and a record it took for new cannot have
+   * been stored meanwhile. If another push of the same install was stored meanwhile (rare),
    * nothing was written and the batch is checked again.
    */
   async function push(cred: Credential, body: PushBody, durableSeq?: number): Promise<PushResult> {
@@ -175,6 +166,8 @@ export function createIngest(deps: {
         const done = await attemptPush(cred, body, durableSeq);
         if (done) return done;
       } catch (err) {
+        // The records' primary key: never met while every write comes through here (the push
+        // count above), but if it is, the batch is checked again rather than lost.
         if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) throw err;
       }
       if (attempt >= MAX_ATTEMPTS) {
@@ -183,27 +176,28 @@ export function createIngest(deps: {
     }
   }
 
-  /** One check and write; undefined when the install's head moved since it was read. */
+  /** One check and write; undefined when another push was stored since the read. */
   async function attemptPush(
     cred: Credential,
     body: PushBody,
     durableSeq: number | undefined,
   ): Promise<PushResult | undefined> {
     const { records } = body;
-    // Where the install stands, and what it holds already of this batch's ids. The head is
-    // the highest id it holds (it only ever moves up, to each new record's id), so only ids
-    // up to it can be held: a batch that continues the chain, the usual case, reads an empty
-    // range of keys.
+    // Where the install stands, and what it holds already of this batch's ids (from any
+    // month: the key is the install and the sequence). The head is the highest id it holds
+    // (it only ever moves up, to each new record's id), so only ids up to it can be held: a
+    // batch that continues the chain, the usual case, reads an empty range.
     const headRow = await db.query<{
       head_seq: number;
       head_hash: string;
+      pushes: number | string;
       store: string | null;
       terminal: string | null;
-      held: [number, string, string][] | null;
+      held: [number, string, string | null][] | null;
     }>(
-      `SELECT i.head_seq, i.head_hash, a.store, a.terminal,
-         (SELECT json_agg(json_build_array(k.seq, k.hash, k.content_hash)) FROM record_keys k
-          WHERE k.install_id = i.install_id AND k.seq BETWEEN $2 AND least($3, i.head_seq)
+      `SELECT i.head_seq, i.head_hash, i.pushes, a.store, a.terminal,
+         (SELECT json_agg(json_build_array(r.seq, r.hash, r.content_hash)) FROM records r
+          WHERE r.install_id = i.install_id AND r.seq BETWEEN $2 AND least($3, i.head_seq)
          ) AS held
        FROM installs i
        LEFT JOIN install_assignments a ON a.install_id = i.install_id AND a.valid_to IS NULL
@@ -212,15 +206,16 @@ export function createIngest(deps: {
     );
     const head = headRow.rows[0];
     if (!head) throw new Error(`install ${body.install_id} has no row`);
-    const readSeq = Number(head.head_seq);
+    const readPushes = String(head.pushes);
     const readHash = head.head_hash;
-    let headSeq = readSeq;
+    let headSeq = Number(head.head_seq);
     let headHash = readHash;
     const store = head.store ?? cred.store;
     const terminal = head.terminal ?? cred.terminal;
     const held = new Map<number, { hash: string; content_hash: string }>();
     for (const [seq, hash, content_hash] of head.held ?? []) {
-      held.set(Number(seq), { hash, content_hash });
+      // Stored only where it differs from the claimed hash (a bad_hash record).
+      held.set(Number(seq), { hash, content_hash: content_hash ?? hash });
     }
 
     const alerts: Alert[] = [];
@@ -281,7 +276,7 @@ export function createIngest(deps: {
       headSeq,
       headHash,
       first ? `${first.kind} at record ${first.seq}` : null,
-      readSeq,
+      readPushes,
       readHash,
       cred.id,
       durableSeq ?? null,
@@ -296,13 +291,12 @@ export function createIngest(deps: {
       head: { install_id: body.install_id, seq: headSeq, hash: headHash },
     });
 
-    // No ON CONFLICT on the keys: a key held before the read is in `held`, and one stored
-    // since by another push either moved the head (`h` empty) or is refused by the keys'
-    // primary key (the batch is checked again) rather than stored twice. (ON CONFLICT's
-    // speculative insertion cost a third of the statement.)
+    // A record held before the read is in `held`; one stored since came with a push, which
+    // changed the install's push count (`h` empty: nothing written, the batch is checked
+    // again). So each (install, sequence) is stored once, with no key table to check it.
     if (db.kind === 'postgres') {
-      // A real server: the head, then the keys and the records by COPY (the INSERT below cost
-      // the server half as much again), in one transaction.
+      // A real server: the head, then the records by COPY (the INSERT below cost the server
+      // half as much again), in one transaction.
       return db.tx(async (sql) => {
         const moved = await sql.query<{ moved: number }>(
           `${HEAD_CTES} SELECT count(*)::int AS moved FROM h`,
@@ -310,7 +304,6 @@ export function createIngest(deps: {
         );
         if (Number(moved.rows[0]!.moved) !== 1) return undefined;
         if (fresh.length === 0) return result(0);
-        await sql.copyIn!(KEYS_COPY, keysCopyText(body.install_id, fresh));
         const stored = await sql.copyIn!(
           RECORDS_COPY,
           recordsCopyText(body.install_id, store, terminal, fresh),
@@ -328,15 +321,12 @@ export function createIngest(deps: {
            $30::text[])
            AS u (seq, t, tid, op, act, code, card, outc, ec, em, dur, nonce, det, ph, hs, ok, ch)
          WHERE EXISTS (SELECT 1 FROM h)
-       ), k AS (
-         INSERT INTO record_keys (install_id, seq, ts, hash, content_hash)
-         SELECT $1, seq, timestamptz 'epoch' + t * interval '1 millisecond', hs, ch FROM u
        ), r AS (
          INSERT INTO records (install_id, seq, ts, store, terminal, terminal_id, operator_id,
            action, code, card_id, outcome, errcode, errmsg, duration_ms, nonce, detail,
-           prev_hash, hash, chain_ok)
+           prev_hash, hash, chain_ok, content_hash)
          SELECT $1, seq, timestamptz 'epoch' + t * interval '1 millisecond', $12, $13, tid, op,
-           act, code, card, outc, ec, em, dur, nonce, det, ph, hs, ok
+           act, code, card, outc, ec, em, dur, nonce, det, ph, hs, ok, nullif(ch, hs)
          FROM u
          RETURNING 1
        )

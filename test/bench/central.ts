@@ -15,7 +15,7 @@
  *
  * Options: --records N (part 3, default 10,000,000), --catchup N (part 2, default 1,000,000),
  * --ingest N (part 1, default 200,000), --ingest-rounds N (part 1's rounds of its two sides,
- * default 3; the ratio is their median), --samples N (queries and lookups, default 100),
+ * default 5; the ratio is their median), --samples N (queries and lookups, default 100),
  * --latency MS (the sandbox's added latency in part 2, default 50), --explain (print the
  * journal query's plan), --only ingest,catchup,journal,simulation.
  * Ends with one JSON line; exits non-zero when a check fails (row counts after ingest or
@@ -43,7 +43,7 @@ async function main() {
       records: { type: 'string', default: '10000000' },
       catchup: { type: 'string', default: '1000000' },
       ingest: { type: 'string', default: '200000' },
-      'ingest-rounds': { type: 'string', default: '3' },
+      'ingest-rounds': { type: 'string', default: '5' },
       samples: { type: 'string', default: '100' },
       latency: { type: 'string', default: '50' },
       explain: { type: 'boolean', default: false },

@@ -101,8 +101,10 @@ describe('migrations', () => {
         )
       ).rows.length;
     expect(await fks()).toBe(1);
-    expect(await migrate(db)).toBe(5);
+    expect(await migrate(db, { to: 5 })).toBe(5);
     expect(await fks()).toBe(0);
+    expect(await migrate(db)).toBe(6);
+    expect(await tables()).not.toContain('record_keys');
     const applied = await db.query<{ version: number; name: string }>(
       'SELECT version, name FROM schema_migrations ORDER BY version',
     );
@@ -112,9 +114,45 @@ describe('migrations', () => {
       { version: 3, name: 'office_users' },
       { version: 4, name: 'terminal_progress' },
       { version: 5, name: 'record_keys_no_fk' },
+      { version: 6, name: 'records_keyed_by_install_pushes' },
     ]);
-    expect(await migrate(db)).toBe(5);
-    expect(await count(db, 'schema_migrations')).toBe(5);
+    expect(await migrate(db)).toBe(6);
+    expect(await count(db, 'schema_migrations')).toBe(6);
+  });
+
+  it('006 moves a differing content hash from record_keys onto the record and drops the keys', async () => {
+    const db = await database();
+    await migrate(db, { to: 5 });
+    const install = '3f0c6a52-8d1e-4a43-9d55-6c1f2a7b9e01';
+    await db.query('INSERT INTO installs (install_id, head_seq, head_hash) VALUES ($1, 2, $2)', [
+      install,
+      'b'.repeat(64),
+    ]);
+    const ts = '2024-01-15T08:00:00.000Z';
+    await createPartitioner(db).ensure([Date.parse(ts)]);
+    for (const [seq, hash, content] of [
+      [1, 'a'.repeat(64), 'a'.repeat(64)],
+      [2, 'b'.repeat(64), 'c'.repeat(64)], // a bad_hash record: its content hashed otherwise
+    ] as const) {
+      await db.query(
+        `INSERT INTO record_keys (install_id, seq, ts, hash, content_hash)
+         VALUES ($1, $2, $3, $4, $5)`,
+        [install, seq, ts, hash, content],
+      );
+      await db.query(
+        `INSERT INTO records (install_id, seq, ts, terminal_id, action, outcome, detail,
+           prev_hash, hash, chain_ok) VALUES ($1, $2, $3, 'T-1', 'lookup', 'ok', '{}', $4, $5, $6)`,
+        [install, seq, ts, '0'.repeat(64), hash, seq === 1],
+      );
+    }
+    expect(await migrate(db)).toBe(6);
+    const rows = await db.query('SELECT seq, content_hash FROM records ORDER BY seq');
+    expect(rows.rows).toEqual([
+      { seq: 1, content_hash: null },
+      { seq: 2, content_hash: 'c'.repeat(64) },
+    ]);
+    const inst = await db.query('SELECT head_seq, pushes FROM installs');
+    expect(inst.rows).toEqual([{ head_seq: 2, pushes: 0 }]);
   });
 
   it('a failing migration leaves nothing behind; a newer database is refused', async () => {
@@ -263,7 +301,6 @@ describe('ingest', () => {
     const overlap = await push(c.url, token, { install_id, records: term.records(2) });
     expect(overlap.body).toMatchObject({ accepted: 3, duplicates: 2, alerts: [] });
     expect(await count(db, 'records')).toBe(7);
-    expect(await count(db, 'record_keys')).toBe(7);
     expect(await count(db, 'alerts')).toBe(0);
   });
 
@@ -282,7 +319,6 @@ describe('ingest', () => {
     expect(bodies.map((b) => b.accepted).sort()).toEqual([0, 0, 0, 6]);
     expect(bodies.map((b) => b.duplicates).sort()).toEqual([0, 6, 6, 6]);
     expect(await count(db, 'records')).toBe(6);
-    expect(await count(db, 'record_keys')).toBe(6);
     expect(await count(db, 'alerts')).toBe(0);
   });
 
@@ -309,7 +345,6 @@ describe('ingest', () => {
     expect(bodies.map((b) => b.duplicates).sort()).toEqual([0, 1, 1, 1]);
     expect(bodies.map((b) => b.alerts.length).sort()).toEqual([0, 0, 0, 1]);
     expect(await count(db, 'records')).toBe(5);
-    expect(await count(db, 'record_keys')).toBe(5);
     const alerts = await db.query<{ seq: number; kind: string; detail: unknown }>(
       'SELECT seq, kind, detail FROM alerts ORDER BY id',
     );

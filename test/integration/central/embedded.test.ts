@@ -22,7 +22,7 @@ describe('embedded PostgreSQL (PGlite)', () => {
     // A second process on the same folder would damage it: refused with what to do.
     await expect(openDatabase({ dataDir: dir })).rejects.toThrow(DataDirBusyError);
     let c = await startCollector({ db, port: 0, onError: () => {} });
-    expect(await schemaVersion(db)).toBe(5);
+    expect(await schemaVersion(db)).toBe(6);
     const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
     const term = terminalLog();
     term.add(4); // across a month boundary
