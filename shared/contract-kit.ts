@@ -76,6 +76,15 @@ export const SESSION_HEADER = 'x-carddesk-session';
  */
 export const CALL_SOCKET_PATH = '/api/socket';
 export const CALL_SOCKET_OPS: ReadonlySet<string> = new Set(['lookupCode', 'redeemCode']);
+/**
+ * How long a page waits before opening its call socket again, after `closes` closes in a row
+ * with no ready socket between them: 1 s, then twice as long each time, at most 30 s. A host
+ * that is gone (the terminal shut down) is not knocked on every second by every tab; calls go
+ * by POST meanwhile, which says the host is unreachable as it always did.
+ */
+export function callSocketRetryMs(closes: number): number {
+  return Math.min(30_000, 1_000 * 2 ** Math.min(5, Math.max(0, closes - 1)));
+}
 export interface CallSocketHello {
   secret: string;
   clientId: string;

@@ -8,6 +8,7 @@ import { opNames, type Contract, type OpName } from '../../shared/contract';
 import {
   CALL_SOCKET_OPS,
   CALL_SOCKET_PATH,
+  callSocketRetryMs,
   CLIENT_HEADER,
   EnvelopeSchema,
   SECRET_HEADER,
@@ -45,12 +46,15 @@ type SocketCall = (name: string, input: unknown) => Promise<Envelope<unknown>> |
  * calls without a fetch's own cost. Returns undefined while the socket is not ready, so the
  * caller goes by fetch instead; a call whose socket closes before its answer gets the same
  * answer as a fetch that lost its connection (host unreachable: the outcome is unknown, and a
- * write is settled as any other unknown outcome is). Reconnects a second after a close, unless
- * the host refused the page's secret.
+ * write is settled as any other unknown outcome is). Reconnects after a close, a second at
+ * first and backing off while the host stays away (callSocketRetryMs), unless the host refused
+ * the page's secret.
  */
 function callSocket(secret: string, id: string): SocketCall {
   let ws: WebSocket | undefined;
   let ready = false;
+  /** Closes since the socket was last ready. */
+  let closes = 0;
   let nextId = 1;
   const pending = new Map<number, (e: Envelope<unknown>) => void>();
   const open = () => {
@@ -60,7 +64,7 @@ function callSocket(secret: string, id: string): SocketCall {
         `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${CALL_SOCKET_PATH}`,
       );
     } catch {
-      setTimeout(open, 1000);
+      setTimeout(open, callSocketRetryMs(++closes));
       return;
     }
     const socket = ws;
@@ -75,6 +79,7 @@ function callSocket(secret: string, id: string): SocketCall {
       }
       if ('ready' in reply) {
         ready = true;
+        closes = 0;
         return;
       }
       const resolve = pending.get(reply.id);
@@ -94,7 +99,7 @@ function callSocket(secret: string, id: string): SocketCall {
       pending.clear();
       // 1008: the host refused this page's secret (a new launch): only a reload helps, and
       // fetch says so to the screens meanwhile.
-      if (event.code !== 1008) setTimeout(open, 1000);
+      if (event.code !== 1008) setTimeout(open, callSocketRetryMs(++closes));
     };
   };
   open();

@@ -10,6 +10,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
+import { callSocketRetryMs } from '../../../shared/contract-kit';
 import { startBrowserHost, type RunningBrowserHost } from '../../../electron/host/browser-host';
 
 let host: RunningBrowserHost;
@@ -276,5 +277,15 @@ describe('call socket: the session rule, as by POST', () => {
     const ctx = runs.filter((r) => r.name === 'lookupCode').map((r) => r.clientId);
     expect(ctx).toEqual([`browser:${tab}`, `browser:${tab}`]);
     s.ws.close();
+  });
+});
+
+describe('call socket: the page comes back, without knocking every second', () => {
+  it('waits 1 s after a close, twice as long after each close in a row, at most 30 s', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 50].map(callSocketRetryMs)).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000,
+    ]);
+    // Before any close (the count is reset when a socket is ready): a second, never less.
+    expect(callSocketRetryMs(0)).toBe(1_000);
   });
 });
