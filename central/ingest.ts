@@ -79,9 +79,17 @@ export async function readHead(sql: Sql, installId: string): Promise<CentralHead
  * A push's install row, alerts and credential use ($1 to $11, see attemptPush): `h` is the
  * install's row updated only if no push was stored since it was read (its push count, $5, and
  * head hash, $6, as read), `a` and `c` happen only with it.
+ *
+ * The push count goes up only with a push that stores something: every record it stores
+ * either moves the head ($2) or comes with an alert ($9), and so does every alert. A push of
+ * duplicates only (a resend, the same batch from a retry racing its original) leaves it, so
+ * the same batch pushed fifty times at once is checked at most twice each, not once per push
+ * stored before it.
  */
 const HEAD_CTES = `WITH h AS (
-   UPDATE installs SET head_seq = $2, head_hash = $3, last_push_at = now(), pushes = pushes + 1,
+   UPDATE installs SET head_seq = $2, head_hash = $3, last_push_at = now(),
+     pushes = CASE WHEN $2::bigint <> head_seq OR cardinality($9::bigint[]) > 0
+                   THEN pushes + 1 ELSE pushes END,
      flagged_at = CASE WHEN $4::text IS NULL THEN flagged_at
                        ELSE coalesce(flagged_at, now()) END,
      flag_reason = CASE WHEN $4::text IS NULL OR flagged_at IS NOT NULL THEN flag_reason

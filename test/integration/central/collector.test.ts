@@ -322,6 +322,38 @@ describe('ingest', () => {
     expect(await count(db, 'alerts')).toBe(0);
   });
 
+  it('fifty pushes of one batch at once, and then fifty of a late record: each stored once, none refused', async () => {
+    const { db, c } = await collector();
+    const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
+    const term = terminalLog();
+    term.add(12);
+    const install_id = term.log.installId!;
+    const all = term.records();
+    const fifty = (records: typeof all) =>
+      Promise.all(Array.from({ length: 50 }, () => push(c.url, token, { install_id, records })));
+    // 1 to 10 with 8 missing: one push stores them (a gap alert at 9), 49 find them held.
+    const first = await fifty(all.slice(0, 10).filter((r) => r.id !== 8));
+    expect(first.map((r) => r.status)).toEqual(Array(50).fill(200));
+    const bodies = first.map((r) => r.body as { accepted: number; duplicates: number });
+    expect(bodies.filter((b) => b.accepted === 9)).toHaveLength(1);
+    expect(bodies.filter((b) => b.accepted === 0 && b.duplicates === 9)).toHaveLength(49);
+    // 8 arrives late, fifty times at once: stored once, one alert for it.
+    const late = await fifty([all[7]!]);
+    expect(late.map((r) => r.status)).toEqual(Array(50).fill(200));
+    const lateBodies = late.map((r) => r.body as { accepted: number; duplicates: number });
+    expect(lateBodies.filter((b) => b.accepted === 1)).toHaveLength(1);
+    expect(lateBodies.filter((b) => b.duplicates === 1)).toHaveLength(49);
+    const seqs = await db.query<{ seq: number }>('SELECT seq FROM records ORDER BY seq');
+    expect(seqs.rows.map((r) => Number(r.seq))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const alerts = await db.query<{ seq: number; kind: string }>(
+      'SELECT seq, kind FROM alerts ORDER BY id',
+    );
+    expect(alerts.rows).toEqual([
+      { seq: 9, kind: 'gap' },
+      { seq: 8, kind: 'gap' },
+    ]);
+  });
+
   it('a late record pushed several times at once is stored once, with one alert', async () => {
     const { db, c } = await collector();
     const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
