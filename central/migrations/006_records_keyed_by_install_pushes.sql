@@ -1,7 +1,8 @@
 -- A record's key (install, sequence) kept by the install's row instead of a table of keys.
 -- Ingest stores a batch only if no other push of the install was stored since it read where
 -- the install stands (a compare-and-set of `pushes` on the install's row, which every push
--- increments), and only the records it did not find in `records` by that read. So one
+-- that stores anything increments), and only the records it did not find in `records` by
+-- that read. So one
 -- (install, sequence) is never stored twice, whatever month a resend claims to be from, and
 -- each record is written once instead of twice: record_keys cost the database about a sixth
 -- of its work a batch and the collector a third of the bytes it sends (issue 19).
