@@ -143,6 +143,15 @@ function exchangeAdapter(
 ): AxiosAdapter {
   return (config) =>
     new Promise<AxiosResponse>((resolve, reject) => {
+      // Every way the exchange ends goes through one of these two, and so stops the deadline.
+      const answer = (response: AxiosResponse) => {
+        clearTimeout(deadline);
+        resolve(response);
+      };
+      const fail = (err: unknown) => {
+        clearTimeout(deadline);
+        reject(err);
+      };
       const track = (config as ExchangeConfig).carddeskTrack ?? new Track();
       const url = new URL(config.url ?? '');
       const secure = url.protocol === 'https:';
@@ -172,7 +181,6 @@ function exchangeAdapter(
             chunks.push(chunk);
           });
           res.on('end', () => {
-            clearTimeout(deadline);
             if (!res.complete) return; // cut short: 'close' below settles it
             let data: string;
             try {
@@ -180,10 +188,10 @@ function exchangeAdapter(
                 'utf8',
               );
             } catch (err) {
-              reject(err);
+              fail(err);
               return;
             }
-            resolve({
+            answer({
               data,
               status: res.statusCode ?? 0,
               statusText: res.statusMessage ?? '',
@@ -192,17 +200,11 @@ function exchangeAdapter(
               request: req,
             });
           });
-          res.on('error', (err) => {
-            clearTimeout(deadline);
-            reject(err);
-          });
+          res.on('error', fail);
           // The connection lost mid-answer: no answer (a settled promise ignores this).
           res.on('close', () => {
-            clearTimeout(deadline);
             if (!res.complete) {
-              reject(
-                Object.assign(new Error('connection lost mid-answer'), { code: 'ECONNRESET' }),
-              );
+              fail(Object.assign(new Error('connection lost mid-answer'), { code: 'ECONNRESET' }));
             }
           });
         },
@@ -227,10 +229,7 @@ function exchangeAdapter(
         });
         socket.once('close', () => clearTimeout(timer));
       });
-      req.on('error', (err) => {
-        clearTimeout(deadline);
-        reject(err);
-      });
+      req.on('error', fail);
       req.end(body);
     });
 }
