@@ -76,20 +76,12 @@ export async function readHead(sql: Sql, installId: string): Promise<CentralHead
 }
 
 /**
- * A push's install row, alerts and credential use ($1 to $11, see attemptPush): `h` is the
- * install's row updated only if no push was stored since it was read (its push count, $5, and
- * head hash, $6, as read), `a` and `c` happen only with it.
- *
- * The push count goes up only with a push that stores something: every record it stores
- * either moves the head ($2) or comes with an alert ($9), and so does every alert. A push of
- * duplicates only (a resend, the same batch from a retry racing its original) leaves it, so
- * the same batch pushed fifty times at once is checked at most twice each, not once per push
- * stored before it.
+ * A storing push's install row, alerts and credential use ($1 to $11, see attemptPush): `h` is
+ * the install's row, its push count moved on, updated only if no push was stored since it was
+ * read (its push count, $5, and head hash, $6, as read); `a` and `c` happen only with it.
  */
 const HEAD_CTES = `WITH h AS (
-   UPDATE installs SET head_seq = $2, head_hash = $3, last_push_at = now(),
-     pushes = CASE WHEN $2::bigint <> head_seq OR cardinality($9::bigint[]) > 0
-                   THEN pushes + 1 ELSE pushes END,
+   UPDATE installs SET head_seq = $2, head_hash = $3, last_push_at = now(), pushes = pushes + 1,
      flagged_at = CASE WHEN $4::text IS NULL THEN flagged_at
                        ELSE coalesce(flagged_at, now()) END,
      flag_reason = CASE WHEN $4::text IS NULL OR flagged_at IS NOT NULL THEN flag_reason
@@ -106,6 +98,32 @@ const HEAD_CTES = `WITH h AS (
  ), c AS (
    UPDATE credentials SET last_used_at = now() WHERE id = $7 AND EXISTS (SELECT 1 FROM h)
  )`;
+
+/**
+ * A push that stores no record (duplicates, rewritten history): its alerts, the install's flag,
+ * when it was heard from and what it says it holds, and the credential's use, with no
+ * compare-and-set: what it found held stays held (records are never changed or removed), and
+ * the head is left as it stands, so a push stored meanwhile changes nothing it decided. It
+ * answers with the head as it stands now. $1 install, $2 flag reason, $3 credential,
+ * $4 durable seq, $5 to $7 the alerts.
+ */
+const NOTHING_STORED = `WITH m AS (
+   UPDATE installs SET last_push_at = now(), last_seen_at = now(),
+     flagged_at = CASE WHEN $2::text IS NULL THEN flagged_at
+                       ELSE coalesce(flagged_at, now()) END,
+     flag_reason = CASE WHEN $2::text IS NULL OR flagged_at IS NOT NULL THEN flag_reason
+                        ELSE $2::text END,
+     reported_seq = CASE WHEN $4::bigint IS NULL THEN reported_seq
+                         ELSE greatest(coalesce(reported_seq, 0), $4::bigint) END
+   WHERE install_id = $1
+   RETURNING head_seq, head_hash
+ ), a AS (
+   INSERT INTO alerts (install_id, seq, kind, detail)
+   SELECT $1, s, k, d FROM unnest($5::bigint[], $6::text[], $7::jsonb[]) AS x (s, k, d)
+ ), c AS (
+   UPDATE credentials SET last_used_at = now() WHERE id = $3
+ )
+ SELECT head_seq, head_hash FROM m`;
 
 type Fresh = { r: ShippedRecord; ok: boolean; content: string };
 
@@ -161,7 +179,8 @@ export function createIngest(deps: {
    * and re-reads a concurrent push's row, and holds it to the end: so a batch is only ever
    * stored against what it was checked against, and a record it took for new cannot have
    * been stored meanwhile. If another push of the same install was stored meanwhile (rare),
-   * nothing was written and the batch is checked again.
+   * nothing was written and the batch is checked again. A push that stores no record (all
+   * duplicates, or rewritten history) needs no such check: see NOTHING_STORED.
    */
   async function push(cred: Credential, body: PushBody, durableSeq?: number): Promise<PushResult> {
     // A bound credential: a comparison, no query. A credential's first push binds it, in a
@@ -275,6 +294,31 @@ export function createIngest(deps: {
     }
 
     const first = alerts[0];
+    const flagReason = first ? `${first.kind} at record ${first.seq}` : null;
+    const alertColumns = [
+      alerts.map((a) => a.seq),
+      alerts.map((a) => a.kind),
+      alerts.map((a) => JSON.stringify(a.detail)),
+    ];
+    const result = (accepted: number, seq = headSeq, hash = headHash): PushResult => ({
+      accepted,
+      duplicates,
+      alerts: alerts.map((a) => ({ seq: a.seq, kind: a.kind })),
+      head: { install_id: body.install_id, seq, hash },
+    });
+
+    if (fresh.length === 0) {
+      const now = await db.query<{ head_seq: number | string; head_hash: string }>(NOTHING_STORED, [
+        body.install_id,
+        flagReason,
+        cred.id,
+        durableSeq ?? null,
+        ...alertColumns,
+      ]);
+      const row = now.rows[0]!;
+      return result(0, Number(row.head_seq), row.head_hash);
+    }
+
     // Where the install stands after the batch (flagged at its first alert), when it was heard
     // from and what it says it holds (never lowered), the alerts and the credential's last use:
     // `h`, `a` and `c` below, $1 to $11. All only if the install's head is still the one read
@@ -283,21 +327,13 @@ export function createIngest(deps: {
       body.install_id,
       headSeq,
       headHash,
-      first ? `${first.kind} at record ${first.seq}` : null,
+      flagReason,
       readPushes,
       readHash,
       cred.id,
       durableSeq ?? null,
-      alerts.map((a) => a.seq),
-      alerts.map((a) => a.kind),
-      alerts.map((a) => JSON.stringify(a.detail)),
+      ...alertColumns,
     ];
-    const result = (accepted: number): PushResult => ({
-      accepted,
-      duplicates,
-      alerts: alerts.map((a) => ({ seq: a.seq, kind: a.kind })),
-      head: { install_id: body.install_id, seq: headSeq, hash: headHash },
-    });
 
     // A record held before the read is in `held`; one stored since came with a push, which
     // changed the install's push count (`h` empty: nothing written, the batch is checked
@@ -311,7 +347,6 @@ export function createIngest(deps: {
           headParams,
         );
         if (Number(moved.rows[0]!.moved) !== 1) return undefined;
-        if (fresh.length === 0) return result(0);
         const stored = await sql.copyIn!(
           RECORDS_COPY,
           recordsCopyText(body.install_id, store, terminal, fresh),

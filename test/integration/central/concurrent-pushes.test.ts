@@ -1,0 +1,365 @@
+/**
+ * Attacks on how the collector keeps one row per (install, sequence) without a key table
+ * (migration 006, central/ingest.ts): the same, overlapping, late, rewritten and bad-hash
+ * batches pushed many times at once, by one collector or two on one database, on a real server
+ * and on PGlite. After each: every sequence stored once, the head at the highest one with its
+ * hash, and no push refused (a 503 would make the terminal wait and send again).
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { authenticate, issueCredential } from '../../../central/credentials';
+import { connectPostgres, openDatabase, type Database } from '../../../central/db';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createIngest } from '../../../central/ingest';
+import { createPartitioner } from '../../../central/partitions';
+import { startCollector, type RunningCollector } from '../../../central/server';
+import type { ShippedRecord } from '../../../shared/central';
+import { push, terminalLog } from './helpers';
+import { startTestPostgres, type TestPostgres } from './postgres-server';
+
+let server: TestPostgres;
+let n = 0;
+const cleanup: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  server = await startTestPostgres();
+}, 120_000);
+afterAll(() => server?.stop());
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+async function dbUrl(): Promise<string> {
+  return server.createDatabase(`attack_${process.pid}_${++n}`);
+}
+function open(url: string): Database {
+  const db = connectPostgres(url);
+  cleanup.push(() => db.close());
+  return db;
+}
+async function collectorOn(db: Database): Promise<RunningCollector> {
+  const c = await startCollector({ db, port: 0, onError: () => {} });
+  cleanup.push(() => c.close());
+  return c;
+}
+
+/** Every invariant: one row a seq, head = max seq with its hash. */
+async function invariants(db: Database, install_id: string, expectSeqs: number[]) {
+  const dup = await db.query(
+    'SELECT seq, count(*)::int AS n FROM records WHERE install_id=$1 GROUP BY seq HAVING count(*) > 1',
+    [install_id],
+  );
+  expect(dup.rows, 'a seq stored twice').toEqual([]);
+  const seqs = await db.query<{ seq: string }>(
+    'SELECT seq FROM records WHERE install_id=$1 ORDER BY seq',
+    [install_id],
+  );
+  expect(
+    seqs.rows.map((r) => Number(r.seq)),
+    'records stored',
+  ).toEqual(expectSeqs);
+  const head = await db.query<{ head_seq: string; head_hash: string; h: string | null }>(
+    `SELECT i.head_seq, i.head_hash,
+       (SELECT hash FROM records r WHERE r.install_id=i.install_id AND r.seq=i.head_seq) AS h
+     FROM installs i WHERE install_id=$1`,
+    [install_id],
+  );
+  const row = head.rows[0]!;
+  expect(Number(row.head_seq), 'head seq').toBe(Math.max(...expectSeqs));
+  expect(row.h, 'head points at a stored record with its hash').toBe(row.head_hash);
+}
+
+const statuses = (rs: { status: number }[]) => {
+  const m: Record<number, number> = {};
+  for (const r of rs) m[r.status] = (m[r.status] ?? 0) + 1;
+  return m;
+};
+
+describe('attack: CAS of the push count', () => {
+  it('A1: twenty resends at once of a record claiming another month (rewritten): none refused', async () => {
+    const db = open(await dbUrl());
+    const c = await collectorOn(db);
+    const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
+    const term = terminalLog();
+    term.add(3);
+    const install_id = term.log.installId!;
+    const records = term.records();
+    expect((await push(c.url, token, { install_id, records })).status).toBe(200);
+    const moved = [{ ...records[1]!, ts: records[1]!.ts + 86_400_000 }];
+    const rs = await Promise.all(
+      Array.from({ length: 20 }, () => push(c.url, token, { install_id, records: moved })),
+    );
+    const alerts = await db.query('SELECT count(*)::int AS n FROM alerts');
+    console.log('A1 statuses', statuses(rs), 'alerts', alerts.rows[0]);
+    await invariants(db, install_id, [1, 2, 3]);
+    expect(statuses(rs)).toEqual({ 200: 20 });
+  }, 60_000);
+
+  it('A2: a batch of new records and one rewritten record, pushed ten times at once', async () => {
+    const db = open(await dbUrl());
+    const c = await collectorOn(db);
+    const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
+    const term = terminalLog();
+    term.add(3);
+    const install_id = term.log.installId!;
+    expect((await push(c.url, token, { install_id, records: term.records() })).status).toBe(200);
+    term.add(3);
+    const all = term.records();
+    const batch = [{ ...all[1]!, ts: all[1]!.ts + 86_400_000 }, ...all.slice(3)];
+    const rs = await Promise.all(
+      Array.from({ length: 10 }, () => push(c.url, token, { install_id, records: batch })),
+    );
+    const bodies = rs.map((r) => r.body as { accepted?: number });
+    console.log(
+      'A2 statuses',
+      statuses(rs),
+      'accepted',
+      bodies.map((b) => b.accepted),
+    );
+    await invariants(db, install_id, [1, 2, 3, 4, 5, 6]);
+    expect(bodies.filter((b) => b.accepted === 3)).toHaveLength(1);
+    expect(statuses(rs)).toEqual({ 200: 10 });
+  }, 60_000);
+
+  it('A3: thirty overlapping batches (prefixes 1..k) at once, three rounds: none refused, each stored once', async () => {
+    const db = open(await dbUrl());
+    const c = await collectorOn(db);
+    const all503: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const { token } = await issueCredential(db, { store: 'S', terminal: `T${round}` });
+      const term = terminalLog();
+      term.add(30);
+      const install_id = term.log.installId!;
+      const recs = term.records();
+      // Bind the credential first.
+      expect((await push(c.url, token, { install_id, records: [recs[0]!] })).status).toBe(200);
+      const rs = await Promise.all(
+        Array.from({ length: 30 }, (_, k) =>
+          push(c.url, token, { install_id, records: recs.slice(0, k + 1) }),
+        ),
+      );
+      const acc = rs.reduce((s, r) => s + ((r.body as { accepted?: number }).accepted ?? 0), 0);
+      console.log('A3 round', round, statuses(rs), 'accepted total', acc);
+      all503.push(rs.filter((r) => r.status !== 200).length);
+      if (rs.every((r) => r.status === 200)) expect(acc).toBe(29);
+      await invariants(
+        db,
+        install_id,
+        recs.map((r) => r.id),
+      );
+    }
+    expect(all503).toEqual([0, 0, 0]);
+  }, 120_000);
+
+  it('A4: two collectors on one database, same and overlapping batches at once', async () => {
+    const url = await dbUrl();
+    const db1 = open(url);
+    const c1 = await collectorOn(db1);
+    const db2 = open(url);
+    const c2 = await collectorOn(db2);
+    const { token } = await issueCredential(db1, { store: 'S', terminal: 'T' });
+    const term = terminalLog();
+    term.add(40);
+    const install_id = term.log.installId!;
+    const recs = term.records();
+    expect((await push(c1.url, token, { install_id, records: [recs[0]!] })).status).toBe(200);
+    // Late-record gaps: leave 5 and 15 missing first.
+    const holes = recs.filter((r) => r.id !== 5 && r.id !== 15);
+    const rs = await Promise.all(
+      Array.from({ length: 24 }, (_, k) => {
+        const base = k % 2 ? c1.url : c2.url;
+        const from = (k * 3) % 20;
+        if (k % 6 === 0) return push(base, token, { install_id, records: [recs[4]!] });
+        if (k % 6 === 3) return push(base, token, { install_id, records: [recs[14]!] });
+        return push(base, token, {
+          install_id,
+          records: holes.filter((r) => r.id > from && r.id <= from + 20),
+        });
+      }),
+    );
+    console.log('A4', statuses(rs));
+    await invariants(
+      db1,
+      install_id,
+      recs.map((r) => r.id).filter((id) => id <= 39),
+    );
+    const alerts = await db1.query<{ seq: string; kind: string }>(
+      'SELECT seq, kind FROM alerts ORDER BY seq, id',
+    );
+    console.log('A4 alerts', alerts.rows);
+    expect(statuses(rs)).toEqual({ 200: 24 });
+  }, 120_000);
+
+  it('A5: a duplicates-only resend racing a steady stream of storing pushes: never refused', async () => {
+    const db = open(await dbUrl());
+    const c = await collectorOn(db);
+    const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
+    const term = terminalLog(Date.UTC(2026, 1, 10));
+    term.add(300, 1000);
+    const install_id = term.log.installId!;
+    const recs = term.records();
+    expect((await push(c.url, token, { install_id, records: recs.slice(0, 5) })).status).toBe(200);
+    let done = false;
+    const shipper = (async () => {
+      for (let i = 5; i < recs.length; i += 1) {
+        const r = await push(c.url, token, { install_id, records: [recs[i]!] });
+        if (r.status !== 200) throw new Error(`shipper ${r.status}`);
+      }
+      done = true;
+    })();
+    const resends: number[] = [];
+    const resender = async () => {
+      while (!done) {
+        const r = await push(c.url, token, { install_id, records: recs.slice(0, 5) });
+        resends.push(r.status);
+      }
+    };
+    await Promise.all([shipper, resender(), resender(), resender()]);
+    const m: Record<number, number> = {};
+    for (const s of resends) m[s] = (m[s] ?? 0) + 1;
+    console.log('A5 resends', m);
+    await invariants(
+      db,
+      install_id,
+      recs.map((r) => r.id),
+    );
+    expect(Object.keys(m)).toEqual(['200']);
+  }, 180_000);
+
+  it('A6: a batch with a bad-hash record pushed twenty times at once: stored once, one alert', async () => {
+    const db = open(await dbUrl());
+    const c = await collectorOn(db);
+    const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
+    const term = terminalLog();
+    term.add(6);
+    const install_id = term.log.installId!;
+    const recs = term.records();
+    expect((await push(c.url, token, { install_id, records: [recs[0]!] })).status).toBe(200);
+    const bad: ShippedRecord[] = recs.map((r) => (r.id === 3 ? { ...r, code: 'tampered' } : r));
+    const rs = await Promise.all(
+      Array.from({ length: 20 }, () => push(c.url, token, { install_id, records: bad })),
+    );
+    console.log('A6', statuses(rs));
+    await invariants(db, install_id, [1, 2, 3, 4, 5, 6]);
+    const alerts = await db.query('SELECT seq, kind FROM alerts ORDER BY id');
+    expect(alerts.rows).toEqual([{ seq: 3, kind: 'bad_hash' }]);
+    expect(statuses(rs)).toEqual({ 200: 20 });
+  }, 60_000);
+
+  it('A7: direct ingest, same gap-filling batches of late records at once from eight connections', async () => {
+    const db = open(await dbUrl());
+    const c = await collectorOn(db);
+    const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
+    const term = terminalLog();
+    term.add(20);
+    const install_id = term.log.installId!;
+    const recs = term.records();
+    const odd = recs.filter((r) => r.id % 2 === 1 || r.id === 20);
+    expect((await push(c.url, token, { install_id, records: odd })).status).toBe(200);
+    const ingest = createIngest({ db, partitions: createPartitioner(db) });
+    const cred = await authenticate(db, `Bearer ${token}`);
+    await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map(() => db.query('SELECT pg_sleep(0.05)')));
+    const even = recs.filter((r) => r.id % 2 === 0 && r.id !== 20);
+    const settled = await Promise.allSettled(
+      Array.from({ length: 16 }, (_, k) =>
+        ingest.push({ ...cred }, { install_id, records: k % 2 ? even : even.slice(k % 5) }),
+      ),
+    );
+    const errs = settled
+      .filter((s) => s.status === 'rejected')
+      .map((s) => String((s as PromiseRejectedResult).reason));
+    console.log('A7 errors', errs);
+    await invariants(
+      db,
+      install_id,
+      recs.map((r) => r.id),
+    );
+    const late = await db.query(
+      `SELECT seq, count(*)::int AS n FROM alerts WHERE detail ? 'late' GROUP BY seq HAVING count(*) <> 1`,
+    );
+    expect(late.rows, 'one late alert a record').toEqual([]);
+    expect(errs).toEqual([]);
+  }, 60_000);
+  it('A5b: one retry of an old batch (duplicates only) racing the terminal shipping one record a push', async () => {
+    const db = open(await dbUrl());
+    const c = await collectorOn(db);
+    const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
+    const term = terminalLog(Date.UTC(2026, 1, 10));
+    term.add(400, 1000);
+    const install_id = term.log.installId!;
+    const recs = term.records();
+    expect((await push(c.url, token, { install_id, records: recs.slice(0, 5) })).status).toBe(200);
+    let done = false;
+    const shipper = (async () => {
+      for (let i = 5; i < recs.length; i += 1) {
+        const r = await push(c.url, token, { install_id, records: [recs[i]!] });
+        if (r.status !== 200) throw new Error(`shipper ${r.status}`);
+      }
+      done = true;
+    })();
+    const resends: number[] = [];
+    const resender = async () => {
+      while (!done) {
+        const r = await push(c.url, token, { install_id, records: recs.slice(0, 5) });
+        resends.push(r.status);
+      }
+    };
+    await Promise.all([shipper, resender()]);
+    const m: Record<number, number> = {};
+    for (const s of resends) m[s] = (m[s] ?? 0) + 1;
+    console.log('A5b resends', m);
+    await invariants(
+      db,
+      install_id,
+      recs.map((r) => r.id),
+    );
+    expect(Object.keys(m)).toEqual(['200']);
+  }, 180_000);
+
+  it('A8: embedded PGlite, twenty resends at once of a record claiming another month', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'attack-pglite-'));
+    const db = await openDatabase({ dataDir: dir });
+    const c = await startCollector({ db, port: 0, onError: () => {} });
+    cleanup.push(async () => {
+      await c.close();
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
+    const term = terminalLog();
+    term.add(3);
+    const install_id = term.log.installId!;
+    const records = term.records();
+    expect((await push(c.url, token, { install_id, records })).status).toBe(200);
+    const moved = [{ ...records[1]!, ts: records[1]!.ts + 86_400_000 }];
+    const rs = await Promise.all(
+      Array.from({ length: 20 }, () => push(c.url, token, { install_id, records: moved })),
+    );
+    console.log('A8 statuses', statuses(rs));
+    await invariants(db, install_id, [1, 2, 3]);
+    expect(statuses(rs)).toEqual({ 200: 20 });
+  }, 60_000);
+  it('A9: a new install, its first batch pushed twenty times at once by an unbound credential', async () => {
+    const db = open(await dbUrl());
+    const c = await collectorOn(db);
+    const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
+    const term = terminalLog();
+    term.add(8);
+    const install_id = term.log.installId!;
+    const records = term.records();
+    const rs = await Promise.all(
+      Array.from({ length: 20 }, () => push(c.url, token, { install_id, records })),
+    );
+    console.log('A9 statuses', statuses(rs));
+    await invariants(
+      db,
+      install_id,
+      records.map((r) => r.id),
+    );
+    expect(await db.query('SELECT count(*)::int AS n FROM alerts')).toMatchObject({
+      rows: [{ n: 0 }],
+    });
+    expect(statuses(rs)).toEqual({ 200: 20 });
+  }, 60_000);
+});
