@@ -6,45 +6,21 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   assignInstall,
   authenticate,
   issueCredential,
   revokeCredential,
 } from '../../../central/credentials';
-import { connectPostgres, type Database } from '../../../central/db';
+import type { Database } from '../../../central/db';
 import { createIngest } from '../../../central/ingest';
 import { loadMigrations, migrate, schemaVersion } from '../../../central/migrate';
 import { createPartitioner } from '../../../central/partitions';
-import { startCollector, type RunningCollector } from '../../../central/server';
 import { call, push, terminalLog } from './helpers';
-import { startTestPostgres, type TestPostgres } from './postgres-server';
+import { centralRig } from './rig';
 
-let server: TestPostgres;
-let n = 0;
-const cleanup: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  server = await startTestPostgres();
-}, 120_000);
-afterAll(() => server?.stop());
-afterEach(async () => {
-  for (const c of cleanup.splice(0).reverse()) await c();
-});
-
-async function database(): Promise<Database> {
-  const db = connectPostgres(await server.createDatabase(`central_${process.pid}_${++n}`));
-  cleanup.push(() => db.close());
-  return db;
-}
-
-async function collector(): Promise<{ db: Database; c: RunningCollector }> {
-  const db = await database();
-  const c = await startCollector({ db, port: 0, onError: () => {} });
-  cleanup.push(() => c.close());
-  return { db, c };
-}
+const { database, collector } = centralRig('central');
 
 const count = async (db: Database, sql: string, params: unknown[] = []) =>
   Number(

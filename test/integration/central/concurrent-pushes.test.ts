@@ -5,46 +5,22 @@
  * and on PGlite. After each: every sequence stored once, the head at the highest one with its
  * hash, and no push refused (a 503 would make the terminal wait and send again).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { authenticate, issueCredential } from '../../../central/credentials';
-import { connectPostgres, openDatabase, type Database } from '../../../central/db';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { authenticate, issueCredential } from '../../../central/credentials';
+import { openDatabase, type Database } from '../../../central/db';
 import { createIngest } from '../../../central/ingest';
 import { createPartitioner } from '../../../central/partitions';
 import { startCollector, type RunningCollector } from '../../../central/server';
 import type { ShippedRecord } from '../../../shared/central';
 import { push, terminalLog } from './helpers';
-import { startTestPostgres, type TestPostgres } from './postgres-server';
+import { centralRig } from './rig';
 
-let server: TestPostgres;
-let n = 0;
-const cleanup: (() => Promise<void>)[] = [];
+const { databaseUrl, database, collector, cleanup } = centralRig('attack');
 
-beforeAll(async () => {
-  server = await startTestPostgres();
-}, 120_000);
-afterAll(() => server?.stop());
-afterEach(async () => {
-  for (const c of cleanup.splice(0).reverse()) await c();
-});
-
-async function dbUrl(): Promise<string> {
-  return server.createDatabase(`attack_${process.pid}_${++n}`);
-}
-function open(url: string): Database {
-  const db = connectPostgres(url);
-  cleanup.push(() => db.close());
-  return db;
-}
-async function collectorOn(db: Database): Promise<RunningCollector> {
-  const c = await startCollector({ db, port: 0, onError: () => {} });
-  cleanup.push(() => c.close());
-  return c;
-}
-
-/** Every invariant: one row a seq, head = max seq with its hash. */
+/** Every invariant: one row a seq, exactly the seqs expected, head = max seq with its hash. */
 async function invariants(db: Database, install_id: string, expectSeqs: number[]) {
   const dup = await db.query(
     'SELECT seq, count(*)::int AS n FROM records WHERE install_id=$1 GROUP BY seq HAVING count(*) > 1',
@@ -70,35 +46,84 @@ async function invariants(db: Database, install_id: string, expectSeqs: number[]
   expect(row.h, 'head points at a stored record with its hash').toBe(row.head_hash);
 }
 
+/** How many pushes got each HTTP status. */
 const statuses = (rs: { status: number }[]) => {
   const m: Record<number, number> = {};
   for (const r of rs) m[r.status] = (m[r.status] ?? 0) + 1;
   return m;
 };
 
-describe('attack: CAS of the push count', () => {
-  it('A1: twenty resends at once of a record claiming another month (rewritten): none refused', async () => {
-    const db = open(await dbUrl());
-    const c = await collectorOn(db);
-    const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
-    const term = terminalLog();
-    term.add(3);
-    const install_id = term.log.installId!;
-    const records = term.records();
-    expect((await push(c.url, token, { install_id, records })).status).toBe(200);
-    const moved = [{ ...records[1]!, ts: records[1]!.ts + 86_400_000 }];
-    const rs = await Promise.all(
-      Array.from({ length: 20 }, () => push(c.url, token, { install_id, records: moved })),
-    );
-    const alerts = await db.query('SELECT count(*)::int AS n FROM alerts');
-    console.log('A1 statuses', statuses(rs), 'alerts', alerts.rows[0]);
-    await invariants(db, install_id, [1, 2, 3]);
-    expect(statuses(rs)).toEqual({ 200: 20 });
+const ids = (records: ShippedRecord[]) => records.map((r) => r.id);
+
+/**
+ * Three records stored, then record 2 resent twenty times at once claiming the next day: each
+ * resend is rewritten history (an alert), none refused, nothing stored again.
+ */
+async function rewrittenResends(db: Database, c: RunningCollector) {
+  const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
+  const term = terminalLog();
+  term.add(3);
+  const install_id = term.log.installId!;
+  const records = term.records();
+  expect((await push(c.url, token, { install_id, records })).status).toBe(200);
+  const moved = [{ ...records[1]!, ts: records[1]!.ts + 86_400_000 }];
+  const rs = await Promise.all(
+    Array.from({ length: 20 }, () => push(c.url, token, { install_id, records: moved })),
+  );
+  await invariants(db, install_id, [1, 2, 3]);
+  expect(statuses(rs)).toEqual({ 200: 20 });
+}
+
+/**
+ * A terminal ships `total` records, the first five at once and the rest one a push, while
+ * `resenders` loops resend those first five (duplicates only) until it is done: no push of
+ * either is refused.
+ */
+async function resendsWhileShipping(resenders: number, total: number) {
+  const { db, c } = await collector();
+  const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
+  const term = terminalLog(Date.UTC(2026, 1, 10));
+  term.add(total, 1000);
+  const install_id = term.log.installId!;
+  const recs = term.records();
+  expect((await push(c.url, token, { install_id, records: recs.slice(0, 5) })).status).toBe(200);
+  let done = false;
+  const shipper = (async () => {
+    for (let i = 5; i < recs.length; i += 1) {
+      const r = await push(c.url, token, { install_id, records: [recs[i]!] });
+      if (r.status !== 200) throw new Error(`shipper ${r.status}`);
+    }
+    done = true;
+  })();
+  const resends: { status: number }[] = [];
+  const resender = async () => {
+    while (!done) resends.push(await push(c.url, token, { install_id, records: recs.slice(0, 5) }));
+  };
+  await Promise.all([shipper, ...Array.from({ length: resenders }, resender)]);
+  await invariants(db, install_id, ids(recs));
+  expect(Object.keys(statuses(resends))).toEqual(['200']);
+}
+
+describe('pushes at once: each record stored once, none refused', () => {
+  it('twenty resends at once of a record claiming another month (rewritten)', async () => {
+    const { db, c } = await collector();
+    await rewrittenResends(db, c);
   }, 60_000);
 
-  it('A2: a batch of new records and one rewritten record, pushed ten times at once', async () => {
-    const db = open(await dbUrl());
-    const c = await collectorOn(db);
+  it('the same on embedded PGlite', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'attack-pglite-'));
+    const db = await openDatabase({ dataDir: dir });
+    const c = await startCollector({ db, port: 0, onError: () => {} });
+    cleanup.push(async () => {
+      await c.close();
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    await rewrittenResends(db, c);
+  }, 60_000);
+
+  it('a batch of new records and one rewritten record, pushed ten times at once', async () => {
+    const { db, c } = await collector();
     const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
     const term = terminalLog();
     term.add(3);
@@ -111,21 +136,14 @@ describe('attack: CAS of the push count', () => {
       Array.from({ length: 10 }, () => push(c.url, token, { install_id, records: batch })),
     );
     const bodies = rs.map((r) => r.body as { accepted?: number });
-    console.log(
-      'A2 statuses',
-      statuses(rs),
-      'accepted',
-      bodies.map((b) => b.accepted),
-    );
     await invariants(db, install_id, [1, 2, 3, 4, 5, 6]);
     expect(bodies.filter((b) => b.accepted === 3)).toHaveLength(1);
     expect(statuses(rs)).toEqual({ 200: 10 });
   }, 60_000);
 
-  it('A3: thirty overlapping batches (prefixes 1..k) at once, three rounds: none refused, each stored once', async () => {
-    const db = open(await dbUrl());
-    const c = await collectorOn(db);
-    const all503: number[] = [];
+  it('thirty overlapping batches (prefixes 1..k) at once, three rounds', async () => {
+    const { db, c } = await collector();
+    const refused: number[] = [];
     for (let round = 0; round < 3; round++) {
       const { token } = await issueCredential(db, { store: 'S', terminal: `T${round}` });
       const term = terminalLog();
@@ -139,25 +157,21 @@ describe('attack: CAS of the push count', () => {
           push(c.url, token, { install_id, records: recs.slice(0, k + 1) }),
         ),
       );
-      const acc = rs.reduce((s, r) => s + ((r.body as { accepted?: number }).accepted ?? 0), 0);
-      console.log('A3 round', round, statuses(rs), 'accepted total', acc);
-      all503.push(rs.filter((r) => r.status !== 200).length);
-      if (rs.every((r) => r.status === 200)) expect(acc).toBe(29);
-      await invariants(
-        db,
-        install_id,
-        recs.map((r) => r.id),
+      const accepted = rs.reduce(
+        (s, r) => s + ((r.body as { accepted?: number }).accepted ?? 0),
+        0,
       );
+      refused.push(rs.filter((r) => r.status !== 200).length);
+      expect(accepted).toBe(29);
+      await invariants(db, install_id, ids(recs));
     }
-    expect(all503).toEqual([0, 0, 0]);
+    expect(refused).toEqual([0, 0, 0]);
   }, 120_000);
 
-  it('A4: two collectors on one database, same and overlapping batches at once', async () => {
-    const url = await dbUrl();
-    const db1 = open(url);
-    const c1 = await collectorOn(db1);
-    const db2 = open(url);
-    const c2 = await collectorOn(db2);
+  it('two collectors on one database, same and overlapping batches at once', async () => {
+    const url = await databaseUrl();
+    const { db: db1, c: c1 } = await collector(await database(url));
+    const { c: c2 } = await collector(await database(url));
     const { token } = await issueCredential(db1, { store: 'S', terminal: 'T' });
     const term = terminalLog();
     term.add(40);
@@ -178,58 +192,24 @@ describe('attack: CAS of the push count', () => {
         });
       }),
     );
-    console.log('A4', statuses(rs));
     await invariants(
       db1,
       install_id,
-      recs.map((r) => r.id).filter((id) => id <= 39),
+      ids(recs).filter((id) => id <= 39),
     );
-    const alerts = await db1.query<{ seq: string; kind: string }>(
-      'SELECT seq, kind FROM alerts ORDER BY seq, id',
-    );
-    console.log('A4 alerts', alerts.rows);
     expect(statuses(rs)).toEqual({ 200: 24 });
   }, 120_000);
 
-  it('A5: a duplicates-only resend racing a steady stream of storing pushes: never refused', async () => {
-    const db = open(await dbUrl());
-    const c = await collectorOn(db);
-    const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
-    const term = terminalLog(Date.UTC(2026, 1, 10));
-    term.add(300, 1000);
-    const install_id = term.log.installId!;
-    const recs = term.records();
-    expect((await push(c.url, token, { install_id, records: recs.slice(0, 5) })).status).toBe(200);
-    let done = false;
-    const shipper = (async () => {
-      for (let i = 5; i < recs.length; i += 1) {
-        const r = await push(c.url, token, { install_id, records: [recs[i]!] });
-        if (r.status !== 200) throw new Error(`shipper ${r.status}`);
-      }
-      done = true;
-    })();
-    const resends: number[] = [];
-    const resender = async () => {
-      while (!done) {
-        const r = await push(c.url, token, { install_id, records: recs.slice(0, 5) });
-        resends.push(r.status);
-      }
-    };
-    await Promise.all([shipper, resender(), resender(), resender()]);
-    const m: Record<number, number> = {};
-    for (const s of resends) m[s] = (m[s] ?? 0) + 1;
-    console.log('A5 resends', m);
-    await invariants(
-      db,
-      install_id,
-      recs.map((r) => r.id),
-    );
-    expect(Object.keys(m)).toEqual(['200']);
+  it('a duplicates-only resend racing a terminal shipping one record a push', async () => {
+    await resendsWhileShipping(1, 400);
   }, 180_000);
 
-  it('A6: a batch with a bad-hash record pushed twenty times at once: stored once, one alert', async () => {
-    const db = open(await dbUrl());
-    const c = await collectorOn(db);
+  it('three duplicates-only resend loops racing the same steady stream', async () => {
+    await resendsWhileShipping(3, 300);
+  }, 180_000);
+
+  it('a batch with a bad-hash record pushed twenty times at once: stored once, one alert', async () => {
+    const { db, c } = await collector();
     const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
     const term = terminalLog();
     term.add(6);
@@ -240,16 +220,14 @@ describe('attack: CAS of the push count', () => {
     const rs = await Promise.all(
       Array.from({ length: 20 }, () => push(c.url, token, { install_id, records: bad })),
     );
-    console.log('A6', statuses(rs));
     await invariants(db, install_id, [1, 2, 3, 4, 5, 6]);
     const alerts = await db.query('SELECT seq, kind FROM alerts ORDER BY id');
     expect(alerts.rows).toEqual([{ seq: 3, kind: 'bad_hash' }]);
     expect(statuses(rs)).toEqual({ 200: 20 });
   }, 60_000);
 
-  it('A7: direct ingest, same gap-filling batches of late records at once from eight connections', async () => {
-    const db = open(await dbUrl());
-    const c = await collectorOn(db);
+  it('straight into the ingest from eight connections: gap-filling batches of late records', async () => {
+    const { db, c } = await collector();
     const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
     const term = terminalLog();
     term.add(20);
@@ -259,6 +237,7 @@ describe('attack: CAS of the push count', () => {
     expect((await push(c.url, token, { install_id, records: odd })).status).toBe(200);
     const ingest = createIngest({ db, partitions: createPartitioner(db) });
     const cred = await authenticate(db, `Bearer ${token}`);
+    // Eight connections open in the pool, so that the reads go out together.
     await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map(() => db.query('SELECT pg_sleep(0.05)')));
     const even = recs.filter((r) => r.id % 2 === 0 && r.id !== 20);
     const settled = await Promise.allSettled(
@@ -266,83 +245,19 @@ describe('attack: CAS of the push count', () => {
         ingest.push({ ...cred }, { install_id, records: k % 2 ? even : even.slice(k % 5) }),
       ),
     );
-    const errs = settled
+    const errors = settled
       .filter((s) => s.status === 'rejected')
       .map((s) => String((s as PromiseRejectedResult).reason));
-    console.log('A7 errors', errs);
-    await invariants(
-      db,
-      install_id,
-      recs.map((r) => r.id),
-    );
+    await invariants(db, install_id, ids(recs));
     const late = await db.query(
       `SELECT seq, count(*)::int AS n FROM alerts WHERE detail ? 'late' GROUP BY seq HAVING count(*) <> 1`,
     );
     expect(late.rows, 'one late alert a record').toEqual([]);
-    expect(errs).toEqual([]);
+    expect(errors).toEqual([]);
   }, 60_000);
-  it('A5b: one retry of an old batch (duplicates only) racing the terminal shipping one record a push', async () => {
-    const db = open(await dbUrl());
-    const c = await collectorOn(db);
-    const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
-    const term = terminalLog(Date.UTC(2026, 1, 10));
-    term.add(400, 1000);
-    const install_id = term.log.installId!;
-    const recs = term.records();
-    expect((await push(c.url, token, { install_id, records: recs.slice(0, 5) })).status).toBe(200);
-    let done = false;
-    const shipper = (async () => {
-      for (let i = 5; i < recs.length; i += 1) {
-        const r = await push(c.url, token, { install_id, records: [recs[i]!] });
-        if (r.status !== 200) throw new Error(`shipper ${r.status}`);
-      }
-      done = true;
-    })();
-    const resends: number[] = [];
-    const resender = async () => {
-      while (!done) {
-        const r = await push(c.url, token, { install_id, records: recs.slice(0, 5) });
-        resends.push(r.status);
-      }
-    };
-    await Promise.all([shipper, resender()]);
-    const m: Record<number, number> = {};
-    for (const s of resends) m[s] = (m[s] ?? 0) + 1;
-    console.log('A5b resends', m);
-    await invariants(
-      db,
-      install_id,
-      recs.map((r) => r.id),
-    );
-    expect(Object.keys(m)).toEqual(['200']);
-  }, 180_000);
 
-  it('A8: embedded PGlite, twenty resends at once of a record claiming another month', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'attack-pglite-'));
-    const db = await openDatabase({ dataDir: dir });
-    const c = await startCollector({ db, port: 0, onError: () => {} });
-    cleanup.push(async () => {
-      await c.close();
-      await db.close();
-      rmSync(dir, { recursive: true, force: true });
-    });
-    const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
-    const term = terminalLog();
-    term.add(3);
-    const install_id = term.log.installId!;
-    const records = term.records();
-    expect((await push(c.url, token, { install_id, records })).status).toBe(200);
-    const moved = [{ ...records[1]!, ts: records[1]!.ts + 86_400_000 }];
-    const rs = await Promise.all(
-      Array.from({ length: 20 }, () => push(c.url, token, { install_id, records: moved })),
-    );
-    console.log('A8 statuses', statuses(rs));
-    await invariants(db, install_id, [1, 2, 3]);
-    expect(statuses(rs)).toEqual({ 200: 20 });
-  }, 60_000);
-  it('A9: a new install, its first batch pushed twenty times at once by an unbound credential', async () => {
-    const db = open(await dbUrl());
-    const c = await collectorOn(db);
+  it('a new install, its first batch pushed twenty times at once by an unbound credential', async () => {
+    const { db, c } = await collector();
     const { token } = await issueCredential(db, { store: 'S', terminal: 'T' });
     const term = terminalLog();
     term.add(8);
@@ -351,12 +266,7 @@ describe('attack: CAS of the push count', () => {
     const rs = await Promise.all(
       Array.from({ length: 20 }, () => push(c.url, token, { install_id, records })),
     );
-    console.log('A9 statuses', statuses(rs));
-    await invariants(
-      db,
-      install_id,
-      records.map((r) => r.id),
-    );
+    await invariants(db, install_id, ids(records));
     expect(await db.query('SELECT count(*)::int AS n FROM alerts')).toMatchObject({
       rows: [{ n: 0 }],
     });
