@@ -76,24 +76,34 @@ export async function readHead(sql: Sql, installId: string): Promise<CentralHead
 }
 
 /**
+ * What any push sets on its install's row (r, d: the parameters of the flag reason and the
+ * durable seq): heard from now, flagged at its first alert (kept if flagged already), and
+ * what the terminal says it holds (never lowered).
+ */
+const heardFrom = (r: string, d: string) => `last_push_at = now(), last_seen_at = now(),
+     flagged_at = CASE WHEN ${r}::text IS NULL THEN flagged_at
+                       ELSE coalesce(flagged_at, now()) END,
+     flag_reason = CASE WHEN ${r}::text IS NULL OR flagged_at IS NOT NULL THEN flag_reason
+                        ELSE ${r}::text END,
+     reported_seq = CASE WHEN ${d}::bigint IS NULL THEN reported_seq
+                         ELSE greatest(coalesce(reported_seq, 0), ${d}::bigint) END`;
+
+/** A push's alerts for the install in parameter i: seqs, kinds and details in $n to $n+2. */
+const insertAlerts = (i: string, n: number) => `INSERT INTO alerts (install_id, seq, kind, detail)
+   SELECT ${i}, s, k, d FROM unnest($${n}::bigint[], $${n + 1}::text[], $${n + 2}::jsonb[])
+     AS x (s, k, d)`;
+
+/**
  * A storing push's install row, alerts and credential use ($1 to $11, see attemptPush): `h` is
  * the install's row, its push count moved on, updated only if no push was stored since it was
  * read (its push count, $5, and head hash, $6, as read); `a` and `c` happen only with it.
  */
 const HEAD_CTES = `WITH h AS (
-   UPDATE installs SET head_seq = $2, head_hash = $3, last_push_at = now(), pushes = pushes + 1,
-     flagged_at = CASE WHEN $4::text IS NULL THEN flagged_at
-                       ELSE coalesce(flagged_at, now()) END,
-     flag_reason = CASE WHEN $4::text IS NULL OR flagged_at IS NOT NULL THEN flag_reason
-                        ELSE $4::text END,
-     last_seen_at = now(),
-     reported_seq = CASE WHEN $8::bigint IS NULL THEN reported_seq
-                         ELSE greatest(coalesce(reported_seq, 0), $8::bigint) END
+   UPDATE installs SET head_seq = $2, head_hash = $3, pushes = pushes + 1, ${heardFrom('$4', '$8')}
    WHERE install_id = $1 AND pushes = $5 AND head_hash = $6
    RETURNING 1
  ), a AS (
-   INSERT INTO alerts (install_id, seq, kind, detail)
-   SELECT $1, s, k, d FROM unnest($9::bigint[], $10::text[], $11::jsonb[]) AS x (s, k, d)
+   ${insertAlerts('$1', 9)}
    WHERE EXISTS (SELECT 1 FROM h)
  ), c AS (
    UPDATE credentials SET last_used_at = now() WHERE id = $7 AND EXISTS (SELECT 1 FROM h)
@@ -108,18 +118,11 @@ const HEAD_CTES = `WITH h AS (
  * $4 durable seq, $5 to $7 the alerts.
  */
 const NOTHING_STORED = `WITH m AS (
-   UPDATE installs SET last_push_at = now(), last_seen_at = now(),
-     flagged_at = CASE WHEN $2::text IS NULL THEN flagged_at
-                       ELSE coalesce(flagged_at, now()) END,
-     flag_reason = CASE WHEN $2::text IS NULL OR flagged_at IS NOT NULL THEN flag_reason
-                        ELSE $2::text END,
-     reported_seq = CASE WHEN $4::bigint IS NULL THEN reported_seq
-                         ELSE greatest(coalesce(reported_seq, 0), $4::bigint) END
+   UPDATE installs SET ${heardFrom('$2', '$4')}
    WHERE install_id = $1
    RETURNING head_seq, head_hash
  ), a AS (
-   INSERT INTO alerts (install_id, seq, kind, detail)
-   SELECT $1, s, k, d FROM unnest($5::bigint[], $6::text[], $7::jsonb[]) AS x (s, k, d)
+   ${insertAlerts('$1', 5)}
  ), c AS (
    UPDATE credentials SET last_used_at = now() WHERE id = $3
  )

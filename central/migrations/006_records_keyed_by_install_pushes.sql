@@ -1,11 +1,11 @@
 -- A record's key (install, sequence) kept by the install's row instead of a table of keys.
 -- Ingest stores a batch only if no other push of the install was stored since it read where
 -- the install stands (a compare-and-set of `pushes` on the install's row, which every push
--- that stores anything increments), and only the records it did not find in `records` by
--- that read. So one
--- (install, sequence) is never stored twice, whatever month a resend claims to be from, and
--- each record is written once instead of twice: record_keys cost the database about a sixth
--- of its work a batch and the collector a third of the bytes it sends (issue 19).
+-- that stores a record increments), and only the records it did not find in `records` by
+-- that read. So one (install, sequence) is never stored twice, whatever month a resend claims
+-- to be from, and each record is written once instead of twice: record_keys cost the
+-- database about a sixth of its work a batch and the collector a third of the bytes it sends
+-- (issue 19).
 ALTER TABLE installs ADD COLUMN pushes bigint NOT NULL DEFAULT 0 CHECK (pushes >= 0);
 
 -- The hash of the content as received (its prev_hash and canonical form), where it differs
