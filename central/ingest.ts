@@ -131,7 +131,7 @@ const NOTHING_STORED = `WITH m AS (
 type Fresh = { r: ShippedRecord; ok: boolean; content: string };
 
 /** The columns `records` is filled with (received_at takes its default). */
-const RECORDS_COPY = `records (install_id, seq, ts, store, terminal, terminal_id, operator_id,
+export const RECORDS_COPY = `records (install_id, seq, ts, store, terminal, terminal_id, operator_id,
   action, code, card_id, outcome, errcode, errmsg, duration_ms, nonce, detail, prev_hash, hash,
   chain_ok, content_hash)`;
 

@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { issueCredential } from '../../../central/credentials';
+import { RECORDS_COPY, recordsCopyText } from '../../../central/ingest';
 import { connectPostgres } from '../../../central/db';
 import { migrate } from '../../../central/migrate';
 import { createPartitioner } from '../../../central/partitions';
@@ -25,14 +26,7 @@ import {
 } from '../../../electron/services/shipping/shipper';
 import { CentralHead, type PushResult, type ShippedRecord } from '../../../shared/central';
 import { generate } from '../audit-generator';
-import {
-  copyField,
-  copyFrom,
-  dropDatabase,
-  freshDatabase,
-  round,
-  startCollectorProcess,
-} from './lib';
+import { copyFrom, dropDatabase, freshDatabase, round, startCollectorProcess } from './lib';
 
 export interface IngestFigures {
   records: number;
@@ -51,10 +45,6 @@ export interface IngestFigures {
   /** SETTINGS, on the bench's own server; null on a server given by DATABASE_URL. */
   server_settings: Record<string, string> | null;
 }
-
-const COPY_COLUMNS = `records (install_id, seq, ts, store, terminal, terminal_id, operator_id,
-  action, code, card_id, outcome, errcode, errmsg, duration_ms, nonce, detail, prev_hash, hash,
-  chain_ok)`;
 
 /**
  * The bench's own server, set for the timed sides and set back after. Autovacuum off: the COPY
@@ -217,43 +207,17 @@ async function throughCollector(
   return { ingestMs, duplicates, batch };
 }
 
-/** The same rows as COPY's text, in chunks of 5,000 lines. */
+/**
+ * The same rows as COPY's text, made by the collector's own recordsCopyText (each record as it
+ * arrives with its chain whole), in chunks of 5,000 lines.
+ */
 function copyChunks(terminals: Terminal[]): string[] {
   const chunks: string[] = [];
   for (const t of terminals) {
-    let lines: string[] = [];
-    for (const r of t.records.slice(WARM)) {
-      lines.push(
-        [
-          t.installId,
-          r.id,
-          new Date(r.ts).toISOString(),
-          t.store,
-          t.terminal,
-          r.terminal_id,
-          r.operator_id,
-          r.action,
-          r.code,
-          r.card_id,
-          r.outcome,
-          r.errcode,
-          r.errmsg,
-          r.duration_ms,
-          r.nonce,
-          r.detail,
-          r.prev_hash,
-          r.hash,
-          't',
-        ]
-          .map(copyField)
-          .join('\t'),
-      );
-      if (lines.length === 5000) {
-        chunks.push(`${lines.join('\n')}\n`);
-        lines = [];
-      }
+    const rows = t.records.slice(WARM).map((r) => ({ r, ok: true, content: r.hash }));
+    for (let at = 0; at < rows.length; at += 5000) {
+      chunks.push(recordsCopyText(t.installId, t.store, t.terminal, rows.slice(at, at + 5000)));
     }
-    if (lines.length > 0) chunks.push(`${lines.join('\n')}\n`);
   }
   return chunks;
 }
@@ -277,7 +241,7 @@ async function bareCopy(
   try {
     await checkpoint(client);
     const t0 = performance.now();
-    const n = await copyFrom(client, COPY_COLUMNS, chunks);
+    const n = await copyFrom(client, RECORDS_COPY, chunks);
     copyMs = performance.now() - t0;
     if (n !== ingestRecords) problems.push(`copy: ${n} rows copied of ${ingestRecords}`);
   } finally {
