@@ -2,7 +2,16 @@
  * The counter: scan → verdict → Enter redeems → ready for the next customer, without a click.
  * Scans arrive from the USB scanner (anywhere in the window), the camera, or the code field.
  */
-import { memo, useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type FormEvent,
+  type RefObject,
+} from 'react';
 import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { RedeemOutcome } from '../../../../shared/ops/counter';
@@ -37,7 +46,6 @@ export function CounterScreen() {
   const zone = useStoreZone();
   const { config, pending } = useTerminal();
   const [phase, setPhase] = useState<Phase>({ k: 'idle' });
-  const [typed, setTyped] = useState('');
   const input = useRef<HTMLInputElement>(null);
   const busy = useRef(false);
   const checkOnly = config.scan.mode === 'check_only';
@@ -131,7 +139,7 @@ export function CounterScreen() {
   const clear = useCallback(() => {
     if (busy.current) return;
     setPhase({ k: 'idle' });
-    setTyped('');
+    if (input.current) input.current.value = '';
     scanBus.forget();
     input.current?.focus();
   }, []);
@@ -151,17 +159,16 @@ export function CounterScreen() {
     return () => window.removeEventListener('keydown', onKey);
   }, [clear]);
 
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    // Read the field itself: the scanner hook may have just handed it characters.
-    const text = input.current?.value ?? typed;
-    if (text.trim()) {
-      setTyped('');
-      scanBus.submit(text, 'manual');
-    } else if (phase.k === 'verdict') {
-      void redeem(phase.verdict); // Enter on an empty field redeems the green verdict
-    }
-  }
+  // Enter on an empty field redeems the green verdict on screen (the form reads the phase at
+  // the key press, not at its last render: it is not re-rendered with each verdict).
+  const phaseNow = useRef(phase);
+  useLayoutEffect(() => {
+    phaseNow.current = phase;
+  }, [phase]);
+  const enterOnEmpty = useCallback(() => {
+    const p = phaseNow.current;
+    if (p.k === 'verdict') void redeem(p.verdict);
+  }, [redeem]);
 
   const lang = i18n.language;
   // The settlement of the intent on screen, once the terminal has it from WeChat.
@@ -174,25 +181,7 @@ export function CounterScreen() {
   return (
     <section className="counter">
       <Camera />
-      <form className="scan-form" onSubmit={submit}>
-        <label htmlFor="scan-input">{t('ui.counter.scanLabel')}</label>
-        <div className="scan-row">
-          <input
-            id="scan-input"
-            ref={input}
-            autoFocus
-            autoComplete="off"
-            spellCheck={false}
-            value={typed}
-            placeholder={t('ui.counter.scanPlaceholder')}
-            onChange={(e) => setTyped(e.target.value)}
-          />
-          <button type="submit" className="secondary">
-            {t('ui.counter.lookUp')}
-          </button>
-        </div>
-        <p className="keys muted">{t('ui.counter.keys')}</p>
-      </form>
+      <ScanForm input={input} onEnterOnEmpty={enterOnEmpty} />
 
       {pending && pending.recentlySettled.length > 0 && (
         <ul className="settled-list" data-testid="settled-list" aria-live="polite">
@@ -290,3 +279,51 @@ export function CounterScreen() {
     </section>
   );
 }
+
+/**
+ * The code field. Its own component, memoised and uncontrolled, so a verdict re-renders none
+ * of it: React writing a focused input's value back on every render was the largest single
+ * cost of putting a verdict on screen (bench:lookup's render phase).
+ */
+const ScanForm = memo(function ScanForm({
+  input,
+  onEnterOnEmpty,
+}: {
+  input: RefObject<HTMLInputElement | null>;
+  onEnterOnEmpty: () => void;
+}) {
+  const { t } = useTranslation();
+  function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    // The field itself: typed, pasted, or handed on by the scanner hook (use-wedge-scanner.ts).
+    const field = e.currentTarget.elements.namedItem('code') as HTMLInputElement;
+    const text = field.value;
+    if (text.trim()) {
+      field.value = '';
+      scanBus.submit(text, 'manual');
+    } else {
+      onEnterOnEmpty();
+    }
+  }
+  return (
+    <form className="scan-form" onSubmit={submit}>
+      <label htmlFor="scan-input">{t('ui.counter.scanLabel')}</label>
+      <div className="scan-row">
+        <input
+          id="scan-input"
+          name="code"
+          ref={input}
+          autoFocus
+          autoComplete="off"
+          spellCheck={false}
+          defaultValue=""
+          placeholder={t('ui.counter.scanPlaceholder')}
+        />
+        <button type="submit" className="secondary">
+          {t('ui.counter.lookUp')}
+        </button>
+      </div>
+      <p className="keys muted">{t('ui.counter.keys')}</p>
+    </form>
+  );
+});
