@@ -26,6 +26,7 @@
  * for the kind of code it shows (test/unit/scan/precheck.test.ts, bench:decode).
  */
 import { grayOf, type Gray } from './gray';
+import { integralImages } from './binarizers';
 
 const WORK_WIDTH = 640;
 /** Half the window the binarizing threshold is the mean of. */
@@ -40,9 +41,6 @@ const BAR_SPAN = 96;
 const BAR_GROUPS = 2;
 /** Finder patterns listed; the search stops at this many (a textured frame has finders all over). */
 export const MAX_FINDERS = 32;
-
-let sumBuf = new Int32Array(0);
-let sqBuf = new Int32Array(0);
 
 /** A finder pattern seen: its centre and module size, in pixels of the image checked. */
 export interface Finder {
@@ -68,34 +66,9 @@ function binarize(g: Gray): { bin: Uint8Array; w: number; h: number; k: number }
   // at working size already (k 1): the frame itself, no copy; else shrunk (box average) to
   // the same kind of array, so the loops below see one type
   const img = k === 1 ? g.data : grayOf(g, undefined, k).data;
-  // integral images of the values and their squares, in 32-bit integers: they wrap, but a
-  // window's total (at most 41 x 41 x 255^2, under 2^31) comes out exact by the same arithmetic
+  // integral images of the values and their squares
+  const { sum, sq } = integralImages(img, w, h);
   const W1 = w + 1;
-  const size = W1 * (h + 1);
-  if (sumBuf.length < size) {
-    sumBuf = new Int32Array(size);
-    sqBuf = new Int32Array(size);
-  }
-  const sum = sumBuf;
-  const sq = sqBuf;
-  sum.fill(0, 0, W1);
-  sq.fill(0, 0, W1);
-  for (let y = 0; y < h; y++) {
-    let rs = 0;
-    let rq = 0;
-    const above = y * W1;
-    const here = above + W1;
-    sum[here] = 0;
-    sq[here] = 0;
-    const row = y * w;
-    for (let x = 0; x < w; x++) {
-      const v = img[row + x]!;
-      rs += v;
-      rq = (rq + v * v) | 0;
-      sum[here + x + 1] = sum[above + x + 1]! + rs;
-      sq[here + x + 1] = (sq[above + x + 1]! + rq) | 0;
-    }
-  }
   const xs0 = new Int32Array(w);
   const xs1 = new Int32Array(w);
   for (let x = 0; x < w; x++) {
@@ -116,7 +89,7 @@ function binarize(g: Gray): { bin: Uint8Array; w: number; h: number; k: number }
       const total = sum[bottom + x1]! - sum[top + x1]! - sum[bottom + x0]! + sum[top + x0]!;
       // light: at or above the window's mean
       if (img[row + x]! * n >= total) continue;
-      const squares = (sq[bottom + x1]! - sq[top + x1]! - sq[bottom + x0]! + sq[top + x0]!) | 0;
+      const squares = sq[bottom + x1]! - sq[top + x1]! - sq[bottom + x0]! + sq[top + x0]!;
       // dark where the window is not flat: variance n^2 = squares n - total^2
       if (squares * n - total * total >= minVar * n * n) bin[row + x] = 1;
     }
