@@ -6,7 +6,9 @@
  * @zxing/library but a plan of steps:
  *
  * Before the plan, an empty-frame check (precheck.ts) skips frames with no patch busy enough
- * to be a code. The plan, ordered by reads per ms on bench:decode's corpus:
+ * to be a code; after its first step, every step runs its QR part only where a second check
+ * (candidates.ts) saw a finder pattern, its 1D and PDF417 parts only where it saw bars. The
+ * plan, ordered by reads per ms on bench:decode's corpus:
  *
  *   roi        the scan box at full resolution: QR (hybrid binarizer), 1D rows and columns,
  *              PDF417
@@ -190,9 +192,10 @@ class FrameContext {
   }
 
   /**
-   * What kinds of code the frame may show (candidates.ts), computed on first use: the expensive
-   * steps run their QR part only where a finder pattern is seen, their 1D part only where bars
-   * line up. Without the check (`check` false: tests, comparisons) everything may be there.
+   * What kinds of code the frame may show (candidates.ts), computed on first use: every step
+   * after the first runs its QR part only where a finder pattern is seen, its 1D and PDF417
+   * parts only where bars line up. Without the check (`check` false: tests, comparisons)
+   * everything may be there.
    */
   may(kind: 'qr' | 'linear'): boolean {
     if (!this.check) return true;
@@ -333,37 +336,37 @@ export class Decoder {
     add('full', (c) => (c.roiRect ? this.fullStep(c) : undefined));
     // Ordered by reads per ms spent on bench:decode's corpus (see docs/camera.md).
     add('inverted', (c) => {
-      const g = c.gray('fullWorkInv', () => invert(c.fullWork));
-      const full = c.gray('fullInv', () => invert(c.full));
+      const qr = c.may('qr');
+      const linear = c.may('linear');
+      const g = qr || linear ? c.gray('fullWorkInv', () => invert(c.fullWork)) : undefined;
+      const full = linear ? c.gray('fullInv', () => invert(c.full)) : undefined;
       return (
-        this.qrCode(c, 'fullWorkInv', g, 'hybrid') ??
+        (qr ? this.qrCode(c, 'fullWorkInv', g, 'hybrid') : undefined) ??
         this.oneD(c, full, 16) ??
-        this.oneD(
-          c,
-          c.gray('fullInvT', () => transpose(full!)),
-          16,
-        ) ??
-        this.pdf417(c, 'fullWorkInv', g, 'hybrid')
+        this.oneD(c, full && c.gray('fullInvT', () => transpose(full)), 16) ??
+        (linear ? this.pdf417(c, 'fullWorkInv', g, 'hybrid') : undefined)
       );
     });
     // The local-mean binarizer: faint codes, glare gradients; 1D with zxing's row threshold.
     add(
       'local',
       (c) =>
-        this.qrCode(c, 'fullWork', c.fullWork, 'local') ??
-        this.oneD(c, c.full, 16, 'histogram') ??
-        this.pdf417(c, 'fullWork', c.fullWork, 'local'),
+        (c.may('qr') ? this.qrCode(c, 'fullWork', c.fullWork, 'local') : undefined) ??
+        (c.may('linear') ? this.oneD(c, c.full, 16, 'histogram') : undefined) ??
+        (c.may('linear') ? this.pdf417(c, 'fullWork', c.fullWork, 'local') : undefined),
     );
     add(
       'global',
       (c) =>
-        this.qrCode(c, 'fullWork', c.fullWork, 'global') ??
-        this.oneD(c, c.fullWork, 16, 'local', { matrixKey: 'fullWork' }) ??
-        this.pdf417(c, 'fullWork', c.fullWork, 'global'),
+        (c.may('qr') ? this.qrCode(c, 'fullWork', c.fullWork, 'global') : undefined) ??
+        (c.may('linear')
+          ? this.oneD(c, c.fullWork, 16, 'local', { matrixKey: 'fullWork' })
+          : undefined) ??
+        (c.may('linear') ? this.pdf417(c, 'fullWork', c.fullWork, 'global') : undefined),
     );
     if (this.linear.any) {
       // the whole frame turned (the scan box's columns are the first step's)
-      add('sideways', (c) => this.oneD(c, sideways(c), 16));
+      add('sideways', (c) => (c.may('linear') ? this.oneD(c, sideways(c), 16) : undefined));
     }
     // Smoothed and stretched: sensor noise, moiré, a washed-out screen.
     add('enhanced', (c) => {

@@ -93,14 +93,22 @@ describe('precheck: saves the plan on plain empty frames', () => {
   });
 });
 
-describe('candidates: the expensive steps run only where a finder pattern or bars are seen', () => {
-  // The corpus pictures that only `enhanced`, `harder` or `small` read (bench:decode's trace).
+describe('candidates: every step after the first runs only on what the frame shows', () => {
+  // The corpus pictures that only a step after the first reads (bench:decode's trace): its QR
+  // part runs only where a finder pattern is seen, its 1D and PDF417 parts only where bars are.
+  // inverted-04 (a dark-mode QR code), inverted-10 and rotated-06 (barcodes with modules of 3 px
+  // and more) were the ones an earlier check missed.
   it.each([
     'glare/glare-08.jpg',
+    'inverted/inverted-04.jpg',
+    'inverted/inverted-10.jpg',
+    'low-contrast/low-contrast-10.jpg',
     'noise/noise-10.jpg',
     'photo/photo-08.jpg',
     'photo/photo-10.jpg',
     'photo/photo-11.jpg',
+    'rotated/rotated-06.jpg',
+    'rotated/rotated-08.jpg',
     'small/small-01.jpg',
   ])(
     '%s is still read',
@@ -112,13 +120,12 @@ describe('candidates: the expensive steps run only where a finder pattern or bar
     60_000,
   );
 
-  it('sees neither kind on a good part of the textured empty frames the first check passes', () => {
+  it('sees neither kind, or one only, on a good part of the textured empty frames', () => {
     const passed = empty.map((f) => grayOf(load(f))).filter((g) => precheck(g).candidate);
-    const neither = passed.filter((g) => {
-      const c = candidates(g);
-      return !c.qr && !c.linear;
-    }).length;
-    // 18 of 53 when written; the plan's expensive steps are skipped on those
-    expect(neither).toBeGreaterThanOrEqual(15);
+    const kinds = passed.map((g) => candidates(g)).map((c) => Number(c.qr) + Number(c.linear));
+    // 14 and 28 of 67 when written (2 Dec): the plan after its first step costs nothing on the
+    // first, half on the others
+    expect(kinds.filter((n) => n === 0).length).toBeGreaterThanOrEqual(12);
+    expect(kinds.filter((n) => n === 1).length).toBeGreaterThanOrEqual(24);
   }, 300_000);
 });
