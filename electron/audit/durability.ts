@@ -14,8 +14,9 @@
  *
  * SQLite's synchronous setting belongs to the connection; the writer sets NORMAL for a
  * `normal` record's own commit and FULL again right after, so everything else (the write
- * engine's transactions, the index catch-up) commits with FULL. A `normal` record appended
- * inside a caller's transaction simply joins it, with that transaction's FULL commit.
+ * engine's transactions) commits with FULL. A `normal` record appended inside a caller's
+ * transaction simply joins it, with that transaction's FULL commit. The search index's
+ * catch-up, derived data, commits with NORMAL too (search-index.ts).
  *
  * An action missing here is committed `full` (the safe side), and the unit test
  * (test/unit/audit/durability.test.ts) fails until it is classified.

@@ -7,6 +7,13 @@
  * commit, whose fsync no cashier waits for), before every read (so readers in this process
  * never see it behind) and at open (after a crash). The idle pass also checkpoints the WAL, so
  * no append pays for a checkpoint either.
+ *
+ * A catch-up commits with synchronous=NORMAL (no fsync), then sets the connection back to FULL:
+ * the index is derived, and its frames follow in the WAL the records they index, so a power cut
+ * can only take it with them or after them, never leave it ahead; the catch-up at open redoes
+ * what was lost. Its fsync had blocked the event loop a few ms after every burst of appends,
+ * sometimes right when a lookup's answer came in (bench:lookup). Inside a caller's transaction
+ * a catch-up joins that transaction and its commit instead.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { indexRecordsAfter } from './migrations';
@@ -67,6 +74,8 @@ export function createSearchIndex(
     ? db.prepare('SELECT coalesce(max(id), 0) FROM audit_ix').pluck()
     : undefined;
   const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+  const syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
+  const syncFull = db.prepare('PRAGMA synchronous = FULL');
 
   let dirty = true; // unknown at open: check once
   let walPages = 0;
@@ -83,8 +92,17 @@ export function createSearchIndex(
     if (!dirty) return;
     const from = maxIndexedId!.get() as number;
     if ((maxLogId.get() as number) > from) {
-      // Inside a caller's transaction this becomes part of it (a savepoint).
-      db.transaction(() => indexRecordsAfter(db, from)).immediate();
+      const index = db.transaction(() => indexRecordsAfter(db, from));
+      if (db.inTransaction) {
+        index.immediate(); // part of the caller's transaction (a savepoint)
+      } else {
+        syncNormal.run();
+        try {
+          index.immediate();
+        } finally {
+          syncFull.run();
+        }
+      }
     }
     if (!db.inTransaction) dirty = false;
   }
