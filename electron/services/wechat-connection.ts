@@ -71,6 +71,10 @@ export class WeChatConnection {
   private sandbox: RunningSandbox | undefined;
   private ownsSandbox = false;
   private current: { client: WeChatClient; key: string } | undefined;
+  /** The settings object and secrets version the current client was last checked against. */
+  private lastAsked:
+    | { settings: Settings; secretsVersion: number; client: WeChatClient }
+    | undefined;
   private readonly secrets: EndpointSecrets;
 
   constructor(private readonly deps: ConnectionDeps) {
@@ -188,6 +192,25 @@ export class WeChatConnection {
 
   /** The client for the settings in force, built once per distinct configuration. */
   async client(settings: Settings): Promise<WeChatClient> {
+    // Every lookup asks: the same settings object with the secrets unchanged since is the same
+    // configuration, without reading the secrets file four times and hashing (about 0.3 ms of
+    // each counter lookup, bench:lookup).
+    const seen = this.lastAsked;
+    if (
+      seen &&
+      this.current?.client === seen.client &&
+      seen.settings === settings &&
+      seen.secretsVersion === this.deps.secrets.version
+    ) {
+      return seen.client;
+    }
+    const secretsVersion = this.deps.secrets.version;
+    const client = await this.build(settings);
+    this.lastAsked = { settings, secretsVersion, client };
+    return client;
+  }
+
+  private async build(settings: Settings): Promise<WeChatClient> {
     const cfg = this.config(settings);
     // A fingerprint, so a changed secret builds a new client without keeping the secret here.
     const key = createHash('sha256').update(JSON.stringify(cfg)).digest('hex');
@@ -205,6 +228,7 @@ export class WeChatConnection {
   /** Forgets the client so the next call builds one from the new settings and secrets. */
   invalidate() {
     this.current = undefined;
+    this.lastAsked = undefined;
   }
 
   /**

@@ -311,6 +311,44 @@ describe('the binding itself', () => {
     await connection.close();
   });
 
+  it('a client is reused only while the settings and the secrets stay as they were', async () => {
+    const wechat = await startSandbox({ port: 0 });
+    const evil = await startRecorder();
+    servers.push(wechat, evil);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'carddesk-secrets-'));
+    const protector = createKeyFileProtector(path.join(dir, 'secret.key'));
+    const secrets = createSecretStore(path.join(dir, 'secrets.json'), protector);
+    const bound = withEndpoints(secrets);
+    bound.set('appSecret', wechat.app.secret, wechat.url);
+    const connection = new WeChatConnection({ dataDir: dir, secrets, protector, sandbox: wechat });
+    const settings = Settings.parse({
+      terminal: { name: 'x', id: 'x' },
+      store: { name: 'x' },
+      mode: 'live',
+      live: { provider: 'stable_token', appId: wechat.app.appid },
+      api: api(wechat.url),
+    });
+    const first = await connection.client(settings);
+    expect(await connection.client(settings)).toBe(first);
+    expect(await first.codeGet({ code: CODE })).toMatchObject({ openid: expect.any(String) });
+
+    // The same settings object, the secret now bound to another address: not the old client,
+    // and the new one refuses rather than send it to WeChat's address.
+    bound.set('appSecret', wechat.app.secret, evil.url);
+    await expect(connection.client(settings)).rejects.toMatchObject({
+      key: 'errors.app_secret_other_endpoint',
+    });
+    // Bound back to WeChat's address, with another value: a client built for it, then reused.
+    bound.set('appSecret', `${wechat.app.secret}-new`, wechat.url);
+    const third = await connection.client(settings);
+    expect(third).not.toBe(first);
+    expect(await connection.client(settings)).toBe(third);
+    // Equal settings in a new object (a save): checked again, and the same configuration.
+    expect(await connection.client(Settings.parse(settings))).toBe(third);
+    expectNothingReached(evil, wechat.app.secret);
+    await connection.close();
+  });
+
   it('a secret saved by an earlier version is bound, at start-up, to where it was being sent', async () => {
     const { term, dir, wechat, evil, secret } = await live();
     open.splice(open.indexOf(term.t), 1);

@@ -47,6 +47,8 @@ export function createKeyFileProtector(keyFile: string): SecretProtector {
 
 export interface SecretStore {
   readonly kind: SecretProtector['kind'];
+  /** Goes up with every set(): whoever derives something from the secrets knows when to redo it. */
+  readonly version: number;
   get(name: SecretName): string | undefined;
   has(name: SecretName): boolean;
   set(name: SecretName, value: string | undefined): void;
@@ -63,8 +65,12 @@ export function createSecretStore(file: string, protector: SecretProtector): Sec
       ),
     );
   };
+  let version = 0;
   return {
     kind: protector.kind,
+    get version() {
+      return version;
+    },
     get(name) {
       const blob = read()[name];
       if (!blob) return undefined;
@@ -81,7 +87,11 @@ export function createSecretStore(file: string, protector: SecretProtector): Sec
       const all = read();
       if (value === undefined || value === '') delete all[name];
       else all[name] = protector.encrypt(value).toString('base64');
-      writeFileAtomic(file, JSON.stringify(all, null, 2), 0o600);
+      try {
+        writeFileAtomic(file, JSON.stringify(all, null, 2), 0o600);
+      } finally {
+        version++; // even a failed write may have replaced the file
+      }
     },
   };
 }
