@@ -28,19 +28,28 @@
  * below L + 5 ms, p99 below L + 15 ms) are judged on the time beyond WeChat, that is, on what
  * the terminal adds to WeChat's answer; the raw total over L is printed beside it.
  *
- * The host-side stamps wrap the terminal's own objects in this process (the dispatcher, the
- * lookupCode handler, the audit log's append, the WeChat client, the sandbox's server); a scan
- * whose stamps are not all there fails the bench, and so does a scan whose lookupCode went by
- * fetch instead of the call socket (the socket would be broken). So does a cached scan faster
- * than L: the latency injection would be broken and the figure meaningless.
+ * The terminal runs in a process of its own (lookup-host.ts), as `npm run start:browser` does,
+ * not beside this bench's browser driver (Playwright hooks every promise of its process with
+ * AsyncLocalStorage). The host-side stamps wrap the terminal's own objects there (the
+ * dispatcher, the lookupCode handler, the audit log's append, the WeChat client, the sandbox's
+ * server) and come back over the fork's IPC channel, outside the timed path; a scan whose
+ * stamps are not all there fails the bench, and so does a scan whose lookupCode went by fetch
+ * instead of the call socket (the socket would be broken). So does a cached scan faster than
+ * L: the latency injection would be broken and the figure meaningless.
+ *
+ * Floors: what this machine's parts cost with no terminal at all, printed beside the phases
+ * they lie under. `wire`: a bare WebSocket round trip between the same Chromium and a bare echo
+ * in the terminal's process, held L ms at the far end as a lookup is. `client`: a bare
+ * keep-alive HTTP exchange between two bare Node endpoints in the terminal's process, held L ms.
+ * A phase near its floor is the machine's, not ours.
  */
+import { fork } from 'node:child_process';
+import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { WebSocket } from 'ws';
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/find-chromium.mjs';
-import type { Dispatch } from '../../electron/host/dispatch';
-import type { WeChatClient } from '../../electron/wechat';
 import { buildOrExit } from './build-first';
-import { CASHIER, setUpTerminal, signIn, startTerminal, stopTerminal } from '../e2e/terminal-rig';
+import { CASHIER, signIn } from '../e2e/terminal-rig';
+import type { FromHost, HostStamps, ToHost } from './lookup-host';
 
 const L = Number(process.env.LATENCY_MS ?? 50);
 const SAMPLES = Number(process.env.SAMPLES ?? 40);
@@ -66,32 +75,6 @@ const PHASES = [
 type Phase = (typeof PHASES)[number];
 type Breakdown = Record<Phase, number>;
 
-/** What the host side stamped during one scan. */
-interface HostStamps {
-  dispatchMs: number | undefined;
-  /** The host's call socket: lookupCode's message arrived to its answer handed to the socket. */
-  socketMs: number | undefined;
-  handlerMs: number | undefined;
-  clientMs: number;
-  clientCalls: number;
-  /** The sandbox's own time on WeChat paths during the scan (arrival to answer sent). */
-  serverMs: number;
-  serverCalls: number;
-  auditMs: number;
-  audits: number;
-}
-const freshStamps = (): HostStamps => ({
-  dispatchMs: undefined,
-  handlerMs: undefined,
-  socketMs: undefined,
-  clientMs: 0,
-  clientCalls: 0,
-  serverMs: 0,
-  serverCalls: 0,
-  auditMs: 0,
-  audits: 0,
-});
-
 /** What the page measured for one scan (performance.now() of the page). */
 interface PageStamps {
   total: number;
@@ -103,101 +86,49 @@ interface PageStamps {
   verdictAt: number;
 }
 
+/** Starts the terminal in a process of its own (lookup-host.ts) and talks to it. */
+async function startHost() {
+  const child = fork(path.join(__dirname, 'lookup-host.ts'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const waiting: ((m: FromHost) => void)[] = [];
+  let ready: ((m: FromHost & { type: 'ready' }) => void) | undefined;
+  const started = new Promise<FromHost & { type: 'ready' }>((resolve, reject) => {
+    ready = resolve;
+    child.once('exit', (code) => reject(new Error(`the bench's terminal exited (${code})`)));
+  });
+  child.on('message', (m: FromHost) => {
+    if (m.type === 'ready') ready?.(m);
+    else waiting.shift()?.(m);
+  });
+  const ask = (msg: ToHost) =>
+    new Promise<FromHost>((resolve) => {
+      waiting.push(resolve);
+      child.send(msg);
+    });
+  const { url, codes, echoUrl } = await started;
+  return {
+    url,
+    codes,
+    echoUrl,
+    ask,
+    async stamps(): Promise<HostStamps> {
+      const m = await ask({ type: 'stamps' });
+      if (m.type !== 'stamps') throw new Error(`unexpected answer ${m.type}`);
+      return m.stamps;
+    },
+    async stop() {
+      await ask({ type: 'stop' });
+      await new Promise((resolve) =>
+        child.exitCode === null ? child.once('exit', resolve) : resolve(0),
+      );
+    },
+  };
+}
+
 async function main() {
   buildOrExit();
-  let stamps = freshStamps();
-  const timeDispatch =
-    (dispatch: Dispatch): Dispatch =>
-    async (name, input, ctx) => {
-      if (name !== 'lookupCode') return dispatch(name, input, ctx);
-      const t = performance.now();
-      try {
-        return await dispatch(name, input, ctx);
-      } finally {
-        stamps.dispatchMs = performance.now() - t;
-      }
-    };
-  // The host's side of the call socket (ws, in this process): a lookupCode message's arrival
-  // to its answer's send, so the page-to-host wire can be told from the host's own work.
-  let socketIn = 0;
-  const emit = WebSocket.prototype.emit;
-  WebSocket.prototype.emit = function (this: WebSocket, event: string, ...args: unknown[]) {
-    if (event === 'message' && String(args[0]).includes('"name":"lookupCode"')) {
-      socketIn = performance.now();
-    }
-    return emit.call(this, event, ...args);
-  } as typeof emit;
-  const socketSend = WebSocket.prototype.send;
-  WebSocket.prototype.send = function (this: WebSocket, data: unknown, ...rest: unknown[]) {
-    if (socketIn > 0 && typeof data === 'string' && data.startsWith('{"id":')) {
-      stamps.socketMs = performance.now() - socketIn;
-      socketIn = 0;
-    }
-    return (socketSend as (...a: unknown[]) => void).call(this, data, ...rest);
-  } as typeof socketSend;
-  const terminal = await startTerminal({ wrapDispatch: timeDispatch });
-  await setUpTerminal(terminal);
-
-  // Host-side stamps around the terminal's own objects (see the header).
-  const handlers = terminal.services.services as unknown as Record<
-    string,
-    (...args: unknown[]) => Promise<unknown>
-  >;
-  const lookupCode = handlers.lookupCode!;
-  handlers.lookupCode = async (...args) => {
-    const t = performance.now();
-    try {
-      return await lookupCode(...args);
-    } finally {
-      stamps.handlerMs = performance.now() - t;
-    }
-  };
-  const log = terminal.services.audit;
-  const append = log.append.bind(log);
-  log.append = (rec) => {
-    const t = performance.now();
-    try {
-      return append(rec);
-    } finally {
-      if (rec.action === 'lookup') {
-        stamps.auditMs += performance.now() - t;
-        stamps.audits += 1;
-      }
-    }
-  };
-  const timed =
-    <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
-    async (...a: A): Promise<R> => {
-      const t = performance.now();
-      try {
-        return await fn(...a);
-      } finally {
-        stamps.clientMs += performance.now() - t;
-        stamps.clientCalls += 1;
-      }
-    };
-  const wrapped = new WeakMap<WeChatClient, WeChatClient>();
-  const connection = terminal.services.connection;
-  const clientFor = connection.client.bind(connection);
-  connection.client = async (settings) => {
-    const c = await clientFor(settings);
-    let w = wrapped.get(c);
-    if (!w) {
-      w = { ...c, codeGet: timed(c.codeGet), cardGet: timed(c.cardGet) };
-      wrapped.set(c, w);
-    }
-    return w;
-  };
-
-  // The sandbox's own time per WeChat call: from the request's arrival to its answer sent.
-  terminal.sandbox.server.prependListener('request', (req, res) => {
-    if ((req.url ?? '').startsWith('/cgi-bin/token')) return;
-    const t = performance.now();
-    res.once('finish', () => {
-      stamps.serverMs += performance.now() - t;
-      stamps.serverCalls += 1;
-    });
-  });
+  const host = await startHost();
 
   const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
   const page = await browser.newPage();
@@ -241,7 +172,7 @@ async function main() {
       return pageFetch.call(this, input, init);
     };
   `);
-  await page.goto(terminal.url);
+  await page.goto(host.url);
   await signIn(page, CASHIER);
   await page.getByTestId('verdict').waitFor();
   await page.locator('body[data-scanner="ready"]').waitFor();
@@ -271,10 +202,7 @@ async function main() {
     });
   `);
 
-  const codes = terminal.sandbox.sim
-    .codes({ status: 'NORMAL' })
-    .filter((c) => c.user_card_status === 'NORMAL')
-    .map((c) => ({ code: c.code, card: c.card_id }));
+  const { codes } = host;
 
   const problems: string[] = [];
   interface Sample {
@@ -290,10 +218,10 @@ async function main() {
       code,
     );
     await page.keyboard.type(code, { delay: 2 });
-    stamps = freshStamps();
+    await host.ask({ type: 'reset' });
     await page.keyboard.press('Enter');
     const p = await done;
-    const h = stamps;
+    const h = await host.stamps();
     const call = p.calls.length === 1 ? p.calls[0] : undefined;
     if (p.fetches > 0) {
       problems.push(`scan of ${code}: lookupCode went by fetch, not by the call socket`);
@@ -333,21 +261,42 @@ async function main() {
     };
   }
 
-  terminal.sandbox.sim.faults.add({ path: '*', kind: 'latency', ms: L, probability: 1 });
+  await host.ask({ type: 'latency', ms: L });
   // Warm up: token, connections, the page's code paths.
-  for (const c of codes.slice(0, 3)) await scan(c.code);
+  for (const c of codes.slice(0, 3)) await scan(c);
   problems.length = 0;
 
   const cached: Sample[] = [];
   const uncached: Sample[] = [];
   for (let i = 0; i < SAMPLES; i++) {
     const c = codes[i % codes.length]!;
-    terminal.services.clearCaches();
-    uncached.push(await scan(c.code));
-    cached.push(await scan(c.code)); // same card again: its details are cached now
+    await host.ask({ type: 'clearCaches' });
+    uncached.push(await scan(c));
+    cached.push(await scan(c)); // same card again: its details are cached now
   }
+  // The floor under `wire`: the same Chromium and the same kind of socket to a bare echo in the
+  // terminal's process, held L ms at the far end as a lookup is, minus the time held.
+  const blank = await browser.newPage();
+  const echoes = (await blank.evaluate(`(async () => {
+    const ws = new WebSocket(${JSON.stringify(host.echoUrl)});
+    await new Promise((resolve) => (ws.onopen = resolve));
+    const out = [];
+    for (let i = 0; i < ${SAMPLES}; i++) {
+      const t = performance.now();
+      const held = await new Promise((resolve) => {
+        ws.onmessage = (e) => resolve(JSON.parse(e.data).held);
+        ws.send(JSON.stringify({ id: i, ms: ${L} }));
+      });
+      out.push(performance.now() - t - held);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    ws.close();
+    return out;
+  })()`)) as number[];
   await browser.close();
-  await stopTerminal(terminal);
+  const floor = await host.ask({ type: 'httpFloor', ms: L, samples: SAMPLES });
+  const httpFloor = floor.type === 'httpFloor' ? floor.beyondHeld : [];
+  await host.stop();
 
   const totals = (xs: { total: number }[]) => xs.map((x) => x.total);
   const medians = (xs: { phases: Breakdown }[]) =>
@@ -395,6 +344,8 @@ async function main() {
     uncached_p99_ms: r1(pct(totals(uncached), 99)),
     cached_breakdown_p50_ms: medians(cached),
     uncached_breakdown_p50_ms: medians(uncached),
+    floor_ws_round_trip_p50_ms: r2(pct(echoes, 50)),
+    floor_http_exchange_p50_ms: r2(pct(httpFloor, 50)),
     goal_beyond_wechat_p50_ms: 5,
     goal_beyond_wechat_p99_ms: 15,
     goal_met: beyondP50 < 5 && beyondP99 < 15,
@@ -412,6 +363,14 @@ async function main() {
   );
   console.log(
     `uncached card : median ${result.uncached_p50_ms} ms, p99 ${result.uncached_p99_ms} ms`,
+  );
+  console.log(
+    `floor: a bare WebSocket round trip between this Chromium and a Node process, held L ms ` +
+      `at the far end: median ${result.floor_ws_round_trip_p50_ms} ms (compare wire)`,
+  );
+  console.log(
+    `floor: a bare keep-alive HTTP exchange between two Node servers in the terminal's process, ` +
+      `held L ms: median ${result.floor_http_exchange_p50_ms} ms beyond the hold (compare client)`,
   );
   console.log('breakdown, median ms per phase (the medians need not add up to the total):');
   console.log(`  ${'phase'.padEnd(10)} ${'cached'.padStart(8)} ${'uncached'.padStart(9)}`);
