@@ -73,8 +73,7 @@ export class WeChatConnection {
   private current: { client: WeChatClient; key: string } | undefined;
   /** The settings object and secrets version the current client was last checked against. */
   private lastAsked:
-    | { settings: Settings; secretsVersion: number; client: WeChatClient }
-    | undefined;
+    { settings: Settings; secretsVersion: number; client: WeChatClient } | undefined;
   private readonly secrets: EndpointSecrets;
 
   constructor(private readonly deps: ConnectionDeps) {
