@@ -51,6 +51,7 @@ import {
   blur,
   crop,
   enlarge,
+  enlargeSharpenedRows,
   grayOf,
   invert,
   sharpen,
@@ -65,7 +66,7 @@ import {
   type Rect,
 } from './gray';
 import { LocalMeanBinarizer } from './binarizers';
-import { LinearReaders, scanRows, type RowScanOptions, type SeenLine } from './linear';
+import { LinearReaders, rowsRead, scanRows, type RowScanOptions, type SeenLine } from './linear';
 import { MAX_FINDERS, candidates, type Candidates } from './candidates';
 import { precheck } from './precheck';
 import { readQr } from './qr';
@@ -408,10 +409,14 @@ export class Decoder {
         : box
           ? c.gray(qrKey, () => enlarge(sharpen(crop(base, box))))
           : whole();
+      // the 1D part reads 12 rows (and their neighbours): only those are made, unless the QR
+      // part made the whole image anyway
+      const rows = () =>
+        c.gray('bigRows', () => enlargeSharpenedRows(base, rowsRead(base.height * 2, 12)));
       return (
         (qr ? this.qrCode(c, qrKey, gq, 'hybrid') : undefined) ??
         (qr ? this.qrCode(c, qrKey, gq, 'local') : undefined) ??
-        (linear ? this.oneD(c, whole(), 12) : undefined)
+        (linear ? this.oneD(c, qr && !box ? whole() : rows(), 12) : undefined)
       );
     });
     return steps;

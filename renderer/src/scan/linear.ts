@@ -231,6 +231,32 @@ export interface SeenLine {
  */
 export const MIN_LINE_GAP = 10;
 
+/** The rows `scanRows` reads of an image `height` rows tall, in order: from the middle out. */
+export function scanLines(height: number, lines: number): number[] {
+  const n = Math.max(1, Math.min(lines, height));
+  const step = Math.max(1, Math.floor(height / (n + 1)));
+  const middle = height >> 1;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const off = Math.trunc((i + 1) / 2) * step;
+    const y = i % 2 === 0 ? middle - off : middle + off;
+    if (y >= 0 && y < height) out.push(y);
+  }
+  return out;
+}
+
+/**
+ * The pixel rows `scanRows` reads of an image `height` rows tall: its scan lines and, with the
+ * edges binarizer, `smooth` rows either side of each.
+ */
+export function rowsRead(height: number, lines: number, smooth = 1): Set<number> {
+  const rows = new Set<number>();
+  for (const y of scanLines(height, lines)) {
+    for (let d = -smooth; d <= smooth; d++) if (y + d >= 0 && y + d < height) rows.add(y + d);
+  }
+  return rows;
+}
+
 /**
  * Scans rows from the middle out. Returns a confirmed read as soon as there is one, else the
  * read seen on the most lines (a candidate), else undefined.
@@ -242,9 +268,6 @@ export function scanRows(
 ): LinearRead | undefined {
   if (!readers.any) return undefined;
   const { width, height } = g;
-  const lines = Math.max(1, Math.min(opts.lines, height));
-  const step = Math.max(1, Math.floor(height / (lines + 1)));
-  const middle = height >> 1;
   const histogram =
     opts.binarizer === 'histogram' || (opts.binarizer === 'local' && !opts.matrix)
       ? new GlobalHistogramBinarizer(new RGBLuminanceSource(g.data, width, height))
@@ -253,10 +276,8 @@ export function scanRows(
   let row: BitArray | undefined = new BitArray(width);
   let found: LinearRead | undefined;
   let best: { key: string; n: number } | undefined;
-  for (let i = 0; i < lines && !found; i++) {
-    const off = Math.trunc((i + 1) / 2) * step;
-    const y = i % 2 === 0 ? middle - off : middle + off;
-    if (y < 0 || y >= height) continue;
+  for (const y of scanLines(height, opts.lines)) {
+    if (found) break;
     let bits: BitArray | undefined;
     try {
       if (opts.binarizer === 'edges') bits = edgeRow(g, y, row, opts.smooth ?? 1);
