@@ -297,7 +297,7 @@ export class Decoder {
     g: Gray | undefined,
     lines: number,
     binarizer: RowScanOptions['binarizer'] = 'edges',
-    extra: { matrixKey?: string; smooth?: number } = {},
+    extra: { matrixKey?: string; smooth?: number; invert?: boolean } = {},
   ): Decoded | undefined {
     if (!g || !this.linear.any) return undefined;
     const read = scanRows(g, this.linear, {
@@ -305,6 +305,7 @@ export class Decoder {
       binarizer,
       seen: ctx.seen,
       ...(extra.smooth !== undefined ? { smooth: extra.smooth } : {}),
+      ...(extra.invert ? { invert: true } : {}),
       ...(binarizer === 'local' && extra.matrixKey
         ? { matrix: ctx.bitmap(extra.matrixKey, g, 'local').getBlackMatrix() }
         : {}),
@@ -340,11 +341,12 @@ export class Decoder {
       const qr = c.may('qr');
       const linear = c.may('linear');
       const g = qr || linear ? c.gray('fullWorkInv', () => invert(c.fullWork)) : undefined;
-      const full = linear ? c.gray('fullInv', () => invert(c.full)) : undefined;
+      // 1D: the rows (and columns) of the full frame read inverted, the same bits as on the
+      // frame inverted, which is not made (the turned frame is the sideways step's)
       return (
         (qr ? this.qrCode(c, 'fullWorkInv', g, 'hybrid') : undefined) ??
-        this.oneD(c, full, 16) ??
-        this.oneD(c, full && c.gray('fullInvT', () => transpose(full)), 16) ??
+        (linear ? this.oneD(c, c.full, 16, 'edges', { invert: true }) : undefined) ??
+        (linear ? this.oneD(c, sideways(c), 16, 'edges', { invert: true }) : undefined) ??
         (linear ? this.pdf417(c, 'fullWorkInv', g, 'hybrid') : undefined)
       );
     });

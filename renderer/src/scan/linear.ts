@@ -106,7 +106,13 @@ const EDGE_SCALE = 4;
  * by a pixel, which for 3-pixel modules is a misread or a miss), and narrow elements a blur has
  * flattened still count as long as they stand out. The row is 4x as long as the image.
  */
-function edgeRow(g: Gray, y: number, row: BitArray | undefined, smooth = 1): BitArray | undefined {
+function edgeRow(
+  g: Gray,
+  y: number,
+  row: BitArray | undefined,
+  smooth = 1,
+  invert = false,
+): BitArray | undefined {
   const { width: w, height: h, data } = g;
   const buf = rowBuffer(w);
   const y0 = Math.max(0, y - smooth);
@@ -117,7 +123,8 @@ function edgeRow(g: Gray, y: number, row: BitArray | undefined, smooth = 1): Bit
   for (let x = 0; x < w; x++) {
     let s = 0;
     for (let yy = y0; yy <= y1; yy++) s += data[yy * w + x]!;
-    const v = s / n;
+    // inverted: the sum of 255 - p over the same pixels, as on the image inverted
+    const v = (invert ? 255 * n - s : s) / n;
     buf[x] = v;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
@@ -212,6 +219,11 @@ export interface RowScanOptions {
   matrix?: BitMatrix;
   /** Rows averaged either side of the scan line for 'edges' (noise). */
   smooth?: number;
+  /**
+   * 'edges' only: read the image inverted (light on dark becomes dark on light), the same bits
+   * as on `invert(g)` without making it.
+   */
+  invert?: boolean;
   /** Reads seen so far in this frame (by this and other strategies), with their lines. */
   seen?: Map<string, SeenLine[]>;
 }
@@ -280,7 +292,7 @@ export function scanRows(
     if (found) break;
     let bits: BitArray | undefined;
     try {
-      if (opts.binarizer === 'edges') bits = edgeRow(g, y, row, opts.smooth ?? 1);
+      if (opts.binarizer === 'edges') bits = edgeRow(g, y, row, opts.smooth ?? 1, opts.invert);
       else if (histogram) bits = histogram.getBlackRow(y, row!);
       else bits = opts.matrix!.getRow(y, row);
     } catch {

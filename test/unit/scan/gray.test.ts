@@ -6,7 +6,9 @@ import {
   enlarge,
   enlargeSharpenedRows,
   grayOf,
+  invert,
   sharpen,
+  transpose,
   type Gray,
 } from '../../../renderer/src/scan/gray';
 import { LinearReaders, rowsRead, scanRows } from '../../../renderer/src/scan/linear';
@@ -64,5 +66,28 @@ describe('enlargeSharpenedRows: enlarge(sharpen(g)) on the rows a 1D scan reads'
     });
     expect(whole?.text).toBe('184204778342');
     expect(part).toEqual(whole);
+  });
+});
+
+describe('scanRows with invert: the image read inverted without making it', () => {
+  it('reads a light-on-dark barcode as a scan of the inverted image does, rows and columns', () => {
+    const frame = renderScene({
+      width: 320,
+      height: 240,
+      seed: 5,
+      dark: true,
+      code: { kind: 'code128', text: '184204778342' },
+      place: { scale: 0.9, cx: 0.5, cy: 0.5, angle: 2 },
+    });
+    const g = grayOf(frame);
+    const readers = new LinearReaders(['CODE_128']);
+    for (const view of [g, transpose(g)]) {
+      const made = scanRows(invert(view), readers, { lines: 16, binarizer: 'edges' });
+      const read = scanRows(view, readers, { lines: 16, binarizer: 'edges', invert: true });
+      expect(read).toEqual(made);
+    }
+    expect(scanRows(g, readers, { lines: 16, binarizer: 'edges', invert: true })?.text).toBe(
+      '184204778342',
+    );
   });
 });
