@@ -172,9 +172,20 @@ class FrameContext {
   /** Full frame at working size for 2D detection. */
   get fullWork(): Gray {
     return this.gray('fullWork', () => {
-      const k = shrinkFactorFor(this.frame.width, this.frame.height, WORK_PIXELS);
+      const k = this.workFactor;
       return k === 1 ? this.full : shrink(this.full, k);
     })!;
+  }
+
+  /** What the full frame is shrunk by for `fullWork`. */
+  get workFactor(): number {
+    return shrinkFactorFor(this.frame.width, this.frame.height, WORK_PIXELS);
+  }
+
+  /** The candidates check, on first use (on `fullWork` where it is the size the check wants). */
+  private get kindsSeen(): Candidates {
+    this.kinds ??= candidates(this.full, { image: () => this.fullWork, factor: this.workFactor });
+    return this.kinds;
   }
 
   /** The scan box at full resolution (undefined without one). */
@@ -200,8 +211,7 @@ class FrameContext {
    */
   may(kind: 'qr' | 'linear'): boolean {
     if (!this.check) return true;
-    this.kinds ??= candidates(this.full);
-    return this.kinds[kind];
+    return this.kindsSeen[kind];
   }
 
   /**
@@ -212,8 +222,7 @@ class FrameContext {
    */
   finderBox(g: Gray): PixelRect | undefined {
     if (!this.check) return undefined;
-    this.kinds ??= candidates(this.full);
-    const { finders } = this.kinds;
+    const { finders } = this.kindsSeen;
     if (finders.length === 0 || finders.length >= MAX_FINDERS) return undefined;
     const s = g.width / this.full.width;
     let x0 = Infinity;

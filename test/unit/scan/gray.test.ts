@@ -8,10 +8,12 @@ import {
   grayOf,
   invert,
   sharpen,
+  shrink,
   transpose,
   type Gray,
 } from '../../../renderer/src/scan/gray';
 import { LinearReaders, rowsRead, scanRows } from '../../../renderer/src/scan/linear';
+import { candidates } from '../../../renderer/src/scan/candidates';
 import { prng, renderScene } from '../../bench/make-decode-corpus';
 
 function noise(width: number, height: number, seed: number): Gray {
@@ -89,5 +91,29 @@ describe('scanRows with invert: the image read inverted without making it', () =
     expect(scanRows(g, readers, { lines: 16, binarizer: 'edges', invert: true })?.text).toBe(
       '184204778342',
     );
+  });
+});
+
+describe("candidates on the decoder's working-size image: what it sees on the frame", () => {
+  it('the same finders and bars at 720p, from the image shrunk by the same factor', () => {
+    const frame = renderScene({
+      width: 1280,
+      height: 720,
+      seed: 9,
+      code: { kind: 'qr', text: '178847660332' },
+      place: { scale: 0.8, cx: 0.5, cy: 0.5, angle: 2 },
+    });
+    const g = grayOf(frame);
+    let used = false;
+    const seen = candidates(g, {
+      factor: 2,
+      image: () => {
+        used = true;
+        return shrink(g, 2);
+      },
+    });
+    expect(used).toBe(true);
+    expect(seen).toEqual(candidates(g));
+    expect(seen.qr).toBe(true);
   });
 });
