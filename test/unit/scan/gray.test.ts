@@ -23,6 +23,26 @@ function noise(width: number, height: number, seed: number): Gray {
   return { data, width, height };
 }
 
+/** A camera frame, grey, with a code in the middle (renderScene's). */
+function scene(
+  width: number,
+  height: number,
+  seed: number,
+  code: { kind: 'code128' | 'qr'; text: string },
+  more: { scale?: number; dark?: boolean } = {},
+): Gray {
+  return grayOf(
+    renderScene({
+      width,
+      height,
+      seed,
+      code,
+      ...(more.dark ? { dark: true } : {}),
+      place: { scale: more.scale ?? 0.9, cx: 0.5, cy: 0.5, angle: 2 },
+    }),
+  );
+}
+
 const rowOf = (g: Gray, y: number) => Array.from(g.data.subarray(y * g.width, (y + 1) * g.width));
 /** The first index where two images' pixels differ, or -1. */
 const firstDifference = (a: Gray, b: Gray) => a.data.findIndex((v, i) => v !== b.data[i]);
@@ -52,14 +72,7 @@ describe('enlargeSharpenedRows: enlarge(sharpen(g)) on the rows a 1D scan reads'
   });
 
   it('a 1D scan of the rows reads what a scan of the whole image reads', () => {
-    const frame = renderScene({
-      width: 320,
-      height: 240,
-      seed: 3,
-      code: { kind: 'code128', text: '184204778342' },
-      place: { scale: 0.9, cx: 0.5, cy: 0.5, angle: 2 },
-    });
-    const g = grayOf(frame);
+    const g = scene(320, 240, 3, { kind: 'code128', text: '184204778342' });
     const readers = new LinearReaders(['CODE_128']);
     const whole = scanRows(enlarge(sharpen(g)), readers, { lines: 12, binarizer: 'edges' });
     const part = scanRows(enlargeSharpenedRows(g, rowsRead(g.height * 2, 12)), readers, {
@@ -73,15 +86,7 @@ describe('enlargeSharpenedRows: enlarge(sharpen(g)) on the rows a 1D scan reads'
 
 describe('scanRows with invert: the image read inverted without making it', () => {
   it('reads a light-on-dark barcode as a scan of the inverted image does, rows and columns', () => {
-    const frame = renderScene({
-      width: 320,
-      height: 240,
-      seed: 5,
-      dark: true,
-      code: { kind: 'code128', text: '184204778342' },
-      place: { scale: 0.9, cx: 0.5, cy: 0.5, angle: 2 },
-    });
-    const g = grayOf(frame);
+    const g = scene(320, 240, 5, { kind: 'code128', text: '184204778342' }, { dark: true });
     const readers = new LinearReaders(['CODE_128']);
     for (const view of [g, transpose(g)]) {
       const made = scanRows(invert(view), readers, { lines: 16, binarizer: 'edges' });
@@ -96,14 +101,7 @@ describe('scanRows with invert: the image read inverted without making it', () =
 
 describe("candidates on the decoder's working-size image: what it sees on the frame", () => {
   it('the same finders and bars at 720p, from the image shrunk by the same factor', () => {
-    const frame = renderScene({
-      width: 1280,
-      height: 720,
-      seed: 9,
-      code: { kind: 'qr', text: '178847660332' },
-      place: { scale: 0.8, cx: 0.5, cy: 0.5, angle: 2 },
-    });
-    const g = grayOf(frame);
+    const g = scene(1280, 720, 9, { kind: 'qr', text: '178847660332' }, { scale: 0.8 });
     let used = false;
     const seen = candidates(g, {
       factor: 2,
