@@ -58,14 +58,22 @@ export interface Candidates {
   linear: boolean;
 }
 
+/** The frame `g` shrunk (box average, `gray.ts`'s shrink) by an integer factor, on demand. */
+export interface Shrunk {
+  image: () => Gray;
+  factor: number;
+}
+
 /** The frame at working size, binarized: 1 = dark. */
-function binarize(g: Gray): { bin: Uint8Array; w: number; h: number; k: number } {
+function binarize(g: Gray, shrunk?: Shrunk): { bin: Uint8Array; w: number; h: number; k: number } {
   const k = Math.max(1, Math.round(g.width / WORK_WIDTH));
   const w = Math.floor(g.width / k);
   const h = Math.floor(g.height / k);
   // at working size already (k 1): the frame itself, no copy; else shrunk (box average) to
-  // the same kind of array, so the loops below see one type
-  const img = k === 1 ? g.data : grayOf(g, undefined, k).data;
+  // the same kind of array, so the loops below see one type: the decoder's own working-size
+  // image when it was shrunk by the same factor (the same pixels), else made here
+  const img =
+    k === 1 ? g.data : shrunk?.factor === k ? shrunk.image().data : grayOf(g, undefined, k).data;
   // integral images of the values and their squares
   const { sum, sq } = integralImages(img, w, h);
   const W1 = w + 1;
@@ -320,9 +328,12 @@ function transposed(bin: Uint8Array, w: number, h: number): Uint8Array {
   return out;
 }
 
-/** What kinds of code this frame may show (both false: no step can read anything here). */
-export function candidates(g: Gray): Candidates {
-  const { bin, w, h, k } = binarize(g);
+/**
+ * What kinds of code this frame may show (both false: no step can read anything here).
+ * `shrunk`: the same frame already shrunk, used if it is at the factor the check works at.
+ */
+export function candidates(g: Gray, shrunk?: Shrunk): Candidates {
+  const { bin, w, h, k } = binarize(g, shrunk);
   const finders = findFinders(bin, w, h, k);
   return {
     qr: finders.length > 0,

@@ -51,6 +51,7 @@ import {
   blur,
   crop,
   enlarge,
+  enlargeSharpenedRows,
   grayOf,
   invert,
   sharpen,
@@ -65,7 +66,7 @@ import {
   type Rect,
 } from './gray';
 import { LocalMeanBinarizer } from './binarizers';
-import { LinearReaders, scanRows, type RowScanOptions, type SeenLine } from './linear';
+import { LinearReaders, rowsRead, scanRows, type RowScanOptions, type SeenLine } from './linear';
 import { MAX_FINDERS, candidates, type Candidates } from './candidates';
 import { precheck } from './precheck';
 import { readQr } from './qr';
@@ -171,9 +172,20 @@ class FrameContext {
   /** Full frame at working size for 2D detection. */
   get fullWork(): Gray {
     return this.gray('fullWork', () => {
-      const k = shrinkFactorFor(this.frame.width, this.frame.height, WORK_PIXELS);
+      const k = this.workFactor;
       return k === 1 ? this.full : shrink(this.full, k);
     })!;
+  }
+
+  /** What the full frame is shrunk by for `fullWork`. */
+  get workFactor(): number {
+    return shrinkFactorFor(this.frame.width, this.frame.height, WORK_PIXELS);
+  }
+
+  /** The candidates check, on first use (on `fullWork` where it is the size the check wants). */
+  private get kindsSeen(): Candidates {
+    this.kinds ??= candidates(this.full, { image: () => this.fullWork, factor: this.workFactor });
+    return this.kinds;
   }
 
   /** The scan box at full resolution (undefined without one). */
@@ -199,8 +211,7 @@ class FrameContext {
    */
   may(kind: 'qr' | 'linear'): boolean {
     if (!this.check) return true;
-    this.kinds ??= candidates(this.full);
-    return this.kinds[kind];
+    return this.kindsSeen[kind];
   }
 
   /**
@@ -211,8 +222,7 @@ class FrameContext {
    */
   finderBox(g: Gray): PixelRect | undefined {
     if (!this.check) return undefined;
-    this.kinds ??= candidates(this.full);
-    const { finders } = this.kinds;
+    const { finders } = this.kindsSeen;
     if (finders.length === 0 || finders.length >= MAX_FINDERS) return undefined;
     const s = g.width / this.full.width;
     let x0 = Infinity;
@@ -296,7 +306,7 @@ export class Decoder {
     g: Gray | undefined,
     lines: number,
     binarizer: RowScanOptions['binarizer'] = 'edges',
-    extra: { matrixKey?: string; smooth?: number } = {},
+    extra: { matrixKey?: string; smooth?: number; invert?: boolean } = {},
   ): Decoded | undefined {
     if (!g || !this.linear.any) return undefined;
     const read = scanRows(g, this.linear, {
@@ -304,6 +314,7 @@ export class Decoder {
       binarizer,
       seen: ctx.seen,
       ...(extra.smooth !== undefined ? { smooth: extra.smooth } : {}),
+      ...(extra.invert ? { invert: true } : {}),
       ...(binarizer === 'local' && extra.matrixKey
         ? { matrix: ctx.bitmap(extra.matrixKey, g, 'local').getBlackMatrix() }
         : {}),
@@ -339,11 +350,12 @@ export class Decoder {
       const qr = c.may('qr');
       const linear = c.may('linear');
       const g = qr || linear ? c.gray('fullWorkInv', () => invert(c.fullWork)) : undefined;
-      const full = linear ? c.gray('fullInv', () => invert(c.full)) : undefined;
+      // 1D: the rows (and columns) of the full frame read inverted, the same bits as on the
+      // frame inverted, which is not made (the turned frame is the sideways step's)
       return (
         (qr ? this.qrCode(c, 'fullWorkInv', g, 'hybrid') : undefined) ??
-        this.oneD(c, full, 16) ??
-        this.oneD(c, full && c.gray('fullInvT', () => transpose(full)), 16) ??
+        (linear ? this.oneD(c, c.full, 16, 'edges', { invert: true }) : undefined) ??
+        (linear ? this.oneD(c, sideways(c), 16, 'edges', { invert: true }) : undefined) ??
         (linear ? this.pdf417(c, 'fullWorkInv', g, 'hybrid') : undefined)
       );
     });
@@ -408,10 +420,14 @@ export class Decoder {
         : box
           ? c.gray(qrKey, () => enlarge(sharpen(crop(base, box))))
           : whole();
+      // the 1D part reads 12 rows (and their neighbours): only those are made, unless the QR
+      // part made the whole image anyway
+      const rows = () =>
+        c.gray('bigRows', () => enlargeSharpenedRows(base, rowsRead(base.height * 2, 12)));
       return (
         (qr ? this.qrCode(c, qrKey, gq, 'hybrid') : undefined) ??
         (qr ? this.qrCode(c, qrKey, gq, 'local') : undefined) ??
-        (linear ? this.oneD(c, whole(), 12) : undefined)
+        (linear ? this.oneD(c, qr && !box ? whole() : rows(), 12) : undefined)
       );
     });
     return steps;

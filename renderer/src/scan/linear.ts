@@ -106,7 +106,13 @@ const EDGE_SCALE = 4;
  * by a pixel, which for 3-pixel modules is a misread or a miss), and narrow elements a blur has
  * flattened still count as long as they stand out. The row is 4x as long as the image.
  */
-function edgeRow(g: Gray, y: number, row: BitArray | undefined, smooth = 1): BitArray | undefined {
+function edgeRow(
+  g: Gray,
+  y: number,
+  row: BitArray | undefined,
+  smooth = 1,
+  invert = false,
+): BitArray | undefined {
   const { width: w, height: h, data } = g;
   const buf = rowBuffer(w);
   const y0 = Math.max(0, y - smooth);
@@ -117,7 +123,8 @@ function edgeRow(g: Gray, y: number, row: BitArray | undefined, smooth = 1): Bit
   for (let x = 0; x < w; x++) {
     let s = 0;
     for (let yy = y0; yy <= y1; yy++) s += data[yy * w + x]!;
-    const v = s / n;
+    // inverted: the sum of 255 - p over the same pixels, as on the image inverted
+    const v = (invert ? 255 * n - s : s) / n;
     buf[x] = v;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
@@ -212,6 +219,11 @@ export interface RowScanOptions {
   matrix?: BitMatrix;
   /** Rows averaged either side of the scan line for 'edges' (noise). */
   smooth?: number;
+  /**
+   * 'edges' only: read the image inverted (light on dark becomes dark on light), the same bits
+   * as on `invert(g)` without making it.
+   */
+  invert?: boolean;
   /** Reads seen so far in this frame (by this and other strategies), with their lines. */
   seen?: Map<string, SeenLine[]>;
 }
@@ -231,6 +243,32 @@ export interface SeenLine {
  */
 export const MIN_LINE_GAP = 10;
 
+/** The rows `scanRows` reads of an image `height` rows tall, in order: from the middle out. */
+export function scanLines(height: number, lines: number): number[] {
+  const n = Math.max(1, Math.min(lines, height));
+  const step = Math.max(1, Math.floor(height / (n + 1)));
+  const middle = height >> 1;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const off = Math.trunc((i + 1) / 2) * step;
+    const y = i % 2 === 0 ? middle - off : middle + off;
+    if (y >= 0 && y < height) out.push(y);
+  }
+  return out;
+}
+
+/**
+ * The pixel rows `scanRows` reads of an image `height` rows tall: its scan lines and, with the
+ * edges binarizer, `smooth` rows either side of each.
+ */
+export function rowsRead(height: number, lines: number, smooth = 1): Set<number> {
+  const rows = new Set<number>();
+  for (const y of scanLines(height, lines)) {
+    for (let d = -smooth; d <= smooth; d++) if (y + d >= 0 && y + d < height) rows.add(y + d);
+  }
+  return rows;
+}
+
 /**
  * Scans rows from the middle out. Returns a confirmed read as soon as there is one, else the
  * read seen on the most lines (a candidate), else undefined.
@@ -242,9 +280,6 @@ export function scanRows(
 ): LinearRead | undefined {
   if (!readers.any) return undefined;
   const { width, height } = g;
-  const lines = Math.max(1, Math.min(opts.lines, height));
-  const step = Math.max(1, Math.floor(height / (lines + 1)));
-  const middle = height >> 1;
   const histogram =
     opts.binarizer === 'histogram' || (opts.binarizer === 'local' && !opts.matrix)
       ? new GlobalHistogramBinarizer(new RGBLuminanceSource(g.data, width, height))
@@ -253,13 +288,11 @@ export function scanRows(
   let row: BitArray | undefined = new BitArray(width);
   let found: LinearRead | undefined;
   let best: { key: string; n: number } | undefined;
-  for (let i = 0; i < lines && !found; i++) {
-    const off = Math.trunc((i + 1) / 2) * step;
-    const y = i % 2 === 0 ? middle - off : middle + off;
-    if (y < 0 || y >= height) continue;
+  for (const y of scanLines(height, opts.lines)) {
+    if (found) break;
     let bits: BitArray | undefined;
     try {
-      if (opts.binarizer === 'edges') bits = edgeRow(g, y, row, opts.smooth ?? 1);
+      if (opts.binarizer === 'edges') bits = edgeRow(g, y, row, opts.smooth ?? 1, opts.invert);
       else if (histogram) bits = histogram.getBlackRow(y, row!);
       else bits = opts.matrix!.getRow(y, row);
     } catch {

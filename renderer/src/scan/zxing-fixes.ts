@@ -1,17 +1,31 @@
 /**
- * A fix for a bug in @zxing/library 0.23's Code 128 reader, applied once when the decoder is
- * loaded.
+ * Fixes for @zxing/library 0.23's 1D readers, applied once when the decoder is loaded.
  *
- * `Code128Reader.findStartPattern` slides a window of six bar/space counters along the row
- * until they match a start code. When the window moves on, the port replaced the array with
- * `counters.slice(2)`: a typed array of four, to which the next two counters are never
- * written. So the start code is found only when it is the very first thing dark in the row;
- * anything dark before it on the same row (the phone's bezel, a logo, the edge of the screen,
- * which is every camera frame) makes the window match garbage, typically START_B where the
- * code starts with START_C, and the row fails its checksum. This is the Java original's
- * behaviour (an in-place shift), written against the same static fields.
+ * A bug in the Code 128 reader: `Code128Reader.findStartPattern` slides a window of six
+ * bar/space counters along the row until they match a start code. When the window moves on,
+ * the port replaced the array with `counters.slice(2)`: a typed array of four, to which the
+ * next two counters are never written. So the start code is found only when it is the very
+ * first thing dark in the row; anything dark before it on the same row (the phone's bezel, a
+ * logo, the edge of the screen, which is every camera frame) makes the window match garbage,
+ * typically START_B where the code starts with START_C, and the row fails its checksum. This
+ * is the Java original's behaviour (an in-place shift), written against the same static fields.
+ *
+ * The Code 39 reader's cost: its start search (`findAsteriskPattern`) walks the row a bit at a
+ * time and, at every bar or space boundary, shifts its nine counters with `copyWithin` and
+ * classifies them with `toNarrowWidePattern`, whose loops the port compiles to iterator
+ * objects; on rows that show no Code 39 (almost all) it was the largest single cost of the 1D
+ * scans (about half of the row readers' time on bench:decode's textured frames). The same
+ * search run by run (a run's length from `getNextSet`/`getNextUnset`, which skip whole words)
+ * and the same classification with plain loops: the same answers (tested against the
+ * library's own on random and Code 39 rows, test/unit/scan/zxing-fixes.test.ts).
  */
-import { type BitArray, Code128Reader, NotFoundException, OneDReader } from '@zxing/library';
+import {
+  type BitArray,
+  Code128Reader,
+  Code39Reader,
+  NotFoundException,
+  OneDReader,
+} from '@zxing/library';
 
 interface Code128Statics {
   CODE_PATTERNS: Int32Array[];
@@ -21,6 +35,15 @@ interface Code128Statics {
   MAX_INDIVIDUAL_VARIANCE: number;
   findStartPattern(row: BitArray): Int32Array;
 }
+
+interface Code39Statics {
+  ASTERISK_ENCODING: number;
+  findAsteriskPattern(row: BitArray, counters: Int32Array): number[];
+  toNarrowWidePattern(counters: Int32Array): number;
+}
+
+/** The library's own functions that were replaced (for the tests that compare). */
+export const replaced: Partial<Code39Statics> = {};
 
 interface OneDStatics {
   patternMatchVariance(counters: Int32Array, pattern: Int32Array, maxVariance: number): number;
@@ -91,4 +114,96 @@ export function applyZxingFixes() {
     }
     throw new NotFoundException();
   };
+
+  const C39 = Code39Reader as unknown as Code39Statics;
+  if (
+    typeof C39.findAsteriskPattern !== 'function' ||
+    typeof C39.toNarrowWidePattern !== 'function' ||
+    C39.ASTERISK_ENCODING !== 0x094
+  ) {
+    return;
+  }
+  replaced.findAsteriskPattern = C39.findAsteriskPattern;
+  replaced.toNarrowWidePattern = C39.toNarrowWidePattern;
+  C39.toNarrowWidePattern = toNarrowWidePattern;
+  C39.findAsteriskPattern = function findAsteriskPattern(
+    row: BitArray,
+    counters: Int32Array,
+  ): number[] {
+    const width = row.getSize();
+    const last = counters.length - 1;
+    let i = row.getNextSet(0);
+    let patternStart = i;
+    let counterPosition = 0;
+    let isWhite = false;
+    while (i < width) {
+      const end = isWhite ? row.getNextSet(i) : row.getNextUnset(i);
+      counters[counterPosition] = end - i;
+      if (end >= width) break; // the last run never closes: no pattern ends in it
+      if (counterPosition === last) {
+        // whitespace before the start pattern, at least half its width
+        if (
+          toNarrowWidePattern(counters) === C39.ASTERISK_ENCODING &&
+          row.isRange(
+            Math.max(0, patternStart - Math.floor((end - patternStart) / 2)),
+            patternStart,
+            false,
+          )
+        ) {
+          return [patternStart, end];
+        }
+        patternStart += counters[0]! + counters[1]!;
+        for (let k = 2; k <= last; k++) counters[k - 2] = counters[k]!;
+        counters[last - 1] = 0;
+        counters[last] = 0;
+        counterPosition--;
+      } else {
+        counterPosition++;
+      }
+      isWhite = !isWhite;
+      i = end;
+    }
+    throw new NotFoundException();
+  };
+}
+
+/**
+ * Code 39's classification of nine counters as narrow and wide: the pattern's bits (1 = wide)
+ * when exactly three are wide and none is 1.5x their average or more, else -1. The library's
+ * algorithm with plain loops.
+ */
+function toNarrowWidePattern(counters: Int32Array): number {
+  const n = counters.length;
+  let maxNarrowCounter = 0;
+  let wideCounters: number;
+  do {
+    let minCounter = 0x7fffffff;
+    for (let i = 0; i < n; i++) {
+      const c = counters[i]!;
+      if (c < minCounter && c > maxNarrowCounter) minCounter = c;
+    }
+    maxNarrowCounter = minCounter;
+    wideCounters = 0;
+    let totalWideCountersWidth = 0;
+    let pattern = 0;
+    for (let i = 0; i < n; i++) {
+      const c = counters[i]!;
+      if (c > maxNarrowCounter) {
+        pattern |= 1 << (n - 1 - i);
+        wideCounters++;
+        totalWideCountersWidth += c;
+      }
+    }
+    if (wideCounters === 3) {
+      for (let i = 0; i < n && wideCounters > 0; i++) {
+        const c = counters[i]!;
+        if (c > maxNarrowCounter) {
+          wideCounters--;
+          if (c * 2 >= totalWideCountersWidth) return -1;
+        }
+      }
+      return pattern;
+    }
+  } while (wideCounters > 3);
+  return -1;
 }
