@@ -21,6 +21,7 @@
  * An action missing here is committed `full` (the safe side), and the unit test
  * (test/unit/audit/durability.test.ts) fails until it is classified.
  */
+import type { Database } from 'better-sqlite3';
 import type { KnownAuditAction } from '../../shared/audit';
 
 export type Durability = 'full' | 'normal';
@@ -67,4 +68,22 @@ export function durabilityOf(action: string): Durability {
   return Object.prototype.hasOwnProperty.call(DURABILITY, action)
     ? (DURABILITY as Record<string, Durability>)[action]!
     : 'full';
+}
+
+/**
+ * Runs `fn` with the connection's commits at synchronous=NORMAL, and sets it back to FULL after,
+ * whatever happens: the one switch between the two classes, for a `normal` record's own commit
+ * (writer.ts) and the search index's catch-up (search-index.ts).
+ */
+export function normalCommits(db: Database): <T>(fn: () => T) => T {
+  const normal = db.prepare('PRAGMA synchronous = NORMAL');
+  const full = db.prepare('PRAGMA synchronous = FULL');
+  return (fn) => {
+    normal.run();
+    try {
+      return fn();
+    } finally {
+      full.run();
+    }
+  };
 }

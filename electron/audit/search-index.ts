@@ -16,6 +16,7 @@
  * a catch-up joins that transaction and its commit instead.
  */
 import type { Database, Statement } from 'better-sqlite3';
+import { normalCommits } from './durability';
 import { indexRecordsAfter } from './migrations';
 
 /**
@@ -74,8 +75,7 @@ export function createSearchIndex(
     ? db.prepare('SELECT coalesce(max(id), 0) FROM audit_ix').pluck()
     : undefined;
   const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
-  const syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
-  const syncFull = db.prepare('PRAGMA synchronous = FULL');
+  const asNormal = normalCommits(db);
 
   let dirty = true; // unknown at open: check once
   let walPages = 0;
@@ -93,16 +93,9 @@ export function createSearchIndex(
     const from = maxIndexedId!.get() as number;
     if ((maxLogId.get() as number) > from) {
       const index = db.transaction(() => indexRecordsAfter(db, from));
-      if (db.inTransaction) {
+      if (db.inTransaction)
         index.immediate(); // part of the caller's transaction (a savepoint)
-      } else {
-        syncNormal.run();
-        try {
-          index.immediate();
-        } finally {
-          syncFull.run();
-        }
-      }
+      else asNormal(() => index.immediate());
     }
     if (!db.inTransaction) dirty = false;
   }

@@ -32,7 +32,7 @@ import {
   GENESIS_HASH,
   type ChainFields,
 } from './canonical';
-import { durabilityOf } from './durability';
+import { durabilityOf, normalCommits } from './durability';
 import type { SearchIndex } from './search-index';
 import { asAuditError, sqliteCode } from './storage-errors';
 
@@ -142,8 +142,7 @@ export function createWriter(
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const readHead = db.prepare('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1');
-  const syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
-  const syncFull = db.prepare('PRAGMA synchronous = FULL');
+  const asNormal = normalCommits(db);
   const firstOfNonce = db.prepare(
     `SELECT a.id, a.operator_id, a.code, a.card_id FROM audit_ix x CROSS JOIN audit a
      ON a.id = x.id WHERE x.nonce = ? ORDER BY x.id LIMIT 1`,
@@ -224,8 +223,7 @@ export function createWriter(
     // Only a record committed on its own can be relaxed; inside a caller's transaction it
     // shares that transaction's (FULL) commit.
     const relaxed = !nested && durabilityOf(fields.action) === 'normal';
-    if (relaxed) syncNormal.run();
-    try {
+    const insertChained = () => {
       for (let attempt = 0; attempt < 2 && !written; attempt++) {
         try {
           const head = useCache ? cachedHead : loadHead();
@@ -250,9 +248,9 @@ export function createWriter(
           useCache = false;
         }
       }
-    } finally {
-      if (relaxed) syncFull.run();
-    }
+    };
+    if (relaxed) asNormal(insertChained);
+    else insertChained();
     const { chain, prevHash, hash } = written!;
     // Inside an outer transaction the record may still be rolled back: do not cache it.
     cachedHead = nested ? undefined : { id: chain.id, hash };
