@@ -816,7 +816,7 @@ function withCheck(body: string): string {
   return body + String((10 - (sum % 10)) % 10);
 }
 
-interface Item {
+export interface Item {
   folder: string;
   name: string;
   spec: SceneSpec;

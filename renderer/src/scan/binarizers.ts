@@ -28,7 +28,8 @@ export class LocalMeanBinarizer extends Binarizer {
     const w = source.getWidth();
     const h = source.getHeight();
     const lum = source.getMatrix();
-    const r = this.radius ?? Math.max(8, Math.round(Math.min(w, h) / 24));
+    // (a window of at most MAX_WINDOW_PIXELS: 90 all round, reached past 2,000 px a side)
+    const r = Math.min(90, this.radius ?? Math.max(8, Math.round(Math.min(w, h) / 24)));
     const { sum, sq } = integralImages(lum, w, h);
     const W = w + 1;
     // each column's window, clipped at the edges (computed once, not per pixel)
@@ -57,7 +58,7 @@ export class LocalMeanBinarizer extends Binarizer {
         const v = lum[row + x]!;
         // light (or level) pixels are never dark, whatever the window's spread
         if (v >= mean) continue;
-        const q = sq[bottom + x1]! - sq[top + x1]! - sq[bottom + x0]! + sq[top + x0]!;
+        const q = (sq[bottom + x1]! - sq[top + x1]! - sq[bottom + x0]! + sq[top + x0]!) | 0;
         const variance = q / n - mean * mean;
         // Flat: nothing to find here (sensor noise alone has a deviation of a few levels).
         if (variance < 36) continue;
@@ -73,24 +74,33 @@ export class LocalMeanBinarizer extends Binarizer {
   }
 }
 
-let sumBuf = new Float64Array(0);
-let sqBuf = new Float64Array(0);
+let sumBuf = new Int32Array(0);
+let sqBuf = new Int32Array(0);
+
+/**
+ * The most pixels a window summed from these integral images may cover: the squares are kept
+ * modulo 2^32 (in 32-bit integers, half the memory of doubles and faster to add), so a
+ * window's sum of squares, `(sq[a] - sq[b] - sq[c] + sq[d]) | 0`, is exact while it is below
+ * 2^31: 33,025 pixels of 255 (a 181x181 window). The sums themselves fit whole.
+ */
+export const MAX_WINDOW_PIXELS = Math.floor(2 ** 31 / (255 * 255));
 
 /**
  * Integral images of the values and of their squares, (w + 1) x (h + 1), in buffers reused
  * from call to call (the decoder is synchronous; a frame needs several). Valid until the next
- * call.
+ * call. `sq` wraps modulo 2^32: take a window's sum of squares with `| 0`, and keep windows
+ * within MAX_WINDOW_PIXELS.
  */
 export function integralImages(
-  values: ArrayLike<number>,
+  values: Uint8Array | Uint8ClampedArray,
   w: number,
   h: number,
-): { sum: Float64Array; sq: Float64Array } {
+): { sum: Int32Array; sq: Int32Array } {
   const W = w + 1;
   const size = W * (h + 1);
   if (sumBuf.length < size) {
-    sumBuf = new Float64Array(size);
-    sqBuf = new Float64Array(size);
+    sumBuf = new Int32Array(size);
+    sqBuf = new Int32Array(size);
   }
   const sum = sumBuf;
   const sq = sqBuf;
@@ -107,9 +117,9 @@ export function integralImages(
     for (let x = 0; x < w; x++) {
       const v = values[row + x]!;
       rs += v;
-      rq += v * v;
+      rq = (rq + v * v) | 0;
       sum[here + x + 1] = sum[above + x + 1]! + rs;
-      sq[here + x + 1] = sq[above + x + 1]! + rq;
+      sq[here + x + 1] = (sq[above + x + 1]! + rq) | 0;
     }
   }
   return { sum, sq };

@@ -127,6 +127,10 @@ interface AttemptResult {
 
 /** Work size for 2D detection: about a 640x480 frame. Bigger frames are shrunk first. */
 const WORK_PIXELS = 330_000;
+/** The candidates check's working width (candidates.ts), and the biggest module, in its
+ * pixels, of a QR code `small` enlarges. */
+const WORK_WIDTH = 640;
+const SMALL_MODULE = 4;
 /** The scan box is kept at full resolution up to a 720p webcam's (about 920x520). */
 const ROI_WORK_PIXELS = 520_000;
 
@@ -209,27 +213,32 @@ class FrameContext {
    * parts only where bars line up. Without the check (`check` false: tests, comparisons)
    * everything may be there.
    */
-  may(kind: 'qr' | 'linear'): boolean {
+  may(kind: 'qr' | 'linear' | 'pdf417'): boolean {
     if (!this.check) return true;
     return this.kindsSeen[kind];
   }
 
   /**
-   * The part of `g` (a view of the whole frame, scaled) around the finder patterns the
-   * candidates check saw: each finder with 40 modules (at least 64 frame pixels) all round,
-   * enough for the whole of a code up to version 6 whichever corner the finder is; undefined
-   * (the whole image) when finders are everywhere or cover half of it anyway.
+   * The part of `g` (a view of the whole frame, scaled) around the finder patterns of small
+   * codes the candidates check saw (module at most SMALL_MODULE px at about 640 px wide): each
+   * finder with 40 modules (at least 64 frame pixels) all round, enough for the whole of a code
+   * up to version 6 whichever corner the finder is. `undefined`: no such finder (no small QR code
+   * to enlarge); `whole`: the whole image (no check, finders everywhere, or they cover half of it
+   * anyway).
    */
-  finderBox(g: Gray): PixelRect | undefined {
-    if (!this.check) return undefined;
+  finderBox(g: Gray): PixelRect | 'whole' | undefined {
+    if (!this.check) return 'whole';
     const { finders } = this.kindsSeen;
-    if (finders.length === 0 || finders.length >= MAX_FINDERS) return undefined;
+    if (finders.length >= MAX_FINDERS) return 'whole';
+    const toWork = Math.min(1, WORK_WIDTH / this.full.width);
+    const small = finders.filter((f) => f.module * toWork <= SMALL_MODULE);
+    if (small.length === 0) return undefined;
     const s = g.width / this.full.width;
     let x0 = Infinity;
     let y0 = Infinity;
     let x1 = -Infinity;
     let y1 = -Infinity;
-    for (const f of finders) {
+    for (const f of small) {
       const r = Math.max(64, 40 * f.module);
       x0 = Math.min(x0, f.x - r);
       y0 = Math.min(y0, f.y - r);
@@ -241,7 +250,7 @@ class FrameContext {
     const right = Math.min(g.width, Math.ceil(x1 * s));
     const bottom = Math.min(g.height, Math.ceil(y1 * s));
     const box = { x: left, y: top, width: right - left, height: bottom - top };
-    return box.width * box.height * 2 > g.width * g.height ? undefined : box;
+    return box.width * box.height * 2 > g.width * g.height ? 'whole' : box;
   }
 
   bitmap(key: string, g: Gray, binarizer: Bin): BinaryBitmap {
@@ -288,8 +297,15 @@ export class Decoder {
     return text ? { text, format: 'QR_CODE' as const } : undefined;
   }
 
-  private pdf417(c: FrameContext, key: string, g: Gray | undefined, bin: Bin, harder = false) {
-    if (!this.pdf || !g) return undefined;
+  /** PDF417, only where the candidates check saw its guard pattern, unless `anywhere`. */
+  private pdf417(
+    c: FrameContext,
+    key: string,
+    g: Gray | undefined,
+    bin: Bin,
+    { harder = false, anywhere = false } = {},
+  ) {
+    if (!this.pdf || !g || !(anywhere || c.may('pdf417'))) return undefined;
     try {
       const r = this.pdf.decode(c.bitmap(key, g, bin), harder ? HARDER : undefined);
       if (r.getText() && r.getBarcodeFormat() === BarcodeFormat.PDF_417) {
@@ -341,7 +357,8 @@ export class Decoder {
         this.qrCode(c, 'roiWork', c.roiWork, 'hybrid') ??
         this.oneD(c, c.roi, 12) ??
         this.oneD(c, roiSideways(c), 12) ??
-        this.pdf417(c, 'roiWork', c.roiWork, 'hybrid')
+        // the scan box at full resolution: the check sees the whole frame at about 640 px
+        this.pdf417(c, 'roiWork', c.roiWork, 'hybrid', { anywhere: true })
       );
     });
     add('full', (c) => (c.roiRect ? this.fullStep(c) : undefined));
@@ -349,14 +366,14 @@ export class Decoder {
     add('inverted', (c) => {
       const qr = c.may('qr');
       const linear = c.may('linear');
-      const g = qr || linear ? c.gray('fullWorkInv', () => invert(c.fullWork)) : undefined;
+      const g = qr || c.may('pdf417') ? c.gray('fullWorkInv', () => invert(c.fullWork)) : undefined;
       // 1D: the rows (and columns) of the full frame read inverted, the same bits as on the
       // frame inverted, which is not made (the turned frame is the sideways step's)
       return (
         (qr ? this.qrCode(c, 'fullWorkInv', g, 'hybrid') : undefined) ??
         (linear ? this.oneD(c, c.full, 16, 'edges', { invert: true }) : undefined) ??
         (linear ? this.oneD(c, sideways(c), 16, 'edges', { invert: true }) : undefined) ??
-        (linear ? this.pdf417(c, 'fullWorkInv', g, 'hybrid') : undefined)
+        this.pdf417(c, 'fullWorkInv', g, 'hybrid')
       );
     });
     // The local-mean binarizer: faint codes, glare gradients; 1D with zxing's row threshold.
@@ -365,7 +382,7 @@ export class Decoder {
       (c) =>
         (c.may('qr') ? this.qrCode(c, 'fullWork', c.fullWork, 'local') : undefined) ??
         (c.may('linear') ? this.oneD(c, c.full, 16, 'histogram') : undefined) ??
-        (c.may('linear') ? this.pdf417(c, 'fullWork', c.fullWork, 'local') : undefined),
+        this.pdf417(c, 'fullWork', c.fullWork, 'local'),
     );
     add(
       'global',
@@ -374,7 +391,7 @@ export class Decoder {
         (c.may('linear')
           ? this.oneD(c, c.fullWork, 16, 'local', { matrixKey: 'fullWork' })
           : undefined) ??
-        (c.may('linear') ? this.pdf417(c, 'fullWork', c.fullWork, 'global') : undefined),
+        this.pdf417(c, 'fullWork', c.fullWork, 'global'),
     );
     if (this.linear.any) {
       // the whole frame turned (the scan box's columns are the first step's)
@@ -401,8 +418,7 @@ export class Decoder {
           ? this.qrCode(c, 'full', c.full, 'hybrid', true)
           : undefined) ??
         (c.may('linear') ? this.oneD(c, c.full, Math.min(96, c.full.height >> 2)) : undefined) ??
-        // PDF417's rows are bars too
-        (c.may('linear') ? this.pdf417(c, 'full', c.full, 'hybrid', true) : undefined),
+        this.pdf417(c, 'full', c.full, 'hybrid', { harder: true }),
     );
     add('small', (c) => {
       const base = c.roi ?? c.fullWork;
@@ -411,23 +427,25 @@ export class Decoder {
       const linear = c.may('linear');
       if (!qr && !linear) return undefined;
       // enlarged, and sharpened: small codes far away, and soft ones out of focus. QR only
-      // around the finder patterns the check saw (the whole frame when they are everywhere).
+      // around the finder patterns of small codes the check saw (module of at most 4 px: a
+      // bigger code is as readable at working size as enlarged); the whole frame when they are
+      // everywhere, and the whole scan box
       const whole = () => c.gray('big', () => enlarge(sharpen(base)));
-      const box = qr && !c.roi ? c.finderBox(base) : undefined;
-      const qrKey = box ? 'bigFinders' : 'big';
-      const gq = !qr
+      const box = !qr ? undefined : c.roi ? 'whole' : c.finderBox(base);
+      const qrKey = box === 'whole' ? 'big' : 'bigFinders';
+      const gq = !box
         ? undefined
-        : box
-          ? c.gray(qrKey, () => enlarge(sharpen(crop(base, box))))
-          : whole();
+        : box === 'whole'
+          ? whole()
+          : c.gray(qrKey, () => enlarge(sharpen(crop(base, box))));
       // the 1D part reads 12 rows (and their neighbours): only those are made, unless the QR
       // part made the whole image anyway
       const rows = () =>
         c.gray('bigRows', () => enlargeSharpenedRows(base, rowsRead(base.height * 2, 12)));
       return (
-        (qr ? this.qrCode(c, qrKey, gq, 'hybrid') : undefined) ??
-        (qr ? this.qrCode(c, qrKey, gq, 'local') : undefined) ??
-        (linear ? this.oneD(c, qr && !box ? whole() : rows(), 12) : undefined)
+        this.qrCode(c, qrKey, gq, 'hybrid') ??
+        this.qrCode(c, qrKey, gq, 'local') ??
+        (linear ? this.oneD(c, box === 'whole' ? whole() : rows(), 12) : undefined)
       );
     });
     return steps;

@@ -14,6 +14,8 @@ import {
 } from '../../../renderer/src/scan/gray';
 import { LinearReaders, rowsRead, scanRows } from '../../../renderer/src/scan/linear';
 import { candidates } from '../../../renderer/src/scan/candidates';
+import { LocalMeanBinarizer } from '../../../renderer/src/scan/binarizers';
+import { RGBLuminanceSource } from '@zxing/library';
 import { prng, renderScene } from '../../bench/make-decode-corpus';
 
 function noise(width: number, height: number, seed: number): Gray {
@@ -113,5 +115,71 @@ describe("candidates on the decoder's working-size image: what it sees on the fr
     expect(used).toBe(true);
     expect(seen).toEqual(candidates(g));
     expect(seen.qr).toBe(true);
+  });
+});
+
+describe('grayOf and shrink: the fast paths give the pixels of the formulas', () => {
+  it('RGBA to grey, a word at a time or a byte at a time (unaligned), the Rec. 601 sum', () => {
+    const rnd = prng(11);
+    const w = 33;
+    const h = 7;
+    const bytes = new Uint8ClampedArray(w * h * 4 + 1);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(rnd() * 256);
+    const aligned = { data: bytes.subarray(0, w * h * 4), width: w, height: h };
+    const unaligned = { data: bytes.subarray(1), width: w, height: h };
+    for (const frame of [aligned, unaligned]) {
+      const g = grayOf(frame);
+      const d = frame.data;
+      const expected = Array.from({ length: w * h }, (_, i) =>
+        Math.floor((d[4 * i]! * 77 + d[4 * i + 1]! * 150 + d[4 * i + 2]! * 29) / 256),
+      );
+      expect(Array.from(g.data)).toEqual(expected);
+    }
+  });
+
+  it.each([
+    [640, 480],
+    [37, 23],
+  ])('shrink by 2 (%ix%i): each pixel the mean of its 2x2 block, rounded', (w, h) => {
+    const g = noise(w, h, w + h);
+    const s = shrink(g, 2);
+    const expected = new Uint8ClampedArray(Math.floor(w / 2) * Math.floor(h / 2));
+    for (let y = 0; y < s.height; y++) {
+      for (let x = 0; x < s.width; x++) {
+        const at = (dx: number, dy: number) => g.data[(2 * y + dy) * w + 2 * x + dx]!;
+        expected[y * s.width + x] = (at(0, 0) + at(1, 0) + at(0, 1) + at(1, 1)) / 4;
+      }
+    }
+    expect([s.width, s.height]).toEqual([Math.floor(w / 2), Math.floor(h / 2)]);
+    expect(firstDifference(s, { ...s, data: expected })).toBe(-1);
+  });
+});
+
+describe('LocalMeanBinarizer: 32-bit integral images, the bits of the sums done in full', () => {
+  it('a 640x480 frame whose sums of squares pass 2^31 (they wrap, the windows do not)', () => {
+    const g = noise(640, 480, 5);
+    const r = 20;
+    const m = new LocalMeanBinarizer(new RGBLuminanceSource(g.data, 640, 480), r).getBlackMatrix();
+    const rnd = prng(6);
+    for (let i = 0; i < 400; i++) {
+      const x = Math.floor(rnd() * 640);
+      const y = Math.floor(rnd() * 480);
+      let s = 0;
+      let q = 0;
+      let n = 0;
+      for (let yy = Math.max(0, y - r); yy < Math.min(480, y + r + 1); yy++) {
+        for (let xx = Math.max(0, x - r); xx < Math.min(640, x + r + 1); xx++) {
+          const v = g.data[yy * 640 + xx]!;
+          s += v;
+          q += v * v;
+          n++;
+        }
+      }
+      const mean = s / n;
+      const variance = q / n - mean * mean;
+      const v = g.data[y * 640 + x]!;
+      const dark = v < mean && variance >= 36 && v < mean - 0.2 * Math.sqrt(variance);
+      expect(m.get(x, y), `${x},${y}`).toBe(dark);
+    }
   });
 });

@@ -10,12 +10,12 @@ import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { ALL_FORMATS, decode, type Frame } from '../../../renderer/src/scan/decoder';
+import { ALL_FORMATS, Decoder, decode, type Frame } from '../../../renderer/src/scan/decoder';
 import { grayOf } from '../../../renderer/src/scan/gray';
 import { candidates } from '../../../renderer/src/scan/candidates';
 import { precheck } from '../../../renderer/src/scan/precheck';
 import { CLIPS, SIZES } from '../../bench/camera-clips';
-import { renderScene } from '../../bench/make-decode-corpus';
+import { corpusItems, prng, renderScene, type SceneSpec } from '../../bench/make-decode-corpus';
 
 const CORPUS = path.resolve(__dirname, '..', '..', 'fixtures', 'decode');
 
@@ -127,5 +127,76 @@ describe('candidates: every step after the first runs only on what the frame sho
     // first, half on the others
     expect(kinds.filter((n) => n === 0).length).toBeGreaterThanOrEqual(12);
     expect(kinds.filter((n) => n === 1).length).toBeGreaterThanOrEqual(24);
+  }, 300_000);
+});
+
+describe('candidates: what it sees, for the kind of code each picture shows', () => {
+  it('every corpus picture the plan reads is seen for its kind (QR, 1D, PDF417)', () => {
+    const decoder = new Decoder(ALL_FORMATS);
+    const unseen: string[] = [];
+    let read = 0;
+    for (const item of corpusItems()) {
+      const kind = item.spec.code?.kind;
+      if (!kind) continue;
+      const file = path.join(CORPUS, item.folder, `${item.name}.${item.format}`);
+      const frame = load(file);
+      // the plan without the checks: what it can read at all
+      if (!decoder.attempt(frame, { precheck: false }).result) continue;
+      read++;
+      const seen = candidates(grayOf(frame));
+      const ok = kind === 'qr' ? seen.qr : kind === 'pdf417' ? seen.pdf417 : seen.linear;
+      if (!ok) unseen.push(`${item.name} (${kind})`);
+    }
+    // 108 of the 122 pictures with a code when written (2 Dec)
+    expect(read).toBeGreaterThanOrEqual(105);
+    expect(unseen).toEqual([]);
+  }, 300_000);
+
+  it("sees a PDF417's guard pattern wherever the plan reads it: 480p, 720p, upside down, dark", () => {
+    // generated: sizes from a third of the frame up, tilted, blurred, noisy, glare or moiré
+    const rand = prng(7);
+    const between = (lo: number, hi: number) => lo + rand() * (hi - lo);
+    const decoder = new Decoder(['PDF_417']);
+    const unseen: number[] = [];
+    let read = 0;
+    for (let i = 0; i < 40; i++) {
+      const hd = i % 4 === 3;
+      const text = String(Math.floor(rand() * 1e12)).padStart(12, '0');
+      const spec: SceneSpec = {
+        width: hd ? 1280 : 640,
+        height: hd ? 720 : 480,
+        seed: i,
+        code: { kind: 'pdf417', text },
+        place: {
+          scale: between(0.3, 1.2) * (hd ? 1.6 : 1),
+          cx: between(0.4, 0.6),
+          cy: between(0.4, 0.6),
+          angle: between(-12, 12) + (i % 5 === 4 ? 180 : 0),
+          tiltX: between(-25, 25),
+          tiltY: between(-25, 25),
+        },
+        blur: between(0, 1.2),
+        noise: between(0, 10),
+        exposure: between(0.6, 1),
+        dark: i % 7 === 6,
+        ...(i % 4 === 1 ? { glare: { x: 0.5, y: 0.47, r: between(20, 45), strength: 140 } } : {}),
+        ...(i % 4 === 2 ? { moire: { period: between(3, 8), angle: 30, amplitude: 0.3 } } : {}),
+      };
+      const frame = renderScene(spec);
+      if (decoder.attempt(frame, { precheck: false }).result?.text !== text) continue;
+      read++;
+      if (!candidates(grayOf(frame)).pdf417) unseen.push(i);
+    }
+    // 21 of the 40 read when written (2 Dec), 720p codes that only the full-resolution part
+    // reads among them
+    expect(read).toBeGreaterThanOrEqual(12);
+    expect(unseen).toEqual([]);
+  }, 300_000);
+
+  it('sees no PDF417 guard on most textured empty frames (their PDF417 parts are skipped)', () => {
+    const passed = empty.map((f) => grayOf(load(f))).filter((g) => precheck(g).candidate);
+    const guards = passed.filter((g) => candidates(g).pdf417).length;
+    // 3 of 67 when written (2 Dec)
+    expect(guards).toBeLessThanOrEqual(Math.floor(passed.length / 10));
   }, 300_000);
 });
