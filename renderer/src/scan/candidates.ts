@@ -260,7 +260,17 @@ function findFinders(bin: Uint8Array, w: number, h: number, k: number): Finder[]
       five[3] = five[4]!;
       five[4] = n;
       closed++;
-      if (closed >= 5 && finderRatio(five)) {
+      // (the centre run is the longest in any 1:1:3:1:1, within the tolerance: a cheap test
+      // first, as most runs of a textured row fail it)
+      const c = five[2]!;
+      if (
+        closed >= 5 &&
+        c > five[0]! &&
+        c > five[1]! &&
+        c > five[3]! &&
+        c > five[4]! &&
+        finderRatio(five)
+      ) {
         const total = five[0]! + five[1]! + five[2]! + five[3]! + five[4]!;
         const maxRun = Math.ceil((total / 7) * 2);
         const cx = Math.round(x - five[4]! - five[3]! - five[2]! / 2);
@@ -274,8 +284,14 @@ function findFinders(bin: Uint8Array, w: number, h: number, k: number): Finder[]
           const cy = y + Math.round((down[2]! - 1 - 2 * up) / 2);
           const diagonal = crossRuns(bin, w, h, cx, cy, 1, 1, maxRun);
           if (5 * Math.abs(vt - total) < 2 * total && diagonal && finderRatio(diagonal, 0.75)) {
-            found.push({ x: cx * k, y: y * k, module: (total / 7) * k });
-            if (found.length >= MAX_FINDERS) return found;
+            // the same finder crossed again a row or two further down is listed once: its
+            // centre within a module and a half of one listed
+            const f = { x: cx * k, y: cy * k, module: (total / 7) * k };
+            const near = 1.5 * f.module;
+            if (!found.some((o) => Math.abs(o.x - f.x) <= near && Math.abs(o.y - f.y) <= near)) {
+              found.push(f);
+              if (found.length >= MAX_FINDERS) return found;
+            }
           }
         }
       }
@@ -402,6 +418,9 @@ const GUARD_AVERAGE = 0.5;
 /** Module widths in each guard pattern, and where its widest element is. */
 const GUARD_MODULES = GUARDS.map((p) => p.reduce((a, b) => a + b, 0));
 const GUARD_WIDEST = GUARDS.map((p) => p.indexOf(Math.max(...p)));
+/** The guards whose widest element comes first, and those where it comes last. */
+const WIDE_FIRST = GUARDS.flatMap((_, p) => (GUARD_WIDEST[p] === 0 ? [p] : []));
+const WIDE_LAST = GUARDS.flatMap((p, i) => (GUARD_WIDEST[i] === p.length - 1 ? [i] : []));
 
 /**
  * Whether the runs `r[from..]` match guard pattern `p` (any scale) within the tolerances above;
@@ -427,6 +446,27 @@ function guardMatch(r: Int32Array, ends: Int32Array, from: number, p: number): b
 }
 
 /**
+ * Marks guard pattern (at `base` in the arrays) seen at x on this row (`now`) with one more row
+ * than the most it was seen on, one row after another, within `shift` px of x up to the row
+ * before (`before`); returns that count.
+ */
+function guardStreak(
+  before: Uint8Array,
+  now: Uint8Array,
+  base: number,
+  x: number,
+  shift: number,
+  w: number,
+): number {
+  let streak = 0;
+  for (let s = Math.max(0, x - shift); s <= Math.min(w, x + shift); s++) {
+    streak = Math.max(streak, before[base + s]!);
+  }
+  now[base + x] = streak + 1;
+  return streak + 1;
+}
+
+/**
  * A PDF417 guard pattern (start or stop, either way round, either polarity: the inverted step
  * reads light-on-dark codes) at about the same place on GUARD_ROWS rows GUARD_GAP apart: the
  * guards run down the whole height of the symbol, at least three rows of codewords. On the
@@ -440,9 +480,18 @@ function guardsAlong(g: Gray): boolean {
   const gap = GUARD_GAP * k;
   const shift = GUARD_SHIFT * k;
   const r = R * k;
-  const bin = new Uint8Array(w);
   const runs = new Int32Array(w + 1);
   const ends = new Int32Array(w + 1);
+  // the row's running sums (of squares too: below 2^31 for rows up to 33,000 px)
+  const ps = new Int32Array(w + 1);
+  const pq = new Int32Array(w + 1);
+  // each pixel's window, clipped to the row
+  const xs0 = new Int32Array(w);
+  const xs1 = new Int32Array(w);
+  for (let x = 0; x < w; x++) {
+    xs0[x] = Math.max(0, x - r);
+    xs1[x] = Math.min(w, x + r + 1);
+  }
   // per pattern and x: on how many rows checked one after another, ending with the previous
   // one, the pattern was seen there (give or take `shift` px a row)
   let before = new Uint8Array(GUARDS.length * (w + 1));
@@ -450,57 +499,59 @@ function guardsAlong(g: Gray): boolean {
   const minVar = MIN_STD * MIN_STD;
   for (let y = 0; y < h; y += gap) {
     const o = y * w;
-    // the window [x - r, x + r] clipped to the row, its sum and sum of squares slid along
-    let total = 0;
-    let squares = 0;
-    const first = Math.min(w, r);
-    for (let x = 0; x < first; x++) {
+    for (let x = 0, s1 = 0, s2 = 0; x < w; x++) {
       const v = data[o + x]!;
-      total += v;
-      squares += v * v;
+      s1 += v;
+      s2 += v * v;
+      ps[x + 1] = s1;
+      pq[x + 1] = s2;
     }
-    for (let x = 0; x < w; x++) {
-      if (x + r < w) {
-        const v = data[o + x + r]!;
-        total += v;
-        squares += v * v;
-      }
-      if (x - r - 1 >= 0) {
-        const v = data[o + x - r - 1]!;
-        total -= v;
-        squares -= v * v;
-      }
-      const n = Math.min(w, x + r + 1) - Math.max(0, x - r);
-      bin[x] = data[o + x]! * n < total && squares * n - total * total >= minVar * n * n ? 1 : 0;
-    }
+    // binarized (dark: below the window's mean, the window not flat) into runs as it goes
     let n = 0;
-    let colour = bin[0]!;
-    let len = 0;
-    for (let x = 0; x <= w; x++) {
-      const v = x < w ? bin[x]! : 2;
-      if (v === colour) {
-        len++;
-        continue;
+    let colour = -1;
+    for (let x = 0; x < w; x++) {
+      const x0 = xs0[x]!;
+      const x1 = xs1[x]!;
+      const m = x1 - x0;
+      const total = ps[x1]! - ps[x0]!;
+      let dark = 0;
+      if (data[o + x]! * m < total) {
+        const squares = pq[x1]! - pq[x0]!;
+        if (squares * m - total * total >= minVar * m * m) dark = 1;
       }
-      runs[n] = len;
-      ends[n] = x;
-      n++;
-      colour = v;
-      len = 1;
+      if (dark === colour) {
+        runs[n - 1]!++;
+      } else {
+        runs[n] = 1;
+        n++;
+        colour = dark;
+      }
+      ends[n - 1] = x + 1;
     }
     now.fill(0);
-    for (let p = 0; p < GUARDS.length; p++) {
-      const size = GUARDS[p]!.length;
-      const base = p * (w + 1);
-      for (let i = 0; i + size <= n; i++) {
-        if (!guardMatch(runs, ends, i, p)) continue;
-        const x = ends[i]! - runs[i]!;
-        let streak = 0;
-        for (let s = Math.max(0, x - shift); s <= Math.min(w, x + shift); s++) {
-          streak = Math.max(streak, before[base + s]!);
+    // guard p seen starting at x: on one more row than was seen near x on the row before
+    const seen = (p: number, x: number) =>
+      guardStreak(before, now, p * (w + 1), x, shift, w) >= GUARD_ROWS;
+    // Each guard's widest element (7 or 8 modules) lies beside a 1-module one, so within the
+    // tolerance it is at least 2.6 times as long (5.8 against 2.2 modules): a cheap test of
+    // each run first, in the direction of the patterns that start or end with it.
+    for (let j = 0; j < n; j++) {
+      const wide = 2 * runs[j]!;
+      if (j + 1 < n && wide >= 5 * runs[j + 1]!) {
+        for (const p of WIDE_FIRST) {
+          if (
+            j + GUARDS[p]!.length <= n &&
+            guardMatch(runs, ends, j, p) &&
+            seen(p, ends[j]! - runs[j]!)
+          )
+            return true;
         }
-        if (streak + 1 >= GUARD_ROWS) return true;
-        now[base + x] = streak + 1;
+      }
+      if (j >= 1 && wide >= 5 * runs[j - 1]!) {
+        for (const p of WIDE_LAST) {
+          const i = j - GUARDS[p]!.length + 1;
+          if (i >= 0 && guardMatch(runs, ends, i, p) && seen(p, ends[i]! - runs[i]!)) return true;
+        }
       }
     }
     [before, now] = [now, before];
@@ -524,20 +575,31 @@ function columns(bin: Uint8Array, w: number, h: number): { cols: Uint8Array; n: 
   return { cols, n };
 }
 
+/** Which kinds of code to look for (the formats the decoder reads): not looked for, not seen. */
+export interface Look {
+  qr: boolean;
+  linear: boolean;
+  pdf417: boolean;
+}
+const EVERYTHING: Look = { qr: true, linear: true, pdf417: true };
+
 /**
- * What kinds of code this frame may show (both false: no step can read anything here).
+ * What kinds of code this frame may show (all false: no step can read anything here).
  * `shrunk`: the same frame already shrunk, used if it is at the factor the check works at.
  */
-export function candidates(g: Gray, shrunk?: Shrunk): Candidates {
-  const { bin, w, h, k } = binarize(g, shrunk);
-  const finders = findFinders(bin, w, h, k);
-  return {
-    qr: finders.length > 0,
-    finders,
+export function candidates(g: Gray, shrunk?: Shrunk, look: Look = EVERYTHING): Candidates {
+  const seen: Candidates = { qr: false, finders: [], linear: false, pdf417: false };
+  if (look.qr || look.linear) {
+    const { bin, w, h, k } = binarize(g, shrunk);
+    if (look.qr) {
+      seen.finders = findFinders(bin, w, h, k);
+      seen.qr = seen.finders.length > 0;
+    }
     // across the rows, and across the columns for a barcode held sideways
     // (the columns: every 4th, turned, one after another, 8 px apart two rows of them)
-    linear: barsAlong(bin, w, h) || barsAlongColumns(bin, w, h),
-    // rows only: the PDF417 reader turns a frame 180° but never 90°
-    pdf417: guardsAlong(g),
-  };
+    if (look.linear) seen.linear = barsAlong(bin, w, h) || barsAlongColumns(bin, w, h);
+  }
+  // rows only: the PDF417 reader turns a frame 180° but never 90°
+  if (look.pdf417) seen.pdf417 = guardsAlong(g);
+  return seen;
 }

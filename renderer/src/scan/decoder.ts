@@ -67,7 +67,7 @@ import {
 } from './gray';
 import { LocalMeanBinarizer } from './binarizers';
 import { LinearReaders, rowsRead, scanRows, type RowScanOptions, type SeenLine } from './linear';
-import { MAX_FINDERS, candidates, type Candidates } from './candidates';
+import { MAX_FINDERS, candidates, type Candidates, type Look } from './candidates';
 import { precheck } from './precheck';
 import { readQr } from './qr';
 
@@ -157,6 +157,8 @@ class FrameContext {
     readonly frame: Frame,
     roi: Rect | undefined,
     private readonly check = true,
+    /** The kinds of code the decoder reads: the check looks for those only. */
+    private readonly look?: Look,
   ) {
     const r = roi ? toPixels(roi, frame.width, frame.height) : undefined;
     // A scan box covering (almost) the whole frame is the whole frame.
@@ -188,7 +190,11 @@ class FrameContext {
 
   /** The candidates check, on first use (on `fullWork` where it is the size the check wants). */
   private get kindsSeen(): Candidates {
-    this.kinds ??= candidates(this.full, { image: () => this.fullWork, factor: this.workFactor });
+    this.kinds ??= candidates(
+      this.full,
+      { image: () => this.fullWork, factor: this.workFactor },
+      this.look,
+    );
     return this.kinds;
   }
 
@@ -219,38 +225,51 @@ class FrameContext {
   }
 
   /**
-   * The part of `g` (a view of the whole frame, scaled) around the finder patterns of small
+   * The parts of `g` (a view of the whole frame, scaled) around the finder patterns of small
    * codes the candidates check saw (module at most SMALL_MODULE px at about 640 px wide): each
    * finder with 40 modules (at least 64 frame pixels) all round, enough for the whole of a code
-   * up to version 6 whichever corner the finder is. `undefined`: no such finder (no small QR code
-   * to enlarge); `whole`: the whole image (no check, finders everywhere, or they cover half of it
-   * anyway).
+   * up to version 6 whichever corner the finder is, boxes that overlap merged into one. `[]`:
+   * no such finder (no small QR code to enlarge); `whole`: the whole image (no check, finders
+   * everywhere, or the boxes cover half of it anyway).
    */
-  finderBox(g: Gray): PixelRect | 'whole' | undefined {
+  finderBoxes(g: Gray): PixelRect[] | 'whole' {
     if (!this.check) return 'whole';
     const { finders } = this.kindsSeen;
     if (finders.length >= MAX_FINDERS) return 'whole';
     const toWork = Math.min(1, WORK_WIDTH / this.full.width);
-    const small = finders.filter((f) => f.module * toWork <= SMALL_MODULE);
-    if (small.length === 0) return undefined;
     const s = g.width / this.full.width;
-    let x0 = Infinity;
-    let y0 = Infinity;
-    let x1 = -Infinity;
-    let y1 = -Infinity;
-    for (const f of small) {
-      const r = Math.max(64, 40 * f.module);
-      x0 = Math.min(x0, f.x - r);
-      y0 = Math.min(y0, f.y - r);
-      x1 = Math.max(x1, f.x + r);
-      y1 = Math.max(y1, f.y + r);
+    let boxes: { x0: number; y0: number; x1: number; y1: number }[] = finders
+      .filter((f) => f.module * toWork <= SMALL_MODULE)
+      .map((f) => {
+        const r = Math.max(64, 40 * f.module);
+        return {
+          x0: Math.max(0, Math.floor((f.x - r) * s)),
+          y0: Math.max(0, Math.floor((f.y - r) * s)),
+          x1: Math.min(g.width, Math.ceil((f.x + r) * s)),
+          y1: Math.min(g.height, Math.ceil((f.y + r) * s)),
+        };
+      });
+    // merge overlapping boxes until none overlap
+    for (let merged = true; merged;) {
+      merged = false;
+      const out: typeof boxes = [];
+      for (const b of boxes) {
+        const o = out.find((a) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1);
+        if (!o) {
+          out.push({ ...b });
+          continue;
+        }
+        o.x0 = Math.min(o.x0, b.x0);
+        o.y0 = Math.min(o.y0, b.y0);
+        o.x1 = Math.max(o.x1, b.x1);
+        o.y1 = Math.max(o.y1, b.y1);
+        merged = true;
+      }
+      boxes = out;
     }
-    const left = Math.max(0, Math.floor(x0 * s));
-    const top = Math.max(0, Math.floor(y0 * s));
-    const right = Math.min(g.width, Math.ceil(x1 * s));
-    const bottom = Math.min(g.height, Math.ceil(y1 * s));
-    const box = { x: left, y: top, width: right - left, height: bottom - top };
-    return box.width * box.height * 2 > g.width * g.height ? 'whole' : box;
+    const area = boxes.reduce((a, b) => a + (b.x1 - b.x0) * (b.y1 - b.y0), 0);
+    if (area * 2 > g.width * g.height) return 'whole';
+    return boxes.map((b) => ({ x: b.x0, y: b.y0, width: b.x1 - b.x0, height: b.y1 - b.y0 }));
   }
 
   bitmap(key: string, g: Gray, binarizer: Bin): BinaryBitmap {
@@ -277,12 +296,14 @@ export class Decoder {
   private readonly pdf: PDF417Reader | undefined;
   private readonly linear: LinearReaders;
   private readonly plan: Step[];
+  private readonly look: Look;
 
   constructor(formats: readonly CodeFormat[] = DEFAULT_FORMATS) {
     this.formats = ALL_FORMATS.filter((f) => formats.includes(f));
     this.qr = this.formats.includes('QR_CODE') ? new QRCodeReader() : undefined;
     this.pdf = this.formats.includes('PDF_417') ? new PDF417Reader() : undefined;
     this.linear = new LinearReaders(this.formats);
+    this.look = { qr: !!this.qr, linear: this.linear.any, pdf417: !!this.pdf };
     this.plan = this.makePlan();
   }
 
@@ -428,24 +449,30 @@ export class Decoder {
       if (!qr && !linear) return undefined;
       // enlarged, and sharpened: small codes far away, and soft ones out of focus. QR only
       // around the finder patterns of small codes the check saw (module of at most 4 px: a
-      // bigger code is as readable at working size as enlarged); the whole frame when they are
-      // everywhere, and the whole scan box
+      // bigger code is as readable at working size as enlarged), box by box; the whole frame
+      // when they are everywhere, and the whole scan box
       const whole = () => c.gray('big', () => enlarge(sharpen(base)));
-      const box = !qr ? undefined : c.roi ? 'whole' : c.finderBox(base);
-      const qrKey = box === 'whole' ? 'big' : 'bigFinders';
-      const gq = !box
-        ? undefined
-        : box === 'whole'
-          ? whole()
-          : c.gray(qrKey, () => enlarge(sharpen(crop(base, box))));
+      const boxes = !qr ? [] : c.roi ? 'whole' : c.finderBoxes(base);
+      const qrIn = (key: string, g: Gray | undefined) =>
+        this.qrCode(c, key, g, 'hybrid') ?? this.qrCode(c, key, g, 'local');
+      const qrRead =
+        boxes === 'whole'
+          ? qrIn('big', whole())
+          : boxes.reduce<Decoded | undefined>(
+              (read, box, i) =>
+                read ??
+                qrIn(
+                  `bigFinders${i}`,
+                  c.gray(`bigFinders${i}`, () => enlarge(sharpen(crop(base, box)))),
+                ),
+              undefined,
+            );
       // the 1D part reads 12 rows (and their neighbours): only those are made, unless the QR
       // part made the whole image anyway
       const rows = () =>
         c.gray('bigRows', () => enlargeSharpenedRows(base, rowsRead(base.height * 2, 12)));
       return (
-        this.qrCode(c, qrKey, gq, 'hybrid') ??
-        this.qrCode(c, qrKey, gq, 'local') ??
-        (linear ? this.oneD(c, box === 'whole' ? whole() : rows(), 12) : undefined)
+        qrRead ?? (linear ? this.oneD(c, boxes === 'whole' ? whole() : rows(), 12) : undefined)
       );
     });
     return steps;
@@ -481,7 +508,7 @@ export class Decoder {
     const t0 = now();
     const budget = opts.budgetMs ?? Infinity;
     const n = this.plan.length;
-    const ctx = new FrameContext(frame, opts.roi, opts.precheck !== false);
+    const ctx = new FrameContext(frame, opts.roi, opts.precheck !== false, this.look);
     if (opts.precheck !== false) {
       // the grey frame it looks at is the plan's own (computed once, used by the steps)
       const t1 = opts.trace ? now() : 0;

@@ -243,5 +243,20 @@ describe('candidates: where the finder patterns are (the small step looks only t
       expect(Math.abs(p.y - 0.4 * f.height)).toBeLessThan(0.25 * f.height);
       expect(p.module).toBeGreaterThan(1);
     }
+    // each listed once, not once for every row that crosses it
+    for (const [i, p] of finders.entries()) {
+      for (const o of finders.slice(i + 1)) {
+        const apart = Math.max(Math.abs(p.x - o.x), Math.abs(p.y - o.y));
+        expect(apart).toBeGreaterThan(1.5 * Math.min(p.module, o.module));
+      }
+    }
+  });
+
+  it('looks only for the kinds of code the decoder reads', () => {
+    const g = grayOf(qr());
+    expect(candidates(g).qr).toBe(true);
+    const seen = candidates(g, undefined, { qr: false, linear: true, pdf417: false });
+    expect([seen.qr, seen.finders, seen.pdf417]).toEqual([false, [], false]);
+    expect(candidates(g, undefined, { qr: true, linear: false, pdf417: false }).linear).toBe(false);
   });
 });
