@@ -118,17 +118,27 @@ export function createSandboxServer(
   const hung = new Set<Socket>();
   const delays = new Set<Delay>();
 
-  /** Waits ms (wall clock): true when it elapsed with the server still open, else false. */
+  /**
+   * Waits at least ms (wall clock): true when it elapsed with the server still open, else false.
+   * A Node timer may fire up to a millisecond early against the clock (the event loop's time is
+   * taken once an iteration), so it is armed again for whatever is left: injected latency is
+   * never shorter than asked (bench:lookup checks it).
+   */
   function wait(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const delay: Delay = {
-        timer: setTimeout(() => {
+      const start = performance.now();
+      const arm = (left: number) =>
+        setTimeout(() => {
+          const rest = ms - (performance.now() - start);
+          if (rest > 0) {
+            delay.timer = arm(rest);
+            return;
+          }
           delays.delete(delay);
           // close() stops listening at once, before the 'close' event below.
           resolve(server.listening);
-        }, ms),
-        resolve,
-      };
+        }, Math.ceil(left));
+      const delay: Delay = { timer: arm(ms), resolve };
       delays.add(delay);
     });
   }

@@ -37,6 +37,23 @@ describe('fault injection', () => {
     expect(sb.sim.faults.list()).toEqual([]);
   });
 
+  it('latency: never shorter than asked, measured at the server from request to answer', async () => {
+    // a Node timer may fire up to a millisecond early against the clock: the wait is re-armed
+    const { sb, wx } = await setup();
+    const held: number[] = [];
+    sb.server.prependListener('request', (req, res) => {
+      if (!(req.url ?? '').startsWith('/card/code/get')) return;
+      const t = performance.now();
+      res.once('finish', () => held.push(performance.now() - t));
+    });
+    sb.sim.faults.add({ path: '/card/code/get', kind: 'latency', ms: 7, count: 40 });
+    for (let i = 0; i < 40; i++) {
+      expect((await wx.post('/card/code/get', { code: '100000000001' })).errcode).toBe(0);
+    }
+    expect(held).toHaveLength(40);
+    expect(Math.min(...held)).toBeGreaterThanOrEqual(7);
+  });
+
   it('hang: never answers and changes nothing, until the client gives up', async () => {
     const { sb, wx } = await setup();
     await control(sb, 'POST', '/faults', { path: '/card/code/consume', kind: 'hang' });
