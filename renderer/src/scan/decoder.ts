@@ -6,9 +6,10 @@
  * @zxing/library but a plan of steps:
  *
  * Before the plan, an empty-frame check (precheck.ts) skips frames with no patch busy enough
- * to be a code; after its first step, every step runs its QR part only where a second check
- * (candidates.ts) saw a finder pattern, its 1D and PDF417 parts only where it saw bars. The
- * plan, ordered by reads per ms on bench:decode's corpus:
+ * to be a code; after the QR and 1D parts of its first step, every part runs only where a
+ * second check (candidates.ts) saw its kind of code: QR where it saw a finder pattern, 1D where
+ * it saw bars, PDF417 where it saw a PDF417 guard pattern. The plan, ordered by reads per ms on
+ * bench:decode's corpus:
  *
  *   roi        the scan box at full resolution: QR (hybrid binarizer), 1D rows and columns,
  *              PDF417
@@ -20,7 +21,7 @@
  *   enhanced   contrast stretched and smoothed: faint screens, moiré, sensor noise
  *   harder     TRY_HARDER for QR at full resolution (frames that were shrunk), dense 1D rows
  *   small      the scan box enlarged 2x and sharpened: small codes far away, soft focus (QR:
- *              without a scan box, only around the finder patterns the candidates check saw)
+ *              without a scan box, only round each cluster of small codes' finder patterns)
  *
  * 1D rows are binarized by their edges to a quarter pixel (linear.ts); tilted QR codes get a
  * fourth-corner rescue (qr.ts); a bug in the library's Code 128 reader is fixed at load
@@ -214,9 +215,9 @@ class FrameContext {
   }
 
   /**
-   * What kinds of code the frame may show (candidates.ts), computed on first use: every step
-   * after the first runs its QR part only where a finder pattern is seen, its 1D and PDF417
-   * parts only where bars line up. Without the check (`check` false: tests, comparisons)
+   * What kinds of code the frame may show (candidates.ts), computed on first use: every part
+   * after the first step's QR and 1D parts runs only where its kind is seen (a finder pattern,
+   * bars lined up, a PDF417 guard). Without the check (`check` false: tests, comparisons)
    * everything may be there.
    */
   may(kind: 'qr' | 'linear' | 'pdf417'): boolean {

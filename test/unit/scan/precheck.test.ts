@@ -95,7 +95,7 @@ describe('precheck: saves the plan on plain empty frames', () => {
 
 describe('candidates: every step after the first runs only on what the frame shows', () => {
   // The corpus pictures that only a step after the first reads (bench:decode's trace): its QR
-  // part runs only where a finder pattern is seen, its 1D and PDF417 parts only where bars are.
+  // part runs only where a finder pattern is seen, its 1D parts only where bars are.
   // inverted-04 (a dark-mode QR code), inverted-10 and rotated-06 (barcodes with modules of 3 px
   // and more) were the ones an earlier check missed.
   it.each([
