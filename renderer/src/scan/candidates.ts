@@ -5,19 +5,22 @@
  * Three questions, the first two on the frame at about 640 px wide, binarized against the mean
  * of a 44x44 window around each 4x4 block of pixels (flat windows all light):
  *
- * - QR: a finder pattern. As zxing's FinderPatternFinder, but sparse (every 2nd row): a run of
+ * - QR: a finder pattern. As zxing's FinderPatternFinder, but sparse (every 3rd row): a run of
  *   dark, light, dark, light, dark in the ratio 1:1:3:1:1 (or its inverse, light on dark, for a
  *   dark-mode code), whose centre column crosses the same ratio at about the same size and
  *   whose diagonal through the centre crosses it too. zxing reads no QR code without three.
- * - 1D: bars. On rows 8 px apart three at a time (and on every 4th column, for a barcode held
+ * - 1D: bars. On rows 8 px apart three at a time, starting every 8 px (and on columns, every
+ *   4th column in threes 8 px apart, starting every 8 px, for a barcode held
  *   sideways), 19 edges one after another (two groups of 10, each at most 96 px long: modules
  *   of up to about 7 px) that line up across the three rows with the same tilt (a shift of up
  *   to 8 px from row to row, 45°), between elements of more than one width. Every barcode we
- *   read has that: the shortest (Code 39 with one character) has 29 edges, our 1D reads need
- *   two scan lines 10 px apart to agree (so bars at least that tall), and every symbology has
- *   narrow and wide elements, where stripes, weaves and tiles repeat one width.
+ *   read has that: the shortest (Code 39 with one character) has 29 edges; a triple of rows
+ *   falls within bars 24 px tall wherever they are (the symbologies' specifications recommend
+ *   bars at least 15% of the code's width, and a phone shows them about a quarter: 24 px is a
+ *   barcode of 160 px wide or less, hardly readable at 640 px); and every symbology has narrow
+ *   and wide elements, where stripes, weaves and tiles repeat one width.
  * - PDF417: its start or stop pattern (8:1:1:1:1:1:1:3 and 7:1:1:3:1:1:1:2:1, either way round,
- *   either polarity) at about the same place on three rows 4 px apart (of the 640 px view), on
+ *   either polarity) at about the same place on three rows 6 px apart (of the 640 px view), on
  *   the frame at full resolution (the PDF417 parts read full-resolution frames too), each row
  *   binarized on its own. @zxing/library's detector finds a PDF417 only by one of the two.
  *
@@ -243,7 +246,7 @@ function crossRuns(
 function findFinders(bin: Uint8Array, w: number, h: number, k: number): Finder[] {
   const found: Finder[] = [];
   const five = [0, 0, 0, 0, 0]; // the last five runs, the one that just closed last
-  for (let y = 1; y < h; y += 2) {
+  for (let y = 1; y < h; y += 3) {
     const o = y * w;
     let colour = bin[o]!;
     let n = 0;
@@ -404,7 +407,7 @@ const GUARDS: readonly (readonly number[])[] = [
  * Rows apart the guard is looked for, on how many rows one after another it must be seen, and
  * the most it may shift (px) from one to the next.
  */
-const GUARD_GAP = 4;
+const GUARD_GAP = 6;
 const GUARD_ROWS = 3;
 const GUARD_SHIFT = 4;
 /**
@@ -561,7 +564,7 @@ function guardsAlong(g: Gray): boolean {
 
 function barsAlongColumns(bin: Uint8Array, w: number, h: number): boolean {
   const { cols, n } = columns(bin, w, h);
-  return barsAlong(cols, h, n, 1, BAR_GAP / 4);
+  return barsAlong(cols, h, n, 2, BAR_GAP / 4);
 }
 
 /** Every 4th column (0, 4, 8, ...) as a row: the columns `barsAlong` reads, turned. */
@@ -596,8 +599,9 @@ export function candidates(g: Gray, shrunk?: Shrunk, look: Look = EVERYTHING): C
       seen.qr = seen.finders.length > 0;
     }
     // across the rows, and across the columns for a barcode held sideways
-    // (the columns: every 4th, turned, one after another, 8 px apart two rows of them)
-    if (look.linear) seen.linear = barsAlong(bin, w, h) || barsAlongColumns(bin, w, h);
+    // (the columns: every 4th, turned, one after another, 8 px apart two rows of them); a
+    // triple of rows (or columns) starts every 8 px: a barcode we read stands taller than that
+    if (look.linear) seen.linear = barsAlong(bin, w, h, 8) || barsAlongColumns(bin, w, h);
   }
   // rows only: the PDF417 reader turns a frame 180° but never 90°
   if (look.pdf417) seen.pdf417 = guardsAlong(g);

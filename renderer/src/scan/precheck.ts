@@ -1,7 +1,7 @@
 /**
  * The empty-frame check: a till camera mostly sees no code (the counter, a hand, a receipt),
  * and the decoder's plan costs tens to hundreds of ms on a frame where it finds nothing. This
- * check looks at a sparse grid of scan lines (every 4th row and every 4th column of the frame
+ * check looks at a sparse grid of scan lines (every 6th row and every 6th column of the frame
  * at about 640 px wide) and asks one question: is there a patch of the frame busy enough with
  * sharp light/dark alternations to be a code? Every code is one: a QR code's modules and a
  * barcode's bars make many transitions on short stretches of a line, in both directions for a
@@ -23,7 +23,7 @@ import type { Gray } from './gray';
 /** Working width: frames are sampled at about 640 px wide (a 720p frame 2x2-averaged). */
 const WORK_WIDTH = 640;
 /** Lines sampled: every STEP-th row and column of the working image. */
-const STEP = 4;
+const STEP = 6;
 /** A patch is CELL x CELL working pixels. */
 const CELL = 32;
 /** Transitions a patch must average per stretch of line (CELL px) in one direction. */
