@@ -6,7 +6,13 @@
  * (an integral image makes it O(pixels)), so it follows glare gradients and reads faint codes;
  * windows without enough variation are left light, so flat areas do not turn into speckle.
  */
-import { Binarizer, BitMatrix, type BitArray, type LuminanceSource } from '@zxing/library';
+import {
+  Binarizer,
+  BitMatrix,
+  HybridBinarizer,
+  type BitArray,
+  type LuminanceSource,
+} from '@zxing/library';
 
 export class LocalMeanBinarizer extends Binarizer {
   private matrix: BitMatrix | undefined;
@@ -71,6 +77,108 @@ export class LocalMeanBinarizer extends Binarizer {
 
   override createBinarizer(source: LuminanceSource): Binarizer {
     return new LocalMeanBinarizer(source, this.radius);
+  }
+}
+
+/**
+ * @zxing/library's HybridBinarizer, the same bits (tested on every corpus frame and on noise),
+ * about twice as fast: the library's port sets each dark pixel through `BitMatrix.set()` and
+ * keeps its block black points in an array of arrays; here the bits go straight into the
+ * matrix's words and the black points are one array. The decoder's first step binarizes every
+ * frame with it, so it is on the counter's hot path.
+ *
+ * The algorithm, as the library's: 8x8 blocks; a block's black point is its mean, or, where its
+ * range is 24 levels or less (flat), half its minimum, raised to its neighbours' average black
+ * point (above, left twice, above-left) where its minimum is below that; each pixel is dark at
+ * or below the mean of the 5x5 black points around its block (clamped at the edges). Images
+ * under 40 px a side go to the global histogram binarizer, as in the library.
+ */
+export class FastHybridBinarizer extends HybridBinarizer {
+  private bits: BitMatrix | undefined;
+
+  override getBlackMatrix(): BitMatrix {
+    if (this.bits) return this.bits;
+    const source = this.getLuminanceSource();
+    const width = source.getWidth();
+    const height = source.getHeight();
+    if (width < 40 || height < 40) return (this.bits = super.getBlackMatrix());
+    const lum = source.getMatrix();
+    const subW = (width + 7) >> 3;
+    const subH = (height + 7) >> 3;
+    const maxX = width - 8;
+    const maxY = height - 8;
+    // block black points
+    const bp = new Int32Array(subW * subH);
+    for (let by = 0; by < subH; by++) {
+      const yo = Math.min(by << 3, maxY);
+      for (let bx = 0; bx < subW; bx++) {
+        const xo = Math.min(bx << 3, maxX);
+        let sum = 0;
+        let min = 255;
+        let max = 0;
+        let yy = 0;
+        let o = yo * width + xo;
+        for (; yy < 8; yy++, o += width) {
+          for (let xx = 0; xx < 8; xx++) {
+            const v = lum[o + xx]!;
+            sum += v;
+            if (v < min) min = v;
+            if (v > max) max = v;
+          }
+          if (max - min > 24) {
+            // enough contrast: the rest of the block only summed
+            for (yy++, o += width; yy < 8; yy++, o += width) {
+              for (let xx = 0; xx < 8; xx++) sum += lum[o + xx]!;
+            }
+            break;
+          }
+        }
+        let average = sum >> 6;
+        if (max - min <= 24) {
+          average = min / 2;
+          if (by > 0 && bx > 0) {
+            const i = by * subW + bx;
+            const neighbours = (bp[i - subW]! + 2 * bp[i - 1]! + bp[i - subW - 1]!) / 4;
+            if (min < neighbours) average = neighbours;
+          }
+        }
+        bp[by * subW + bx] = average; // (truncated, as the library's Int32Array does)
+      }
+    }
+    // thresholds: the mean of the 5x5 black points around each block
+    const rowSize = (width + 31) >> 5;
+    const bits = new Int32Array(rowSize * height);
+    for (let by = 0; by < subH; by++) {
+      const yo = Math.min(by << 3, maxY);
+      const top = Math.min(Math.max(by, 2), subH - 3);
+      for (let bx = 0; bx < subW; bx++) {
+        const xo = Math.min(bx << 3, maxX);
+        const left = Math.min(Math.max(bx, 2), subW - 3);
+        let sum = 0;
+        for (let z = -2; z <= 2; z++) {
+          const r = (top + z) * subW + left;
+          sum += bp[r - 2]! + bp[r - 1]! + bp[r]! + bp[r + 1]! + bp[r + 2]!;
+        }
+        const threshold = sum / 25;
+        // a block row's 8 bits at once, into its word (and the next, where it straddles two)
+        const word = xo >> 5;
+        const shift = xo & 31;
+        for (let y = yo, o = yo * width + xo; y < yo + 8; y++, o += width) {
+          let m = 0;
+          for (let x = 0; x < 8; x++) if (lum[o + x]! <= threshold) m |= 1 << x;
+          if (m === 0) continue;
+          const at = y * rowSize + word;
+          bits[at]! |= m << shift;
+          if (shift > 24) bits[at + 1]! |= m >>> (32 - shift);
+        }
+      }
+    }
+    this.bits = new BitMatrix(width, height, rowSize, bits);
+    return this.bits;
+  }
+
+  override createBinarizer(source: LuminanceSource): Binarizer {
+    return new FastHybridBinarizer(source);
   }
 }
 

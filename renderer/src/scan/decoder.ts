@@ -42,7 +42,6 @@ import {
   BinaryBitmap,
   DecodeHintType,
   GlobalHistogramBinarizer,
-  HybridBinarizer,
   PDF417Reader,
   QRCodeReader,
   RGBLuminanceSource,
@@ -66,7 +65,7 @@ import {
   type PixelRect,
   type Rect,
 } from './gray';
-import { LocalMeanBinarizer } from './binarizers';
+import { FastHybridBinarizer, LocalMeanBinarizer } from './binarizers';
 import { LinearReaders, rowsRead, scanRows, type RowScanOptions, type SeenLine } from './linear';
 import { MAX_FINDERS, candidates, type Candidates, type Look } from './candidates';
 import { precheck } from './precheck';
@@ -280,7 +279,7 @@ class FrameContext {
       const source = new RGBLuminanceSource(g.data, g.width, g.height);
       const bin: Binarizer =
         binarizer === 'hybrid'
-          ? new HybridBinarizer(source)
+          ? new FastHybridBinarizer(source)
           : binarizer === 'local'
             ? new LocalMeanBinarizer(source)
             : new GlobalHistogramBinarizer(source);

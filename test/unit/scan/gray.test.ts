@@ -14,8 +14,8 @@ import {
 } from '../../../renderer/src/scan/gray';
 import { LinearReaders, rowsRead, scanRows } from '../../../renderer/src/scan/linear';
 import { candidates } from '../../../renderer/src/scan/candidates';
-import { LocalMeanBinarizer } from '../../../renderer/src/scan/binarizers';
-import { RGBLuminanceSource } from '@zxing/library';
+import { FastHybridBinarizer, LocalMeanBinarizer } from '../../../renderer/src/scan/binarizers';
+import { HybridBinarizer, RGBLuminanceSource } from '@zxing/library';
 import { prng, renderScene } from '../../bench/make-decode-corpus';
 
 function noise(width: number, height: number, seed: number): Gray {
@@ -180,6 +180,37 @@ describe('LocalMeanBinarizer: 32-bit integral images, the bits of the sums done 
       const v = g.data[y * 640 + x]!;
       const dark = v < mean && variance >= 36 && v < mean - 0.2 * Math.sqrt(variance);
       expect(m.get(x, y), `${x},${y}`).toBe(dark);
+    }
+  });
+});
+
+describe("FastHybridBinarizer: @zxing/library's HybridBinarizer, bit for bit", () => {
+  const same = (g: Gray) => {
+    const source = new RGBLuminanceSource(g.data, g.width, g.height);
+    const theirs = new HybridBinarizer(source).getBlackMatrix();
+    const ours = new FastHybridBinarizer(source).getBlackMatrix();
+    return ours.equals(theirs);
+  };
+
+  it.each([
+    [640, 480],
+    [643, 357], // blocks at the right and bottom edges overlap the ones before
+    [41, 40],
+    [39, 200], // under 40 px a side: the global histogram binarizer, as the library does
+  ])('noise, %ix%i', (w, h) => {
+    expect(same(noise(w, h, w * 7 + h))).toBe(true);
+  });
+
+  it('camera scenes: a QR code, a barcode, dark mode, flat areas beside busy ones', () => {
+    for (const [i, code] of [
+      { kind: 'qr' as const, text: '178847660332' },
+      { kind: 'code128' as const, text: '184204778342' },
+    ].entries()) {
+      for (const dark of [false, true]) {
+        const g = scene(640, 480, 20 + i, code, { dark, scale: 0.6 });
+        expect(same(g)).toBe(true);
+        expect(same(shrink(g, 3))).toBe(true);
+      }
     }
   });
 });
