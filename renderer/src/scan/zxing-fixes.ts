@@ -17,7 +17,12 @@
  * scans (about half of the row readers' time on bench:decode's textured frames). The same
  * search run by run (a run's length from `getNextSet`/`getNextUnset`, which skip whole words)
  * and the same classification with plain loops: the same answers (tested against the
- * library's own on random and Code 39 rows, test/unit/scan/zxing-fixes.test.ts).
+ * library's own on random and Code 39 rows, test/unit/scan/zxing-fixes.test.ts), with a cheap
+ * test before the classification (the asterisk's three wide elements must each be longer than
+ * all six others, which the classification requires). The Code 128 start search (the fix
+ * above) also goes run by run, with the answers of its walk a bit at a time (tested). Both
+ * together: the 1D part of the decoder's first step (16 rows, every format, both ways) about
+ * 1.0 ms instead of 1.4 on a 640x480 frame with no code.
  */
 import {
   type BitArray,
@@ -63,54 +68,55 @@ export function applyZxingFixes() {
   ) {
     return; // a version of the library without the bug's shape: leave it alone
   }
+  // Run by run (a run's length from getNextSet/getNextUnset, which skip whole words), as the
+  // Code 39 search below: the same windows and answers as a walk a bit at a time.
   C.findStartPattern = function findStartPattern(row: BitArray): Int32Array {
     const width = row.getSize();
-    const rowOffset = row.getNextSet(0);
-    let counterPosition = 0;
-    const counters = new Int32Array(6);
-    let patternStart = rowOffset;
-    let isWhite = false;
     const patternLength = 6;
-    for (let i = rowOffset; i < width; i++) {
-      if (row.get(i) !== isWhite) {
-        counters[counterPosition]!++;
-      } else {
-        if (counterPosition === patternLength - 1) {
-          let bestVariance = C.MAX_AVG_VARIANCE;
-          let bestMatch = -1;
-          for (let startCode = C.CODE_START_A; startCode <= C.CODE_START_C; startCode++) {
-            const variance = O.patternMatchVariance(
-              counters,
-              C.CODE_PATTERNS[startCode]!,
-              C.MAX_INDIVIDUAL_VARIANCE,
-            );
-            if (variance < bestVariance) {
-              bestVariance = variance;
-              bestMatch = startCode;
-            }
+    const counters = new Int32Array(patternLength);
+    let i = row.getNextSet(0);
+    let patternStart = i;
+    let counterPosition = 0;
+    let isWhite = false;
+    while (i < width) {
+      const end = isWhite ? row.getNextSet(i) : row.getNextUnset(i);
+      counters[counterPosition] = end - i;
+      if (end >= width) break; // the last run never closes: no pattern ends in it
+      if (counterPosition === patternLength - 1) {
+        let bestVariance = C.MAX_AVG_VARIANCE;
+        let bestMatch = -1;
+        for (let startCode = C.CODE_START_A; startCode <= C.CODE_START_C; startCode++) {
+          const variance = O.patternMatchVariance(
+            counters,
+            C.CODE_PATTERNS[startCode]!,
+            C.MAX_INDIVIDUAL_VARIANCE,
+          );
+          if (variance < bestVariance) {
+            bestVariance = variance;
+            bestMatch = startCode;
           }
-          // whitespace before the start pattern, at least half its width
-          if (
-            bestMatch >= 0 &&
-            row.isRange(
-              Math.max(0, Math.floor(patternStart - (i - patternStart) / 2)),
-              patternStart,
-              false,
-            )
-          ) {
-            return Int32Array.from([patternStart, i, bestMatch]);
-          }
-          patternStart += counters[0]! + counters[1]!;
-          counters.copyWithin(0, 2, patternLength);
-          counters[counterPosition - 1] = 0;
-          counters[counterPosition] = 0;
-          counterPosition--;
-        } else {
-          counterPosition++;
         }
-        counters[counterPosition] = 1;
-        isWhite = !isWhite;
+        // whitespace before the start pattern, at least half its width
+        if (
+          bestMatch >= 0 &&
+          row.isRange(
+            Math.max(0, Math.floor(patternStart - (end - patternStart) / 2)),
+            patternStart,
+            false,
+          )
+        ) {
+          return Int32Array.from([patternStart, end, bestMatch]);
+        }
+        patternStart += counters[0]! + counters[1]!;
+        counters.copyWithin(0, 2, patternLength);
+        counters[counterPosition - 1] = 0;
+        counters[counterPosition] = 0;
+        counterPosition--;
+      } else {
+        counterPosition++;
       }
+      isWhite = !isWhite;
+      i = end;
     }
     throw new NotFoundException();
   };
@@ -142,7 +148,16 @@ export function applyZxingFixes() {
       if (end >= width) break; // the last run never closes: no pattern ends in it
       if (counterPosition === last) {
         // whitespace before the start pattern, at least half its width
+        // The asterisk (0x094) is wide at elements 1, 4 and 6: the classification can give it
+        // only when those three are each longer than all six others (a cheap test first)
+        const wide = Math.min(counters[1]!, counters[4]!, counters[6]!);
         if (
+          wide > counters[0]! &&
+          wide > counters[2]! &&
+          wide > counters[3]! &&
+          wide > counters[5]! &&
+          wide > counters[7]! &&
+          wide > counters[8]! &&
           toNarrowWidePattern(counters) === C39.ASTERISK_ENCODING &&
           row.isRange(
             Math.max(0, patternStart - Math.floor((end - patternStart) / 2)),

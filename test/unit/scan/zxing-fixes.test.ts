@@ -1,9 +1,17 @@
 /**
  * The Code 39 start search and classification replaced for speed (zxing-fixes.ts) give the
  * library's own answers: on random rows, on rows with Code 39 in them, and on random counters.
+ * The Code 128 start search (fixed, then made run by run) gives the answers of the fix's walk a
+ * bit at a time (kept here as the reference), on random rows and rows with Code 128 starts.
  */
 import { describe, expect, it } from 'vitest';
-import { BitArray, Code39Reader } from '@zxing/library';
+import {
+  BitArray,
+  Code128Reader,
+  Code39Reader,
+  NotFoundException,
+  OneDReader,
+} from '@zxing/library';
 import { replaced } from '../../../renderer/src/scan/zxing-fixes';
 import '../../../renderer/src/scan/linear'; // applies the fixes
 import { prng } from '../../bench/make-decode-corpus';
@@ -87,5 +95,108 @@ describe('Code 39 start search (zxing-fixes.ts): the library’s answers, faster
       const c = Int32Array.from({ length: 9 }, () => 1 + Math.floor(rnd() * (n % 2 ? 4 : 12)));
       expect(C39.toNarrowWidePattern(c)).toBe(replaced.toNarrowWidePattern!(c));
     }
+  });
+});
+
+interface Code128Statics {
+  CODE_PATTERNS: Int32Array[];
+  CODE_START_A: number;
+  CODE_START_C: number;
+  MAX_AVG_VARIANCE: number;
+  MAX_INDIVIDUAL_VARIANCE: number;
+  findStartPattern(row: BitArray): Int32Array;
+}
+const C128 = Code128Reader as unknown as Code128Statics;
+const variance = (
+  OneDReader as unknown as {
+    patternMatchVariance(c: Int32Array, p: Int32Array, max: number): number;
+  }
+).patternMatchVariance;
+
+/** The fixed start search as it was first written: a bit at a time (the Java original's walk). */
+function startBitByBit(row: BitArray): Int32Array {
+  const width = row.getSize();
+  const rowOffset = row.getNextSet(0);
+  let counterPosition = 0;
+  const counters = new Int32Array(6);
+  let patternStart = rowOffset;
+  let isWhite = false;
+  for (let i = rowOffset; i < width; i++) {
+    if (row.get(i) !== isWhite) {
+      counters[counterPosition]!++;
+    } else {
+      if (counterPosition === 5) {
+        let bestVariance = C128.MAX_AVG_VARIANCE;
+        let bestMatch = -1;
+        for (let code = C128.CODE_START_A; code <= C128.CODE_START_C; code++) {
+          const v = variance(counters, C128.CODE_PATTERNS[code]!, C128.MAX_INDIVIDUAL_VARIANCE);
+          if (v < bestVariance) {
+            bestVariance = v;
+            bestMatch = code;
+          }
+        }
+        if (
+          bestMatch >= 0 &&
+          row.isRange(
+            Math.max(0, Math.floor(patternStart - (i - patternStart) / 2)),
+            patternStart,
+            false,
+          )
+        ) {
+          return Int32Array.from([patternStart, i, bestMatch]);
+        }
+        patternStart += counters[0]! + counters[1]!;
+        counters.copyWithin(0, 2, 6);
+        counters[counterPosition - 1] = 0;
+        counters[counterPosition] = 0;
+        counterPosition--;
+      } else {
+        counterPosition++;
+      }
+      counters[counterPosition] = 1;
+      isWhite = !isWhite;
+    }
+  }
+  throw new NotFoundException();
+}
+
+/** A row of runs: noise, then (sometimes) a Code 128 start pattern after a quiet zone, noise. */
+function row128(seed: number): BitArray {
+  const rnd = prng(seed);
+  const runs: number[] = [];
+  const noise = () => {
+    for (let n = Math.floor(rnd() * 40); n > 0; n--) runs.push(1 + Math.floor(rnd() * 12));
+  };
+  noise();
+  if (rnd() < 0.7) {
+    const m = 1 + Math.floor(rnd() * 4);
+    if (runs.length % 2 === 1) runs.push(1); // the quiet zone is a space
+    runs.push(Math.round(m * 12 * rnd())); // quiet zone, sometimes too short
+    const start = C128.CODE_PATTERNS[C128.CODE_START_A + Math.floor(rnd() * 3)]!;
+    for (const w of start)
+      runs.push(Math.max(1, w * m + (rnd() < 0.2 ? (rnd() < 0.5 ? -1 : 1) : 0)));
+  }
+  noise();
+  const size = runs.reduce((a, b) => a + b, 0) + Math.floor(rnd() * 3);
+  const bits = new BitArray(Math.max(1, size));
+  let x = 0;
+  runs.forEach((n, i) => {
+    if (i % 2 === 1 && x < size) bits.setRange(x, Math.min(size, x + n));
+    x += n;
+  });
+  return bits;
+}
+
+describe('Code 128 start search (zxing-fixes.ts): run by run, the answers of a walk bit by bit', () => {
+  it('finds the same start pattern, or none, on 3000 rows', () => {
+    let found = 0;
+    for (let seed = 1; seed <= 3000; seed++) {
+      const r = row128(seed);
+      const ours = outcome(() => Array.from(C128.findStartPattern(r)));
+      const reference = outcome(() => Array.from(startBitByBit(r)));
+      expect(ours, `row ${seed}`).toEqual(reference);
+      if (Array.isArray(ours)) found++;
+    }
+    expect(found).toBeGreaterThan(300); // the rows do exercise the match
   });
 });
