@@ -80,69 +80,122 @@ export class LocalMeanBinarizer extends Binarizer {
   }
 }
 
+/** Per 8x8 block of an image (clamped inside it, as the hybrid binarizer's): sum, min, max. */
+interface BlockStats {
+  sum: Int32Array;
+  min: Uint8Array;
+  max: Uint8Array;
+}
+
+/** The block statistics of a luminance array, made once and shared by both polarities. */
+const blockStatsOf = new WeakMap<Uint8ClampedArray, BlockStats>();
+
+function blockStats(lum: Uint8ClampedArray, width: number, height: number): BlockStats {
+  let stats = blockStatsOf.get(lum);
+  if (stats) return stats;
+  const subW = (width + 7) >> 3;
+  const subH = (height + 7) >> 3;
+  const maxX = width - 8;
+  const maxY = height - 8;
+  stats = {
+    sum: new Int32Array(subW * subH),
+    min: new Uint8Array(subW * subH),
+    max: new Uint8Array(subW * subH),
+  };
+  for (let by = 0; by < subH; by++) {
+    const yo = Math.min(by << 3, maxY);
+    for (let bx = 0; bx < subW; bx++) {
+      const xo = Math.min(bx << 3, maxX);
+      let sum = 0;
+      let min = 255;
+      let max = 0;
+      for (let yy = 0, o = yo * width + xo; yy < 8; yy++, o += width) {
+        for (let xx = 0; xx < 8; xx++) {
+          const v = lum[o + xx]!;
+          sum += v;
+          if (v < min) min = v;
+          if (v > max) max = v;
+        }
+      }
+      const i = by * subW + bx;
+      stats.sum[i] = sum;
+      stats.min[i] = min;
+      stats.max[i] = max;
+    }
+  }
+  blockStatsOf.set(lum, stats);
+  return stats;
+}
+
 /**
  * @zxing/library's HybridBinarizer, the same bits (tested on every corpus frame and on noise),
- * about twice as fast: the library's port sets each dark pixel through `BitMatrix.set()` and
- * keeps its block black points in an array of arrays; here the bits go straight into the
- * matrix's words and the black points are one array. The decoder's first step binarizes every
- * frame with it, so it is on the counter's hot path.
+ * faster: the library's port sets each dark pixel through `BitMatrix.set()` and keeps its block
+ * black points in an array of arrays; here a block row's bits go into the matrix's words at
+ * once and the black points are one array. With `inverted`, the bits the library's gives on the
+ * image inverted (255 - each level), without making that image: the same block statistics
+ * (shared with this polarity's binarizer of the same image), the sums, minima and maxima
+ * mirrored. The decoder's first step binarizes every frame with it, and the `inverted` step
+ * every frame that goes on, so it is on the counter's hot path.
  *
  * The algorithm, as the library's: 8x8 blocks; a block's black point is its mean, or, where its
  * range is 24 levels or less (flat), half its minimum, raised to its neighbours' average black
  * point (above, left twice, above-left) where its minimum is below that; each pixel is dark at
- * or below the mean of the 5x5 black points around its block (clamped at the edges). Images
- * under 40 px a side go to the global histogram binarizer, as in the library.
+ * or below the mean of the 5x5 black points around its block (clamped at the edges). (The
+ * library stops updating a block's range once it passes 24 levels; the decision is the same
+ * with the whole block's.) Images under 40 px a side go to the global histogram binarizer, as
+ * in the library.
  */
 export class FastHybridBinarizer extends HybridBinarizer {
   private bits: BitMatrix | undefined;
+
+  constructor(
+    source: LuminanceSource,
+    private readonly inverted = false,
+  ) {
+    super(source);
+  }
 
   override getBlackMatrix(): BitMatrix {
     if (this.bits) return this.bits;
     const source = this.getLuminanceSource();
     const width = source.getWidth();
     const height = source.getHeight();
-    if (width < 40 || height < 40) return (this.bits = super.getBlackMatrix());
+    if (width < 40 || height < 40) {
+      this.bits = this.inverted
+        ? new HybridBinarizer(source.invert()).getBlackMatrix()
+        : super.getBlackMatrix();
+      return this.bits;
+    }
     const lum = source.getMatrix();
     const subW = (width + 7) >> 3;
     const subH = (height + 7) >> 3;
     const maxX = width - 8;
     const maxY = height - 8;
+    const stats = blockStats(lum, width, height);
+    const inverted = this.inverted;
     // block black points
     const bp = new Int32Array(subW * subH);
     for (let by = 0; by < subH; by++) {
-      const yo = Math.min(by << 3, maxY);
       for (let bx = 0; bx < subW; bx++) {
-        const xo = Math.min(bx << 3, maxX);
-        let sum = 0;
-        let min = 255;
-        let max = 0;
-        let yy = 0;
-        let o = yo * width + xo;
-        for (; yy < 8; yy++, o += width) {
-          for (let xx = 0; xx < 8; xx++) {
-            const v = lum[o + xx]!;
-            sum += v;
-            if (v < min) min = v;
-            if (v > max) max = v;
-          }
-          if (max - min > 24) {
-            // enough contrast: the rest of the block only summed
-            for (yy++, o += width; yy < 8; yy++, o += width) {
-              for (let xx = 0; xx < 8; xx++) sum += lum[o + xx]!;
-            }
-            break;
-          }
+        const i = by * subW + bx;
+        let sum = stats.sum[i]!;
+        let min = stats.min[i]!;
+        let max = stats.max[i]!;
+        if (inverted) {
+          sum = 64 * 255 - sum;
+          const m = min;
+          min = 255 - max;
+          max = 255 - m;
         }
         let average = sum >> 6;
         if (max - min <= 24) {
           average = min / 2;
           if (by > 0 && bx > 0) {
-            const i = by * subW + bx;
             const neighbours = (bp[i - subW]! + 2 * bp[i - 1]! + bp[i - subW - 1]!) / 4;
             if (min < neighbours) average = neighbours;
           }
         }
-        bp[by * subW + bx] = average; // (truncated, as the library's Int32Array does)
+        bp[i] = average; // (truncated, as the library's Int32Array does)
       }
     }
     // thresholds: the mean of the 5x5 black points around each block
@@ -160,12 +213,18 @@ export class FastHybridBinarizer extends HybridBinarizer {
           sum += bp[r - 2]! + bp[r - 1]! + bp[r]! + bp[r + 1]! + bp[r + 2]!;
         }
         const threshold = sum / 25;
+        // dark at or below the threshold; inverted, 255 - v <= threshold
+        const light = 255 - threshold;
         // a block row's 8 bits at once, into its word (and the next, where it straddles two)
         const word = xo >> 5;
         const shift = xo & 31;
         for (let y = yo, o = yo * width + xo; y < yo + 8; y++, o += width) {
           let m = 0;
-          for (let x = 0; x < 8; x++) if (lum[o + x]! <= threshold) m |= 1 << x;
+          if (inverted) {
+            for (let x = 0; x < 8; x++) if (lum[o + x]! >= light) m |= 1 << x;
+          } else {
+            for (let x = 0; x < 8; x++) if (lum[o + x]! <= threshold) m |= 1 << x;
+          }
           if (m === 0) continue;
           const at = y * rowSize + word;
           bits[at]! |= m << shift;
@@ -178,7 +237,7 @@ export class FastHybridBinarizer extends HybridBinarizer {
   }
 
   override createBinarizer(source: LuminanceSource): Binarizer {
-    return new FastHybridBinarizer(source);
+    return new FastHybridBinarizer(source, this.inverted);
   }
 }
 

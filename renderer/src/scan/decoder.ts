@@ -53,7 +53,6 @@ import {
   enlarge,
   enlargeSharpenedRows,
   grayOf,
-  invert,
   sharpen,
   shrink,
   shrinkFactorFor,
@@ -134,7 +133,8 @@ const SMALL_MODULE = 4;
 /** The scan box is kept at full resolution up to a 720p webcam's (about 920x520). */
 const ROI_WORK_PIXELS = 520_000;
 
-type Bin = 'hybrid' | 'global' | 'local';
+/** `hybrid-inverted`: the hybrid binarizer's bits on the image inverted (light-on-dark codes). */
+type Bin = 'hybrid' | 'hybrid-inverted' | 'global' | 'local';
 
 type Step = {
   name: string;
@@ -278,8 +278,8 @@ class FrameContext {
     if (!b) {
       const source = new RGBLuminanceSource(g.data, g.width, g.height);
       const bin: Binarizer =
-        binarizer === 'hybrid'
-          ? new FastHybridBinarizer(source)
+        binarizer === 'hybrid' || binarizer === 'hybrid-inverted'
+          ? new FastHybridBinarizer(source, binarizer === 'hybrid-inverted')
           : binarizer === 'local'
             ? new LocalMeanBinarizer(source)
             : new GlobalHistogramBinarizer(source);
@@ -387,14 +387,14 @@ export class Decoder {
     add('inverted', (c) => {
       const qr = c.may('qr');
       const linear = c.may('linear');
-      const g = qr || c.may('pdf417') ? c.gray('fullWorkInv', () => invert(c.fullWork)) : undefined;
+      // 2D: the working-size image binarized as if inverted (not made: binarizers.ts)
       // 1D: the rows (and columns) of the full frame read inverted, the same bits as on the
       // frame inverted, which is not made (the turned frame is the sideways step's)
       return (
-        (qr ? this.qrCode(c, 'fullWorkInv', g, 'hybrid') : undefined) ??
+        (qr ? this.qrCode(c, 'fullWork', c.fullWork, 'hybrid-inverted') : undefined) ??
         (linear ? this.oneD(c, c.full, 16, 'edges', { invert: true }) : undefined) ??
         (linear ? this.oneD(c, sideways(c), 16, 'edges', { invert: true }) : undefined) ??
-        this.pdf417(c, 'fullWorkInv', g, 'hybrid')
+        this.pdf417(c, 'fullWork', c.fullWork, 'hybrid-inverted')
       );
     });
     // The local-mean binarizer: faint codes, glare gradients; 1D with zxing's row threshold.

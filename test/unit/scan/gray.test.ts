@@ -185,11 +185,17 @@ describe('LocalMeanBinarizer: 32-bit integral images, the bits of the sums done 
 });
 
 describe("FastHybridBinarizer: @zxing/library's HybridBinarizer, bit for bit", () => {
+  // both polarities: `inverted` gives the library's bits on the image inverted, without it
   const same = (g: Gray) => {
     const source = new RGBLuminanceSource(g.data, g.width, g.height);
     const theirs = new HybridBinarizer(source).getBlackMatrix();
     const ours = new FastHybridBinarizer(source).getBlackMatrix();
-    return ours.equals(theirs);
+    const inverted = invert(g);
+    const theirsInverted = new HybridBinarizer(
+      new RGBLuminanceSource(inverted.data, g.width, g.height),
+    ).getBlackMatrix();
+    const oursInverted = new FastHybridBinarizer(source, true).getBlackMatrix();
+    return ours.equals(theirs) && oursInverted.equals(theirsInverted);
   };
 
   it.each([
