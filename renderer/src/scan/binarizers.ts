@@ -87,7 +87,11 @@ interface BlockStats {
   max: Uint8Array;
 }
 
-/** The block statistics of a luminance array, made once and shared by both polarities. */
+/**
+ * The block statistics of a luminance array, made once and shared by both polarities. Keyed by
+ * the array itself: a grey image's pixels never change once it is made (gray.ts), and a cropped
+ * luminance source gives a fresh array each time.
+ */
 const blockStatsOf = new WeakMap<Uint8ClampedArray, BlockStats>();
 
 function blockStats(lum: Uint8ClampedArray, width: number, height: number): BlockStats {

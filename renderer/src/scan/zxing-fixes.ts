@@ -32,7 +32,8 @@ import {
   OneDReader,
 } from '@zxing/library';
 
-interface Code128Statics {
+/** The Code 128 reader's statics the fix is written against (tests use them too). */
+export interface Code128Statics {
   CODE_PATTERNS: Int32Array[];
   CODE_START_A: number;
   CODE_START_C: number;

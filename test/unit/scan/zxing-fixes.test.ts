@@ -12,7 +12,7 @@ import {
   NotFoundException,
   OneDReader,
 } from '@zxing/library';
-import { replaced } from '../../../renderer/src/scan/zxing-fixes';
+import { replaced, type Code128Statics } from '../../../renderer/src/scan/zxing-fixes';
 import '../../../renderer/src/scan/linear'; // applies the fixes
 import { prng } from '../../bench/make-decode-corpus';
 
@@ -40,15 +40,32 @@ const outcome = (f: () => number[]) => {
   }
 };
 
-/** A row of runs: noise, then (sometimes) Code 39 characters, then noise. */
-function row(seed: number): BitArray {
+/**
+ * A row of runs (odd ones dark): noise, then (sometimes) what `middle` adds, then noise, at an
+ * offset of 0 to 2 bits.
+ */
+function runsRow(seed: number, middle: (rnd: () => number, runs: number[]) => void): BitArray {
   const rnd = prng(seed);
   const runs: number[] = [];
   const noise = () => {
     for (let n = Math.floor(rnd() * 40); n > 0; n--) runs.push(1 + Math.floor(rnd() * 12));
   };
   noise();
-  if (rnd() < 0.7) {
+  if (rnd() < 0.7) middle(rnd, runs);
+  noise();
+  const size = runs.reduce((a, b) => a + b, 0) + Math.floor(rnd() * 3);
+  const bits = new BitArray(Math.max(1, size));
+  let x = Math.floor(rnd() * 3);
+  runs.forEach((n, i) => {
+    if (i % 2 === 1 && x < size) bits.setRange(x, Math.min(size, x + n));
+    x += n;
+  });
+  return bits;
+}
+
+/** A row of runs: noise, then (sometimes) Code 39 characters, then noise. */
+const row = (seed: number) =>
+  runsRow(seed, (rnd, runs) => {
     const narrow = 1 + Math.floor(rnd() * 4);
     const wide = Math.round(narrow * (2 + rnd()));
     runs.push(Math.round(narrow * 10 * rnd())); // quiet zone, sometimes too short
@@ -64,17 +81,7 @@ function row(seed: number): BitArray {
       }
       runs.push(narrow); // gap between characters
     }
-  }
-  noise();
-  const size = runs.reduce((a, b) => a + b, 0) + Math.floor(rnd() * 3);
-  const bits = new BitArray(Math.max(1, size));
-  let x = Math.floor(rnd() * 3);
-  runs.forEach((n, i) => {
-    if (i % 2 === 1 && x < size) bits.setRange(x, Math.min(size, x + n));
-    x += n;
   });
-  return bits;
-}
 
 describe('Code 39 start search (zxing-fixes.ts): the library’s answers, faster', () => {
   it('finds the same start pattern, or none, on 3000 rows', () => {
@@ -98,14 +105,6 @@ describe('Code 39 start search (zxing-fixes.ts): the library’s answers, faster
   });
 });
 
-interface Code128Statics {
-  CODE_PATTERNS: Int32Array[];
-  CODE_START_A: number;
-  CODE_START_C: number;
-  MAX_AVG_VARIANCE: number;
-  MAX_INDIVIDUAL_VARIANCE: number;
-  findStartPattern(row: BitArray): Int32Array;
-}
 const C128 = Code128Reader as unknown as Code128Statics;
 const variance = (
   OneDReader as unknown as {
@@ -161,31 +160,16 @@ function startBitByBit(row: BitArray): Int32Array {
 }
 
 /** A row of runs: noise, then (sometimes) a Code 128 start pattern after a quiet zone, noise. */
-function row128(seed: number): BitArray {
-  const rnd = prng(seed);
-  const runs: number[] = [];
-  const noise = () => {
-    for (let n = Math.floor(rnd() * 40); n > 0; n--) runs.push(1 + Math.floor(rnd() * 12));
-  };
-  noise();
-  if (rnd() < 0.7) {
+const row128 = (seed: number) =>
+  runsRow(seed, (rnd, runs) => {
     const m = 1 + Math.floor(rnd() * 4);
     if (runs.length % 2 === 1) runs.push(1); // the quiet zone is a space
     runs.push(Math.round(m * 12 * rnd())); // quiet zone, sometimes too short
     const start = C128.CODE_PATTERNS[C128.CODE_START_A + Math.floor(rnd() * 3)]!;
-    for (const w of start)
+    for (const w of start) {
       runs.push(Math.max(1, w * m + (rnd() < 0.2 ? (rnd() < 0.5 ? -1 : 1) : 0)));
-  }
-  noise();
-  const size = runs.reduce((a, b) => a + b, 0) + Math.floor(rnd() * 3);
-  const bits = new BitArray(Math.max(1, size));
-  let x = 0;
-  runs.forEach((n, i) => {
-    if (i % 2 === 1 && x < size) bits.setRange(x, Math.min(size, x + n));
-    x += n;
+    }
   });
-  return bits;
-}
 
 describe('Code 128 start search (zxing-fixes.ts): run by run, the answers of a walk bit by bit', () => {
   it('finds the same start pattern, or none, on 3000 rows', () => {
