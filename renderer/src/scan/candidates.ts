@@ -75,7 +75,21 @@ export interface Shrunk {
   factor: number;
 }
 
-/** The frame at working size, binarized: 1 = dark. */
+/**
+ * Scratch bytes for one check at a time (the decoder is synchronous), zeroed, reused from frame
+ * to frame: the check's binarized frame and its turned columns are about 0.4 MB a frame at
+ * 640x480, which made as new arrays each time kept the garbage collector busy.
+ */
+const scratchBytes = new Map<string, Uint8Array>();
+function scratch(name: string, size: number): Uint8Array {
+  let buf = scratchBytes.get(name);
+  if (!buf || buf.length < size) scratchBytes.set(name, (buf = new Uint8Array(size)));
+  const out = buf.subarray(0, size);
+  out.fill(0);
+  return out;
+}
+
+/** The frame at working size, binarized: 1 = dark (in scratch: valid until the next check). */
 function binarize(g: Gray, shrunk?: Shrunk): { bin: Uint8Array; w: number; h: number; k: number } {
   const k = Math.max(1, Math.round(g.width / WORK_WIDTH));
   const w = Math.floor(g.width / k);
@@ -142,7 +156,7 @@ function binarize(g: Gray, shrunk?: Shrunk): { bin: Uint8Array; w: number; h: nu
       threshold[by * bw + bx] = squares / n - mean * mean >= minVar ? mean : -1;
     }
   }
-  const bin = new Uint8Array(w * h);
+  const bin = scratch('bin', w * h);
   for (let y = 0; y < h; y++) {
     const t = (y >> 2) * bw;
     let p = y * w;
@@ -570,7 +584,7 @@ function barsAlongColumns(bin: Uint8Array, w: number, h: number): boolean {
 /** Every 4th column (0, 4, 8, ...) as a row: the columns `barsAlong` reads, turned. */
 function columns(bin: Uint8Array, w: number, h: number): { cols: Uint8Array; n: number } {
   const n = Math.ceil(w / 4);
-  const cols = new Uint8Array(n * h);
+  const cols = scratch('cols', n * h);
   for (let y = 0; y < h; y++) {
     const row = y * w;
     for (let j = 0; j < n; j++) cols[j * h + y] = bin[row + 4 * j]!;

@@ -67,7 +67,7 @@ import {
 import { FastHybridBinarizer, LocalMeanBinarizer } from './binarizers';
 import { LinearReaders, rowsRead, scanRows, type RowScanOptions, type SeenLine } from './linear';
 import { MAX_FINDERS, candidates, type Candidates, type Look } from './candidates';
-import { precheck } from './precheck';
+import { precheck, precheckFactor } from './precheck';
 import { readQr } from './qr';
 
 export type { Frame, Rect } from './gray';
@@ -181,6 +181,15 @@ class FrameContext {
       const k = this.workFactor;
       return k === 1 ? this.full : shrink(this.full, k);
     })!;
+  }
+
+  /**
+   * What the empty-frame check samples: the working-size image where it is the size the check
+   * works at (a 720p or 1080p frame's box averages, made once for the check and the first
+   * step, instead of averaged again by the check), else the full frame (it averages itself).
+   */
+  get precheckImage(): Gray {
+    return this.workFactor === precheckFactor(this.frame.width) ? this.fullWork : this.full;
   }
 
   /** What the full frame is shrunk by for `fullWork`. */
@@ -512,7 +521,7 @@ export class Decoder {
     if (opts.precheck !== false) {
       // the grey frame it looks at is the plan's own (computed once, used by the steps)
       const t1 = opts.trace ? now() : 0;
-      const { candidate } = precheck(ctx.full);
+      const { candidate } = precheck(ctx.precheckImage);
       opts.trace?.('precheck', now() - t1, false);
       if (!candidate) {
         return { next: opts.fromStep ?? 1, steps: ['precheck'], ms: now() - t0 };
@@ -536,6 +545,11 @@ export class Decoder {
     }
     return { candidate: ctx.candidate, next, steps, ms: now() - t0 };
   }
+}
+
+/** The grey image the decoder's empty-frame check samples for this frame (tests). */
+export function precheckView(frame: Frame): Gray {
+  return new FrameContext(frame, undefined).precheckImage;
 }
 
 const decoders = new Map<string, Decoder>();

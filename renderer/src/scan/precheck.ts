@@ -106,9 +106,14 @@ function countLine(
   }
 }
 
+/** The factor a frame `width` px wide is averaged by for the check (about 640 px wide). */
+export function precheckFactor(width: number): number {
+  return Math.max(1, Math.round(width / WORK_WIDTH));
+}
+
 /** Is there anything in this frame that could be a code? */
 export function precheck(g: Gray): PrecheckResult {
-  const k = Math.max(1, Math.round(g.width / WORK_WIDTH));
+  const k = precheckFactor(g.width);
   const w = Math.floor(g.width / k);
   const h = Math.floor(g.height / k);
   const rows: Float32Array[] = [];

@@ -10,7 +10,13 @@ import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { ALL_FORMATS, Decoder, decode, type Frame } from '../../../renderer/src/scan/decoder';
+import {
+  ALL_FORMATS,
+  Decoder,
+  decode,
+  precheckView,
+  type Frame,
+} from '../../../renderer/src/scan/decoder';
 import { grayOf } from '../../../renderer/src/scan/gray';
 import { candidates } from '../../../renderer/src/scan/candidates';
 import { precheck } from '../../../renderer/src/scan/precheck';
@@ -49,7 +55,7 @@ describe('precheck: never rejects a frame with a code', () => {
 
   it('passes every corpus picture with a code (read by the plan or not)', () => {
     const rejected = withCode
-      .filter((f) => !precheck(grayOf(load(f))).candidate)
+      .filter((f) => !precheck(precheckView(load(f))).candidate)
       .map((f) => path.relative(CORPUS, f));
     expect(rejected).toEqual([]);
   }, 300_000);
@@ -65,7 +71,7 @@ describe('precheck: never rejects a frame with a code', () => {
           for (let k = 0; k < 3; k++) pic.data[i + k] = pic.data[i + k]! * lowLight.gain;
         }
       }
-      if (!precheck(grayOf(pic)).candidate) rejected.push(clip.name);
+      if (!precheck(precheckView(pic)).candidate) rejected.push(clip.name);
     }
     expect(rejected).toEqual([]);
   }, 120_000);
@@ -76,12 +82,12 @@ describe('precheck: saves the plan on plain empty frames', () => {
     const names = ['empty-01', 'empty-02', 'empty-08'];
     for (const name of names) {
       const f = empty.find((e) => path.basename(e).startsWith(name))!;
-      expect(precheck(grayOf(load(f))).candidate, name).toBe(false);
+      expect(precheck(precheckView(load(f))).candidate, name).toBe(false);
     }
   });
 
   it("rejects at least a fifth of the corpus's empty frames", () => {
-    const rejected = empty.filter((f) => !precheck(grayOf(load(f))).candidate).length;
+    const rejected = empty.filter((f) => !precheck(precheckView(load(f))).candidate).length;
     expect(rejected).toBeGreaterThanOrEqual(Math.ceil(empty.length / 5));
   }, 300_000);
 
@@ -121,7 +127,10 @@ describe('candidates: every step after the first runs only on what the frame sho
   );
 
   it('sees neither kind, or one only, on a good part of the textured empty frames', () => {
-    const passed = empty.map((f) => grayOf(load(f))).filter((g) => precheck(g).candidate);
+    const passed = empty
+      .map((f) => load(f))
+      .filter((frame) => precheck(precheckView(frame)).candidate)
+      .map((frame) => grayOf(frame));
     const kinds = passed.map((g) => candidates(g)).map((c) => Number(c.qr) + Number(c.linear));
     // 14 and 28 of 67 when written (2 Dec): the plan after its first step costs nothing on the
     // first, half on the others
@@ -194,7 +203,10 @@ describe('candidates: what it sees, for the kind of code each picture shows', ()
   }, 300_000);
 
   it('sees no PDF417 guard on most textured empty frames (their PDF417 parts are skipped)', () => {
-    const passed = empty.map((f) => grayOf(load(f))).filter((g) => precheck(g).candidate);
+    const passed = empty
+      .map((f) => load(f))
+      .filter((frame) => precheck(precheckView(frame)).candidate)
+      .map((frame) => grayOf(frame));
     const guards = passed.filter((g) => candidates(g).pdf417).length;
     // 3 of 67 when written (2 Dec)
     expect(guards).toBeLessThanOrEqual(Math.floor(passed.length / 10));
