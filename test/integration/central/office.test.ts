@@ -6,9 +6,9 @@
  * reconciliation with datacube/getcardcardinfo.
  */
 import { spawnSync } from 'node:child_process';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { issueCredential } from '../../../central/credentials';
-import { connectPostgres, type Database } from '../../../central/db';
+import type { Database } from '../../../central/db';
 import { addUser } from '../../../central/office/users';
 import { startCollector, type RunningCollector } from '../../../central/server';
 import { demoSeed, startSandbox, type RunningSandbox } from '../../../electron/sandbox';
@@ -21,19 +21,11 @@ import type {
   TerminalRow,
 } from '../../../shared/head-office';
 import { call, push, terminalLog, wechatConsume } from './helpers';
-import { startTestPostgres, type TestPostgres } from './postgres-server';
+import { centralRig } from './rig';
 
-let server: TestPostgres;
+const { databaseUrl, database, cleanup } = centralRig('office');
+/** Counts up across the file: each user a test adds has a name of its own. */
 let n = 0;
-const cleanup: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  server = await startTestPostgres();
-}, 120_000);
-afterAll(() => server?.stop());
-afterEach(async () => {
-  for (const c of cleanup.splice(0).reverse()) await c();
-});
 
 const PASSWORD = 'correct horse battery';
 /** 2026-11-02 00:00 in Asia/Shanghai. */
@@ -43,9 +35,8 @@ const HOUR = 3600_000;
 async function collector(
   wechat?: RunningSandbox,
 ): Promise<{ db: Database; c: RunningCollector; url: string; dbUrl: string }> {
-  const dbUrl = await server.createDatabase(`office_${process.pid}_${++n}`);
-  const db = connectPostgres(dbUrl);
-  cleanup.push(() => db.close());
+  const dbUrl = await databaseUrl();
+  const db = await database(dbUrl);
   const c = await startCollector({
     db,
     port: 0,

@@ -7,9 +7,9 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { issueCredential, revokeCredential } from '../../../central/credentials';
-import { connectPostgres, type Database } from '../../../central/db';
+import type { Database } from '../../../central/db';
 import { startCollector, type RunningCollector } from '../../../central/server';
 import { createDispatcher } from '../../../electron/host/dispatch';
 import { startSandbox, type RunningSandbox } from '../../../electron/sandbox';
@@ -17,19 +17,10 @@ import { createTerminalServices, type TerminalServices } from '../../../electron
 import { createRecordReader } from '../../../electron/services/shipping/reader';
 import { createShipper } from '../../../electron/services/shipping/shipper';
 import { terminalLog } from './helpers';
-import { startTestPostgres, type TestPostgres } from './postgres-server';
+import { centralRig } from './rig';
 
 const MANAGER = { id: 'boss', name: 'Boss', pin: '246810' };
-let pgServer: TestPostgres;
-const cleanup: (() => Promise<void> | void)[] = [];
-
-beforeAll(async () => {
-  pgServer = await startTestPostgres();
-}, 120_000);
-afterAll(() => pgServer?.stop());
-afterEach(async () => {
-  for (const c of cleanup.splice(0).reverse()) await c();
-});
+const { database, cleanup } = centralRig('ship');
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -81,8 +72,7 @@ async function collectorOn(db: Database, port: number): Promise<RunningCollector
 
 describe('shipping from a terminal', () => {
   it('catches up, survives the collector going away, and keeps its credential to itself', async () => {
-    const db = connectPostgres(await pgServer.createDatabase(`ship_${process.pid}`));
-    cleanup.push(() => db.close());
+    const db = await database();
     const port = await freePort();
     let collector = await collectorOn(db, port);
     const { token } = await issueCredential(db, { store: 'Store 3', terminal: 'Till' });
@@ -173,8 +163,7 @@ describe('shipping from a terminal', () => {
   }, 90_000);
 
   it('sends the last durable record with pushes and heartbeats: head office sees how far behind it is', async () => {
-    const db = connectPostgres(await pgServer.createDatabase(`ship_seq_${process.pid}`));
-    cleanup.push(() => db.close());
+    const db = await database();
     const collector = await collectorOn(db, 0);
     const { token } = await issueCredential(db, { store: 'Store 3', terminal: 'Till' });
     const t = terminalLog(Date.UTC(2026, 10, 2, 2));
