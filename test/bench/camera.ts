@@ -38,6 +38,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/find-chromium.mjs';
+import { percentile } from './stats';
 import { CASHIER, setUpTerminal, signIn, startTerminal, stopTerminal } from '../e2e/terminal-rig';
 import {
   CLIPS,
@@ -61,11 +62,9 @@ function arg(name: string): string | undefined {
   return i > 0 ? process.argv[i + 1] : undefined;
 }
 
-function pct(values: number[], p: number): number | null {
-  if (!values.length) return null;
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
+/** null when there are none: the JSON line says so instead of printing NaN. */
+const pct = (values: number[], p: number): number | null =>
+  values.length ? percentile(values, p) : null;
 const r1 = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
 
 /**

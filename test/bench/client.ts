@@ -20,6 +20,7 @@
  * printed is one JSON object with the figures.
  */
 import http from 'node:http';
+import { percentile } from './stats';
 import { startSandbox, type RunningSandbox } from '../../electron/sandbox';
 import {
   createMemoryTokenCache,
@@ -35,12 +36,6 @@ const CROSSING_CALLS = 1_000;
 const CONCURRENCY = 50;
 const CLOCK_STEP_MS = 15_000;
 const STABLE = '/cgi-bin/stable_token';
-
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[i] ?? NaN;
-}
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
@@ -131,13 +126,11 @@ async function measureOverhead(sb: RunningSandbox) {
     }
   }
   agent.destroy();
-  clientMs.sort((a, b) => a - b);
-  rawMs.sort((a, b) => a - b);
   return {
-    client_p50_ms: quantile(clientMs, 0.5),
-    client_p99_ms: quantile(clientMs, 0.99),
-    raw_p50_ms: quantile(rawMs, 0.5),
-    raw_p99_ms: quantile(rawMs, 0.99),
+    client_p50_ms: percentile(clientMs, 50),
+    client_p99_ms: percentile(clientMs, 99),
+    raw_p50_ms: percentile(rawMs, 50),
+    raw_p99_ms: percentile(rawMs, 99),
   };
 }
 

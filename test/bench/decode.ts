@@ -25,6 +25,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { prepareZXingModule, readBarcodes, type ReaderOptions } from 'zxing-wasm/reader';
 import { ALL_FORMATS, decode, type Frame } from '../../renderer/src/scan/decoder';
+import { percentile } from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DEFAULT_DIR = path.join(ROOT, 'test', 'fixtures', 'decode');
@@ -103,11 +104,6 @@ function count(t: Tally, expected: string | undefined, got: string | undefined, 
   else t.wrong++;
 }
 
-function pct(values: number[], p: number): number {
-  if (values.length === 0) return 0;
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
 const r1 = (n: number) => Math.round(n * 10) / 10;
 
 function summary(t: Tally) {
@@ -115,8 +111,8 @@ function summary(t: Tally) {
     correct: t.correct,
     wrong: t.wrong,
     missed: t.missed,
-    median_ms: r1(pct(t.times, 50)),
-    p95_ms: r1(pct(t.times, 95)),
+    median_ms: r1(percentile(t.times, 50)),
+    p95_ms: r1(percentile(t.times, 95)),
   };
 }
 

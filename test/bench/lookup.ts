@@ -50,14 +50,11 @@ import { CHROMIUM_ARGS, findChromium } from '../../scripts/find-chromium.mjs';
 import { buildOrExit } from './build-first';
 import { CASHIER, signIn } from '../e2e/terminal-rig';
 import type { FromHost, HostStamps, ToHost } from './lookup-host';
+import { percentile } from './stats';
 
 const L = Number(process.env.LATENCY_MS ?? 50);
 const SAMPLES = Number(process.env.SAMPLES ?? 40);
 
-function pct(values: number[], p: number) {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
 const r1 = (n: number) => Math.round(n * 10) / 10;
 const r2 = (n: number) => Math.round(n * 100) / 100;
 
@@ -304,7 +301,7 @@ async function main() {
       PHASES.map((ph) => [
         ph,
         r2(
-          pct(
+          percentile(
             xs.map((x) => x.phases[ph]),
             50,
           ),
@@ -325,11 +322,11 @@ async function main() {
         'the latency injection is broken',
     );
   }
-  const cachedP50 = pct(cachedTotals, 50);
-  const cachedP99 = pct(cachedTotals, 99);
+  const cachedP50 = percentile(cachedTotals, 50);
+  const cachedP99 = percentile(cachedTotals, 99);
   const beyond = cached.map((x) => x.beyond);
-  const beyondP50 = pct(beyond, 50);
-  const beyondP99 = pct(beyond, 99);
+  const beyondP50 = percentile(beyond, 50);
+  const beyondP99 = percentile(beyond, 99);
   const result = {
     latency_ms: L,
     samples: SAMPLES,
@@ -340,12 +337,12 @@ async function main() {
     cached_p99_over_L_ms: r1(cachedP99 - L),
     cached_beyond_wechat_p50_ms: r1(beyondP50),
     cached_beyond_wechat_p99_ms: r1(beyondP99),
-    uncached_p50_ms: r1(pct(totals(uncached), 50)),
-    uncached_p99_ms: r1(pct(totals(uncached), 99)),
+    uncached_p50_ms: r1(percentile(totals(uncached), 50)),
+    uncached_p99_ms: r1(percentile(totals(uncached), 99)),
     cached_breakdown_p50_ms: medians(cached),
     uncached_breakdown_p50_ms: medians(uncached),
-    floor_ws_round_trip_p50_ms: r2(pct(echoes, 50)),
-    floor_http_exchange_p50_ms: r2(pct(httpFloor, 50)),
+    floor_ws_round_trip_p50_ms: r2(percentile(echoes, 50)),
+    floor_http_exchange_p50_ms: r2(percentile(httpFloor, 50)),
     goal_beyond_wechat_p50_ms: 5,
     goal_beyond_wechat_p99_ms: 15,
     goal_met: beyondP50 < 5 && beyondP99 < 15,

@@ -35,6 +35,7 @@ import { createTerminalServices, type TerminalServices } from '../../electron/se
 import type { ShipperTimings } from '../../electron/services/shipping/shipper';
 import type { WriteTimingsInput } from '../../electron/services/writes/timings';
 import { TOKEN_REJECTED_ERRCODES } from '../../shared/wechat/errcodes';
+import { percentile } from '../bench/stats';
 
 export type TokenKind = 'stable' | 'classic';
 
@@ -132,11 +133,6 @@ function prng(seed: number): () => number {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-}
 
 /** One card without limits, and `count` codes of it in customers' hands. */
 function chainSeed(appid: string, secret: string, count: number, startMs: number): SandboxSeed {
@@ -699,9 +695,9 @@ export async function runChainSimulation(opts: ChainSimOptions = {}): Promise<Ch
       couldNotCheckReasons: stats.couldNotCheckReasons,
       records,
       centralRecords: centralAll.rows[0]!.n,
-      ingestLagP50Ms: Math.round(percentile(steady, 0.5)),
-      ingestLagP99Ms: Math.round(percentile(steady, 0.99)),
-      ingestLagP99AllMs: Math.round(percentile(all, 0.99)),
+      ingestLagP50Ms: Math.round(percentile(steady, 50) || 0),
+      ingestLagP99Ms: Math.round(percentile(steady, 99) || 0),
+      ingestLagP99AllMs: Math.round(percentile(all, 99) || 0),
     };
     log(`chain: drained in ${((Date.now() - shiftWall) / 1000).toFixed(1)} s`);
     return result;

@@ -81,10 +81,6 @@ export async function startCollectorProcess(databaseUrl: string): Promise<Collec
   };
 }
 
-export function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
+export { percentile } from '../stats';
 
 export const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
