@@ -651,7 +651,7 @@ export async function runChainSimulation(opts: ChainSimOptions = {}): Promise<Ch
     const lags = async (installs?: string[]) => {
       const r = await db.query<{ lag: number }>(
         `SELECT (extract(epoch FROM received_at - ts) * 1000)::float8 AS lag FROM records
-          ${installs ? 'WHERE install_id::text = ANY($1)' : ''} ORDER BY 1`,
+          ${installs ? 'WHERE install_id::text = ANY($1)' : ''}`,
         installs ? [installs] : [],
       );
       return r.rows.map((row) => Math.max(0, Number(row.lag)));

@@ -25,7 +25,8 @@ import { createDispatcher } from '../../../electron/host/dispatch';
 import { startSandbox } from '../../../electron/sandbox';
 import { createTerminalServices } from '../../../electron/services';
 import { DAY, generate } from '../audit-generator';
-import { freshDatabase, percentile, round, startCollectorProcess } from './lib';
+import { percentile } from '../stats';
+import { freshDatabase, round, startCollectorProcess } from './lib';
 
 export interface CatchupFigures {
   records: number;

@@ -16,7 +16,8 @@ import { migrate } from '../../../central/migrate';
 import { dayAfter, dayStart, journal } from '../../../central/office/queries';
 import { createPartitioner } from '../../../central/partitions';
 import { CARDS, rng } from '../audit-generator';
-import { copyField, copyFrom, freshDatabase, percentile, round } from './lib';
+import { percentile } from '../stats';
+import { copyField, copyFrom, freshDatabase, round } from './lib';
 
 export interface JournalFigures {
   records: number;

@@ -81,6 +81,4 @@ export async function startCollectorProcess(databaseUrl: string): Promise<Collec
   };
 }
 
-export { percentile } from '../stats';
-
 export const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
