@@ -5,11 +5,11 @@
  * (The platform's fixed UTC+8 day of the datacube reports is in office/date-rules.ts; the
  * sandbox keeps its own deliberately independent copy.)
  */
-const formats = new Map<string, Intl.DateTimeFormat>();
-function partsFormat(timeZone: string): Intl.DateTimeFormat {
-  let f = formats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
+import { kept } from './kept';
+
+const partsFormat = kept(
+  (timeZone: string) =>
+    new Intl.DateTimeFormat('en-US', {
       timeZone,
       hourCycle: 'h23',
       year: 'numeric',
@@ -18,11 +18,8 @@ function partsFormat(timeZone: string): Intl.DateTimeFormat {
       hour: 'numeric',
       minute: 'numeric',
       second: 'numeric',
-    });
-    formats.set(timeZone, f);
-  }
-  return f;
-}
+    }),
+);
 
 export interface LocalParts {
   year: number;

@@ -5,6 +5,7 @@
  * terminal set up before the setting existed gets the default, like a new one.
  */
 import { z } from 'zod';
+import { kept } from './kept';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
@@ -57,15 +58,15 @@ export function timeZoneChoices(): string[] {
 }
 
 /** Minutes to add to UTC in `zone` at `ms`, as 'UTC+8', 'UTC+5:30', 'UTC-3'. */
-const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+const offsetFormat = kept(
+  (zone: string) =>
+    new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }),
+);
 
 export function utcOffsetLabel(zone: string, ms: number): string {
-  let f = offsetFormats.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' });
-    offsetFormats.set(zone, f);
-  }
-  const part = f.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value;
+  const part = offsetFormat(zone)
+    .formatToParts(ms)
+    .find((p) => p.type === 'timeZoneName')?.value;
   // 'GMT+08:00', 'GMT-03:30' or plain 'GMT'.
   const m = /GMT([+-])(\d{2}):(\d{2})/.exec(part ?? '');
   if (!m) return 'UTC+0';

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ErrorInfo } from './errors';
+import { kept } from './kept';
 import { cardBody, type Card } from './wechat/card';
 import type { CodeGetResult } from './wechat/code';
 import { Weekday } from './wechat/enums';
@@ -323,23 +324,21 @@ const JS_WEEKDAYS: Weekday[] = [
   'SATURDAY',
 ];
 
-/** One formatter per zone: making one costs far more than using it (each lookup asks). */
-const weekdayClocks = new Map<string, Intl.DateTimeFormat>();
-
-/** Weekday and minutes since midnight of an instant in a time zone. */
-export function localTime(ms: number, timeZone: string): { weekday: Weekday; minutes: number } {
-  let clock = weekdayClocks.get(timeZone);
-  if (!clock) {
-    clock = new Intl.DateTimeFormat('en-US', {
+/** One formatter per zone (each lookup asks). */
+const weekdayClock = kept(
+  (timeZone: string) =>
+    new Intl.DateTimeFormat('en-US', {
       timeZone,
       weekday: 'short',
       hour: '2-digit',
       minute: '2-digit',
       hourCycle: 'h23',
-    });
-    weekdayClocks.set(timeZone, clock);
-  }
-  const parts = clock.formatToParts(new Date(ms));
+    }),
+);
+
+/** Weekday and minutes since midnight of an instant in a time zone. */
+export function localTime(ms: number, timeZone: string): { weekday: Weekday; minutes: number } {
+  const parts = weekdayClock(timeZone).formatToParts(new Date(ms));
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const short = get('weekday').toUpperCase();
   const weekday = JS_WEEKDAYS.find((d) => d.startsWith(short)) ?? 'MONDAY';

@@ -4,6 +4,7 @@
  * settings: `useStoreZone()` in a screen, `storeZone()` outside React), never this machine's:
  * a till whose clock is set to UTC still shows Beijing times for a store in Shanghai.
  */
+import { kept } from '../../../shared/kept';
 import { DEFAULT_TIME_ZONE } from '../../../shared/time-zone';
 
 export type Zone = string;
@@ -20,19 +21,25 @@ export function storeZone(): Zone {
   return current;
 }
 
-const formats = new Map<string, Intl.DateTimeFormat>();
-function format(lang: string, timeZone: Zone, opts: Intl.DateTimeFormatOptions) {
-  const key = `${lang}|${timeZone}|${JSON.stringify(opts)}`;
-  let f = formats.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(lang, { timeZone, ...opts });
-    formats.set(key, f);
-  }
-  return f;
-}
-
 const DAY: Intl.DateTimeFormatOptions = { year: 'numeric', month: '2-digit', day: '2-digit' };
 const CLOCK: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+
+/** The styles this file formats in, by name (the name is the formatter's key, not its options). */
+const STYLES = {
+  dateTime: { ...DAY, ...CLOCK },
+  dateTimeSeconds: { ...DAY, ...CLOCK, second: '2-digit' },
+  date: DAY,
+  dateWeekday: { ...DAY, weekday: 'short' },
+  clock: CLOCK,
+  localeClock: { hour: '2-digit', minute: '2-digit' },
+  dayAndTime: { month: '2-digit', day: '2-digit', ...CLOCK },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+/** One formatter per language, zone and style. */
+const format = kept(
+  (lang: string, timeZone: Zone, style: keyof typeof STYLES) =>
+    new Intl.DateTimeFormat(lang, { timeZone, ...STYLES[style] }),
+);
 
 /** 2024-05-01 14:03, or 14:03:27 with seconds (with the locale's separators). */
 export function dateTime(
@@ -41,11 +48,7 @@ export function dateTime(
   timeZone: Zone,
   { seconds = false }: { seconds?: boolean } = {},
 ): string {
-  return format(lang, timeZone, {
-    ...DAY,
-    ...CLOCK,
-    ...(seconds ? { second: '2-digit' } : {}),
-  }).format(ms);
+  return format(lang, timeZone, seconds ? 'dateTimeSeconds' : 'dateTime').format(ms);
 }
 
 /** 2024-05-01, or with the short weekday. */
@@ -55,7 +58,7 @@ export function calendarDate(
   timeZone: Zone,
   { weekday = false }: { weekday?: boolean } = {},
 ): string {
-  return format(lang, timeZone, { ...DAY, ...(weekday ? { weekday: 'short' } : {}) }).format(ms);
+  return format(lang, timeZone, weekday ? 'dateWeekday' : 'date').format(ms);
 }
 
 /** 14:00; `localeClock` keeps the locale's own clock (2:00 PM in English). */
@@ -65,14 +68,10 @@ export function timeOfDay(
   timeZone: Zone,
   { localeClock = false }: { localeClock?: boolean } = {},
 ): string {
-  return format(
-    lang,
-    timeZone,
-    localeClock ? { hour: '2-digit', minute: '2-digit' } : CLOCK,
-  ).format(ms);
+  return format(lang, timeZone, localeClock ? 'localeClock' : 'clock').format(ms);
 }
 
 /** 05/01 14:00, for hours of a range longer than a day. */
 export function dayAndTime(ms: number, lang: string, timeZone: Zone): string {
-  return format(lang, timeZone, { month: '2-digit', day: '2-digit', ...CLOCK }).format(ms);
+  return format(lang, timeZone, 'dayAndTime').format(ms);
 }

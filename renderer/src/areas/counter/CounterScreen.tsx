@@ -27,6 +27,7 @@ import { useStoreZone, useTerminal } from '../../shell/terminal-context';
 import { useRoute } from '../../shell/route';
 import { caught } from '../../kit/errors/ErrorNotice';
 import { timeOfDay } from '../../kit/date-time';
+import { fixedText } from '../../kit/text/fixed-text';
 
 /** The camera's panel has no props: the counter's phases never re-render it. */
 const Camera = memo(CameraPanel);
@@ -199,14 +200,14 @@ export function CounterScreen() {
       )}
 
       <div className="verdict" data-testid="verdict" aria-live="polite">
-        {phase.k === 'idle' && <p className="hint">{t('ui.counter.ready')}</p>}
-        {phase.k === 'checking' && <p className="hint">{t('ui.counter.checking')}</p>}
+        {phase.k === 'idle' && <p className="hint">{fixedText(lang, 'ui.counter.ready')}</p>}
+        {phase.k === 'checking' && <p className="hint">{fixedText(lang, 'ui.counter.checking')}</p>}
         {phase.k === 'verdict' && <VerdictPanel verdict={phase.verdict} checkOnly={checkOnly} />}
         {phase.k === 'redeeming' && (
           <VerdictPanel
             verdict={phase.verdict}
             checkOnly={checkOnly}
-            hint={t('ui.counter.redeeming')}
+            hint={fixedText(lang, 'ui.counter.redeeming')}
           />
         )}
         {phase.k === 'redeemed' && (
@@ -214,7 +215,7 @@ export function CounterScreen() {
             verdict={phase.verdict}
             checkOnly={checkOnly}
             done
-            title={t('ui.counter.redeemed')}
+            title={fixedText(lang, 'ui.counter.redeemed')}
             hint={t('ui.counter.redeemedAt', { time: timeOfDay(phase.at, lang, zone) })}
           />
         )}
@@ -229,22 +230,22 @@ export function CounterScreen() {
             verdict={{ ...phase.verdict, tone: writeOutcomeTone('redeemed') }}
             checkOnly={checkOnly}
             done
-            title={t('ui.counter.redeemed')}
-            hint={t('ui.counter.settledRedeemedHint')}
+            title={fixedText(lang, 'ui.counter.redeemed')}
+            hint={fixedText(lang, 'ui.counter.settledRedeemedHint')}
           />
         )}
         {phase.k === 'unknown' && settledNow?.state === 'not_redeemed' && (
           <VerdictPanel
             verdict={redeemFailure('failed', phase.verdict)}
             checkOnly={checkOnly}
-            title={t('ui.counter.notRedeemed')}
-            hint={t('ui.counter.settledNotRedeemedHint')}
+            title={fixedText(lang, 'ui.counter.notRedeemed')}
+            hint={fixedText(lang, 'ui.counter.settledNotRedeemedHint')}
           />
         )}
         {phase.k === 'refused' && <VerdictPanel verdict={phase.verdict} checkOnly={checkOnly} />}
         {phase.k === 'error' && (
           <div className="verdict-panel tone-neutral" role="alert">
-            <h2 className="verdict-word">{t('verdict.title.could_not_check')}</h2>
+            <h2 className="verdict-word">{fixedText(lang, 'verdict.title.could_not_check')}</h2>
             <p className="verdict-hint">{errorText(phase.error)}</p>
             {phase.error.errcode !== undefined && (
               <small>{t('ui.app.errcode', { errcode: phase.error.errcode })}</small>
@@ -262,7 +263,7 @@ export function CounterScreen() {
             data-testid="check-again"
             onClick={() => phase.k === 'refused' && void lookUp(phase.verdict.code, 'manual')}
           >
-            {t('ui.counter.checkAgain')}
+            {fixedText(lang, 'ui.counter.checkAgain')}
           </button>
         )}
       {canRedeem && (
@@ -273,7 +274,7 @@ export function CounterScreen() {
           data-testid="redeem-button"
           onClick={() => phase.k === 'verdict' && void redeem(phase.verdict)}
         >
-          {t('ui.counter.redeemButton')}
+          {fixedText(lang, 'ui.counter.redeemButton')}
         </button>
       )}
     </section>

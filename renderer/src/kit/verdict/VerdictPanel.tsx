@@ -4,6 +4,7 @@ import { valueText, warningText } from './verdict-text';
 import { ErrorNotice } from '../errors/ErrorNotice';
 import { calendarDate, dateTime, timeOfDay } from '../date-time';
 import { useStoreZone } from '../../shell/terminal-context';
+import { fixedText } from '../text/fixed-text';
 import { textWith } from '../text/merchant-text';
 
 const ICONS: Record<Verdict['tone'], string> = {
@@ -91,7 +92,7 @@ export function VerdictPanel({
         </span>
         <div>
           <h2 className="verdict-word" data-testid="verdict-word">
-            {title ?? t(`verdict.title.${v.kind}`)}
+            {title ?? fixedText(lang, `verdict.title.${v.kind}`)}
           </h2>
           <p className="verdict-hint" data-testid="verdict-hint">
             {hint ?? textWith(t, h.key, params, { merchant: h.merchant })}
@@ -115,7 +116,7 @@ export function VerdictPanel({
       <dl className="verdict-details">
         {v.card && (
           <>
-            <dt>{t('verdict.label.card')}</dt>
+            <dt>{fixedText(lang, 'verdict.label.card')}</dt>
             <dd data-testid="verdict-title">
               <span className="swatch" style={{ background: v.card.color ?? 'transparent' }} />
               <span data-merchant="">{v.card.title}</span>{' '}
@@ -125,7 +126,7 @@ export function VerdictPanel({
         )}
         {v.window && (v.window.begin || v.window.end) && (
           <>
-            <dt>{t('verdict.label.window')}</dt>
+            <dt>{fixedText(lang, 'verdict.label.window')}</dt>
             <dd data-testid="verdict-window">
               {v.window.begin ? dateTime(v.window.begin, lang, zone) : '…'} –{' '}
               {v.window.end ? dateTime(v.window.end, lang, zone) : '…'}
@@ -134,17 +135,17 @@ export function VerdictPanel({
         )}
         {v.card?.notice && (
           <>
-            <dt>{t('verdict.label.notice')}</dt>
+            <dt>{fixedText(lang, 'verdict.label.notice')}</dt>
             <dd data-merchant="">{v.card.notice}</dd>
           </>
         )}
-        <dt>{t('verdict.label.code')}</dt>
+        <dt>{fixedText(lang, 'verdict.label.code')}</dt>
         <dd data-testid="verdict-code" className="mono">
           {v.code || v.read}
           {v.owner && (
             <small>
               {' '}
-              · {t('verdict.label.owner')} {v.owner}
+              · {fixedText(lang, 'verdict.label.owner')} {v.owner}
             </small>
           )}
         </dd>

@@ -1,24 +1,21 @@
 /** Money and verdict details in the operator's language. */
 import type { TFunction } from 'i18next';
+import { kept } from '../../../../shared/kept';
 import type { CardValue, Warning } from '../../../../shared/verdict';
 
-/** Built once per language and precision: a formatter costs far more to make than to use. */
-const moneyFormats = new Map<string, Intl.NumberFormat>();
-
-export function money(cents: number, lang: string): string {
-  const digits = cents % 100 === 0 ? 0 : 2;
-  const key = `${lang}|${digits}`;
-  let f = moneyFormats.get(key);
-  if (!f) {
-    f = new Intl.NumberFormat(lang, {
+/** One formatter per language and precision. */
+const moneyFormat = kept(
+  (lang: string, digits: number) =>
+    new Intl.NumberFormat(lang, {
       style: 'currency',
       currency: 'CNY',
       currencyDisplay: 'narrowSymbol',
       minimumFractionDigits: digits,
-    });
-    moneyFormats.set(key, f);
-  }
-  return f.format(cents / 100);
+    }),
+);
+
+export function money(cents: number, lang: string): string {
+  return moneyFormat(lang, cents % 100 === 0 ? 0 : 2).format(cents / 100);
 }
 
 export function valueText(value: CardValue, t: TFunction, lang: string): string {
