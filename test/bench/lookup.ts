@@ -8,8 +8,10 @@
  * Breakdown. Each scan is also cut into phases, from timestamps taken along the real path
  * (durations within one clock each, so the page's and the host's clocks never need aligning):
  *
- *   page      Enter keydown to the page sending lookupCode on the call socket:
- *             the scanner detector, the scan bus, React's state update
+ *   input     the Enter key event's creation to the page's first keydown listener: the browser
+ *             delivering the key to the page (a USB scanner's keys take the same route)
+ *   page      from there to the page sending lookupCode on the call socket: the scanner
+ *             detector, the scan bus, the call's message
  *   wire      the call sent by the page to its answer arriving there, minus the host's time
  *             between the message's arrival and the answer's send: the WebSocket both ways
  *   host      that host time minus the dispatcher: the socket's checks, JSON in and out
@@ -59,6 +61,7 @@ const r1 = (n: number) => Math.round(n * 10) / 10;
 const r2 = (n: number) => Math.round(n * 100) / 100;
 
 const PHASES = [
+  'input',
   'page',
   'wire',
   'host',
@@ -80,6 +83,8 @@ interface PageStamps {
   /** lookupCode calls by fetch after this scan's Enter (must be none). */
   fetches: number;
   t0: number;
+  /** When the page's first keydown listener (registered before the app's) saw the Enter. */
+  handledAt: number;
   verdictAt: number;
 }
 
@@ -134,6 +139,11 @@ async function main() {
   await page.addInitScript(`
     window.__calls = [];
     window.__fetches = 0;
+    window.__handledAt = 0;
+    // Registered before the app's own listeners, so it sees the Enter first.
+    window.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') window.__handledAt = performance.now();
+    }, true);
     const sent = new Map();
     const Socket = window.WebSocket;
     const send = Socket.prototype.send;
@@ -181,6 +191,7 @@ async function main() {
     window.addEventListener('keydown', (e) => { if (e.key === 'Enter') window.__t0 = e.timeStamp; }, true);
     window.__wait = (code) => new Promise((resolve) => {
       window.__t0 = 0; // only a verdict rendered after this scan's Enter counts
+      window.__handledAt = 0;
       window.__calls = [];
       window.__fetches = 0;
       const check = () => {
@@ -190,7 +201,14 @@ async function main() {
           obs.disconnect();
           const t0 = window.__t0;
           const calls = window.__calls.filter((f) => f.start >= t0 && f.end > 0);
-          resolve({ total: verdictAt - t0, t0, verdictAt, calls, fetches: window.__fetches });
+          resolve({
+            total: verdictAt - t0,
+            t0,
+            handledAt: window.__handledAt,
+            verdictAt,
+            calls,
+            fetches: window.__fetches,
+          });
         }
       };
       const obs = new MutationObserver(check);
@@ -225,6 +243,7 @@ async function main() {
     }
     if (
       !call ||
+      !(p.handledAt >= p.t0 && p.handledAt <= call.start) ||
       h.dispatchMs === undefined ||
       h.handlerMs === undefined ||
       h.socketMs === undefined ||
@@ -233,7 +252,8 @@ async function main() {
       h.serverCalls !== h.clientCalls
     ) {
       problems.push(
-        `scan of ${code}: stamps missing (socket calls ${p.calls.length}, dispatch ${h.dispatchMs}, ` +
+        `scan of ${code}: stamps missing (socket calls ${p.calls.length}, Enter seen ${p.handledAt - p.t0} ms ` +
+          `after its event, dispatch ${h.dispatchMs}, ` +
           `handler ${h.handlerMs}, socket ${h.socketMs}, audits ${h.audits}, client calls ${h.clientCalls}, ` +
           `sandbox calls ${h.serverCalls})`,
       );
@@ -245,7 +265,8 @@ async function main() {
       total: p.total,
       beyond: p.total - h.serverMs,
       phases: {
-        page: f.start - p.t0,
+        input: p.handledAt - p.t0,
+        page: f.start - p.handledAt,
         wire: f.end - f.start - (h.socketMs ?? 0),
         host: (h.socketMs ?? 0) - dispatchMs,
         dispatch: dispatchMs - handlerMs,
