@@ -6,9 +6,9 @@ import {
   memo,
   useCallback,
   useEffect,
-  useLayoutEffect,
   useRef,
   useState,
+  useSyncExternalStore,
   type FormEvent,
   type RefObject,
 } from 'react';
@@ -42,11 +42,38 @@ type Phase =
   | { k: 'refused'; verdict: Verdict; outcome: RedeemOutcome }
   | { k: 'error'; error: ErrorInfo };
 
+/**
+ * The phase on screen, kept outside React state: a new phase re-renders the verdict area
+ * (VerdictArea) alone, not the whole counter with its hooks, and the callbacks read the phase
+ * as it is now, not as it was at their last render.
+ */
+interface PhaseStore {
+  get(): Phase;
+  set(next: Phase): void;
+  subscribe(listener: () => void): () => void;
+}
+
+function phaseStore(): PhaseStore {
+  let phase: Phase = { k: 'idle' };
+  const listeners = new Set<() => void>();
+  return {
+    get: () => phase,
+    set(next) {
+      phase = next;
+      for (const listener of listeners) listener();
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
 export function CounterScreen() {
   const { t, i18n } = useTranslation();
   const zone = useStoreZone();
   const { config, pending } = useTerminal();
-  const [phase, setPhase] = useState<Phase>({ k: 'idle' });
+  const [phases] = useState(phaseStore);
   const input = useRef<HTMLInputElement>(null);
   const busy = useRef(false);
   const checkOnly = config.scan.mode === 'check_only';
@@ -55,7 +82,7 @@ export function CounterScreen() {
     async (verdict: Verdict) => {
       if (busy.current || verdict.kind !== 'redeemable' || checkOnly) return;
       busy.current = true;
-      setPhase({ k: 'redeeming', verdict });
+      phases.set({ k: 'redeeming', verdict });
       try {
         const out = await api.redeemCode({
           code: verdict.code,
@@ -63,10 +90,10 @@ export function CounterScreen() {
         });
         if (out.outcome === 'redeemed') {
           scanBus.touch(verdict.code);
-          flushSync(() => setPhase({ k: 'redeemed', verdict, at: out.at }));
+          flushSync(() => phases.set({ k: 'redeemed', verdict, at: out.at }));
           playSound('accept', config.sound);
         } else if (out.outcome === 'unknown') {
-          setPhase({ k: 'unknown', verdict, nonce: out.nonce });
+          phases.set({ k: 'unknown', verdict, nonce: out.nonce });
           playSound('warning', config.sound);
         } else if (out.outcome === 'busy' && !out.verdict) {
           return;
@@ -76,40 +103,41 @@ export function CounterScreen() {
             out.outcome === 'busy'
               ? (out.verdict ?? verdict)
               : redeemFailure(out.outcome, verdict, out.verdict, out.error);
-          setPhase({ k: 'refused', verdict: shown, outcome: out });
+          phases.set({ k: 'refused', verdict: shown, outcome: out });
           playSound('reject', config.sound);
         }
       } catch (err) {
         // No answer from the terminal's host: the redemption may have been sent. Unknown, as a
         // lost answer is: the pending list settles it; nothing invites a second try.
-        setPhase({ k: 'unknown', verdict, error: caught(err) });
+        phases.set({ k: 'unknown', verdict, error: caught(err) });
         playSound('warning', config.sound);
       } finally {
         busy.current = false;
         input.current?.focus();
       }
     },
-    [checkOnly, config.sound],
+    [checkOnly, config.sound, phases],
   );
 
   const lookUp = useCallback(
     async (code: string, source: ScanSource) => {
       if (busy.current) return; // a redemption is running: repeat scans are ignored
       busy.current = true;
-      setPhase({ k: 'checking', code });
+      phases.set({ k: 'checking', code });
       let verdict: Verdict | undefined;
       try {
         verdict = await api.lookupCode({ code, source });
         // On screen now, before the sound is set up and before any other queued work: the
-        // verdict is what the cashier is waiting for (bench:lookup's render phase).
+        // verdict is what the cashier is waiting for (bench:lookup's render phase). Only the
+        // verdict area renders.
         const shown = verdict;
-        flushSync(() => setPhase({ k: 'verdict', verdict: shown }));
+        flushSync(() => phases.set({ k: 'verdict', verdict: shown }));
         playSound(
           verdict.tone === 'accept' ? 'accept' : verdict.tone === 'warning' ? 'warning' : 'reject',
           config.sound,
         );
       } catch (err) {
-        setPhase({ k: 'error', error: caught(err) });
+        phases.set({ k: 'error', error: caught(err) });
         playSound('reject', config.sound);
       } finally {
         busy.current = false;
@@ -123,7 +151,7 @@ export function CounterScreen() {
         await redeem(verdict);
       }
     },
-    [config.scan.mode, config.sound, redeem],
+    [config.scan.mode, config.sound, phases, redeem],
   );
 
   useEffect(() => scanBus.listen((code, source) => void lookUp(code, source)), [lookUp]);
@@ -139,11 +167,11 @@ export function CounterScreen() {
 
   const clear = useCallback(() => {
     if (busy.current) return;
-    setPhase({ k: 'idle' });
+    phases.set({ k: 'idle' });
     if (input.current) input.current.value = '';
     scanBus.forget();
     input.current?.focus();
-  }, []);
+  }, [phases]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -160,24 +188,14 @@ export function CounterScreen() {
     return () => window.removeEventListener('keydown', onKey);
   }, [clear]);
 
-  // Enter on an empty field redeems the green verdict on screen (the form reads the phase at
-  // the key press, not at its last render: it is not re-rendered with each verdict).
-  const phaseNow = useRef(phase);
-  useLayoutEffect(() => {
-    phaseNow.current = phase;
-  }, [phase]);
+  // Enter on an empty field redeems the green verdict on screen (the phase at the key press).
   const enterOnEmpty = useCallback(() => {
-    const p = phaseNow.current;
+    const p = phases.get();
     if (p.k === 'verdict') void redeem(p.verdict);
-  }, [redeem]);
+  }, [phases, redeem]);
+  const checkAgain = useCallback((code: string) => void lookUp(code, 'manual'), [lookUp]);
 
   const lang = i18n.language;
-  // The settlement of the intent on screen, once the terminal has it from WeChat.
-  const settledNow =
-    phase.k === 'unknown'
-      ? pending?.recentlySettled.find((x) => x.nonce === phase.nonce)
-      : undefined;
-  const canRedeem = phase.k === 'verdict' && phase.verdict.kind === 'redeemable' && !checkOnly;
 
   return (
     <section className="counter">
@@ -199,6 +217,46 @@ export function CounterScreen() {
         </ul>
       )}
 
+      <VerdictArea
+        phases={phases}
+        checkOnly={checkOnly}
+        onRedeem={redeem}
+        onCheckAgain={checkAgain}
+      />
+    </section>
+  );
+}
+
+/**
+ * The verdict area: what the scan's phase shows (the verdict, a redemption's outcome, or the
+ * hint) and the buttons that go with it. Its own component, subscribed to the phase, so a
+ * verdict renders this and nothing else of the counter.
+ */
+function VerdictArea({
+  phases,
+  checkOnly,
+  onRedeem,
+  onCheckAgain,
+}: {
+  phases: PhaseStore;
+  checkOnly: boolean;
+  onRedeem: (verdict: Verdict) => Promise<void>;
+  onCheckAgain: (code: string) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const zone = useStoreZone();
+  const { pending } = useTerminal();
+  const phase = useSyncExternalStore(phases.subscribe, phases.get);
+  const lang = i18n.language;
+  // The settlement of the intent on screen, once the terminal has it from WeChat.
+  const settledNow =
+    phase.k === 'unknown'
+      ? pending?.recentlySettled.find((x) => x.nonce === phase.nonce)
+      : undefined;
+  const canRedeem = phase.k === 'verdict' && phase.verdict.kind === 'redeemable' && !checkOnly;
+
+  return (
+    <>
       <div className="verdict" data-testid="verdict" aria-live="polite">
         {phase.k === 'idle' && <p className="hint">{fixedText(lang, 'ui.counter.ready')}</p>}
         {phase.k === 'checking' && <p className="hint">{fixedText(lang, 'ui.counter.checking')}</p>}
@@ -261,7 +319,7 @@ export function CounterScreen() {
             type="button"
             className="secondary check-again"
             data-testid="check-again"
-            onClick={() => phase.k === 'refused' && void lookUp(phase.verdict.code, 'manual')}
+            onClick={() => phase.k === 'refused' && onCheckAgain(phase.verdict.code)}
           >
             {fixedText(lang, 'ui.counter.checkAgain')}
           </button>
@@ -272,12 +330,12 @@ export function CounterScreen() {
           // Amber: redeemable once the cashier has checked what the panel lists.
           className={`redeem-button tone-${phase.k === 'verdict' ? phase.verdict.tone : 'accept'}`}
           data-testid="redeem-button"
-          onClick={() => phase.k === 'verdict' && void redeem(phase.verdict)}
+          onClick={() => phase.k === 'verdict' && void onRedeem(phase.verdict)}
         >
           {fixedText(lang, 'ui.counter.redeemButton')}
         </button>
       )}
-    </section>
+    </>
   );
 }
 
