@@ -20,7 +20,7 @@ import { redeemFailure, writeOutcomeTone, type Verdict } from '../../../../share
 import { api } from '../../api';
 import { CameraPanel } from '../../scan/CameraPanel';
 import { scanBus, type ScanSource } from '../../scan/scan-bus';
-import { playSound } from '../../kit/verdict/sound';
+import { playSound, prepareSounds } from '../../kit/verdict/sound';
 import { VerdictPanel } from '../../kit/verdict/VerdictPanel';
 import { errorText } from '../../i18n';
 import { useStoreZone, useTerminal } from '../../shell/terminal-context';
@@ -155,6 +155,8 @@ export function CounterScreen() {
   );
 
   useEffect(() => scanBus.listen((code, source) => void lookUp(code, source)), [lookUp]);
+  // The sounds rendered before the first verdict needs one (sound.ts).
+  useEffect(() => prepareSounds(), []);
 
   // "Try at the counter" on a demo code: #/counter?code=… looks it up once, as if typed.
   const [route, go] = useRoute();

@@ -1,10 +1,44 @@
 /**
  * The counter's three sounds, made with Web Audio (no files): a short rising chirp for
  * accept, a low buzz for reject, a double beep for a warning.
+ *
+ * Each sound is rendered once (an OfflineAudioContext running the same oscillators and
+ * envelopes) into a buffer, and a verdict's sound is then one buffer source into one shared
+ * volume node: building two nodes per tone with their ramps was about 0.2 ms of putting a
+ * verdict on screen (bench:lookup's render phase), since the sound is set up in the same task.
+ * Until its buffer is ready (the first moments after start), a sound is played live from the
+ * oscillators, which sound the same.
  */
 export type SoundKind = 'accept' | 'reject' | 'warning';
 
+interface Tone {
+  /** Seconds after the sound's start. */
+  at: number;
+  dur: number;
+  from: number;
+  to: number;
+  type: OscillatorType;
+  /** Relative to the sound's volume. */
+  gain: number;
+}
+
+const TONES: Record<SoundKind, Tone[]> = {
+  accept: [{ at: 0, dur: 0.16, from: 880, to: 1760, type: 'sine', gain: 1 }],
+  reject: [{ at: 0, dur: 0.4, from: 140, to: 120, type: 'square', gain: 0.6 }],
+  warning: [
+    { at: 0, dur: 0.1, from: 988, to: 988, type: 'triangle', gain: 1 },
+    { at: 0.16, dur: 0.1, from: 988, to: 988, type: 'triangle', gain: 1 },
+  ],
+};
+const KINDS = Object.keys(TONES) as SoundKind[];
+/** Each oscillator stops this long after its tone. */
+const TAIL = 0.02;
+/** The buffers' rate; a buffer source resamples to the device's own if it differs. */
+const RATE = 48_000;
+
 let ctx: AudioContext | undefined;
+let volumeNode: GainNode | undefined;
+const buffers = new Map<SoundKind, AudioBuffer | 'rendering'>();
 
 function audio(): AudioContext | undefined {
   if (typeof AudioContext === 'undefined') return undefined;
@@ -13,38 +47,73 @@ function audio(): AudioContext | undefined {
   return ctx;
 }
 
-function tone(
-  ac: AudioContext,
+/** The sound's tones, from `start` (seconds on the context's clock), at `volume`, into `out`. */
+function schedule(
+  ac: BaseAudioContext,
+  out: AudioNode,
+  kind: SoundKind,
   start: number,
-  dur: number,
-  from: number,
-  to: number,
-  type: OscillatorType,
   volume: number,
 ) {
-  const osc = ac.createOscillator();
-  const gain = ac.createGain();
-  osc.type = type;
-  osc.frequency.setValueAtTime(from, start);
-  osc.frequency.linearRampToValueAtTime(to, start + dur);
-  gain.gain.setValueAtTime(0.0001, start);
-  gain.gain.exponentialRampToValueAtTime(Math.max(0.0002, volume), start + 0.01);
-  gain.gain.exponentialRampToValueAtTime(0.0001, start + dur);
-  osc.connect(gain).connect(ac.destination);
-  osc.start(start);
-  osc.stop(start + dur + 0.02);
+  for (const tone of TONES[kind]) {
+    const t = start + tone.at;
+    const osc = ac.createOscillator();
+    const gain = ac.createGain();
+    osc.type = tone.type;
+    osc.frequency.setValueAtTime(tone.from, t);
+    osc.frequency.linearRampToValueAtTime(tone.to, t + tone.dur);
+    gain.gain.setValueAtTime(0.0001, t);
+    gain.gain.exponentialRampToValueAtTime(Math.max(0.0002, volume * tone.gain), t + 0.01);
+    gain.gain.exponentialRampToValueAtTime(0.0001, t + tone.dur);
+    osc.connect(gain).connect(out);
+    osc.start(t);
+    osc.stop(t + tone.dur + TAIL);
+  }
+}
+
+/**
+ * Renders the sounds not rendered yet, at full volume. Needs no live context, so no user
+ * gesture: a browser lets a page start an AudioContext only after one.
+ */
+function render() {
+  if (typeof OfflineAudioContext === 'undefined') return;
+  for (const kind of KINDS) {
+    if (buffers.has(kind)) continue;
+    const seconds = Math.max(...TONES[kind].map((t) => t.at + t.dur + TAIL));
+    const off = new OfflineAudioContext(1, Math.ceil(seconds * RATE), RATE);
+    schedule(off, off.destination, kind, 0, 1);
+    buffers.set(kind, 'rendering');
+    off.startRendering().then(
+      (buffer) => buffers.set(kind, buffer),
+      () => buffers.delete(kind), // tried again at the next sound
+    );
+  }
+}
+
+/** Renders the sounds ahead of the first verdict (the counter calls it when it opens). */
+export function prepareSounds() {
+  render();
 }
 
 export function playSound(kind: SoundKind, settings: { muted: boolean; volume: number }) {
   if (settings.muted || settings.volume <= 0) return;
   const ac = audio();
   if (!ac) return;
-  const t = ac.currentTime + 0.01;
-  const v = settings.volume * 0.5;
-  if (kind === 'accept') tone(ac, t, 0.16, 880, 1760, 'sine', v);
-  else if (kind === 'reject') tone(ac, t, 0.4, 140, 120, 'square', v * 0.6);
-  else {
-    tone(ac, t, 0.1, 988, 988, 'triangle', v);
-    tone(ac, t + 0.16, 0.1, 988, 988, 'triangle', v);
+  const start = ac.currentTime + 0.01;
+  const volume = settings.volume * 0.5;
+  const buffer = buffers.get(kind);
+  if (buffer === undefined || buffer === 'rendering') {
+    render();
+    schedule(ac, ac.destination, kind, start, volume);
+    return;
   }
+  if (!volumeNode) {
+    volumeNode = ac.createGain();
+    volumeNode.connect(ac.destination);
+  }
+  if (volumeNode.gain.value !== Math.fround(volume)) volumeNode.gain.value = volume;
+  const source = ac.createBufferSource();
+  source.buffer = buffer;
+  source.connect(volumeNode);
+  source.start(start);
 }
