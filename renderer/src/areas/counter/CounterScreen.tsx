@@ -156,7 +156,7 @@ export function CounterScreen() {
 
   useEffect(() => scanBus.listen((code, source) => void lookUp(code, source)), [lookUp]);
   // The sounds rendered before the first verdict needs one (sound.ts).
-  useEffect(() => prepareSounds(), []);
+  useEffect(() => prepareSounds(config.sound), [config.sound]);
 
   // "Try at the counter" on a demo code: #/counter?code=… looks it up once, as if typed.
   const [route, go] = useRoute();

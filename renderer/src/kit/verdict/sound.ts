@@ -2,12 +2,13 @@
  * The counter's three sounds, made with Web Audio (no files): a short rising chirp for
  * accept, a low buzz for reject, a double beep for a warning.
  *
- * Each sound is rendered once (an OfflineAudioContext running the same oscillators and
- * envelopes) into a buffer, and a verdict's sound is then one buffer source into one shared
- * volume node: building two nodes per tone with their ramps was about 0.2 ms of putting a
- * verdict on screen (bench:lookup's render phase), since the sound is set up in the same task.
- * Until its buffer is ready (the first moments after start), a sound is played live from the
- * oscillators, which sound the same.
+ * Each sound is rendered once at the volume in use (an OfflineAudioContext running the same
+ * oscillators and envelopes) into a buffer, and a verdict's sound is then one buffer source:
+ * building two nodes per tone with their ramps was about 0.25 ms of putting a verdict on screen
+ * (bench:lookup's render phase), since the sound is set up in the same task. Until its buffer
+ * is ready (the first moments after start, or after the volume is changed), a sound is played
+ * live from the oscillators, which make the same samples. Only the buffers of the latest volume
+ * are kept.
  */
 export type SoundKind = 'accept' | 'reject' | 'warning';
 
@@ -37,8 +38,11 @@ const TAIL = 0.02;
 const RATE = 48_000;
 
 let ctx: AudioContext | undefined;
-let volumeNode: GainNode | undefined;
-const buffers = new Map<SoundKind, AudioBuffer | 'rendering'>();
+/** The rendered sounds, and the volume they were rendered at. */
+let rendered: { volume: number; buffers: Map<SoundKind, AudioBuffer | 'rendering'> } = {
+  volume: -1,
+  buffers: new Map(),
+};
 
 function audio(): AudioContext | undefined {
   if (typeof AudioContext === 'undefined') return undefined;
@@ -72,16 +76,18 @@ function schedule(
 }
 
 /**
- * Renders the sounds not rendered yet, at full volume. Needs no live context, so no user
- * gesture: a browser lets a page start an AudioContext only after one.
+ * Renders the sounds not rendered yet at `volume` (a new volume starts afresh). Needs no live
+ * context, so no user gesture: a browser lets a page start an AudioContext only after one.
  */
-function render() {
+function render(volume: number) {
   if (typeof OfflineAudioContext === 'undefined') return;
+  if (rendered.volume !== volume) rendered = { volume, buffers: new Map() };
+  const { buffers } = rendered;
   for (const kind of KINDS) {
     if (buffers.has(kind)) continue;
     const seconds = Math.max(...TONES[kind].map((t) => t.at + t.dur + TAIL));
     const off = new OfflineAudioContext(1, Math.ceil(seconds * RATE), RATE);
-    schedule(off, off.destination, kind, 0, 1);
+    schedule(off, off.destination, kind, 0, volume);
     buffers.set(kind, 'rendering');
     off.startRendering().then(
       (buffer) => buffers.set(kind, buffer),
@@ -90,9 +96,13 @@ function render() {
   }
 }
 
+/** The sound's volume for the settings (the counter's sounds are at half the device's). */
+const volumeOf = (settings: { volume: number }) => settings.volume * 0.5;
+
 /** Renders the sounds ahead of the first verdict (the counter calls it when it opens). */
-export function prepareSounds() {
-  render();
+export function prepareSounds(settings: { muted: boolean; volume: number }) {
+  if (settings.muted || settings.volume <= 0) return;
+  render(volumeOf(settings));
 }
 
 export function playSound(kind: SoundKind, settings: { muted: boolean; volume: number }) {
@@ -100,20 +110,15 @@ export function playSound(kind: SoundKind, settings: { muted: boolean; volume: n
   const ac = audio();
   if (!ac) return;
   const start = ac.currentTime + 0.01;
-  const volume = settings.volume * 0.5;
-  const buffer = buffers.get(kind);
+  const volume = volumeOf(settings);
+  const buffer = rendered.volume === volume ? rendered.buffers.get(kind) : undefined;
   if (buffer === undefined || buffer === 'rendering') {
-    render();
+    render(volume);
     schedule(ac, ac.destination, kind, start, volume);
     return;
   }
-  if (!volumeNode) {
-    volumeNode = ac.createGain();
-    volumeNode.connect(ac.destination);
-  }
-  if (volumeNode.gain.value !== Math.fround(volume)) volumeNode.gain.value = volume;
   const source = ac.createBufferSource();
   source.buffer = buffer;
-  source.connect(volumeNode);
+  source.connect(ac.destination);
   source.start(start);
 }
