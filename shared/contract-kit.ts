@@ -42,6 +42,27 @@ export const EnvelopeSchema = z.union([
   z.object({ ok: z.literal(false), error: ErrorInfo }),
 ]);
 
+/**
+ * A host's answer as an envelope, or an internal error when it is not one (the renderer's
+ * transports). A success is checked without zod: it is the counter's common answer, and its
+ * value is the operation's own, so EnvelopeSchema has nothing more to check in it. Anything
+ * else goes through EnvelopeSchema.
+ */
+export function readEnvelope(raw: unknown): Envelope<unknown> {
+  if (
+    typeof raw === 'object' &&
+    raw !== null &&
+    (raw as { ok?: unknown }).ok === true &&
+    'value' in raw
+  ) {
+    return { ok: true, value: (raw as { value?: unknown }).value };
+  }
+  const parsed = EnvelopeSchema.safeParse(raw);
+  return parsed.success
+    ? (parsed.data as Envelope<unknown>)
+    : { ok: false, error: { kind: 'internal', key: 'errors.internal', params: {} } };
+}
+
 /** What the preload exposes and the HTTP transport imitates: one function per operation. */
 export type WireApi<C extends ContractShape> = {
   [K in keyof C]: (input: OpInput<C, K>) => Promise<Envelope<OpOutput<C, K>>>;

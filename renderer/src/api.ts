@@ -10,7 +10,7 @@ import {
   CALL_SOCKET_PATH,
   callSocketRetryMs,
   CLIENT_HEADER,
-  EnvelopeSchema,
+  readEnvelope,
   SECRET_HEADER,
   SESSION_HEADER,
   type CallSocketCall,
@@ -86,12 +86,7 @@ function callSocket(secret: string, id: string): SocketCall {
       if (!resolve) return;
       pending.delete(reply.id);
       if (reply.session) sessionStorage.setItem(SESSION_KEY, reply.session);
-      const parsed = EnvelopeSchema.safeParse(reply.envelope);
-      resolve(
-        parsed.success
-          ? (parsed.data as Envelope<unknown>)
-          : { ok: false, error: { kind: 'internal', key: 'errors.internal', params: {} } },
-      );
+      resolve(readEnvelope(reply.envelope));
     };
     socket.onclose = (event) => {
       ready = false;
@@ -157,10 +152,7 @@ function httpWire(): CardDeskApi {
         },
       };
     }
-    const parsed = EnvelopeSchema.safeParse(await response.json().catch(() => undefined));
-    return parsed.success
-      ? (parsed.data as Envelope<unknown>)
-      : { ok: false, error: { kind: 'internal', key: 'errors.internal', params: {} } };
+    return readEnvelope(await response.json().catch(() => undefined));
   };
   return wireApi(call);
 }
