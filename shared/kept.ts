@@ -10,7 +10,7 @@ export function kept<A extends readonly (string | number)[], T>(
 ): (...args: A) => T {
   const answers = new Map<string, T>();
   return (...args: A) => {
-    const key = args.length === 1 ? String(args[0]) : args.join('\u0000');
+    const key = args.join('\u0000');
     let answer = answers.get(key);
     if (answer === undefined) {
       answer = make(...args);

@@ -155,8 +155,10 @@ export function CounterScreen() {
   );
 
   useEffect(() => scanBus.listen((code, source) => void lookUp(code, source)), [lookUp]);
-  // The sounds rendered before the first verdict needs one (sound.ts).
-  useEffect(() => prepareSounds(config.sound), [config.sound]);
+  // The sounds rendered before the first verdict needs one (sound.ts); again only when the
+  // volume changes, not with each refresh of the terminal's state (a new, equal object).
+  const { muted, volume } = config.sound;
+  useEffect(() => prepareSounds({ muted, volume }), [muted, volume]);
 
   // "Try at the counter" on a demo code: #/counter?code=… looks it up once, as if typed.
   const [route, go] = useRoute();

@@ -96,21 +96,22 @@ function render(volume: number) {
   }
 }
 
-/** The sound's volume for the settings (the counter's sounds are at half the device's). */
-const volumeOf = (settings: { volume: number }) => settings.volume * 0.5;
+/** The sounds' volume for the settings, 0 when they are off (at half the device's volume). */
+const volumeOf = (settings: { muted: boolean; volume: number }) =>
+  settings.muted || settings.volume <= 0 ? 0 : settings.volume * 0.5;
 
 /** Renders the sounds ahead of the first verdict (the counter calls it when it opens). */
 export function prepareSounds(settings: { muted: boolean; volume: number }) {
-  if (settings.muted || settings.volume <= 0) return;
-  render(volumeOf(settings));
+  const volume = volumeOf(settings);
+  if (volume > 0) render(volume);
 }
 
 export function playSound(kind: SoundKind, settings: { muted: boolean; volume: number }) {
-  if (settings.muted || settings.volume <= 0) return;
+  const volume = volumeOf(settings);
+  if (volume === 0) return;
   const ac = audio();
   if (!ac) return;
   const start = ac.currentTime + 0.01;
-  const volume = volumeOf(settings);
   const buffer = rendered.volume === volume ? rendered.buffers.get(kind) : undefined;
   if (buffer === undefined || buffer === 'rendering') {
     render(volume);
