@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { findChromium } from './find-chromium.mjs';
 import nativeSqlite from './native-sqlite.cjs';
 
@@ -41,6 +42,12 @@ function run(label, cmd, args, env = {}) {
 
 const npx = (bin) => path.join(root, 'node_modules', '.bin', bin);
 const failedSteps = [];
+/** Each failed test by name, with its error's first line: printed last, so a log's tail says which. */
+const failedTests = [];
+const firstLine = (msg) =>
+  stripVTControlCharacters(String(msg ?? ''))
+    .split('\n')
+    .find((l) => l.trim()) ?? '';
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
 rmSync(reports, { recursive: true, force: true });
@@ -87,6 +94,18 @@ if (want('unit')) {
     totals.passed += r.numPassedTests;
     totals.failed += r.numFailedTests;
     totals.skipped += r.numPendingTests + r.numTodoTests;
+    for (const file of r.testResults ?? []) {
+      const where = path.relative(root, file.name);
+      for (const t of file.assertionResults ?? []) {
+        if (t.status === 'failed')
+          failedTests.push(`${where} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+      }
+      if (
+        file.status === 'failed' &&
+        !(file.assertionResults ?? []).some((t) => t.status === 'failed')
+      )
+        failedTests.push(`${where}: ${firstLine(file.message)}`);
+    }
   }
 }
 if (want('chaos')) {
@@ -133,11 +152,28 @@ if (want('e2e')) {
       totals.passed += r.stats.expected + r.stats.flaky;
       totals.failed += r.stats.unexpected;
       totals.skipped += r.stats.skipped;
+      const walk = (suite, titles) => {
+        for (const spec of suite.specs ?? []) {
+          for (const t of spec.tests ?? []) {
+            if (t.status !== 'unexpected') continue;
+            const last = t.results?.[t.results.length - 1];
+            failedTests.push(
+              `${spec.file}:${spec.line} › ${[...titles, spec.title].join(' › ')}: ${firstLine(last?.error?.message)}`,
+            );
+          }
+        }
+        for (const s of suite.suites ?? []) walk(s, [...titles, s.title]);
+      };
+      for (const s of r.suites ?? []) walk(s, []);
     }
   }
 }
 
 console.log('');
+if (failedTests.length) {
+  console.log('Failed tests:');
+  for (const t of failedTests) console.log(`  ✘ ${t.length > 400 ? `${t.slice(0, 400)}…` : t}`);
+}
 if (failedSteps.length) console.log(`Failed steps: ${failedSteps.join(', ')}`);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(failedSteps.length || totals.failed ? 1 : 0);
