@@ -7,6 +7,7 @@
  */
 import type { CodeFormat, Decoded, Rect } from './decoder';
 import { CameraLoop, type LoopStats } from './camera-loop';
+import { listenerSet } from '../kit/listeners';
 
 export type CameraStatus =
   /** settings: camera scanning off */
@@ -126,7 +127,7 @@ function classify(err: unknown): CameraStatus {
 
 export class CameraController {
   private view: CameraView;
-  private listeners = new Set<() => void>();
+  private listeners = listenerSet();
   private settings: CameraSettingsLike;
   private video: HTMLVideoElement | null = null;
   private stream: MediaStream | undefined;
@@ -157,16 +158,13 @@ export class CameraController {
 
   // ---- the store React reads
 
-  subscribe = (fn: () => void) => {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  };
+  subscribe = this.listeners.subscribe;
 
   getSnapshot = () => this.view;
 
   private set(patch: Partial<CameraView>) {
     this.view = { ...this.view, ...patch };
-    for (const fn of this.listeners) fn();
+    this.listeners.notify();
   }
 
   // ---- life cycle

@@ -9,6 +9,7 @@
  * `proceed` only on "discard"; on "keep editing" nothing changes, the location included.
  */
 import { useEffect, useState } from 'react';
+import { listenerSet } from '../kit/listeners';
 
 interface Route {
   screen: string;
@@ -50,11 +51,11 @@ export function guardedLeave(proceed: () => void) {
 
 /** The location the screens show (it differs from location.hash only while the guard asks). */
 let shown = typeof location === 'undefined' ? '' : location.hash;
-const listeners = new Set<() => void>();
+const listeners = listenerSet();
 
 function show(hash: string) {
   shown = hash;
-  for (const listener of listeners) listener();
+  listeners.notify();
 }
 
 function go(href: string, replace: boolean) {
@@ -109,11 +110,9 @@ export function useRoute(): [Route, typeof navigate] {
   useEffect(() => {
     const onChange = () =>
       setState((s) => (s.hash === shown ? s : { hash: shown, route: parse(shown) }));
-    listeners.add(onChange);
+    const stop = listeners.subscribe(onChange);
     onChange();
-    return () => {
-      listeners.delete(onChange);
-    };
+    return stop;
   }, []);
   return [state.route, navigate];
 }

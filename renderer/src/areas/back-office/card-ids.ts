@@ -8,6 +8,7 @@ import { BATCH_MAX } from '../../../../shared/ops/back-office';
 import type { CardStatus } from '../../../../shared/wechat/enums';
 import { api } from '../../api';
 import { caught } from '../../kit/errors/ErrorNotice';
+import { listenerSet } from '../../kit/listeners';
 
 interface IdList {
   ids: string[];
@@ -18,18 +19,13 @@ interface IdList {
 
 const EMPTY: IdList = { ids: [], loading: true };
 const lists = new Map<string, IdList>();
-const listeners = new Set<() => void>();
+const { subscribe, notify } = listenerSet();
 /** Bumped by reload: a page that arrives for an older generation is dropped. */
 const generation = new Map<string, number>();
 
 function set(key: string, list: IdList) {
   lists.set(key, list);
-  for (const l of listeners) l();
-}
-
-function subscribe(listener: () => void) {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+  notify();
 }
 
 const statusKey = (statuses: readonly CardStatus[]) => [...statuses].sort().join(',');
@@ -64,7 +60,7 @@ export function reloadCardIds(statuses?: readonly CardStatus[]) {
 export function forgetCardIds() {
   lists.clear();
   generation.clear();
-  for (const l of listeners) l();
+  notify();
 }
 
 export function useCardIds(statuses: readonly CardStatus[]): IdList {

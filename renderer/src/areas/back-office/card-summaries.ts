@@ -10,6 +10,7 @@ import type { Card } from '../../../../shared/wechat/card';
 import { summarise } from '../../../../shared/office/card-summary';
 import { api } from '../../api';
 import { caught } from '../../kit/errors/ErrorNotice';
+import { listenerSet } from '../../kit/listeners';
 
 interface Entry {
   summary?: CardSummary;
@@ -18,7 +19,7 @@ interface Entry {
 }
 
 const entries = new Map<string, Entry>();
-const listeners = new Set<() => void>();
+const { subscribe, notify } = listenerSet();
 let version = 0;
 let queued = new Set<string>();
 /** Cards to read past the host's cache (after Reload): what the counter caches may be old. */
@@ -27,12 +28,7 @@ let flushing = false;
 
 function changed() {
   version += 1;
-  for (const l of listeners) l();
-}
-
-function subscribe(listener: () => void) {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+  notify();
 }
 
 async function flush() {

@@ -28,6 +28,7 @@ import { useRoute } from '../../shell/route';
 import { caught } from '../../kit/errors/ErrorNotice';
 import { timeOfDay } from '../../kit/date-time';
 import { fixedText } from '../../kit/text/fixed-text';
+import { listenerSet } from '../../kit/listeners';
 
 /** The camera's panel has no props: the counter's phases never re-render it. */
 const Camera = memo(CameraPanel);
@@ -55,17 +56,14 @@ interface PhaseStore {
 
 function phaseStore(): PhaseStore {
   let phase: Phase = { k: 'idle' };
-  const listeners = new Set<() => void>();
+  const { subscribe, notify } = listenerSet();
   return {
     get: () => phase,
     set(next) {
       phase = next;
-      for (const listener of listeners) listener();
+      notify();
     },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe,
   };
 }
 
