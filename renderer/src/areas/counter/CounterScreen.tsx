@@ -93,13 +93,13 @@ export function CounterScreen() {
         } else if (out.outcome === 'unknown') {
           phases.set({ k: 'unknown', verdict, nonce: out.nonce });
           playSound('warning', config.sound);
-        } else if (out.outcome === 'busy' && !out.verdict) {
-          return;
         } else {
           // The big box says what happened to the redemption, never the green it had before.
+          // busy: this redemption was not sent (an earlier write of the code is unsettled); the
+          // host's verdict says why, and without one it is "not redeemed", never the old green.
           const shown =
             out.outcome === 'busy'
-              ? (out.verdict ?? verdict)
+              ? (out.verdict ?? redeemFailure('failed', verdict, undefined, out.error))
               : redeemFailure(out.outcome, verdict, out.verdict, out.error);
           phases.set({ k: 'refused', verdict: shown, outcome: out });
           playSound('reject', config.sound);
