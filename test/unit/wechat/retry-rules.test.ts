@@ -118,7 +118,9 @@ describe('reads', () => {
     expect(r.user_card_status).toBe('NORMAL');
     expect(elapsed).toBeGreaterThanOrEqual(240);
     expect(elapsed).toBeLessThan(4_000); // the 250 ms set, not the 8 s default
-    expect(rig.count(GET)).toBe(3);
+    // The warm-up, the hung call and at least one retry (a loaded machine may time out a
+    // plain answer too, and a read is retried again).
+    expect(rig.count(GET)).toBeGreaterThanOrEqual(3);
   });
 
   it('that keep hanging end as a timeout error naming the seconds', async () => {
