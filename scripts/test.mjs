@@ -2,7 +2,8 @@
 // format, the Electron security scan, a production build, unit and integration tests (Vitest,
 // including packaging), and end-to-end tests
 // (Playwright in Chromium against the browser host, plus the Electron smoke test where an
-// Electron binary exists). Prints one closing line: "N passed, N failed, N skipped".
+// Electron binary exists). Ends with the failed tests by name (so a log's tail says which), the
+// failed steps, and one closing line: "N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
