@@ -45,10 +45,14 @@ const npx = (bin) => path.join(root, 'node_modules', '.bin', bin);
 const failedSteps = [];
 /** Each failed test by name, with its error's first line: printed last, so a log's tail says which. */
 const failedTests = [];
-const firstLine = (msg) =>
-  stripVTControlCharacters(String(msg ?? ''))
+const firstLine = (msg) => {
+  const lines = stripVTControlCharacters(String(msg ?? ''))
     .split('\n')
-    .find((l) => l.trim()) ?? '';
+    .filter((l) => l.trim());
+  // A fast-check failure's first line does not say how to replay it; its seed line does.
+  const seed = lines.find((l) => /\{ seed: -?\d+/.test(l));
+  return [lines[0] ?? '', seed?.trim()].filter(Boolean).join(' ');
+};
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
 rmSync(reports, { recursive: true, force: true });
