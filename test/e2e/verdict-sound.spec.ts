@@ -13,14 +13,19 @@ interface Heard {
   live: number;
   offline: number;
   rendered: number;
-  /** Each buffer played: its loudest sample, and whether it went straight to the speakers. */
-  played: { peak: number; toSpeakers: boolean }[];
+  /**
+   * Each buffer played: its loudest sample, whether it went straight to the speakers, and
+   * whether its source was made in an earlier task than its start (made ahead, idle).
+   */
+  played: { peak: number; toSpeakers: boolean; madeAhead: boolean }[];
+  /** Buffer sources made on the live context. */
+  sources: number;
 }
 
 /** Listens to Web Audio before the app's code runs; `stall` keeps the rendering from ending. */
 async function listen(page: Page, { stall = false } = {}) {
   await page.addInitScript((stallRendering: boolean) => {
-    const heard: Heard = { live: 0, offline: 0, rendered: 0, played: [] };
+    const heard: Heard = { live: 0, offline: 0, rendered: 0, played: [], sources: 0 };
     (window as unknown as { __heard: Heard }).__heard = heard;
     const oscillator = BaseAudioContext.prototype.createOscillator;
     BaseAudioContext.prototype.createOscillator = function (this: BaseAudioContext) {
@@ -42,22 +47,42 @@ async function listen(page: Page, { stall = false } = {}) {
       targets.set(this, args[0] as AudioNode);
       return connect.apply(this, args);
     } as typeof AudioNode.prototype.connect;
+    // A task counter: a source made ahead was made before the task that starts it.
+    let task = 0;
+    const tick = () => {
+      task += 1;
+      setTimeout(tick, 1);
+    };
+    tick();
+    const madeIn = new WeakMap<AudioNode, number>();
+    const createSource = BaseAudioContext.prototype.createBufferSource;
+    BaseAudioContext.prototype.createBufferSource = function (this: BaseAudioContext) {
+      const node = createSource.call(this);
+      madeIn.set(node, task);
+      heard.sources += 1;
+      return node;
+    };
     const start = AudioBufferSourceNode.prototype.start;
     AudioBufferSourceNode.prototype.start = function (this: AudioBufferSourceNode, ...args) {
       let peak = 0;
       for (const x of this.buffer?.getChannelData(0) ?? []) peak = Math.max(peak, Math.abs(x));
-      heard.played.push({ peak, toSpeakers: targets.get(this) instanceof AudioDestinationNode });
+      heard.played.push({
+        peak,
+        toSpeakers: targets.get(this) instanceof AudioDestinationNode,
+        madeAhead: (madeIn.get(this) ?? task) < task,
+      });
       return start.apply(this, args);
     };
   }, stall);
   return () => page.evaluate(() => (window as unknown as { __heard: Heard }).__heard);
 }
 
-async function scanTwo(page: Page) {
+async function scanTwo(page: Page, between?: () => Promise<void>) {
   const scan = page.getByLabel('Scan or type a code');
   await scan.fill(REDEEMABLE); // amber (a minimum spend to check): two beeps
   await scan.press('Enter');
   await expect(page.getByTestId('verdict-panel')).toHaveAttribute('data-tone', 'warning');
+  await between?.();
   await scan.fill('not a code!'); // a buzz
   await scan.press('Enter');
   await expect(page.getByTestId('verdict-panel')).toHaveAttribute('data-kind', 'invalid_scan');
@@ -74,7 +99,9 @@ test('a verdict plays its sound from a buffer rendered at the volume set, and no
   await expect.poll(async () => (await heard()).rendered).toBe(3);
   expect((await heard()).offline).toBe(4);
 
-  await scanTwo(page);
+  // Between the two scans, as a till's scans are seconds apart: the idle page makes a source
+  // ahead for each sound (after the first's own).
+  await scanTwo(page, () => expect.poll(async () => (await heard()).sources).toBe(4));
   await expect.poll(async () => (await heard()).played.length).toBe(2);
   const after = await heard();
   expect(after.live).toBe(0);
@@ -84,6 +111,9 @@ test('a verdict plays its sound from a buffer rendered at the volume set, and no
   expect(after.played.map((p) => p.toSpeakers)).toEqual([true, true]);
   expect(after.played[0]!.peak).toBeCloseTo(0.35, 1);
   expect(after.played[1]!.peak).toBeCloseTo(0.21, 1);
+  // The first sound makes the AudioContext and its own source; after it, each sound's source is
+  // made ahead, and a verdict only starts it.
+  expect(after.played.map((p) => p.madeAhead)).toEqual([false, true]);
 });
 
 test('until the buffers are rendered, a verdict still sounds, from live oscillators', async ({

@@ -9,6 +9,11 @@
  * is ready (the first moments after start, or after the volume is changed), a sound is played
  * live from the oscillators, which make the same samples. Only the buffers of the latest volume
  * are kept.
+ *
+ * Each rendered sound also has a buffer source made ahead, connected and not started, so a
+ * verdict only starts it: creating and connecting one is about 0.1 ms of the same task (Chromium,
+ * cold). The next one is made when the page is idle. The first sound of a session makes its
+ * own, since the AudioContext is made then (a page may start one only after a user gesture).
  */
 export type SoundKind = 'accept' | 'reject' | 'warning';
 
@@ -38,17 +43,42 @@ const TAIL = 0.02;
 const RATE = 48_000;
 
 let ctx: AudioContext | undefined;
-/** The rendered sounds, and the volume they were rendered at. */
-let rendered: { volume: number; buffers: Map<SoundKind, AudioBuffer | 'rendering'> } = {
-  volume: -1,
-  buffers: new Map(),
-};
+/** The rendered sounds, the volume they were rendered at, and their sources made ahead. */
+interface Rendered {
+  volume: number;
+  buffers: Map<SoundKind, AudioBuffer | 'rendering'>;
+  spares: Map<SoundKind, AudioBufferSourceNode>;
+}
+let rendered: Rendered = { volume: -1, buffers: new Map(), spares: new Map() };
 
 function audio(): AudioContext | undefined {
   if (typeof AudioContext === 'undefined') return undefined;
-  ctx ??= new AudioContext();
+  if (!ctx) {
+    ctx = new AudioContext();
+    whenIdle(() => KINDS.forEach(makeSpare));
+  }
   if (ctx.state === 'suspended') void ctx.resume();
   return ctx;
+}
+
+/** After the verdict is painted, not in its task. */
+function whenIdle(fn: () => void) {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: 1_000 });
+  else setTimeout(fn, 0);
+}
+
+/** A source for the sound's buffer at the current volume, connected, for playSound to start. */
+function makeSpare(kind: SoundKind) {
+  const buffer = rendered.buffers.get(kind);
+  if (!ctx || buffer === undefined || buffer === 'rendering' || rendered.spares.has(kind)) return;
+  rendered.spares.set(kind, source(ctx, buffer));
+}
+
+function source(ac: AudioContext, buffer: AudioBuffer): AudioBufferSourceNode {
+  const node = ac.createBufferSource();
+  node.buffer = buffer;
+  node.connect(ac.destination);
+  return node;
 }
 
 /** The sound's tones, from `start` (seconds on the context's clock), at `volume`, into `out`. */
@@ -81,7 +111,10 @@ function schedule(
  */
 function render(volume: number) {
   if (typeof OfflineAudioContext === 'undefined') return;
-  if (rendered.volume !== volume) rendered = { volume, buffers: new Map() };
+  if (rendered.volume !== volume) {
+    for (const spare of rendered.spares.values()) spare.disconnect();
+    rendered = { volume, buffers: new Map(), spares: new Map() };
+  }
   const { buffers } = rendered;
   for (const kind of KINDS) {
     if (buffers.has(kind)) continue;
@@ -90,7 +123,10 @@ function render(volume: number) {
     schedule(off, off.destination, kind, 0, volume);
     buffers.set(kind, 'rendering');
     off.startRendering().then(
-      (buffer) => buffers.set(kind, buffer),
+      (buffer) => {
+        buffers.set(kind, buffer);
+        whenIdle(() => makeSpare(kind));
+      },
       () => buffers.delete(kind), // tried again at the next sound
     );
   }
@@ -118,8 +154,8 @@ export function playSound(kind: SoundKind, settings: { muted: boolean; volume: n
     schedule(ac, ac.destination, kind, start, volume);
     return;
   }
-  const source = ac.createBufferSource();
-  source.buffer = buffer;
-  source.connect(ac.destination);
-  source.start(start);
+  const spare = rendered.spares.get(kind);
+  rendered.spares.delete(kind);
+  (spare ?? source(ac, buffer)).start(start);
+  whenIdle(() => makeSpare(kind));
 }
