@@ -53,10 +53,7 @@ let rendered: Rendered = { volume: -1, buffers: new Map(), spares: new Map() };
 
 function audio(): AudioContext | undefined {
   if (typeof AudioContext === 'undefined') return undefined;
-  if (!ctx) {
-    ctx = new AudioContext();
-    whenIdle(() => KINDS.forEach(makeSpare));
-  }
+  ctx ??= new AudioContext();
   if (ctx.state === 'suspended') void ctx.resume();
   return ctx;
 }
@@ -157,5 +154,6 @@ export function playSound(kind: SoundKind, settings: { muted: boolean; volume: n
   const spare = rendered.spares.get(kind);
   rendered.spares.delete(kind);
   (spare ?? source(ac, buffer)).start(start);
-  whenIdle(() => makeSpare(kind));
+  // The one used, and after the session's first sound (which made the context) all of them.
+  whenIdle(() => KINDS.forEach(makeSpare));
 }
