@@ -223,6 +223,36 @@ test('the sign-in screen keeps what was typed after a sign-out', async ({
   await shot(page, 'signin-after-sign-out-zh-1024.png');
 });
 
+test('keys held back by the scanner detector land in the field they were typed into, not the next one', async ({
+  page,
+  readyTerminal,
+}) => {
+  await page.goto(readyTerminal.url);
+  await page.locator('body[data-scanner="refused"]').waitFor();
+  const id = page.getByLabel('操作员编号', { exact: true });
+  const pin = page.getByLabel('PIN', { exact: true });
+  await id.fill('s');
+  // Two keys a person typed into the id, held back while the detector tells a scanner from a
+  // person; the hand moves on to the PIN before the detector's pause is over (a busy page runs
+  // its timer late). The keys are digits, which the PIN would also take.
+  await page.evaluate(() => {
+    const t0 = performance.now();
+    for (const [i, key] of ['1', '2'].entries()) {
+      const e = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true });
+      Object.defineProperty(e, 'timeStamp', { value: t0 + i * 80 });
+      (document.activeElement ?? document.body).dispatchEvent(e);
+    }
+    (document.querySelector('input[type="password"]') as HTMLInputElement).focus();
+  });
+  await expect(id).toHaveValue('s12');
+  await expect(pin).toHaveValue('');
+  await expect(pin).toBeFocused();
+  // What is typed next goes into the PIN.
+  await pin.pressSequentially(SUPERVISOR.pin, { delay: 80 });
+  await expect(pin).toHaveValue(SUPERVISOR.pin);
+  await expect(id).toHaveValue('s12');
+});
+
 test('a refresh answered late (signed in) never brings the last screen back over the sign-in screen', async ({
   page,
   readyTerminal,

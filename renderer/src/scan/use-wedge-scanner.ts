@@ -13,18 +13,24 @@ function isEditable(el: Element | null): el is HTMLInputElement | HTMLTextAreaEl
   return false;
 }
 
-/** Typed characters held back by the detector, handed on to the focused field as typed. */
-function replay(text: string) {
-  const el = document.activeElement;
+/**
+ * Typed characters held back by the detector, handed on to the field they were typed into: the
+ * one focused at the first held key. The focus may have moved on by the time the detector's
+ * timer decides they were a person's (a busy page runs it late, a quick hand tabs to the PIN),
+ * and the keys belong where they were typed, not where the focus is now.
+ */
+function replay(text: string, typedInto: Element | null) {
+  const el = typedInto?.isConnected && isEditable(typedInto) ? typedInto : document.activeElement;
   if (!isEditable(el)) return;
-  // insertText keeps the caret, undo history and React's onChange working.
-  if (!document.execCommand('insertText', false, text)) {
-    el.setRangeText(
-      text,
-      el.selectionStart ?? el.value.length,
-      el.selectionEnd ?? el.value.length,
-      'end',
-    );
+  // insertText keeps the caret, undo history and React's onChange working; it types into the
+  // focused field only.
+  if (el !== document.activeElement || !document.execCommand('insertText', false, text)) {
+    const start = el.selectionStart ?? el.value.length;
+    const end = el.selectionEnd ?? el.value.length;
+    // setRangeText does not keep to maxlength as typing does.
+    const room = el.maxLength >= 0 ? el.maxLength - el.value.length + (end - start) : text.length;
+    if (room <= 0) return;
+    el.setRangeText(text.slice(0, room), start, end, 'end');
     el.dispatchEvent(new Event('input', { bubbles: true }));
   }
 }
@@ -58,9 +64,11 @@ export function useWedgeScanner(
     const scheduling = (
       navigator as Navigator & { scheduling?: { isInputPending?: () => boolean } }
     ).scheduling;
+    // The field focused when the detector started holding keys back.
+    let typedInto: Element | null = null;
     const detector = new WedgeDetector(settings.scanner, {
       onScan: (code) => onScanRef.current(code),
-      onReplay: replay,
+      onReplay: (text) => replay(text, typedInto),
       setTimer: (fn, ms) => window.setTimeout(fn, ms),
       clearTimer: (h) => window.clearTimeout(h as number),
       now: () => performance.now(),
@@ -70,6 +78,7 @@ export function useWedgeScanner(
     });
     const onKey = (e: KeyboardEvent) => {
       if (e.repeat) return;
+      if (!detector.holding) typedInto = document.activeElement;
       detector.handle(e);
     };
     const onBlur = () => detector.reset();

@@ -56,6 +56,11 @@ export class WedgeDetector {
     private readonly cb: WedgeCallbacks,
   ) {}
 
+  /** Keys are held back, waiting for the detector to tell a scan from a person. */
+  get holding(): boolean {
+    return this.buffer !== '';
+  }
+
   setOptions(options: WedgeOptions) {
     this.options = options;
   }

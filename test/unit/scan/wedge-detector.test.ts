@@ -41,6 +41,16 @@ function rig(options: Partial<WedgeOptions> = {}) {
 }
 
 describe('WedgeDetector', () => {
+  it('says when it holds keys back, so the page can note the field they were typed into', () => {
+    const r = rig();
+    expect(r.d.holding).toBe(false);
+    r.key('1', 500);
+    expect(r.d.holding).toBe(true);
+    r.advance(200); // the pause is over: a person's key, handed on
+    expect(r.typed).toEqual(['1']);
+    expect(r.d.holding).toBe(false);
+  });
+
   it('recognises a scanner burst ending in Enter, and nothing reaches the field', () => {
     const r = rig();
     r.burst('123456789012', 8);
