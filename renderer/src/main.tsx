@@ -8,6 +8,7 @@ import { App } from './App';
 import { api } from './api';
 import { initI18n, initialLanguage } from './i18n';
 import { setStoreZone } from './kit/date-time';
+import { LanguageProvider } from './kit/text/language';
 // Stylesheets in cascade order: the shell, then each area's and kit's own sheet.
 import './shell/shell.css';
 import './areas/counter/counter.css';
@@ -36,7 +37,9 @@ async function boot() {
   if (!root) throw new Error('no #root element');
   createRoot(root).render(
     <StrictMode>
-      <App info={info} />
+      <LanguageProvider>
+        <App info={info} />
+      </LanguageProvider>
     </StrictMode>,
   );
 }

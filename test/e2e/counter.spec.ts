@@ -18,8 +18,18 @@ test('a cashier signs in, looks a typed code up, and switches the language', asy
   await expect(scan).toHaveValue('');
   await page.screenshot({ path: path.join(SCREENSHOTS, 'counter-en.png') });
 
+  const word = page.getByTestId('verdict-word');
+  const hint = page.getByTestId('verdict-hint');
+  await expect(word).toHaveText(/^[\x20-\x7e]+$/);
+  const english = { word: await word.textContent(), hint: await hint.textContent() };
+
   await page.getByLabel('Language').selectOption('zh-CN');
   await expect(page.getByLabel('扫码或输入券码')).toBeVisible();
+  // The verdict on screen follows the language too.
+  await expect(word).toHaveText(/[\u4e00-\u9fff]/);
+  await expect(hint).toHaveText(/[\u4e00-\u9fff]/);
+  await expect(word).not.toHaveText(english.word ?? '');
+  await expect(hint).not.toHaveText(english.hint ?? '');
   await page.screenshot({ path: path.join(SCREENSHOTS, 'counter-zh.png') });
 
   // The choice survives a reload, and so does the session (same tab).

@@ -6,13 +6,13 @@
  * language needing markup.
  */
 import { Fragment, type ReactNode } from 'react';
-import type { TFunction } from 'i18next';
+import type { Translate } from './language';
 
 const MARK = '\u0001';
 const PLACEHOLDER = new RegExp(`(${MARK}\\d+${MARK})`);
 
 export function textWith(
-  t: TFunction,
+  t: Translate,
   key: string,
   params: Record<string, string>,
   inline: { merchant?: Record<string, string>; ids?: Record<string, string> },

@@ -1,4 +1,3 @@
-import { useTranslation } from 'react-i18next';
 import type { Verdict } from '../../../../shared/verdict';
 import { valueText, warningText } from './verdict-text';
 import { ErrorNotice } from '../errors/ErrorNotice';
@@ -6,6 +5,7 @@ import { calendarDate, dateTime, timeOfDay } from '../date-time';
 import { useStoreZone } from '../../shell/terminal-context';
 import { fixedText } from '../text/fixed-text';
 import { textWith } from '../text/merchant-text';
+import { translateIn, useLanguage } from '../text/language';
 
 const ICONS: Record<Verdict['tone'], string> = {
   accept: '✓',
@@ -63,8 +63,8 @@ export function VerdictPanel({
   title?: string;
   hint?: string;
 }) {
-  const { t, i18n } = useTranslation();
-  const lang = i18n.language;
+  const lang = useLanguage();
+  const t = translateIn(lang);
   const zone = useStoreZone();
   const v = verdict;
   const h = hintKey(v, checkOnly);

@@ -1,7 +1,7 @@
 /** Money and verdict details in the operator's language. */
-import type { TFunction } from 'i18next';
 import { kept } from '../../../../shared/kept';
 import type { CardValue, Warning } from '../../../../shared/verdict';
+import type { Translate } from '../text/language';
 
 /** One formatter per language and precision. */
 const moneyFormat = kept(
@@ -18,7 +18,7 @@ export function money(cents: number, lang: string): string {
   return moneyFormat(lang, cents % 100 === 0 ? 0 : 2).format(cents / 100);
 }
 
-export function valueText(value: CardValue, t: TFunction, lang: string): string {
+export function valueText(value: CardValue, t: Translate, lang: string): string {
   switch (value.kind) {
     case 'discount': {
       const zhe = (100 - value.percentOff) / 10;
@@ -44,7 +44,7 @@ export function valueText(value: CardValue, t: TFunction, lang: string): string 
   }
 }
 
-export function warningText(w: Warning, t: TFunction, lang: string): string {
+export function warningText(w: Warning, t: Translate, lang: string): string {
   switch (w.kind) {
     case 'weekday':
       return t('verdict.warning.weekday', {
