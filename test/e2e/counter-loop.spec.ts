@@ -163,3 +163,34 @@ test('typing fast by hand into a settings field lands in the field, never as a s
   expect(sandbox.sim.callCount('/card/code/get')).toBe(0);
   await expect(page.getByTestId('verdict')).toHaveCount(0);
 });
+
+test('keys typed into a number field land there, even when the focus moves on before the scanner detector lets them go', async ({
+  page,
+  readyTerminal,
+}) => {
+  await page.goto(readyTerminal.url);
+  await signIn(page, MANAGER);
+  await page.goto(`${readyTerminal.url}#/settings?section=counter`);
+  await page.locator('body[data-scanner="ready"]').waitFor();
+  const gap = page.locator('#scan\\.scanner\\.maxInterKeyMs');
+  const minLength = page.locator('#scan\\.scanner\\.minLength');
+  await gap.fill('');
+  await gap.focus();
+  // Two digits a person typed, held back while the detector tells a scanner from a person; the
+  // hand moves on to the next field before the detector lets them go.
+  await page.evaluate(() => {
+    const t0 = performance.now();
+    for (const [i, key] of ['4', '5'].entries()) {
+      const e = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true });
+      Object.defineProperty(e, 'timeStamp', { value: t0 + i * 80 });
+      (document.activeElement ?? document.body).dispatchEvent(e);
+    }
+    (document.getElementById('scan.scanner.minLength') as HTMLInputElement).focus();
+  });
+  await expect(gap).toHaveValue('45');
+  await expect(minLength).toBeFocused();
+  // React took the value: saving keeps it.
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.reload();
+  await expect(page.locator('#scan\\.scanner\\.maxInterKeyMs')).toHaveValue('45');
+});

@@ -25,14 +25,26 @@ function replay(text: string, typedInto: Element | null) {
   // insertText keeps the caret, undo history and React's onChange working; it types into the
   // focused field only.
   if (el !== document.activeElement || !document.execCommand('insertText', false, text)) {
-    const start = el.selectionStart ?? el.value.length;
-    const end = el.selectionEnd ?? el.value.length;
-    // setRangeText does not keep to maxlength as typing does.
-    const room = el.maxLength >= 0 ? el.maxLength - el.value.length + (end - start) : text.length;
-    if (room <= 0) return;
-    el.setRangeText(text.slice(0, room), start, end, 'end');
-    el.dispatchEvent(new Event('input', { bubbles: true }));
+    insertAtCaret(el, text);
   }
+}
+
+/** Types into a field without the focus, as the keys would have: at its caret, within maxlength. */
+function insertAtCaret(el: HTMLInputElement | HTMLTextAreaElement, text: string) {
+  const start = el.selectionStart ?? el.value.length;
+  const end = el.selectionEnd ?? el.value.length;
+  // setRangeText does not keep to maxlength as typing does.
+  const room = el.maxLength >= 0 ? el.maxLength - el.value.length + (end - start) : text.length;
+  if (room <= 0) return;
+  try {
+    el.setRangeText(text.slice(0, room), start, end, 'end');
+  } catch {
+    // A number or email field has no caret to insert at (setRangeText throws): at the end,
+    // through the element's own setter so React sees a change and its onChange runs.
+    const setValue = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(el), 'value')?.set;
+    setValue?.call(el, el.value + text.slice(0, room));
+  }
+  el.dispatchEvent(new Event('input', { bubbles: true }));
 }
 
 const toScanBus = (code: string) => void scanBus.submit(code, 'scanner');
