@@ -253,6 +253,28 @@ test('keys held back by the scanner detector land in the field they were typed i
   await expect(id).toHaveValue('s12');
 });
 
+test('keys typed with no field focused do not turn up in the field focused next', async ({
+  page,
+  readyTerminal,
+}) => {
+  await page.goto(readyTerminal.url);
+  await page.locator('body[data-scanner="refused"]').waitFor();
+  const id = page.getByLabel('操作员编号', { exact: true });
+  await page.evaluate(() => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    const t0 = performance.now();
+    for (const [i, key] of ['1', '2'].entries()) {
+      const e = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true });
+      Object.defineProperty(e, 'timeStamp', { value: t0 + i * 80 });
+      document.body.dispatchEvent(e);
+    }
+    (document.querySelector('input[autocomplete="username"]') as HTMLInputElement).focus();
+  });
+  await expect(id).toBeFocused();
+  await page.waitForTimeout(500); // the detector's pause is long over
+  await expect(id).toHaveValue('');
+});
+
 test('a refresh answered late (signed in) never brings the last screen back over the sign-in screen', async ({
   page,
   readyTerminal,

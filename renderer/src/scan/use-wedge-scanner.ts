@@ -20,8 +20,9 @@ function isEditable(el: Element | null): el is HTMLInputElement | HTMLTextAreaEl
  * and the keys belong where they were typed, not where the focus is now.
  */
 function replay(text: string, typedInto: Element | null) {
-  const el = typedInto?.isConnected && isEditable(typedInto) ? typedInto : document.activeElement;
-  if (!isEditable(el)) return;
+  // Typed with no field focused, or into one that has gone since (another screen): nowhere.
+  const el = typedInto;
+  if (!el?.isConnected || !isEditable(el)) return;
   // insertText keeps the caret, undo history and React's onChange working; it types into the
   // focused field only.
   if (el !== document.activeElement || !document.execCommand('insertText', false, text)) {
