@@ -6,8 +6,9 @@
  * characters ended by a suffix key is a scan, and nothing reaches the focused field. Scanners
  * jitter (USB hubs, busy machines): a single gap up to three times `maxInterKeyMs` is
  * tolerated as long as the burst's average stays scanner-fast. As soon as the rhythm is a
- * person's (two slow gaps in a row, or a slow average), the held-back characters are handed to
- * the focused field and the following keys pass straight through until the person pauses.
+ * person's (two slow gaps in a row, or a slow average), the held-back characters are handed on
+ * (use-wedge-scanner.ts types them into the field they were typed into, even if the focus has
+ * moved on since) and the following keys pass straight through until the person pauses.
  */
 export interface WedgeOptions {
   maxInterKeyMs: number;
@@ -30,7 +31,7 @@ interface KeyLike {
 
 interface WedgeCallbacks {
   onScan(code: string): void;
-  /** Hands characters typed by a person on to whatever has the focus. */
+  /** Hands characters typed by a person on (to the field they were typed into). */
   onReplay(text: string): void;
   setTimer(fn: () => void, ms: number): unknown;
   clearTimer(handle: unknown): void;
