@@ -3,7 +3,16 @@
  */
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { CASHIER, expect, MANAGER, scannerBurst, SCREENSHOTS, signIn, test } from './fixtures';
+import {
+  CASHIER,
+  expect,
+  MANAGER,
+  scannerBurst,
+  SCREENSHOTS,
+  signIn,
+  test,
+  typeHeld,
+} from './fixtures';
 
 const REDEEMABLE = '178847660332'; // 满100减10元代金券, CASH
 const EXPIRED = '101961725085';
@@ -164,7 +173,7 @@ test('typing fast by hand into a settings field lands in the field, never as a s
   await expect(page.getByTestId('verdict')).toHaveCount(0);
 });
 
-test('keys typed into a number field land there, even when the focus moves on before the scanner detector lets them go', async ({
+test('keys typed into a number field land there as typed, even when the focus moves on before the scanner detector lets them go', async ({
   page,
   readyTerminal,
 }) => {
@@ -172,25 +181,33 @@ test('keys typed into a number field land there, even when the focus moves on be
   await signIn(page, MANAGER);
   await page.goto(`${readyTerminal.url}#/settings?section=counter`);
   await page.locator('body[data-scanner="ready"]').waitFor();
-  const gap = page.locator('#scan\\.scanner\\.maxInterKeyMs');
-  const minLength = page.locator('#scan\\.scanner\\.minLength');
+  const GAP = '#scan\\.scanner\\.maxInterKeyMs';
+  const MIN_LENGTH = '#scan\\.scanner\\.minLength';
+  const COOLDOWN = '#scan\\.cooldownMs';
+  const gap = page.locator(GAP);
   await gap.fill('');
   await gap.focus();
   // Two digits a person typed, held back while the detector tells a scanner from a person; the
   // hand moves on to the next field before the detector lets them go.
-  await page.evaluate(() => {
-    const t0 = performance.now();
-    for (const [i, key] of ['4', '5'].entries()) {
-      const e = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true });
-      Object.defineProperty(e, 'timeStamp', { value: t0 + i * 80 });
-      (document.activeElement ?? document.body).dispatchEvent(e);
-    }
-    (document.getElementById('scan.scanner.minLength') as HTMLInputElement).focus();
-  });
+  await typeHeld(page, [{ key: '4', at: 0 }, { key: '5', at: 80 }, { focus: MIN_LENGTH }]);
   await expect(gap).toHaveValue('45');
-  await expect(minLength).toBeFocused();
-  // React took the value: saving keeps it.
+  await expect(page.locator(MIN_LENGTH)).toBeFocused();
+  // Tabbing into a field selects its text: what is typed replaces it, as typing does.
+  await gap.fill('35');
+  await gap.selectText();
+  await typeHeld(page, [{ key: '6', at: 0 }, { key: '0', at: 80 }, { focus: MIN_LENGTH }]);
+  await expect(gap).toHaveValue('60');
+  // A decimal point typed into a number field does not empty it.
+  const cooldown = page.locator(COOLDOWN);
+  await cooldown.fill('1');
+  await cooldown.focus();
+  await typeHeld(page, [{ key: '.', at: 0 }, { focus: MIN_LENGTH }]);
+  await cooldown.focus();
+  await page.keyboard.type('5', { delay: 200 });
+  await expect(cooldown).toHaveValue('1.5');
+  // React took the values: saving keeps them.
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.reload();
-  await expect(page.locator('#scan\\.scanner\\.maxInterKeyMs')).toHaveValue('45');
+  await expect(page.locator(GAP)).toHaveValue('60');
+  await expect(page.locator(COOLDOWN)).toHaveValue('1.5');
 });

@@ -20,6 +20,7 @@ import {
   SCREENSHOTS,
   SUPERVISOR,
   test,
+  typeHeld,
   type Terminal,
 } from './fixtures';
 
@@ -223,7 +224,10 @@ test('the sign-in screen keeps what was typed after a sign-out', async ({
   await shot(page, 'signin-after-sign-out-zh-1024.png');
 });
 
-test('keys held back by the scanner detector land in the field they were typed into, not the next one', async ({
+const ID = 'input[autocomplete="username"]';
+const PIN = 'input[type="password"]';
+
+test('keys held back by the scanner detector land where they were typed, whatever the focus and caret do before they are let go', async ({
   page,
   readyTerminal,
 }) => {
@@ -231,19 +235,15 @@ test('keys held back by the scanner detector land in the field they were typed i
   await page.locator('body[data-scanner="refused"]').waitFor();
   const id = page.getByLabel('操作员编号', { exact: true });
   const pin = page.getByLabel('PIN', { exact: true });
+  const clear = async () => {
+    await id.fill('');
+    await pin.fill('');
+  };
+
+  // Two keys typed into the id; the hand moves on to the PIN before they are let go (a busy
+  // page runs the detector's timer late). Digits, which the PIN would also take.
   await id.fill('s');
-  // Two keys a person typed into the id, held back while the detector tells a scanner from a
-  // person; the hand moves on to the PIN before the detector's pause is over (a busy page runs
-  // its timer late). The keys are digits, which the PIN would also take.
-  await page.evaluate(() => {
-    const t0 = performance.now();
-    for (const [i, key] of ['1', '2'].entries()) {
-      const e = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true });
-      Object.defineProperty(e, 'timeStamp', { value: t0 + i * 80 });
-      (document.activeElement ?? document.body).dispatchEvent(e);
-    }
-    (document.querySelector('input[type="password"]') as HTMLInputElement).focus();
-  });
+  await typeHeld(page, [{ key: '1', at: 0 }, { key: '2', at: 80 }, { focus: PIN }]);
   await expect(id).toHaveValue('s12');
   await expect(pin).toHaveValue('');
   await expect(pin).toBeFocused();
@@ -251,28 +251,37 @@ test('keys held back by the scanner detector land in the field they were typed i
   await pin.pressSequentially(SUPERVISOR.pin, { delay: 80 });
   await expect(pin).toHaveValue(SUPERVISOR.pin);
   await expect(id).toHaveValue('s12');
-});
 
-test('keys typed with no field focused do not turn up in the field focused next', async ({
-  page,
-  readyTerminal,
-}) => {
-  await page.goto(readyTerminal.url);
-  await page.locator('body[data-scanner="refused"]').waitFor();
-  const id = page.getByLabel('操作员编号', { exact: true });
-  await page.evaluate(() => {
-    (document.activeElement as HTMLElement | null)?.blur();
-    const t0 = performance.now();
-    for (const [i, key] of ['1', '2'].entries()) {
-      const e = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true });
-      Object.defineProperty(e, 'timeStamp', { value: t0 + i * 80 });
-      document.body.dispatchEvent(e);
-    }
-    (document.querySelector('input[autocomplete="username"]') as HTMLInputElement).focus();
-  });
+  // One key in the id, the next in the PIN, within one held burst: each where it was typed.
+  await clear();
+  await id.fill('s');
+  await typeHeld(page, [{ key: '1', at: 0 }, { focus: PIN }, { key: '2', at: 80 }]);
+  await expect(id).toHaveValue('s1');
+  await expect(pin).toHaveValue('2');
+
+  // Typed with nothing focused: nowhere, not into the field focused next; then into the id.
+  await clear();
+  await typeHeld(page, [
+    { focus: 'nothing' },
+    { key: '1', at: 0 },
+    { focus: ID },
+    { key: '2', at: 60 },
+    { key: '3', at: 80 },
+  ]);
+  await expect(id).toHaveValue('23');
   await expect(id).toBeFocused();
-  await page.waitForTimeout(500); // the detector's pause is long over
-  await expect(id).toHaveValue('');
+
+  // Typed at the end of the id; the caret is clicked to the start before the key is let go:
+  // the key stays at the end, and the caret where the person put it.
+  await clear();
+  await id.fill('abcd');
+  await typeHeld(page, [{ key: '1', at: 0 }, { caret: [0, 0] }]);
+  await expect(id).toHaveValue('abcd1');
+  expect(await id.evaluate((el: HTMLInputElement) => el.selectionStart)).toBe(0);
+  // ... or the whole text is selected before it is let go: the text typed is not lost.
+  await id.fill('abcd');
+  await typeHeld(page, [{ key: '1', at: 0 }, { caret: [0, 4] }]);
+  await expect(id).toHaveValue('abcd1');
 });
 
 test('a refresh answered late (signed in) never brings the last screen back over the sign-in screen', async ({

@@ -140,6 +140,38 @@ export async function dispatchBurst(page: Page, code: string) {
   }, code);
 }
 
+/** A step of typeHeld: a key at a time (ms from the first), or a focus or caret move. */
+export type HeldStep =
+  { key: string; at: number } | { focus: string | 'nothing' } | { caret: [number, number] };
+
+/**
+ * A person's keys as the USB-scanner detector sees them (keydown events with their time stamps,
+ * slower than a scanner, so it holds them back a moment before letting them go), with the focus
+ * or the caret moved between them by selector or to `nothing`, all within one task: the moves
+ * happen before the detector lets the keys go. Then waits until it has. Starts after a pause:
+ * right after a person's typing the detector lets keys straight through (a synthetic key that
+ * is let through types nothing).
+ */
+export async function typeHeld(page: Page, steps: HeldStep[]) {
+  await page.waitForTimeout(500);
+  await page.evaluate((list) => {
+    const t0 = performance.now();
+    for (const step of list) {
+      if ('key' in step) {
+        const e = new KeyboardEvent('keydown', { key: step.key, bubbles: true, cancelable: true });
+        Object.defineProperty(e, 'timeStamp', { value: t0 + step.at });
+        (document.activeElement ?? document.body).dispatchEvent(e);
+      } else if ('focus' in step) {
+        if (step.focus === 'nothing') (document.activeElement as HTMLElement | null)?.blur();
+        else document.querySelector<HTMLElement>(step.focus)?.focus();
+      } else {
+        (document.activeElement as HTMLInputElement).setSelectionRange(...step.caret);
+      }
+    }
+  }, steps);
+  await page.waitForTimeout(400); // the detector's pause (about 0.1 s) is long over
+}
+
 /** Opens the top bar's operator menu and picks an action (switch operator, sign out, about). */
 export async function fromOperatorMenu(page: Page, item: RegExp | string) {
   await page.getByTestId('operator-menu').click();

@@ -13,24 +13,68 @@ function isEditable(el: Element | null): el is HTMLInputElement | HTMLTextAreaEl
   return false;
 }
 
+/** Where a held key was typed: the focused element, and its text and selection then. */
+interface TypedAt {
+  into: Element | null;
+  value: string;
+  start: number | null;
+  end: number | null;
+}
+
+function typedAt(): TypedAt {
+  const into = document.activeElement;
+  return isEditable(into)
+    ? { into, value: into.value, start: into.selectionStart, end: into.selectionEnd }
+    : { into, value: '', start: null, end: null };
+}
+
 /**
- * Typed characters held back by the detector, handed on to the field they were typed into: the
- * one focused at the first held key. The focus may have moved on by the time the detector's
- * timer decides they were a person's (a busy page runs it late, a quick hand tabs to the PIN),
- * and the keys belong where they were typed, not where the focus is now.
+ * Typed characters held back by the detector, handed on to the fields they were typed into,
+ * where they were typed (each key's field, text and caret were noted when it was held). The
+ * focus or the caret may have moved on by the time the detector's timer decides they were a
+ * person's (a busy page runs it late, a quick hand tabs to the PIN or clicks elsewhere in the
+ * field), and the keys belong where they were typed. Keys typed with no field focused, or into
+ * a field that has gone since (another screen), go nowhere.
  */
-function replay(text: string, typedInto: Element | null) {
-  // Typed with no field focused, or into one that has gone since (another screen): nowhere.
-  const el = typedInto;
-  if (!el?.isConnected || !isEditable(el)) return;
-  // insertText keeps the caret, undo history and React's onChange working; it types into the
-  // focused field only.
-  if (el !== document.activeElement || !document.execCommand('insertText', false, text)) {
-    insertAtCaret(el, text);
+function replay(text: string, held: readonly TypedAt[]) {
+  const keys = Array.from(text);
+  let i = 0;
+  while (i < keys.length) {
+    const at = held[i] ?? held[held.length - 1];
+    let j = i + 1;
+    while (j < keys.length && (held[j] ?? at)?.into === at?.into) j++;
+    if (at) typeInto(at, keys.slice(i, j).join(''));
+    i = j;
   }
 }
 
-/** Types into a field without the focus, as the keys would have: at its caret, within maxlength. */
+/**
+ * Types `text` into the field `at` names, at the caret it had then (if its text has not changed
+ * since), through the browser's own editing: insertText keeps maxlength, a number field's
+ * parsing, the undo history and React's onChange, as the keys would have. insertText types
+ * into the focused field only, so a field that no longer has the focus gets it for that moment
+ * and the focus goes back, with its caret where it was.
+ */
+function typeInto(at: TypedAt, text: string) {
+  const el = at.into;
+  if (!el?.isConnected || !isEditable(el)) return;
+  const active = document.activeElement;
+  const moved = el !== active;
+  const mine = el.selectionStart !== null && el.value === at.value && at.start !== null;
+  // The caret the person has now in this field, to put back after the insertion.
+  const now = mine && !moved ? { start: el.selectionStart, end: el.selectionEnd } : undefined;
+  if (moved) el.focus({ preventScroll: true });
+  if (mine) el.setSelectionRange(at.start, at.end ?? at.start);
+  if (!document.execCommand('insertText', false, text)) insertAtCaret(el, text);
+  if (now && at.start !== null && now.start !== null && now.end !== null) {
+    // Text inserted before the caret moves it along.
+    const shift = now.start >= (at.end ?? at.start) ? el.value.length - at.value.length : 0;
+    el.setSelectionRange(now.start + shift, now.end + shift);
+  }
+  if (moved && active instanceof HTMLElement) active.focus({ preventScroll: true });
+}
+
+/** Where insertText is refused: at the field's caret, within maxlength. */
 function insertAtCaret(el: HTMLInputElement | HTMLTextAreaElement, text: string) {
   const start = el.selectionStart ?? el.value.length;
   const end = el.selectionEnd ?? el.value.length;
@@ -40,8 +84,8 @@ function insertAtCaret(el: HTMLInputElement | HTMLTextAreaElement, text: string)
   try {
     el.setRangeText(text.slice(0, room), start, end, 'end');
   } catch {
-    // A number or email field has no caret to insert at (setRangeText throws): at the end,
-    // through the element's own setter so React sees a change and its onChange runs.
+    // A number or email field has no caret (setRangeText throws): at the end, through the
+    // element's own setter so React sees a change and its onChange runs.
     const setValue = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(el), 'value')?.set;
     setValue?.call(el, el.value + text.slice(0, room));
   }
@@ -77,11 +121,18 @@ export function useWedgeScanner(
     const scheduling = (
       navigator as Navigator & { scheduling?: { isInputPending?: () => boolean } }
     ).scheduling;
-    // The field focused when the detector started holding keys back.
-    let typedInto: Element | null = null;
+    // Where each key the detector holds back was typed, in order.
+    let held: TypedAt[] = [];
     const detector = new WedgeDetector(settings.scanner, {
-      onScan: (code) => onScanRef.current(code),
-      onReplay: (text) => replay(text, typedInto),
+      onScan: (code) => {
+        held = [];
+        onScanRef.current(code);
+      },
+      onReplay: (text) => {
+        const keys = held;
+        held = [];
+        replay(text, keys);
+      },
       setTimer: (fn, ms) => window.setTimeout(fn, ms),
       clearTimer: (h) => window.clearTimeout(h as number),
       now: () => performance.now(),
@@ -91,8 +142,8 @@ export function useWedgeScanner(
     });
     const onKey = (e: KeyboardEvent) => {
       if (e.repeat) return;
-      if (!detector.holding) typedInto = document.activeElement;
-      detector.handle(e);
+      const at = typedAt();
+      if (detector.handle(e) && detector.holding) held.push(at);
     };
     const onBlur = () => detector.reset();
     window.addEventListener('keydown', onKey, { capture: true });

@@ -77,3 +77,14 @@ describe('translateIn', () => {
     expect(t).toHaveBeenCalledTimes(502);
   });
 });
+
+describe('translateIn keys', () => {
+  it('keeps apart parameters JSON would write alike (NaN, Infinity, null, undefined)', () => {
+    const en = translateIn('en');
+    for (const percent of [NaN, Infinity, -Infinity, null, undefined, 'NaN']) {
+      expect(en('verdict.value.discount', { percent: percent as number, zhe: 1 })).toBe(
+        i18next.t('verdict.value.discount', { percent, zhe: 1, lng: 'en' }),
+      );
+    }
+  });
+});

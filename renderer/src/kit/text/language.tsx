@@ -28,6 +28,14 @@ export function useLanguage(): string {
 /** A message in a language, with its parameters (i18next's t, narrowed to what callers use). */
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
 
+/** JSON.stringify writes NaN, ±Infinity and null alike, and drops undefined: not in a key. */
+const keyOf = (_: string, v: unknown) =>
+  typeof v === 'number' && !Number.isFinite(v)
+    ? `\u0000${String(v)}`
+    : v === undefined
+      ? '\u0000undefined'
+      : v;
+
 /** How many messages with parameters are kept: a counter's day of verdicts repeats a few cards. */
 const RECENT = 500;
 
@@ -41,7 +49,7 @@ export const translateIn = kept((lang: string): Translate => {
   const recent = new Map<string, string>();
   return (key, params) => {
     if (!i18next.isInitialized) return i18next.t(key, { ...params, lng: lang });
-    const id = `${storeZone()}\u0000${key}\u0000${params ? JSON.stringify(params) : ''}`;
+    const id = `${storeZone()}\u0000${key}\u0000${params ? JSON.stringify(params, keyOf) : ''}`;
     const kept = recent.get(id);
     if (kept !== undefined) {
       // Most recently used last: Map keeps insertion order.
