@@ -282,6 +282,15 @@ test('keys held back by the scanner detector land where they were typed, whateve
   await id.fill('abcd');
   await typeHeld(page, [{ key: '1', at: 0 }, { caret: [0, 4] }]);
   await expect(id).toHaveValue('abcd1');
+
+  // The field is hidden (the lock screen over the settings) and the focus is in the PIN: the
+  // key still goes into its own field, never into the PIN that has the focus.
+  await clear();
+  await id.fill('s');
+  await typeHeld(page, [{ key: '7', at: 0 }, { hide: ID }, { focus: PIN }]);
+  await expect(pin).toHaveValue('');
+  await expect(pin).toBeFocused();
+  await expect(id).toHaveValue('s7');
 });
 
 test('a refresh answered late (signed in) never brings the last screen back over the sign-in screen', async ({

@@ -142,7 +142,11 @@ export async function dispatchBurst(page: Page, code: string) {
 
 /** A step of typeHeld: a key at a time (ms from the first), or a focus or caret move. */
 export type HeldStep =
-  { key: string; at: number } | { focus: string | 'nothing' } | { caret: [number, number] };
+  | { key: string; at: number }
+  | { focus: string | 'nothing' }
+  | { caret: [number, number] }
+  /** Hides the field (display: none), as the lock screen hides the settings behind it. */
+  | { hide: string };
 
 /**
  * A person's keys as the USB-scanner detector sees them (keydown events with their time stamps,
@@ -161,6 +165,8 @@ export async function typeHeld(page: Page, steps: HeldStep[]) {
         const e = new KeyboardEvent('keydown', { key: step.key, bubbles: true, cancelable: true });
         Object.defineProperty(e, 'timeStamp', { value: t0 + step.at });
         (document.activeElement ?? document.body).dispatchEvent(e);
+      } else if ('hide' in step) {
+        document.querySelector<HTMLElement>(step.hide)?.setAttribute('hidden', '');
       } else if ('focus' in step) {
         if (step.focus === 'nothing') (document.activeElement as HTMLElement | null)?.blur();
         else document.querySelector<HTMLElement>(step.focus)?.focus();

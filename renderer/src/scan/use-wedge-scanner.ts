@@ -64,14 +64,17 @@ function typeInto(at: TypedAt, text: string) {
   // The caret the person has now in this field, to put back after the insertion.
   const now = mine && !moved ? { start: el.selectionStart, end: el.selectionEnd } : undefined;
   if (moved) el.focus({ preventScroll: true });
+  // A field that cannot take the focus now (hidden behind the lock screen, say) is typed into
+  // without it: insertText would go to whatever kept the focus.
+  const focused = document.activeElement === el;
   if (mine) el.setSelectionRange(at.start, at.end ?? at.start);
-  if (!document.execCommand('insertText', false, text)) insertAtCaret(el, text);
+  if (!focused || !document.execCommand('insertText', false, text)) insertAtCaret(el, text);
   if (now && at.start !== null && now.start !== null && now.end !== null) {
     // Text inserted before the caret moves it along.
     const shift = now.start >= (at.end ?? at.start) ? el.value.length - at.value.length : 0;
     el.setSelectionRange(now.start + shift, now.end + shift);
   }
-  if (moved && active instanceof HTMLElement) active.focus({ preventScroll: true });
+  if (moved && focused && active instanceof HTMLElement) active.focus({ preventScroll: true });
 }
 
 /** Where insertText is refused: at the field's caret, within maxlength. */
