@@ -145,8 +145,10 @@ export function useWedgeScanner(
     });
     const onKey = (e: KeyboardEvent) => {
       if (e.repeat) return;
-      const at = typedAt();
-      if (detector.handle(e) && detector.holding) held.push(at);
+      // Noted only for a key held back, after handle(): it left the focus, text and caret as
+      // they were (it prevents the key; it never lets earlier keys go and holds this one in
+      // the same call).
+      if (detector.handle(e) && detector.holding) held.push(typedAt());
     };
     const onBlur = () => detector.reset();
     window.addEventListener('keydown', onKey, { capture: true });

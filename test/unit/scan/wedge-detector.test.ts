@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WedgeDetector, type WedgeOptions } from '../../../renderer/src/scan/wedge-detector';
 
@@ -37,7 +38,7 @@ function rig(options: Partial<WedgeOptions> = {}) {
     for (const ch of text) key(ch, gapMs);
     if (suffix) key(suffix, gapMs);
   };
-  return { d, scans, typed, prevented, key, burst, advance };
+  return { d, scans, typed, prevented, key, burst, advance, now: () => now };
 }
 
 describe('WedgeDetector', () => {
@@ -218,4 +219,37 @@ it('a late timer with nothing queued still hands a person’s keys on', () => {
   timer?.(); // late: one hop to let queued keys in
   timer?.(); // nothing came: handed on
   expect(typed).toEqual(['a']);
+});
+
+describe('WedgeDetector, what use-wedge-scanner relies on', () => {
+  it('never lets held keys go in the same call that holds a key', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            key: fc.constantFrom('1', 'a', '2', 'b', 'Enter', 'Tab', 'Backspace', 'Shift'),
+            // Scanner-fast, a person's, jittery, and past the detector's pause.
+            gap: fc.constantFrom(0, 5, 20, 50, 90, 150, 500),
+            ctrl: fc.constantFrom(false, false, false, true),
+          }),
+          { maxLength: 40 },
+        ),
+        (keys) => {
+          const r = rig();
+          for (const k of keys) {
+            r.advance(k.gap);
+            // What was let go before this key: replays only (keys let through are not typed here).
+            const before = r.typed.length;
+            const taken = r.d.handle({
+              key: k.key,
+              timeStamp: r.now(),
+              ctrlKey: k.ctrl,
+              preventDefault: () => {},
+            });
+            if (taken && r.d.holding) expect(r.typed.length).toBe(before);
+          }
+        },
+      ),
+    );
+  });
 });
