@@ -28,6 +28,7 @@ import {
   stopTerminal,
   SUPERVISOR,
   test,
+  typeHeld,
   type Terminal,
 } from './fixtures';
 
@@ -480,6 +481,33 @@ it('the journal: newest first, filter combinations, scrolling loads pages, Back 
   expect(onScreen.length).toBeGreaterThan(5);
   for (const row of onScreen) expect(row.id).toBe(deep[row.index]);
   expect(firstIds.length).toBeGreaterThan(0);
+});
+
+it('a text filter keeps the last keys when the hand moves on before the scanner check lets them go', async ({
+  page,
+  seeded,
+}) => {
+  const audit = seeded.services.audit;
+  await page.goto(seeded.url);
+  await signIn(page, SUPERVISOR);
+  await page.goto(`${seeded.url}#/audit?range=all`);
+  await expectJournal(page, audit, {});
+  const text = page.getByLabel('Text in message or reason');
+  await text.fill('expir');
+  await text.press('Enter');
+  await expect(page).toHaveURL(/[?&]q=expir(&|$)/);
+  // Two more keys, then a click into the code filter before the USB-scanner check (about
+  // 0.1 s) lets them go: they are typed in with a focus move, and the filter is the whole text.
+  await typeHeld(page, [
+    { key: 'e', at: 0 },
+    { key: 'd', at: 90 },
+    { focus: 'input[name="code"]' },
+  ]);
+  await expect(text).toHaveValue('expired');
+  await expect(page.locator('input[name="code"]')).toBeFocused();
+  await expect(page).toHaveURL(/[?&]q=expired(&|$)/);
+  const ids = await expectJournal(page, audit, { text: 'expired' });
+  expect(ids.length).toBeGreaterThan(0);
 });
 
 it('a record shows WeChat’s answer and every record of its intent, each linked', async ({
