@@ -5,6 +5,8 @@
  * their names. Stored in operators.json (atomic writes).
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { closeSync, fdatasyncSync, fchmodSync, openSync, readFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { Role } from '../../../shared/role';
 import { AppError } from '../../../shared/errors';
@@ -17,13 +19,17 @@ export const LOCKOUT_MS = 5 * 60_000;
 /** Failed PIN checks older than this no longer count towards a lock. */
 export const FAILURE_WINDOW_MS = 5 * 60_000;
 /**
- * Ids that do not exist are tracked in memory so they lock like real ones (see verify). Only
- * the last lock window matters, and every guess costs a PIN hash, so a few minutes cannot hold
- * more than some thousands of them: entries are dropped once their window is over, and the cap
- * is a safety far above what the hashing allows (a flood must not make a made-up id forget its
- * lock and so tell it apart from a real one).
+ * Ids that do not exist are tracked so they lock like real ones (see verify). Only the last lock
+ * window matters, and every guess costs a PIN hash, so a few minutes cannot hold more than some
+ * thousands of them: entries are dropped once their window is over, and the cap is a safety far
+ * above what the hashing allows (a flood must not make a made-up id forget its lock and so tell
+ * it apart from a real one).
  */
 const MAX_STRANGERS = 200_000;
+/** The made-up ids' file is rewritten with only the live ones once it has this many lines more. */
+const STRANGER_LOG_SLACK = 10_000;
+/** The made-up ids' file, beside operators.json. */
+export const UNKNOWN_IDS_FILE = 'unknown-ids.jsonl';
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
 
 function scrypt(pin: string, salt: Buffer, opts: ScryptOptions & { keylen: number }) {
@@ -99,6 +105,16 @@ function lockedAt(state: LockState, now: number): number | undefined {
   return until > now ? until : undefined;
 }
 
+function strangerLine(id: string, s: LockState): string {
+  return (
+    JSON.stringify({
+      id,
+      failedChecks: s.failedChecks,
+      ...(s.lockedUntil !== undefined ? { lockedUntil: s.lockedUntil } : {}),
+    }) + '\n'
+  );
+}
+
 export class OperatorStore {
   private operators: StoredOperator[] = [];
   readonly problem: string | undefined;
@@ -106,9 +122,14 @@ export class OperatorStore {
   private readonly queue = new KeyedQueue();
   /**
    * Ids that name no operator: they fail and lock exactly like real ones, so neither the
-   * answers nor the time taken tell which ids exist. Memory only, oldest forgotten first.
+   * answers nor the time taken tell which ids exist. Oldest forgotten first. Kept in a file of
+   * their own beside the operators (`strangersFile`), a line per failed check, written and
+   * synced as a real operator's is: a lock that a restart forgot for made-up ids only would
+   * tell them from real ones, whose locks are in operators.json.
    */
   private readonly strangers = new Map<string, LockState>();
+  private readonly strangersFile: string;
+  private strangerLines = 0;
 
   constructor(
     private readonly file: string,
@@ -122,6 +143,73 @@ export class OperatorStore {
     } else if (r.state === 'broken') {
       this.problem = r.reason;
     }
+    this.strangersFile = path.join(path.dirname(file), UNKNOWN_IDS_FILE);
+    this.loadStrangers();
+  }
+
+  /**
+   * The made-up ids' states as the file last had them (a line per change, the last one of an
+   * id wins); a line cut short by a crash, or anything else unreadable, is skipped. Those whose
+   * window and lock are over, or that name an operator now, are left out, and the file is
+   * rewritten with the rest.
+   */
+  private loadStrangers() {
+    let text: string;
+    try {
+      text = readFileSync(this.strangersFile, 'utf8');
+    } catch {
+      return; // none yet (or unreadable: then written afresh)
+    }
+    const Line = z.object({
+      id: z.string(),
+      failedChecks: z.array(z.number()),
+      lockedUntil: z.number().optional(),
+    });
+    for (const raw of text.split('\n')) {
+      if (!raw) continue;
+      let line: z.infer<typeof Line>;
+      try {
+        line = Line.parse(JSON.parse(raw));
+      } catch {
+        continue;
+      }
+      this.strangers.delete(line.id);
+      this.strangers.set(line.id, {
+        failedChecks: line.failedChecks,
+        ...(line.lockedUntil !== undefined ? { lockedUntil: line.lockedUntil } : {}),
+      });
+    }
+    this.compactStrangers();
+  }
+
+  /** Rewrites the made-up ids' file with the live ones only. */
+  private compactStrangers() {
+    const now = this.now();
+    const lines: string[] = [];
+    for (const [id, s] of this.strangers) {
+      const live = recent(s, now).length > 0 || (s.lockedUntil ?? 0) > now;
+      if (!live || this.operators.some((o) => o.id === id)) this.strangers.delete(id);
+      else lines.push(strangerLine(id, s));
+    }
+    writeFileAtomic(this.strangersFile, lines.join(''), 0o600);
+    this.strangerLines = lines.length;
+  }
+
+  /** Appends (and syncs) one made-up id's state, as persist() writes a real one's. */
+  private persistStranger(id: string, state: LockState) {
+    if (this.strangerLines >= this.strangers.size + STRANGER_LOG_SLACK) {
+      this.compactStrangers();
+      return;
+    }
+    const fd = openSync(this.strangersFile, 'a', 0o600);
+    try {
+      if (process.platform !== 'win32') fchmodSync(fd, 0o600);
+      writeSync(fd, strangerLine(id, state));
+      fdatasyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    this.strangerLines += 1;
   }
 
   private persist() {
@@ -279,6 +367,7 @@ export class OperatorStore {
     }
     state.failedChecks = [...recent(state, started), started];
     if (o) this.persist();
+    else this.persistStranger(id, state);
 
     // An unknown id costs the same hashing as a real one, so timing does not tell them apart.
     const matched = o ? await this.matches(o, pin) : (await hashPin(pin), false);
@@ -301,6 +390,7 @@ export class OperatorStore {
     if (lockedAt(state, now) !== undefined && !((state.lockedUntil ?? 0) > now)) {
       state.lockedUntil = now + LOCKOUT_MS;
       justLocked = true;
+      if (!o) this.persistStranger(id, state);
     }
     if (o) this.persist();
     const until = lockedAt(state, now);

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Settings } from '../../../shared/settings';
 import { openAuditLog } from '../../audit';
 import { readJsonFile } from '../json-file';
+import { UNKNOWN_IDS_FILE } from './operators';
 import { SANDBOX_STATE_FILE } from '../wechat-connection';
 
 export const AUDIT_FILE = 'audit.db';
@@ -18,9 +19,14 @@ export const AUDIT_FILE = 'audit.db';
 /** What a reset removes: the operators, settings, secrets (and their key) and caches. */
 function isResetFile(name: string): boolean {
   return (
-    ['operators.json', 'settings.json', 'secrets.json', 'secret.key', SANDBOX_STATE_FILE].includes(
-      name,
-    ) ||
+    [
+      'operators.json',
+      UNKNOWN_IDS_FILE,
+      'settings.json',
+      'secrets.json',
+      'secret.key',
+      SANDBOX_STATE_FILE,
+    ].includes(name) ||
     /^settings\.json\.broken-\d+$/.test(name) ||
     /^token-.+\.bin$/.test(name)
   );

@@ -3,11 +3,15 @@
  * failed checks per operator in 5 minutes, counted before the hashing, with a clock the test
  * moves, on a real operators.json.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LOCKOUT_MS, OperatorStore } from '../../../electron/services/account/operators';
+import {
+  FAILURE_WINDOW_MS,
+  LOCKOUT_MS,
+  OperatorStore,
+} from '../../../electron/services/account/operators';
 
 const T0 = Date.parse('2026-11-25T10:00:00Z');
 const MIN = 60_000;
@@ -97,8 +101,8 @@ describe('the PIN lock', () => {
     expect(await ops.verify('ann', '1357')).toMatchObject({ ok: true });
   });
 
-  it('an unknown id is hashed and locked like a real one, in memory only', async () => {
-    const { file, ops } = await store();
+  it('an unknown id is hashed and locked like a real one, and its lock outlives a restart as a real one does', async () => {
+    const { file, clock, ops } = await store();
     const before = readFileSync(file, 'utf8');
     const answers = [];
     for (let i = 0; i < 6; i++) answers.push(await ops.verify('ghost', '0000'));
@@ -110,6 +114,36 @@ describe('the PIN lock', () => {
       true,
       true,
     ]);
+    // Not in the operators file (a flood of made-up ids must not grow it)...
     expect(readFileSync(file, 'utf8')).toBe(before);
+    // ...but a restart (a crash, the end of the day) keeps the lock, as it keeps a real one's:
+    // otherwise the answer after a restart would tell a made-up id from a real one.
+    for (let i = 0; i < 5; i++) await ops.verify('ann', '0000');
+    const until = answers[5]!.ok ? 0 : answers[5]!.lockedUntil;
+    clock.now += MIN;
+    const again = new OperatorStore(file, () => clock.now);
+    expect(await again.verify('ghost', '0000')).toMatchObject({ ok: false, lockedUntil: until });
+    expect(await again.verify('ann', '1357')).toMatchObject({ ok: false, reason: 'locked' });
+    // Once its lock is over the file forgets it at the next start, and it fails as before.
+    clock.now += LOCKOUT_MS + FAILURE_WINDOW_MS;
+    const later = new OperatorStore(file, () => clock.now);
+    const strangers = path.join(path.dirname(file), 'unknown-ids.jsonl');
+    expect(readFileSync(strangers, 'utf8')).toBe('');
+    expect(await later.verify('ghost', '0000')).toMatchObject({ ok: false, reason: 'unknown' });
+    expect(statSync(strangers).mode & 0o777).toBe(0o600);
+  });
+
+  it('a made-up id line cut short by a crash is skipped, the lines before it kept', async () => {
+    const { file, clock, ops } = await store();
+    for (let i = 0; i < 5; i++) await ops.verify('ghost', '0000');
+    const strangers = path.join(path.dirname(file), 'unknown-ids.jsonl');
+    appendFileSync(strangers, '{"id":"other","failedChe');
+    const again = new OperatorStore(file, () => clock.now);
+    expect(again.problem).toBeUndefined();
+    expect(await again.verify('ghost', '0000')).toMatchObject({ ok: false, reason: 'unknown' });
+    expect((await again.verify('ghost', '0000')) as { lockedUntil?: number }).toHaveProperty(
+      'lockedUntil',
+    );
+    expect(readFileSync(strangers, 'utf8')).not.toContain('"other"');
   });
 });
