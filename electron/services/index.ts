@@ -165,6 +165,7 @@ export async function createTerminalServices(deps: ServiceDeps): Promise<Termina
   const writes = createWriteEngine({
     db: tables,
     audit,
+    file: audit.file,
     client,
     env: () => writeEnvironment(settings.settings),
     // A test's timings win; otherwise the manager's setting (at least the safe default).

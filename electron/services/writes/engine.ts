@@ -47,6 +47,8 @@ export type { WriteOutcome, WriteResult } from './outcomes';
 export interface WriteEngineDeps {
   db: AuditTables;
   audit: AuditPort;
+  /** The audit log's file, for storage errors' messages. */
+  file?: string;
   client(): Promise<WeChatClient>;
   /** The WeChat writes go to now (writeEnvironment of the settings in force). */
   env(): string;
@@ -64,7 +66,7 @@ export function createWriteEngine(deps: WriteEngineDeps) {
   const timings = WriteTimings.parse(deps.timings ?? {});
   const mono = deps.monoNow ?? (() => performance.now());
   const crash = deps.crash ?? noCrash;
-  const store = createWriteStore(deps.db, deps.audit, deps.now);
+  const store = createWriteStore(deps.db, deps.audit, deps.now, deps.file);
   /** Monotonic moment each open write's settling window starts (its send, or our start). */
   const windowStart = new Map<number, number>();
   /** Rows being worked on by this process right now (or held back after a storage error). */

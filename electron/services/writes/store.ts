@@ -5,6 +5,7 @@
  * cancel and a finishing send can never both win.
  */
 import type { AuditLog, AuditTables } from '../../audit';
+import { asAuditError, sqliteCode } from '../../audit/storage-errors';
 import type { NewAuditIntent, NewAuditRecord } from '../../../shared/audit';
 import { AppError, type ErrorInfo } from '../../../shared/errors';
 import {
@@ -113,7 +114,17 @@ export interface NewWrite {
   supervisorId?: string | undefined;
 }
 
-export function createWriteStore(db: AuditTables, audit: AuditPort, now: () => number) {
+/**
+ * The table of writes, in the audit log's database. What SQLite throws (a full disk, a damaged
+ * or read-only file) reaches callers as the log's own storage errors (`audit.disk_full`...),
+ * never as an internal error: `file` is the log's, for those messages.
+ */
+export function createWriteStore(
+  db: AuditTables,
+  audit: AuditPort,
+  now: () => number,
+  file = 'audit.db',
+) {
   const q = {
     get: db.prepare('SELECT * FROM writes WHERE id = ?'),
     openForCode: db.prepare(`SELECT * FROM writes WHERE code = ? AND state IN (${OPEN_SQL})`),
@@ -177,7 +188,7 @@ export function createWriteStore(db: AuditTables, audit: AuditPort, now: () => n
     }
   }
 
-  return {
+  return guardedAll(file, {
     get,
     openFor(code: string): WriteRow | undefined {
       return q.openForCode.get(code) as WriteRow | undefined;
@@ -298,7 +309,28 @@ export function createWriteStore(db: AuditTables, audit: AuditPort, now: () => n
         })
         .immediate();
     },
-  };
+  });
+}
+
+/**
+ * `methods`, each converting what SQLite throws as the audit log's own methods do; anything
+ * else (the log's own AppErrors among them) goes on as it was thrown.
+ */
+function guardedAll<T extends Record<string, (...args: never[]) => unknown>>(
+  file: string,
+  methods: T,
+): T {
+  const out = {} as Record<string, unknown>;
+  for (const [name, fn] of Object.entries(methods)) {
+    out[name] = (...args: never[]) => {
+      try {
+        return fn(...args);
+      } catch (err) {
+        throw sqliteCode(err) ? asAuditError(err, file) : err;
+      }
+    };
+  }
+  return out as T;
 }
 
 /** A step refused because the row moved on (e.g. cancel of a write that is being sent). */

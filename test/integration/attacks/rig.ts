@@ -53,7 +53,10 @@ export interface Rig {
 }
 
 export interface RigOptions {
+  /** An existing data folder: a restart on it (no set-up). */
   dir?: string;
+  /** Where a fresh data folder is made (the system's temp folder by default). */
+  parent?: string;
   sandbox?: RunningSandbox;
   /** A step, and which time it is reached ("after_answer:2"): the hook throws there. */
   crashAt?: string;
@@ -79,7 +82,7 @@ export function trackSandbox(sb: RunningSandbox) {
 
 export async function terminal(opts: RigOptions = {}): Promise<Rig> {
   const sandbox = opts.embedded ? undefined : (opts.sandbox ?? (await startSandbox({ port: 0 })));
-  const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'carddesk-attacks-'));
+  const dir = opts.dir ?? mkdtempSync(path.join(opts.parent ?? os.tmpdir(), 'carddesk-attacks-'));
   const crash =
     opts.crash ??
     (opts.crashAt
@@ -154,11 +157,16 @@ export async function terminal(opts: RigOptions = {}): Promise<Rig> {
   };
 }
 
-/** Closes the services as a crash would leave the disk (the rows stay as they are). */
-export async function restart(r: Rig, opts: RigOptions = {}) {
+/** Closes a terminal's services now, not after the test. */
+export async function closeTerminal(r: Rig) {
   const i = open.findIndex((o) => o.t === r.t);
   if (i >= 0) open.splice(i, 1);
   await r.t.close();
+}
+
+/** Closes the services as a crash would leave the disk (the rows stay as they are). */
+export async function restart(r: Rig, opts: RigOptions = {}) {
+  await closeTerminal(r);
   return terminal({
     ...opts,
     dir: r.dir,

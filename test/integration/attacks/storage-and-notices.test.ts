@@ -1,7 +1,15 @@
-/** Results that cannot be written (a TEMP trigger makes audit inserts fail), and the counter's notices. */
+/**
+ * Results that cannot be written (a TEMP trigger makes audit inserts fail, or a real full disk:
+ * a small tmpfs, where the machine lets us mount one), and the counter's notices.
+ */
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   applied,
+  closeTerminal,
   CODE_GET,
   CODES,
   CONSUME,
@@ -24,6 +32,68 @@ async function pending(r: Rig) {
     outbox: number;
   };
 }
+
+/** Writes to `file` until the disk refuses; returns the bytes written. */
+function fillDisk(file: string): number {
+  const fd = openSync(file, 'w');
+  let n = 0;
+  try {
+    for (const size of [64 * 1024, 512]) {
+      const buf = Buffer.alloc(size, 1);
+      try {
+        for (;;) n += writeSync(fd, buf);
+      } catch {
+        // full at this size: on with a smaller one
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return n;
+}
+
+// Mounting needs root (our CI machines run as root); elsewhere this test is reported skipped.
+const ROOT = process.getuid?.() === 0;
+
+describe('attack: a real full disk', () => {
+  it.skipIf(!ROOT)(
+    'SQLite answers "database or disk is full": a redeem and a refund are refused as "disk full", nothing is sent or left open',
+    async () => {
+      const mnt = mkdtempSync(path.join(os.tmpdir(), 'carddesk-full-'));
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', mnt]);
+      try {
+        const r = await terminal({ parent: mnt });
+        try {
+          for (const code of CODES.slice(0, 3)) await r.call('lookupCode', { code });
+          const filler = path.join(mnt, 'filler');
+          expect(fillDisk(filler)).toBeGreaterThan(0);
+          const redeem = await r.fail('redeemCode', { code: CODES[0] });
+          expect(redeem).toMatchObject({ kind: 'storage', key: 'audit.disk_full' });
+          const refund = await r.fail('invalidateCode', {
+            code: CODES[1],
+            reason: 'customer_refund',
+            confirmed: true,
+          });
+          expect(refund).toMatchObject({ kind: 'storage', key: 'audit.disk_full' });
+          expect(r.sandbox.sim.callCount('/card/code/consume')).toBe(0);
+          expect(r.sandbox.sim.callCount('/card/code/unavailable')).toBe(0);
+          expect(r.rows()).toHaveLength(0);
+          // Space again: the same redemption goes through, once.
+          unlinkSync(filler);
+          expect(await r.call('redeemCode', { code: CODES[0] })).toMatchObject({
+            outcome: 'redeemed',
+          });
+          expect(applied(r.sandbox, CODES[0]!, 'consume')).toHaveLength(1);
+        } finally {
+          await closeTerminal(r);
+        }
+      } finally {
+        execFileSync('umount', [mnt]);
+        rmSync(mnt, { recursive: true, force: true });
+      }
+    },
+  );
+});
 
 describe('attack: results that cannot be written', () => {
   it('intent cannot be written: nothing is sent, the caller gets an error, nothing is left open', async () => {
