@@ -31,8 +31,11 @@ export interface BackOfficeDeps {
   /** The counter's card cache: forgotten after a change, so the counter shows the card as it is. */
   cards(): CardCache;
   lookup: Pick<Lookup, 'lookup'>;
-  /** A code with a write open here keeps its name until the write settles. */
-  writes: Pick<WriteEngine, 'openFor'>;
+  /**
+   * A code with a write open here keeps its name until the write settles, no write of it
+   * begins while it is being renamed, and its writes here follow it to its new name.
+   */
+  writes: Pick<WriteEngine, 'holdForRename' | 'renamed'>;
   operatorOf: OperatorOf;
   now(): number;
   /**
@@ -112,6 +115,38 @@ export function createBackOfficeHandlers(ctx: BackOfficeDeps): AreaHandlers<type
 
   function usable(card: Card) {
     if (cardBody(card).base_info.status === 'CARD_STATUS_DELETE') throw refused('card_deleted');
+  }
+
+  /** Renames a custom code on WeChat (the caller holds both names); audited by the caller. */
+  async function rename(code: string, newCode: string, cardId: string) {
+    const client = await ctx.client();
+    const card = await ctx.cards().get(cardId);
+    if (cardBody(card).base_info.use_custom_code !== true) throw refused('not_custom_code');
+    const problem = checkNewCode(code, newCode);
+    if (problem) throw refused(`new_code_${problem}`);
+    // The old code, checked on this card first: it must exist here and not be redeemed.
+    const old = await client.codeGet({ code, card_id: cardId, check_consume: false });
+    if (old.user_card_status === 'CONSUMED') throw refused('code_consumed');
+    let settled = false;
+    try {
+      await client.codeUpdate({ code, card_id: cardId, new_code: newCode });
+    } catch (err) {
+      await settle(err, async () => {
+        const r = await client.codeGet({ code: newCode, card_id: cardId, check_consume: false });
+        return r.card.card_id === cardId ? true : undefined;
+      });
+      settled = true;
+    }
+    // Applied: this terminal's redemptions and refunds of the coupon follow it to its new name.
+    ctx.writes.renamed(code, newCode);
+    return {
+      value: { oldCode: code, newCode, ...(settled ? { settled } : {}) },
+      ...(settled ? { outcome: 'settled' as const } : {}),
+      detail: {
+        status_before: old.user_card_status,
+        ...(settled ? { lost_answer: true } : {}),
+      },
+    };
   }
 
   return {
@@ -343,43 +378,15 @@ export function createBackOfficeHandlers(ctx: BackOfficeDeps): AreaHandlers<type
         },
         async () => {
           // A code with a redemption or refund still open here keeps its name until it settles:
-          // the settling reads ask for it by this name.
-          if (ctx.writes.openFor(input.code))
-            throw new AppError('invalid_input', 'errors.write_pending');
-          const client = await ctx.client();
-          const card = await ctx.cards().get(input.cardId);
-          if (cardBody(card).base_info.use_custom_code !== true) throw refused('not_custom_code');
-          const problem = checkNewCode(input.code, newCode);
-          if (problem) throw refused(`new_code_${problem}`);
-          // The old code, checked on this card first: it must exist here and not be redeemed.
-          const old = await client.codeGet({
-            code: input.code,
-            card_id: input.cardId,
-            check_consume: false,
-          });
-          if (old.user_card_status === 'CONSUMED') throw refused('code_consumed');
-          let settled = false;
+          // the settling reads ask for it by this name. And no redemption or refund of it (old
+          // name or new) begins until the rename is over: checked and claimed at once.
+          const release = ctx.writes.holdForRename([input.code, newCode]);
+          if (!release) throw new AppError('invalid_input', 'errors.write_pending');
           try {
-            await client.codeUpdate({ code: input.code, card_id: input.cardId, new_code: newCode });
-          } catch (err) {
-            await settle(err, async () => {
-              const r = await client.codeGet({
-                code: newCode,
-                card_id: input.cardId,
-                check_consume: false,
-              });
-              return r.card.card_id === input.cardId ? true : undefined;
-            });
-            settled = true;
+            return await rename(input.code, newCode, input.cardId);
+          } finally {
+            release();
           }
-          return {
-            value: { oldCode: input.code, newCode, ...(settled ? { settled } : {}) },
-            ...(settled ? { outcome: 'settled' as const } : {}),
-            detail: {
-              status_before: old.user_card_status,
-              ...(settled ? { lost_answer: true } : {}),
-            },
-          };
         },
       );
     },

@@ -77,6 +77,11 @@ export function createWriteEngine(deps: WriteEngineDeps) {
   const unrecorded = new Map<number, () => WriteRow | undefined>();
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
+  /**
+   * Codes a rename here (card/code/update) is under way for, old name and new: no write of them
+   * begins meanwhile, as a rename never starts while one is open (see holdForRename).
+   */
+  const renaming = new Set<string>();
   let startedAt = mono();
 
   const windowMs = () => deps.settleWindowMs?.() ?? timings.settleWindowMs;
@@ -240,6 +245,7 @@ export function createWriteEngine(deps: WriteEngineDeps) {
     },
   ): Promise<WriteResult> {
     if (closed) throw new AppError('unavailable', 'errors.shutting_down');
+    if (renaming.has(input.code)) throw new AppError('invalid_input', 'errors.code_renaming');
     const done = store.lastDone(input.code, kind);
     if (done) return { outcome: 'done_here', item: toItem(done) };
     crash('before_intent');
@@ -535,6 +541,29 @@ export function createWriteEngine(deps: WriteEngineDeps) {
     openFor(code: string): WriteItem | undefined {
       const r = store.openFor(code);
       return r && toItem(r);
+    },
+
+    /**
+     * Claims `codes` (a custom code's old and new names) for a rename: none may have an open
+     * write here, and no write of them begins until `release` is called. Checked and claimed
+     * at once, so a redemption cannot slip in between the check and the rename's calls.
+     * Undefined when one of them has an open write or is being renamed already.
+     */
+    holdForRename(codes: string[]): (() => void) | undefined {
+      if (codes.some((c) => renaming.has(c) || store.openFor(c))) return undefined;
+      for (const c of codes) renaming.add(c);
+      return () => {
+        for (const c of codes) renaming.delete(c);
+      };
+    },
+
+    /**
+     * A rename of `from` to `to` applied: this terminal's writes of the coupon follow it, so
+     * "redeemed (or refunded) here" stays with the coupon, and the old name, free for another
+     * coupon now, has none.
+     */
+    renamed(from: string, to: string) {
+      store.renameCode(from, to);
     },
 
     /** The write of this kind this terminal did to the code (confirmed or settled), if any. */

@@ -149,6 +149,7 @@ export function createWriteStore(
     closedSince: db.prepare(
       `SELECT * FROM writes WHERE closed_at >= ? AND unknown_at IS NOT NULL ORDER BY closed_at DESC`,
     ),
+    renameCode: db.prepare('UPDATE writes SET code = @to WHERE code = @from'),
     lastDone: db.prepare(
       `SELECT * FROM writes WHERE code = ? AND kind = ? AND state IN ('applied', 'settled')
        ORDER BY id DESC LIMIT 1`,
@@ -190,6 +191,10 @@ export function createWriteStore(
 
   return guardedAll(file, {
     get,
+    /** Moves every row of code `from` to code `to` (a custom code renamed). */
+    renameCode(from: string, to: string): number {
+      return q.renameCode.run({ from, to }).changes;
+    },
     openFor(code: string): WriteRow | undefined {
       return q.openForCode.get(code) as WriteRow | undefined;
     },

@@ -21,6 +21,8 @@ export default defineMessages(
     write_not_in_state: 'This item has already moved on ({{state}}). Reload the list.',
     write_pending:
       'An earlier redemption or refund of this code at this terminal has no answer yet. Do not hand over goods; the terminal is checking with WeChat.',
+    code_renaming:
+      'This code is being changed in the back office right now, so nothing was sent. Scan it again in a moment.',
     result_not_saved:
       'WeChat answered, but the terminal could not save the record (disk full or busy). Do not hand over goods yet: it keeps trying to save it.',
     reason_too_long:
@@ -87,6 +89,7 @@ export default defineMessages(
     write_not_in_state: '此项已经进入下一步（{{state}}）。请刷新列表。',
     write_pending:
       '本机对此券的上一笔核销或退款作废尚未收到结果。请勿交付商品；终端正在向微信核实。',
+    code_renaming: '此券码正在后台修改，本次未发送。请稍后重新扫描。',
     result_not_saved:
       '微信已应答，但终端无法保存记录（磁盘已满或忙）。暂勿交付商品：终端会继续尝试保存。',
     reason_too_long: '原因和备注超出微信的长度限制（{{max}} 字节，备注约 16 个汉字）。请缩短备注。',

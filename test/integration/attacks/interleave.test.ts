@@ -157,3 +157,68 @@ describe('attack: a back-office write to a code with an open write here', () => 
     );
   });
 });
+
+describe('attack: a custom code renamed here, and its name given to another coupon', () => {
+  it('a refund of the name now on another coupon is sent, not answered with the old refund', async () => {
+    const r = await terminal();
+    const [p, q] = [CUSTOM_CODES[0]!, CUSTOM_CODES[1]!];
+    const old = '700000000001';
+    await r.call('updateSettings', { customCodeCardIds: [CUSTOM_CARD] });
+    const refund = { cardId: CUSTOM_CARD, reason: 'customer_refund', confirmed: true };
+    expect(await r.call('invalidateCode', { code: p, ...refund })).toMatchObject({
+      outcome: 'invalidated',
+    });
+    // The refunded coupon takes another name; its old name goes to another, live coupon.
+    await r.call('officeUpdateCode', {
+      cardId: CUSTOM_CARD,
+      code: p,
+      newCode: old,
+      confirmed: true,
+    });
+    await r.call('officeUpdateCode', { cardId: CUSTOM_CARD, code: q, newCode: p, confirmed: true });
+    expect(r.sandbox.sim.code(p)?.status).toBe('NORMAL');
+    // This terminal's refund went with the coupon it was made for.
+    expect(r.rowsFor(p)).toHaveLength(0);
+    expect(r.rowsFor(old)).toMatchObject([{ kind: 'invalidate', state: 'applied' }]);
+    // The coupon now called p is refunded for real: sent, applied, recorded once.
+    const second = await r.call('invalidateCode', { code: p, ...refund });
+    expect(second).toMatchObject({ outcome: 'invalidated' });
+    expect(r.sandbox.sim.code(p)?.status).toBe('UNAVAILABLE');
+    expect(applied(r.sandbox, p, 'unavailable')).toHaveLength(2); // one per coupon
+    expect(r.rowsFor(p)).toMatchObject([{ kind: 'invalidate', state: 'applied' }]);
+    // And the counter no longer redeems it.
+    expect(await r.call('redeemCode', { code: p, cardId: CUSTOM_CARD })).toMatchObject({
+      outcome: 'rejected',
+    });
+    expect(applied(r.sandbox, p, 'consume')).toHaveLength(0);
+  });
+
+  it('a redemption scanned while a rename of the code is under way is refused, not left unsettled', async () => {
+    const r = await terminal();
+    const code = CUSTOM_CODES[2]!;
+    const renamedTo = '700000000002';
+    await r.call('updateSettings', { customCodeCardIds: [CUSTOM_CARD] });
+    await r.call('lookupCode', { code }); // the card's details cached: the rename's next call is code/get
+    // The rename's read of the code is slow: the cashier scans the code meanwhile.
+    r.sandbox.sim.faults.add({ path: CODE_GET, kind: 'latency', ms: 600, count: 1 });
+    const rename = r.call('officeUpdateCode', {
+      cardId: CUSTOM_CARD,
+      code,
+      newCode: renamedTo,
+      confirmed: true,
+    });
+    await sleep(150);
+    const redeems = await Promise.all(
+      [code, renamedTo].map((c) => r.fail('redeemCode', { code: c, cardId: CUSTOM_CARD })),
+    );
+    for (const e of redeems) expect(e).toMatchObject({ key: 'errors.code_renaming' });
+    expect(await rename).toMatchObject({ oldCode: code, newCode: renamedTo });
+    expect(r.sandbox.sim.callCount('/card/code/consume')).toBe(0);
+    expect(r.rows()).toHaveLength(0);
+    // Over: the coupon redeems under its new name, once.
+    expect(await r.call('redeemCode', { code: renamedTo, cardId: CUSTOM_CARD })).toMatchObject({
+      outcome: 'redeemed',
+    });
+    expect(applied(r.sandbox, renamedTo, 'consume')).toHaveLength(1);
+  });
+});
