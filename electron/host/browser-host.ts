@@ -44,6 +44,7 @@ import { DownloadRequest } from '../../shared/ops/audit-review';
 import { CONTENT_SECURITY_POLICY } from './csp';
 import type { Dispatch } from './dispatch';
 import type { ExportDownloads } from '../services/audit-review/export-downloads';
+import { fromThisAccount } from './peer-user';
 
 export interface BrowserHostOptions {
   port: number;
@@ -303,6 +304,11 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Runnin
       if (!res.headersSent) send(res, 500, 'internal error');
       else res.destroy();
     });
+  });
+
+  // Another account of the PC may not even load the page (it holds the per-launch secret).
+  server.on('connection', (socket) => {
+    if (!fromThisAccount(socket)) socket.destroy();
   });
 
   /** The call socket (see the header): the same checks as a POST, then runCall. */
