@@ -127,18 +127,23 @@ export function createBackOfficeHandlers(ctx: BackOfficeDeps): AreaHandlers<type
     // The old code, checked on this card first: it must exist here and not be redeemed.
     const old = await client.codeGet({ code, card_id: cardId, check_consume: false });
     if (old.user_card_status === 'CONSUMED') throw refused('code_consumed');
+    // This terminal's redemptions and refunds of the coupon go to its new name before the
+    // rename is sent, and come back only if it certainly did not apply (see renamed()).
+    const moveBack = ctx.writes.renamed(code, newCode);
     let settled = false;
     try {
       await client.codeUpdate({ code, card_id: cardId, new_code: newCode });
     } catch (err) {
+      if (!(err instanceof OutcomeUnknownError)) {
+        moveBack();
+        throw err;
+      }
       await settle(err, async () => {
         const r = await client.codeGet({ code: newCode, card_id: cardId, check_consume: false });
         return r.card.card_id === cardId ? true : undefined;
       });
       settled = true;
     }
-    // Applied: this terminal's redemptions and refunds of the coupon follow it to its new name.
-    ctx.writes.renamed(code, newCode);
     return {
       value: { oldCode: code, newCode, ...(settled ? { settled } : {}) },
       ...(settled ? { outcome: 'settled' as const } : {}),

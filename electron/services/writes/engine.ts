@@ -558,12 +558,17 @@ export function createWriteEngine(deps: WriteEngineDeps) {
     },
 
     /**
-     * A rename of `from` to `to` applied: this terminal's writes of the coupon follow it, so
-     * "redeemed (or refunded) here" stays with the coupon, and the old name, free for another
-     * coupon now, has none.
+     * This terminal's writes of the coupon called `from` follow it to `to`, so "redeemed (or
+     * refunded) here" stays with the coupon, and the old name, free for another coupon once
+     * renamed, has none. Called before the rename is sent (a crash or a lost answer after it
+     * must find them moved); returns how to take the move back, for a rename that certainly
+     * did not apply. Moved wrongly, a write only loses its "here": WeChat's status of the code
+     * still refuses a second redemption or refund, whereas one left behind would answer for
+     * another coupon.
      */
-    renamed(from: string, to: string) {
-      store.renameCode(from, to);
+    renamed(from: string, to: string): () => void {
+      const ids = store.renameCode(from, to);
+      return () => store.setCode(ids, from);
     },
 
     /** The write of this kind this terminal did to the code (confirmed or settled), if any. */

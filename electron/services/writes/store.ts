@@ -150,6 +150,8 @@ export function createWriteStore(
       `SELECT * FROM writes WHERE closed_at >= ? AND unknown_at IS NOT NULL ORDER BY closed_at DESC`,
     ),
     renameCode: db.prepare('UPDATE writes SET code = @to WHERE code = @from'),
+    idsForCode: db.prepare('SELECT id FROM writes WHERE code = ?'),
+    setCode: db.prepare('UPDATE writes SET code = @code WHERE id = @id'),
     lastDone: db.prepare(
       `SELECT * FROM writes WHERE code = ? AND kind = ? AND state IN ('applied', 'settled')
        ORDER BY id DESC LIMIT 1`,
@@ -191,9 +193,21 @@ export function createWriteStore(
 
   return guardedAll(file, {
     get,
-    /** Moves every row of code `from` to code `to` (a custom code renamed). */
-    renameCode(from: string, to: string): number {
-      return q.renameCode.run({ from, to }).changes;
+    /** Moves every row of code `from` to code `to` (a custom code renamed); their ids. */
+    renameCode(from: string, to: string): number[] {
+      return db
+        .transaction(() => {
+          const ids = (q.idsForCode.all(from) as { id: number }[]).map((r) => r.id);
+          q.renameCode.run({ from, to });
+          return ids;
+        })
+        .immediate();
+    },
+    /** Gives rows `ids` the code `code` (a rename's move taken back). */
+    setCode(ids: number[], code: string): void {
+      db.transaction(() => {
+        for (const id of ids) q.setCode.run({ id, code });
+      }).immediate();
     },
     openFor(code: string): WriteRow | undefined {
       return q.openForCode.get(code) as WriteRow | undefined;

@@ -193,6 +193,60 @@ describe('attack: a custom code renamed here, and its name given to another coup
     expect(applied(r.sandbox, p, 'consume')).toHaveLength(0);
   });
 
+  it('the same when the rename applied but its answer was lost and could not be confirmed', async () => {
+    const r = await terminal();
+    const [p, q] = [CUSTOM_CODES[0]!, CUSTOM_CODES[1]!];
+    const old = '700000000001';
+    await r.call('updateSettings', { customCodeCardIds: [CUSTOM_CARD] });
+    const refund = { cardId: CUSTOM_CARD, reason: 'customer_refund', confirmed: true };
+    await r.call('invalidateCode', { code: p, ...refund });
+    await r.call('lookupCode', { code: q }); // the card's details cached
+    // WeChat applies the rename; its answer is lost, and so is every read that would confirm it.
+    r.sandbox.sim.faults.add({ path: '/card/code/update', kind: 'lost_response', count: 1 });
+    r.sandbox.sim.faults.add({ path: CODE_GET, kind: 'http_5xx', after: 1, count: 20 });
+    const rename = await r.fail('officeUpdateCode', {
+      cardId: CUSTOM_CARD,
+      code: p,
+      newCode: old,
+      confirmed: true,
+    });
+    expect(rename).toMatchObject({ key: expect.stringMatching(/unknown/) });
+    r.sandbox.sim.faults.clear();
+    expect(r.sandbox.sim.code(old)?.status).toBe('UNAVAILABLE'); // it did apply
+    expect(r.rowsFor(p)).toHaveLength(0);
+    // The name p goes to another coupon, which is then refunded for real and cannot be redeemed.
+    await r.call('officeUpdateCode', { cardId: CUSTOM_CARD, code: q, newCode: p, confirmed: true });
+    expect(await r.call('invalidateCode', { code: p, ...refund })).toMatchObject({
+      outcome: 'invalidated',
+    });
+    expect(r.sandbox.sim.code(p)?.status).toBe('UNAVAILABLE');
+    expect(await r.call('redeemCode', { code: p, cardId: CUSTOM_CARD })).toMatchObject({
+      outcome: 'rejected',
+    });
+    expect(applied(r.sandbox, p, 'consume')).toHaveLength(0);
+  });
+
+  it('a rename WeChat refuses takes its move back: the coupon keeps its "refunded here"', async () => {
+    const r = await terminal();
+    const p = CUSTOM_CODES[0]!;
+    await r.call('updateSettings', { customCodeCardIds: [CUSTOM_CARD] });
+    await r.call('invalidateCode', {
+      code: p,
+      cardId: CUSTOM_CARD,
+      reason: 'customer_refund',
+      confirmed: true,
+    });
+    r.sandbox.sim.faults.add({ path: '/card/code/update', kind: 'errcode', errcode: 40056 });
+    await r.fail('officeUpdateCode', {
+      cardId: CUSTOM_CARD,
+      code: p,
+      newCode: '700000000003',
+      confirmed: true,
+    });
+    expect(r.rowsFor(p)).toMatchObject([{ kind: 'invalidate', state: 'applied' }]);
+    expect(r.rowsFor('700000000003')).toHaveLength(0);
+  });
+
   it('a redemption scanned while a rename of the code is under way is refused, not left unsettled', async () => {
     const r = await terminal();
     const code = CUSTOM_CODES[2]!;
