@@ -25,6 +25,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -44,7 +45,7 @@ import { DownloadRequest } from '../../shared/ops/audit-review';
 import { CONTENT_SECURITY_POLICY } from './csp';
 import type { Dispatch } from './dispatch';
 import type { ExportDownloads } from '../services/audit-review/export-downloads';
-import { fromThisAccount } from './peer-user';
+import { accountGate } from './peer-user';
 
 export interface BrowserHostOptions {
   port: number;
@@ -289,6 +290,12 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Runnin
   }
 
   const server = http.createServer((req, res) => {
+    void admit(req.socket).then((yes) => {
+      if (yes) serve(req, res);
+    });
+  });
+
+  function serve(req: http.IncomingMessage, res: http.ServerResponse) {
     if (!allowedHosts.has(req.headers.host ?? '')) {
       return send(res, 421, 'foreign Host header');
     }
@@ -304,17 +311,35 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Runnin
       if (!res.headersSent) send(res, 500, 'internal error');
       else res.destroy();
     });
-  });
+  }
 
-  // Another account of the PC may not even load the page (it holds the per-launch secret).
-  server.on('connection', (socket) => {
-    if (!fromThisAccount(socket)) socket.destroy();
-  });
+  // Another account of the PC may not even load the page (it holds the per-launch secret): a
+  // connection is served only once the gate has said whose it is, and closed if not ours.
+  const gate = accountGate();
+  const admitted = new WeakMap<Socket, Promise<boolean>>();
+  const admit = (socket: Socket) => {
+    let ok = admitted.get(socket);
+    if (!ok) {
+      ok = gate(socket).then((yes) => {
+        if (!yes) socket.destroy();
+        return yes;
+      });
+      admitted.set(socket, ok);
+    }
+    return ok;
+  };
+  server.on('connection', (socket: Socket) => void admit(socket));
 
   /** The call socket (see the header): the same checks as a POST, then runCall. */
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY });
-  server.on('upgrade', (req, socket, head) => {
+  server.on('upgrade', (req, socket: Socket, head) => {
     socket.on('error', () => socket.destroy());
+    void admit(socket).then((yes) => {
+      if (yes) upgrade(req, socket, head);
+    });
+  });
+
+  function upgrade(req: http.IncomingMessage, socket: Socket, head: Buffer) {
     const refuse = (status: string) =>
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     const host = req.headers.host ?? '';
@@ -325,7 +350,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Runnin
     const origin = req.headers.origin;
     if (origin === undefined || !ownOrigin(origin)) return refuse('403 Forbidden');
     sockets.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
-  });
+  }
 
   function serveSocket(ws: WebSocket) {
     let clientId: string | undefined;

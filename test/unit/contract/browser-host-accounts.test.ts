@@ -5,14 +5,14 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserHost, type RunningBrowserHost } from '../../../electron/host/browser-host';
 import { createDispatcher } from '../../../electron/host/dispatch';
-import { peerUid } from '../../../electron/host/peer-user';
+import { accountGate, uidIn } from '../../../electron/host/peer-user';
 import { createTerminalServices } from '../../../electron/services';
 
 const LINUX = process.platform === 'linux';
@@ -87,10 +87,29 @@ describe.skipIf(!LINUX)('the browser host and the accounts of the PC', () => {
     const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
     const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
     const socket = await accepted;
-    expect(peerUid(socket)).toBe(process.getuid!());
-    // The wrong way round (our own end) is another line, and a port nobody uses is no line.
-    expect(peerUid({ ...socket, remotePort: 1 })).toBeNull();
-    expect(peerUid(socket, '/no/such/table')).toBeUndefined();
+    const table = readFileSync('/proc/net/tcp', 'latin1');
+    expect(uidIn(table, socket)).toBe(process.getuid!());
+    // A port nobody uses is no line, and the wrong way round (our own end) is not theirs.
+    expect(uidIn(table, { ...socket, remotePort: 1 })).toBeNull();
+    expect(
+      uidIn(table, {
+        remoteAddress: socket.localAddress,
+        remotePort: socket.localPort,
+        localAddress: socket.remoteAddress,
+        localPort: 1,
+      }),
+    ).toBeNull();
+    // A line as the kernel writes it, of another account (1000): its uid, not a neighbour field.
+    const line =
+      '   5: 0100007F:D431 0100007F:1535 01 00000000:00000000 00:00000000 00000000  1000        0 123456 1 0000000000000000 20 4 30 10 -1\n';
+    const ends = { remoteAddress: '127.0.0.1', remotePort: 0xd431, localAddress: '127.0.0.1' };
+    expect(uidIn(table + line, { ...ends, localPort: 0x1535 })).toBe(1000);
+    // Many connections at once are answered from one read of the table each batch.
+    const gate = accountGate();
+    expect(await Promise.all(Array.from({ length: 50 }, () => gate(socket)))).toEqual(
+      Array(50).fill(true),
+    );
+    expect(await accountGate('/no/such/table')(socket)).toBe(true); // no table: not Linux
     client.destroy();
     server.close();
   });
