@@ -105,6 +105,20 @@ function lockedAt(state: LockState, now: number): number | undefined {
   return until > now ? until : undefined;
 }
 
+/** A file of the operators that could not be written, as the cashier's error. */
+function notSaved(err: unknown, file: string): AppError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? 'EIO';
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new AppError('storage', 'audit.disk_full', {}, { cause: err });
+  }
+  return new AppError(
+    'storage',
+    'errors.file_not_saved',
+    { file: path.basename(file), code },
+    { cause: err },
+  );
+}
+
 function strangerLine(id: string, s: LockState): string {
   return (
     JSON.stringify({
@@ -191,8 +205,13 @@ export class OperatorStore {
       if (!live || this.operators.some((o) => o.id === id)) this.strangers.delete(id);
       else lines.push(strangerLine(id, s));
     }
-    writeFileAtomic(this.strangersFile, lines.join(''), 0o600);
-    this.strangerLines = lines.length;
+    try {
+      writeFileAtomic(this.strangersFile, lines.join(''), 0o600);
+      this.strangerLines = lines.length;
+    } catch {
+      // A full or read-only disk: the file keeps its lines (the same states, and more), and is
+      // rewritten at a later chance; whoever writes next says what is wrong.
+    }
   }
 
   /** Appends (and syncs) one made-up id's state, as persist() writes a real one's. */
@@ -201,23 +220,31 @@ export class OperatorStore {
       this.compactStrangers();
       return;
     }
-    const fd = openSync(this.strangersFile, 'a', 0o600);
     try {
-      if (process.platform !== 'win32') fchmodSync(fd, 0o600);
-      writeSync(fd, strangerLine(id, state));
-      fdatasyncSync(fd);
-    } finally {
-      closeSync(fd);
+      const fd = openSync(this.strangersFile, 'a', 0o600);
+      try {
+        if (process.platform !== 'win32') fchmodSync(fd, 0o600);
+        writeSync(fd, strangerLine(id, state));
+        fdatasyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (err) {
+      throw notSaved(err, this.strangersFile);
     }
     this.strangerLines += 1;
   }
 
   private persist() {
-    writeFileAtomic(
-      this.file,
-      JSON.stringify({ operators: this.operators }, null, 2) + '\n',
-      0o600,
-    );
+    try {
+      writeFileAtomic(
+        this.file,
+        JSON.stringify({ operators: this.operators }, null, 2) + '\n',
+        0o600,
+      );
+    } catch (err) {
+      throw notSaved(err, this.file);
+    }
   }
 
   private view(o: StoredOperator): OperatorView {

@@ -23,6 +23,8 @@ export default defineMessages(
       'An earlier redemption or refund of this code at this terminal has no answer yet. Do not hand over goods; the terminal is checking with WeChat.',
     code_renaming:
       'This code is being changed in the back office right now, so nothing was sent. Scan it again in a moment.',
+    file_not_saved:
+      'The terminal could not save {{file}} ({{code}}), so nothing was done. Check the disk, then try again.',
     result_not_saved:
       'WeChat answered, but the terminal could not save the record (disk full or busy). Do not hand over goods yet: it keeps trying to save it.',
     reason_too_long:
@@ -90,6 +92,7 @@ export default defineMessages(
     write_pending:
       '本机对此券的上一笔核销或退款作废尚未收到结果。请勿交付商品；终端正在向微信核实。',
     code_renaming: '此券码正在后台修改，本次未发送。请稍后重新扫描。',
+    file_not_saved: '终端无法保存 {{file}}（{{code}}），因此未执行任何操作。请检查磁盘后重试。',
     result_not_saved:
       '微信已应答，但终端无法保存记录（磁盘已满或忙）。暂勿交付商品：终端会继续尝试保存。',
     reason_too_long: '原因和备注超出微信的长度限制（{{max}} 字节，备注约 16 个汉字）。请缩短备注。',

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   applied,
+  CASHIER,
   closeTerminal,
   CODE_GET,
   CODES,
@@ -55,43 +56,67 @@ function fillDisk(file: string): number {
 // Mounting needs root (our CI machines run as root); elsewhere this test is reported skipped.
 const ROOT = process.getuid?.() === 0;
 
+/** A terminal whose data folder is on a fresh 16 MB tmpfs, closed and unmounted after `fn`. */
+async function onSmallDisk(fn: (r: Rig, filler: string) => Promise<void>) {
+  const mnt = mkdtempSync(path.join(os.tmpdir(), 'carddesk-full-'));
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', mnt]);
+  try {
+    const r = await terminal({ parent: mnt });
+    try {
+      await fn(r, path.join(mnt, 'filler'));
+    } finally {
+      await closeTerminal(r);
+    }
+  } finally {
+    execFileSync('umount', [mnt]);
+    rmSync(mnt, { recursive: true, force: true });
+  }
+}
+
 describe('attack: a real full disk', () => {
   it.skipIf(!ROOT)(
     'SQLite answers "database or disk is full": a redeem and a refund are refused as "disk full", nothing is sent or left open',
-    async () => {
-      const mnt = mkdtempSync(path.join(os.tmpdir(), 'carddesk-full-'));
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', mnt]);
-      try {
-        const r = await terminal({ parent: mnt });
-        try {
-          for (const code of CODES.slice(0, 3)) await r.call('lookupCode', { code });
-          const filler = path.join(mnt, 'filler');
-          expect(fillDisk(filler)).toBeGreaterThan(0);
-          const redeem = await r.fail('redeemCode', { code: CODES[0] });
-          expect(redeem).toMatchObject({ kind: 'storage', key: 'audit.disk_full' });
-          const refund = await r.fail('invalidateCode', {
-            code: CODES[1],
-            reason: 'customer_refund',
-            confirmed: true,
-          });
-          expect(refund).toMatchObject({ kind: 'storage', key: 'audit.disk_full' });
-          expect(r.sandbox.sim.callCount('/card/code/consume')).toBe(0);
-          expect(r.sandbox.sim.callCount('/card/code/unavailable')).toBe(0);
-          expect(r.rows()).toHaveLength(0);
-          // Space again: the same redemption goes through, once.
-          unlinkSync(filler);
-          expect(await r.call('redeemCode', { code: CODES[0] })).toMatchObject({
-            outcome: 'redeemed',
-          });
-          expect(applied(r.sandbox, CODES[0]!, 'consume')).toHaveLength(1);
-        } finally {
-          await closeTerminal(r);
-        }
-      } finally {
-        execFileSync('umount', [mnt]);
-        rmSync(mnt, { recursive: true, force: true });
-      }
-    },
+    () =>
+      onSmallDisk(async (r, filler) => {
+        for (const code of CODES.slice(0, 3)) await r.call('lookupCode', { code });
+        expect(fillDisk(filler)).toBeGreaterThan(0);
+        const redeem = await r.fail('redeemCode', { code: CODES[0] });
+        expect(redeem).toMatchObject({ kind: 'storage', key: 'audit.disk_full' });
+        const refund = await r.fail('invalidateCode', {
+          code: CODES[1],
+          reason: 'customer_refund',
+          confirmed: true,
+        });
+        expect(refund).toMatchObject({ kind: 'storage', key: 'audit.disk_full' });
+        expect(r.sandbox.sim.callCount('/card/code/consume')).toBe(0);
+        expect(r.sandbox.sim.callCount('/card/code/unavailable')).toBe(0);
+        expect(r.rows()).toHaveLength(0);
+        // Space again: the same redemption goes through, once.
+        unlinkSync(filler);
+        expect(await r.call('redeemCode', { code: CODES[0] })).toMatchObject({
+          outcome: 'redeemed',
+        });
+        expect(applied(r.sandbox, CODES[0]!, 'consume')).toHaveLength(1);
+      }),
+  );
+
+  it.skipIf(!ROOT)(
+    'a sign-in on a full disk is refused as "disk full", the same for a real id, a made-up one and the right PIN',
+    () =>
+      onSmallDisk(async (r, filler) => {
+        expect(fillDisk(filler)).toBeGreaterThan(0);
+        const answers = [
+          await r.fail('signIn', { operatorId: CASHIER.id, pin: '0000' }, 'tab-1'),
+          await r.fail('signIn', { operatorId: 'nobody-here', pin: '0000' }, 'tab-2'),
+          await r.fail('signIn', { operatorId: CASHIER.id, pin: CASHIER.pin }, 'tab-3'),
+        ];
+        for (const a of answers)
+          expect(a).toMatchObject({ kind: 'storage', key: 'audit.disk_full' });
+        unlinkSync(filler);
+        expect(
+          await r.call('signIn', { operatorId: CASHIER.id, pin: CASHIER.pin }, 'tab-3'),
+        ).toMatchObject({ operator: { id: CASHIER.id } });
+      }),
   );
 });
 
