@@ -385,12 +385,12 @@ export function createBackOfficeHandlers(ctx: BackOfficeDeps): AreaHandlers<type
           // A code with a redemption or refund still open here keeps its name until it settles:
           // the settling reads ask for it by this name. And no redemption or refund of it (old
           // name or new) begins until the rename is over: checked and claimed at once.
-          const release = ctx.writes.holdForRename([input.code, newCode]);
-          if (!release) throw new AppError('invalid_input', 'errors.write_pending');
+          const hold = ctx.writes.holdForRename([input.code, newCode]);
+          if ('refused' in hold) throw hold.refused;
           try {
             return await rename(input.code, newCode, input.cardId);
           } finally {
-            release();
+            hold.release();
           }
         },
       );

@@ -547,13 +547,21 @@ export function createWriteEngine(deps: WriteEngineDeps) {
      * Claims `codes` (a custom code's old and new names) for a rename: none may have an open
      * write here, and no write of them begins until `release` is called. Checked and claimed
      * at once, so a redemption cannot slip in between the check and the rename's calls.
-     * Undefined when one of them has an open write or is being renamed already.
+     * Refused (with the error to say) when one of them has an open write, or is being renamed
+     * already.
      */
-    holdForRename(codes: string[]): (() => void) | undefined {
-      if (codes.some((c) => renaming.has(c) || store.openFor(c))) return undefined;
+    holdForRename(codes: string[]): { release: () => void } | { refused: AppError } {
+      if (codes.some((c) => store.openFor(c))) {
+        return { refused: new AppError('invalid_input', 'errors.write_pending') };
+      }
+      if (codes.some((c) => renaming.has(c))) {
+        return { refused: new AppError('invalid_input', 'errors.code_renaming') };
+      }
       for (const c of codes) renaming.add(c);
-      return () => {
-        for (const c of codes) renaming.delete(c);
+      return {
+        release: () => {
+          for (const c of codes) renaming.delete(c);
+        },
       };
     },
 

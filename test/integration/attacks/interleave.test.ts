@@ -276,3 +276,37 @@ describe('attack: a custom code renamed here, and its name given to another coup
     expect(applied(r.sandbox, renamedTo, 'consume')).toHaveLength(1);
   });
 });
+
+describe('attack: fifty renames of one custom code at once', () => {
+  it('one applies, the rest and a redemption meanwhile are refused as "being changed"; then the code redeems under its new name', async () => {
+    const r = await terminal();
+    const p = CUSTOM_CODES[3]!;
+    await r.call('updateSettings', { customCodeCardIds: [CUSTOM_CARD] });
+    await r.call('lookupCode', { code: p });
+    const answers = await Promise.all([
+      ...Array.from({ length: 50 }, (_, i) =>
+        r.raw('officeUpdateCode', {
+          cardId: CUSTOM_CARD,
+          code: p,
+          newCode: `80000000${String(i).padStart(4, '0')}`,
+          confirmed: true,
+        }),
+      ),
+      r.raw('redeemCode', { code: p, cardId: CUSTOM_CARD }),
+    ]);
+    const keys = (answers as ({ ok: true } | { ok: false; error: { key: string } })[]).map((a) =>
+      a.ok ? 'ok' : a.error.key,
+    );
+    expect(keys.filter((k) => k === 'ok')).toHaveLength(1);
+    expect(keys.filter((k) => k === 'errors.code_renaming')).toHaveLength(50);
+    const renamed = r.sandbox.sim
+      .codes({ card_id: CUSTOM_CARD })
+      .filter((c) => c.code.startsWith('8000'));
+    expect(renamed).toHaveLength(1);
+    expect(r.sandbox.sim.callCount('/card/code/consume')).toBe(0);
+    expect(
+      await r.call('redeemCode', { code: renamed[0]!.code, cardId: CUSTOM_CARD }),
+    ).toMatchObject({ outcome: 'redeemed' });
+    expect(r.rowsFor(renamed[0]!.code)).toMatchObject([{ kind: 'consume', state: 'applied' }]);
+  });
+});
