@@ -148,6 +148,8 @@ export class OperatorStore {
   constructor(
     private readonly file: string,
     private readonly now: () => number = Date.now,
+    /** Lines the made-up ids' file may grow by before it is rewritten (tests make it small). */
+    private readonly strangerSlack = STRANGER_LOG_SLACK,
   ) {
     const r = readJsonFile(file);
     if (r.state === 'ok') {
@@ -196,8 +198,8 @@ export class OperatorStore {
     this.compactStrangers();
   }
 
-  /** Rewrites the made-up ids' file with the live ones only. */
-  private compactStrangers() {
+  /** Rewrites the made-up ids' file with the live ones only; false if the disk refused. */
+  private compactStrangers(): boolean {
     const now = this.now();
     const lines: string[] = [];
     for (const [id, s] of this.strangers) {
@@ -208,18 +210,20 @@ export class OperatorStore {
     try {
       writeFileAtomic(this.strangersFile, lines.join(''), 0o600);
       this.strangerLines = lines.length;
+      return true;
     } catch {
       // A full or read-only disk: the file keeps its lines (the same states, and more), and is
       // rewritten at a later chance; whoever writes next says what is wrong.
+      return false;
     }
   }
 
   /** Appends (and syncs) one made-up id's state, as persist() writes a real one's. */
   private persistStranger(id: string, state: LockState) {
-    if (this.strangerLines >= this.strangers.size + STRANGER_LOG_SLACK) {
-      this.compactStrangers();
-      return;
-    }
+    // Rewritten instead, when it has grown long; if the disk refuses that, the append below
+    // says why, as a real operator's write would.
+    const long = this.strangerLines >= this.strangers.size + this.strangerSlack;
+    if (long && this.compactStrangers()) return;
     try {
       const fd = openSync(this.strangersFile, 'a', 0o600);
       try {

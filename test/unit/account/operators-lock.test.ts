@@ -133,6 +133,20 @@ describe('the PIN lock', () => {
     expect(statSync(strangers).mode & 0o777).toBe(0o600);
   });
 
+  it('the made-up ids file is rewritten with the live ones once it has grown, and keeps the lock', async () => {
+    const { file, clock } = await store();
+    const ops = new OperatorStore(file, () => clock.now, 3); // rewritten after 3 lines more
+    for (let i = 0; i < 5; i++) await ops.verify('ghost', '0000');
+    await ops.verify('other', '0000');
+    const strangers = path.join(path.dirname(file), 'unknown-ids.jsonl');
+    const lines = readFileSync(strangers, 'utf8').trim().split('\n');
+    expect(lines.length).toBeLessThan(6); // not one a check
+    expect(lines.filter((l) => l.includes('"ghost"')).at(-1)).toContain('lockedUntil');
+    const again = new OperatorStore(file, () => clock.now);
+    expect(await again.verify('ghost', '0000')).toHaveProperty('lockedUntil');
+    expect(await again.verify('other', '0000')).toMatchObject({ reason: 'unknown', checked: true });
+  });
+
   it('a made-up id line cut short by a crash is skipped, the lines before it kept', async () => {
     const { file, clock, ops } = await store();
     for (let i = 0; i < 5; i++) await ops.verify('ghost', '0000');
