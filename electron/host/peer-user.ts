@@ -66,7 +66,8 @@ function mayServe(uid: number | null, me: number): boolean {
 /**
  * A gate for connections: resolves true for one this host may serve. Reads `table` once per
  * batch of waiting connections; a connection waits for a read that starts after it arrived.
- * Where there is no table (not Linux) or no uid (Windows), every connection may be served.
+ * Where there is no table (not Linux) or no uid (Windows), every connection may be served;
+ * a table that cannot be read this time refuses the batch.
  */
 export function accountGate(table = '/proc/net/tcp') {
   const me = process.getuid?.();
@@ -84,11 +85,13 @@ export function accountGate(table = '/proc/net/tcp') {
         let text: string | undefined;
         try {
           text = await readFile(table, 'latin1');
-        } catch {
-          noTable = true;
+        } catch (err) {
+          // No table at all: not Linux, nothing to ask. Any other failure (out of file
+          // handles, say) refuses this batch rather than opening the gate for good.
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') noTable = true;
         }
         for (const w of batch) {
-          w.resolve(text === undefined || mayServe(uidIn(text, w.socket), me!));
+          w.resolve(noTable || (text !== undefined && mayServe(uidIn(text, w.socket), me!)));
         }
       }
     } finally {

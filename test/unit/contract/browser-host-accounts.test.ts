@@ -110,6 +110,11 @@ describe.skipIf(!LINUX)('the browser host and the accounts of the PC', () => {
       Array(50).fill(true),
     );
     expect(await accountGate('/no/such/table')(socket)).toBe(true); // no table: not Linux
+    // A table there but unreadable this time (here: a folder) refuses, and does not open the
+    // gate for the connections after it.
+    const unreadable = accountGate(os.tmpdir());
+    expect(await unreadable(socket)).toBe(false);
+    expect(await unreadable(socket)).toBe(false);
     client.destroy();
     server.close();
   });
