@@ -149,9 +149,10 @@ export function createWriteStore(
     closedSince: db.prepare(
       `SELECT * FROM writes WHERE closed_at >= ? AND unknown_at IS NOT NULL ORDER BY closed_at DESC`,
     ),
-    renameCode: db.prepare('UPDATE writes SET code = @to WHERE code = @from'),
-    idsForCode: db.prepare('SELECT id FROM writes WHERE code = ?'),
-    setCode: db.prepare('UPDATE writes SET code = @code WHERE id = @id'),
+    renameCode: db.prepare('UPDATE writes SET code = @to WHERE code = @from RETURNING id').pluck(),
+    setCode: db.prepare(
+      'UPDATE writes SET code = @code WHERE id IN (SELECT value FROM json_each(@ids))',
+    ),
     lastDone: db.prepare(
       `SELECT * FROM writes WHERE code = ? AND kind = ? AND state IN ('applied', 'settled')
        ORDER BY id DESC LIMIT 1`,
@@ -195,19 +196,11 @@ export function createWriteStore(
     get,
     /** Moves every row of code `from` to code `to` (a custom code renamed); their ids. */
     renameCode(from: string, to: string): number[] {
-      return db
-        .transaction(() => {
-          const ids = (q.idsForCode.all(from) as { id: number }[]).map((r) => r.id);
-          q.renameCode.run({ from, to });
-          return ids;
-        })
-        .immediate();
+      return q.renameCode.all({ from, to }) as number[];
     },
     /** Gives rows `ids` the code `code` (a rename's move taken back). */
     setCode(ids: number[], code: string): void {
-      db.transaction(() => {
-        for (const id of ids) q.setCode.run({ id, code });
-      }).immediate();
+      q.setCode.run({ ids: JSON.stringify(ids), code });
     },
     openFor(code: string): WriteRow | undefined {
       return q.openForCode.get(code) as WriteRow | undefined;
