@@ -159,8 +159,12 @@ export function recordsCopyText(
   return s;
 }
 
-/** Times a push is checked again when its install's head moved meanwhile (another push). */
-const MAX_ATTEMPTS = 8;
+/**
+ * Times a push is tried after its first, optimistic attempt lost to another push of its
+ * install. Those tries hold the install's row from their read to their write, so each stores;
+ * only a record stored by a writer outside this code (the records' key) makes one try again.
+ */
+const MAX_ATTEMPTS = 3;
 
 export class HeadMovingError extends Error {}
 
@@ -174,16 +178,20 @@ export function createIngest(deps: {
    * Checks and stores `body` for `cred`. `durableSeq`: the last record the terminal says it
    * holds durably (the X-CardDesk-Durable-Seq header), kept with the push.
    *
-   * One read outside any transaction (where the install stands, its push count, and which of
-   * the batch's ids it holds), the chain check here, then the write, atomic (one transaction
-   * on a real server: the install's row, then the records by COPY; one statement on PGlite):
-   * the new head, the alerts, the credential's use and the records, only if the install's
-   * push count is still the one read. The conditional update of the install's row waits for
-   * and re-reads a concurrent push's row, and holds it to the end: so a batch is only ever
-   * stored against what it was checked against, and a record it took for new cannot have
-   * been stored meanwhile. If another push of the same install was stored meanwhile (rare),
-   * nothing was written and the batch is checked again. A push that stores no record (all
-   * duplicates, or rewritten history) needs no such check: see NOTHING_STORED.
+   * First, optimistically: one read outside any transaction (where the install stands, its
+   * push count, and which of the batch's ids it holds), the chain check here, then the write,
+   * atomic (one transaction on a real server: the install's row, then the records by COPY; one
+   * statement on PGlite): the new head, the alerts, the credential's use and the records, only
+   * if the install's push count is still the one read. The conditional update of the install's
+   * row waits for and re-reads a concurrent push's row, and holds it to the end: so a batch is
+   * only ever stored against what it was checked against, and a record it took for new cannot
+   * have been stored meanwhile. A push that stores no record (all duplicates, or rewritten
+   * history) needs no such check: see NOTHING_STORED.
+   *
+   * If another push of the same install was stored meanwhile, nothing was written, and the
+   * batch is checked again in one transaction that first locks the install's row: pushes that
+   * lost once take turns, and each is stored at its turn. (Retrying optimistically starved:
+   * thirty overlapping batches at once left one refused after eight lost rounds.)
    */
   async function push(cred: Credential, body: PushBody, durableSeq?: number): Promise<PushResult> {
     // A bound credential: a comparison, no query. A credential's first push binds it, in a
@@ -191,9 +199,17 @@ export function createIngest(deps: {
     if (cred.install_id === null) await db.tx((sql) => claimInstall(sql, cred, body.install_id));
     else await claimInstall(db, cred, body.install_id);
     await partitions.ensure(body.records.map((r) => r.ts));
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 0; ; attempt++) {
       try {
-        const done = await attemptPush(cred, body, durableSeq);
+        const done =
+          attempt === 0
+            ? await attemptPush(db, false, cred, body, durableSeq)
+            : await db.tx(async (sql) => {
+                await sql.query('SELECT 1 FROM installs WHERE install_id = $1 FOR UPDATE', [
+                  body.install_id,
+                ]);
+                return attemptPush(sql, true, cred, body, durableSeq);
+              });
         if (done) return done;
       } catch (err) {
         // The records' primary key: never met while every write comes through here (the push
@@ -206,8 +222,14 @@ export function createIngest(deps: {
     }
   }
 
-  /** One check and write; undefined when another push was stored since the read. */
+  /**
+   * One check and write on `sql`; undefined when another push was stored since the read.
+   * `inTx`: `sql` is a transaction already (holding the install's row), so the write is made
+   * in it.
+   */
   async function attemptPush(
+    sql: Sql,
+    inTx: boolean,
     cred: Credential,
     body: PushBody,
     durableSeq: number | undefined,
@@ -217,7 +239,7 @@ export function createIngest(deps: {
     // month: the key is the install and the sequence). The head is the highest id it holds
     // (it only ever moves up, to each new record's id), so only ids up to it can be held: a
     // batch that continues the chain, the usual case, reads an empty range.
-    const headRow = await db.query<{
+    const headRow = await sql.query<{
       head_seq: number;
       head_hash: string;
       pushes: number | string;
@@ -311,13 +333,10 @@ export function createIngest(deps: {
     });
 
     if (fresh.length === 0) {
-      const now = await db.query<{ head_seq: number | string; head_hash: string }>(NOTHING_STORED, [
-        body.install_id,
-        flagReason,
-        cred.id,
-        durableSeq ?? null,
-        ...alertColumns,
-      ]);
+      const now = await sql.query<{ head_seq: number | string; head_hash: string }>(
+        NOTHING_STORED,
+        [body.install_id, flagReason, cred.id, durableSeq ?? null, ...alertColumns],
+      );
       const row = now.rows[0]!;
       return result(0, Number(row.head_seq), row.head_hash);
     }
@@ -344,22 +363,23 @@ export function createIngest(deps: {
     if (db.kind === 'postgres') {
       // A real server: the head, then the records by COPY (the INSERT below cost the server
       // half as much again), in one transaction.
-      return db.tx(async (sql) => {
-        const moved = await sql.query<{ moved: number }>(
+      const write = async (t: Sql) => {
+        const moved = await t.query<{ moved: number }>(
           `${HEAD_CTES} SELECT count(*)::int AS moved FROM h`,
           headParams,
         );
         if (Number(moved.rows[0]!.moved) !== 1) return undefined;
-        const stored = await sql.copyIn!(
+        const stored = await t.copyIn!(
           RECORDS_COPY,
           recordsCopyText(body.install_id, store, terminal, fresh),
         );
         return result(stored);
-      });
+      };
+      return inTx ? write(sql) : db.tx(write);
     }
     // PGlite (no COPY from the client): everything in one statement.
     const c = <K extends keyof ShippedRecord>(k: K) => arrayLiteral(fresh.map((f) => f.r[k]));
-    const done = await db.query<{ moved: number; accepted: number }>(
+    const done = await sql.query<{ moved: number; accepted: number }>(
       `${HEAD_CTES}, u AS (
          SELECT * FROM unnest($14::bigint[], $15::bigint[], $16::text[], $17::text[],
            $18::text[], $19::text[], $20::text[], $21::text[], $22::integer[], $23::text[],
